@@ -1,0 +1,31 @@
+# Two commands on a fresh machine: `make run` (the dashboard) and `make test` (everything).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8866
+
+.PHONY: run test lint bench load chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/pico-widget serve --port $(PORT)
+
+chromium:
+	bash .ci/ensure-chromium
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pico_widget tests benchmarks
+
+test: $(STAMP) chromium lint
+	$(VENV)/bin/pytest
+
+bench: $(STAMP) chromium
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (python -m benchmarks) prints one table and writes JSON."""

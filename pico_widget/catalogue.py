@@ -1,0 +1,146 @@
+"""Load ``data/conditions.toml`` into validated models.
+
+The data file is the single home of every number the app shows; validating it on load
+means a typo or an uncited parameter fails at import, not in front of a patient.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Severity = Literal["mild", "moderate", "severe"]
+SEVERITIES: tuple[Severity, ...] = ("mild", "moderate", "severe")
+REQUIRED_BASIS = ("response", "skin_type", "interval", "laser", "pih")
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Basis(_Data):
+    """Why a number is what it is: evidence rows, or a judgement with its reasoning."""
+
+    sources: tuple[str, ...] = ()
+    judgement: bool = False
+    note: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _cited_or_judged(self) -> Self:
+        if not self.sources and not self.judgement:
+            raise ValueError("a basis must cite evidence rows or be marked as a judgement")
+        return self
+
+
+class SeverityLevel(_Data):
+    label: str
+    p: float = Field(gt=0, lt=1, description="median fraction of what remains cleared a session")
+    ceiling: float = Field(gt=0, le=100, description="most improvement expected, percent")
+
+
+class LaserShift(_Data):
+    """How a Q-switched laser differs from picosecond for one condition."""
+
+    lambda_factor: float = Field(gt=0, le=1)
+    pih_factor: float = Field(ge=1)
+
+
+class ConditionSpec(_Data):
+    id: str
+    label: str
+    group: str
+    population: str
+    severity_scale: str
+    log_sd: float = Field(gt=0, le=2)
+    skin_type_step: float = Field(gt=0, le=1)
+    interval_weeks: tuple[int, int]
+    pih_factor: float = Field(gt=0)
+    caveats: tuple[str, ...] = ()
+    severity: dict[Severity, SeverityLevel] | None = None
+    graded_by_kirby_desai: bool = False
+    laser: dict[Literal["qswitched"], LaserShift] = {}
+    max_sessions: int | None = Field(default=None, ge=1, le=60)
+    basis: dict[str, Basis]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        low, high = self.interval_weeks
+        if not 0 < low <= high:
+            raise ValueError(f"{self.id}: interval_weeks must be 0 < min <= max")
+        if self.graded_by_kirby_desai == (self.severity is not None):
+            raise ValueError(f"{self.id}: give either severity levels or graded_by_kirby_desai")
+        if self.severity is not None and set(self.severity) != set(SEVERITIES):
+            raise ValueError(f"{self.id}: severity needs exactly {SEVERITIES}")
+        missing = [key for key in REQUIRED_BASIS if key not in self.basis]
+        if missing:
+            raise ValueError(f"{self.id}: no basis given for {missing}")
+        return self
+
+    @property
+    def qswitched(self) -> LaserShift | None:
+        """The Q-switched shift, or None where the evidence offers no comparison."""
+        return self.laser.get("qswitched")
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every evidence row behind this condition's numbers, in order of first mention."""
+        return tuple(dict.fromkeys(s for b in self.basis.values() for s in b.sources))
+
+
+class TattooSpec(_Data):
+    qswitched_sessions_per_point: float = Field(gt=0)
+    satisfactory_fraction_of_ceiling: float = Field(gt=0, lt=1)
+    points: dict[str, dict[str, int]]
+    ceiling_percent: dict[Literal["picosecond", "qswitched"], dict[str, float]]
+    basis: dict[str, Basis]
+
+
+class ModelSettings(_Data):
+    version: str
+    observation_sd_percent: float = Field(gt=0)
+    grid_points: int = Field(ge=51)
+    grid_half_width_sd: float = Field(gt=2)
+    default_max_sessions: int = Field(ge=1)
+    basis: dict[str, Basis]
+
+
+class PihTable(_Data):
+    per_session_percent: tuple[float, float, float, float, float, float]
+    basis: Basis
+
+
+class Catalogue(_Data):
+    model: ModelSettings
+    pih: PihTable
+    tattoo: TattooSpec
+    references: dict[str, str]
+    conditions: dict[str, ConditionSpec]
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> Self:
+        bases = [*self.model.basis.values(), self.pih.basis, *self.tattoo.basis.values()]
+        for spec in self.conditions.values():
+            bases.extend(spec.basis.values())
+        unknown = {s for b in bases for s in b.sources} - set(self.references)
+        if unknown:
+            raise ValueError(f"basis cites rows with no reference: {sorted(unknown)}")
+        return self
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The validated catalogue, read once per process."""
+    text = resources.files("pico_widget").joinpath("data/conditions.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    for key, spec in raw.get("conditions", {}).items():
+        spec["id"] = key
+    return Catalogue.model_validate(raw)
+
+
+def conditions() -> dict[str, ConditionSpec]:
+    """The conditions pico-widget covers, by id, in the order of the data file."""
+    return catalogue().conditions

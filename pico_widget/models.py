@@ -1,0 +1,220 @@
+"""Validated inputs and outputs of a forecast.
+
+Every check here speaks to a clinician: a rejected value says what was wrong and what is
+allowed. Models are frozen values, so a profile on screen can never be half-edited.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .catalogue import SEVERITIES, Severity, conditions
+
+Laser = Literal["picosecond", "q-switched"]
+LASERS: tuple[Laser, ...] = ("picosecond", "q-switched")
+FITZPATRICK_NUMERALS = ("I", "II", "III", "IV", "V", "VI")
+MAX_SESSION = 60
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _number(value: Any, what: str, low: float, high: float, *, whole: bool = False) -> float:
+    """Accept a finite number in [low, high] or raise a sentence saying what is allowed."""
+    kind = "a whole number" if whole else "a number"
+    allowed = f"{what} must be {kind} from {low:g} to {high:g}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        try:
+            value = float(str(value).strip())
+        except ValueError:
+            raise ValueError(f"{allowed}; got {value!r}.") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"{allowed}; got {value:g}.")
+    if whole and value != int(value):
+        raise ValueError(f"{allowed}; got {value:g}.")
+    return int(value) if whole else float(value)
+
+
+def _choice(value: Any, what: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise ValueError(f"{what} must be one of: {', '.join(options)}; got {value!r}.")
+    return value
+
+
+class Observation(_Model):
+    """Improvement seen after a session, against the baseline before treatment."""
+
+    session: int
+    improvement_percent: float
+
+    @field_validator("session", mode="before")
+    @classmethod
+    def _session(cls, v: Any) -> int:
+        return int(_number(v, "The session number", 1, MAX_SESSION, whole=True))
+
+    @field_validator("improvement_percent", mode="before")
+    @classmethod
+    def _improvement(cls, v: Any) -> float:
+        return _number(v, "The improvement seen", 0, 100)
+
+
+TattooLocation = Literal[
+    "head_neck", "upper_trunk", "lower_trunk", "proximal_extremity", "distal_extremity"
+]
+TattooColours = Literal["black", "black_some_red", "black_red_other", "multicolour"]
+TattooInk = Literal["amateur", "minimal", "moderate", "significant"]
+TattooScarring = Literal["none", "minimal", "moderate", "significant"]
+TattooLayering = Literal["none", "cover_up"]
+TATTOO_OPTIONS: dict[str, tuple[str, ...]] = {
+    "location": TattooLocation.__args__,
+    "colours": TattooColours.__args__,
+    "ink": TattooInk.__args__,
+    "scarring": TattooScarring.__args__,
+    "layering": TattooLayering.__args__,
+}
+
+
+class TattooDetails(_Model):
+    """The Kirby-Desai inputs other than skin type."""
+
+    location: TattooLocation
+    colours: TattooColours
+    ink: TattooInk
+    scarring: TattooScarring = "none"
+    layering: TattooLayering = "none"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _readable_choices(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for field, options in TATTOO_OPTIONS.items():
+                if field in data:
+                    _choice(data[field], f"Tattoo {field}", options)
+        return data
+
+
+class PatientProfile(_Model):
+    """Who the forecast is for. Holds no name or other identifier, by design."""
+
+    condition: str
+    severity: Severity = "moderate"
+    fitzpatrick: int
+    goal_percent: float = 75.0
+    laser: Laser = "picosecond"
+    tattoo: TattooDetails | None = None
+    observations: list[Observation] = Field(default_factory=list)
+
+    @field_validator("condition", mode="before")
+    @classmethod
+    def _condition(cls, v: Any) -> str:
+        known = tuple(conditions())
+        if v not in known:
+            raise ValueError(f"Unknown condition {v!r}. Choose one of: {', '.join(known)}.")
+        return v
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, v: Any) -> str:
+        return _choice(v, "Severity", SEVERITIES)
+
+    @field_validator("fitzpatrick", mode="before")
+    @classmethod
+    def _fitzpatrick(cls, v: Any) -> int:
+        return int(_number(v, "Fitzpatrick skin type", 1, 6, whole=True))
+
+    @field_validator("goal_percent", mode="before")
+    @classmethod
+    def _goal(cls, v: Any) -> float:
+        value = _number(v, "The goal", 0, 100)
+        if value == 0:
+            raise ValueError("The goal must be more than 0% improvement; got 0.")
+        return value
+
+    @field_validator("laser", mode="before")
+    @classmethod
+    def _laser(cls, v: Any) -> str:
+        return _choice(v, "Laser", LASERS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        spec = conditions()[self.condition]
+        if spec.graded_by_kirby_desai and self.tattoo is None:
+            raise ValueError(
+                "A tattoo forecast needs the Kirby-Desai details: location, colours, amount "
+                "of ink, scarring and layering."
+            )
+        if not spec.graded_by_kirby_desai and self.tattoo is not None:
+            raise ValueError(f"Tattoo details were given, but the condition is {spec.label}.")
+        if self.laser == "q-switched" and spec.qswitched is None:
+            raise ValueError(
+                f"There is no Q-switched evidence for {spec.label.lower()}; this forecast "
+                "covers picosecond treatment only."
+            )
+        sessions = [o.session for o in self.observations]
+        for before, after in itertools.pairwise(sessions):
+            if after == before:
+                raise ValueError(f"Session {after} was recorded twice; keep one entry a session.")
+            if after < before:
+                raise ValueError(
+                    f"Observations must be in session order; session {after} comes after "
+                    f"session {before}."
+                )
+        return self
+
+    @property
+    def fitzpatrick_numeral(self) -> str:
+        return FITZPATRICK_NUMERALS[self.fitzpatrick - 1]
+
+
+class Reference(_Model):
+    key: str
+    citation: str
+
+
+class SessionImprovement(_Model):
+    """Expected improvement after a session: 10th, 50th and 90th percentile of patients."""
+
+    session: int
+    low: float
+    median: float
+    high: float
+
+
+class Forecast(_Model):
+    """Everything the screen, the handout and the note show, computed once."""
+
+    condition: str
+    goal_percent: float
+    goal_reachable: bool
+    max_sessions: int
+    prob_goal_by_session: list[float]
+    sessions_median: int | None
+    sessions_range: tuple[int, int] | None
+    sessions_open_ended: bool = Field(
+        description="the 90th percentile lies beyond max_sessions; the range's top is a floor"
+    )
+    improvement: list[SessionImprovement]
+    ceiling_percent: float
+    interval_weeks: tuple[int, int]
+    weeks_to_goal: tuple[float, float, float] | None
+    pih_risk_percent: float
+    kirby_desai: int | None
+    warnings: list[str]
+    references: list[Reference]
+    model_version: str
+
+
+def explain(error: ValidationError) -> str:
+    """One plain sentence for the first problem in a ValidationError (for the screen)."""
+    first = error.errors()[0]
+    message = str(first.get("msg", "This value is not allowed."))
+    message = message.removeprefix("Value error, ")
+    if first.get("type") in {"missing", "extra_forbidden"}:
+        field = ".".join(str(part) for part in first.get("loc", ()))
+        message = f"{field.replace('_', ' ')}: {message.lower()}."
+    return message

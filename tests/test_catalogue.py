@@ -1,0 +1,66 @@
+"""The data file: complete, cited, and in step with EVIDENCE.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pico_widget import conditions
+from pico_widget.catalogue import catalogue
+
+CONTRACT_IDS = [
+    "solar_lentigines",
+    "melasma",
+    "nevus_of_ota",
+    "hori_nevus",
+    "cafe_au_lait",
+    "pih",
+    "acne_scars",
+    "wrinkles",
+    "tattoo",
+]
+EVIDENCE = Path(__file__).resolve().parents[2] / "shared" / "evidence" / "EVIDENCE.md"
+
+
+def test_the_nine_conditions():
+    assert list(conditions()) == CONTRACT_IDS
+
+
+@pytest.mark.parametrize("cid", CONTRACT_IDS)
+def test_every_condition_is_cited(cid):
+    spec = conditions()[cid]
+    assert spec.sources, f"{cid} cites no evidence row"
+    for key, basis in spec.basis.items():
+        assert basis.sources or basis.judgement, f"{cid}.{key} is neither cited nor a judgement"
+
+
+def test_recognised_severity_scales():
+    scales = {cid: spec.severity_scale for cid, spec in conditions().items()}
+    assert "mMASI" in scales["melasma"]
+    assert "Goodman & Baron" in scales["acne_scars"]
+    assert "Glogau" in scales["wrinkles"]
+    assert "Kirby-Desai" in scales["tattoo"]
+    assert "Grade 4" in conditions()["acne_scars"].severity["severe"].label
+
+
+def test_caveats_from_the_evidence():
+    assert any("returns" in c for c in conditions()["melasma"].caveats)
+    assert any("13-26%" in c for c in conditions()["cafe_au_lait"].caveats)
+    assert any("Red, yellow" in c for c in conditions()["tattoo"].caveats)
+
+
+def test_cited_rows_exist_in_evidence_sheet():
+    assert EVIDENCE.exists(), "shared/ must sit beside the checkout (as in CI)"
+    text = EVIDENCE.read_text("utf-8")
+    rows = set(re.findall(r"\|\s*([A-Z]\d+)\s*\|", text)) | set(re.findall(r"\b([A-Z]\d+)\b", text))
+    missing = set(catalogue().references) - rows
+    assert not missing, f"cited rows not found in EVIDENCE.md: {sorted(missing)}"
+
+
+def test_model_page_is_current():
+    from pico_widget.model_page import refresh
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+    assert page.read_text("utf-8") == refresh(page), "run: python -m pico_widget.model_page"

@@ -1,0 +1,41 @@
+"""The set-up files agree with each other and with the README."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name_and_spec(requirement: str) -> tuple[str, str]:
+    match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement)
+    assert match, requirement
+    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(map(_name_and_spec, project["dependencies"]))
+    wanted |= dict(map(_name_and_spec, project["optional-dependencies"]["test"]))
+    listed = {}
+    text = (ROOT / "environment.yml").read_text().split("dependencies:", 1)[1]
+    for line in text.splitlines():
+        item = re.match(r"\s+-\s+([A-Za-z].*)$", line)
+        if item and not item.group(1).startswith(("python", "pip", "-e")):
+            name, spec = _name_and_spec(item.group(1))
+            listed[name] = spec
+    assert listed == wanted
+
+
+def test_voila_pinned_past_cve_2024_30265():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    voila = next(r for r in project["dependencies"] if r.startswith("voila"))
+    assert ">=0.5.6" in voila.replace(" ", "")
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
