@@ -153,6 +153,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     course = median or _plateau_session(bands, ceiling)
     return Forecast(
         condition=profile.condition,
+        laser=profile.laser,
         goal_percent=goal,
         goal_reachable=reachable,
         max_sessions=horizon,

@@ -1,13 +1,15 @@
 """The parameter tables of the model page, generated from the catalogue.
 
-docs/model.md holds the hand-written explanation and, between two markers, these tables;
+data/model.md holds the hand-written explanation and, between two markers, these tables;
 `python -m pico_widget.model_page` rewrites them so the page never drifts from the data.
+The dashboard shows the same page (model_page_html).
 """
 
 from __future__ import annotations
 
 import math
 import sys
+from importlib import resources
 from pathlib import Path
 
 from .catalogue import Basis, catalogue
@@ -98,6 +100,18 @@ def refresh(page: Path) -> str:
     return f"{head}{START}\n{parameter_tables()}{END}{tail}"
 
 
+def model_page_path() -> Path:
+    return Path(str(resources.files("pico_widget").joinpath("data/model.md")))
+
+
+def model_page_html() -> str:
+    """The model page as HTML, for the dashboard's 'How these numbers are made' panel."""
+    import mistune  # nbconvert's Markdown renderer; imported only when the panel opens
+
+    render = mistune.create_markdown(plugins=["table"])
+    return str(render(model_page_path().read_text("utf-8")))
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/model.md")
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else model_page_path()
     target.write_text(refresh(target), "utf-8")

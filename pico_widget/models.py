@@ -189,6 +189,7 @@ class Forecast(_Model):
     """Everything the screen, the handout and the note show, computed once."""
 
     condition: str
+    laser: Laser
     goal_percent: float
     goal_reachable: bool
     max_sessions: int

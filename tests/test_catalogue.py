@@ -60,7 +60,7 @@ def test_cited_rows_exist_in_evidence_sheet():
 
 
 def test_model_page_is_current():
-    from pico_widget.model_page import refresh
+    from pico_widget.model_page import model_page_path, refresh
 
-    page = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+    page = model_page_path()
     assert page.read_text("utf-8") == refresh(page), "run: python -m pico_widget.model_page"
