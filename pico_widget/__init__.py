@@ -8,11 +8,24 @@ from .forecast import estimate
 from .kirby_desai import kirby_desai_score
 from .models import Forecast, Observation, PatientProfile, TattooDetails
 
+# The widget pulls in ipywidgets; scripts that only forecast should not pay for it.
+_LAZY = {"PicoWidget": "widget"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'pico_widget' has no attribute {name!r}")
+
+
 __all__ = [
     "ConditionSpec",
     "Forecast",
     "Observation",
     "PatientProfile",
+    "PicoWidget",
     "TattooDetails",
     "conditions",
     "estimate",

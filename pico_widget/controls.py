@@ -1,0 +1,72 @@
+"""ipywidgets controls that never trust the browser.
+
+A browser can send any value to a synced trait. These controls do not clamp or coerce
+silently: anything the control itself cannot take (an index off the list, a slider value
+out of range, a wrong type) is handed to `on_reject` with the key and raw value, so the widget can
+explain it with the same pydantic sentence as any other bad input, and the browser is sent
+back the value the server holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+from traitlets import TraitError, validate
+
+log = logging.getLogger(__name__)
+Reject = Callable[[widgets.Widget, str, Any], None]
+_VALUE_KEYS = ("value", "index")
+
+
+class Guarded:
+    """Mixin: route browser-sent values that the control refuses to `on_reject`."""
+
+    on_reject: Reject | None = None
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        try:
+            super().set_state(sync_data)  # type: ignore[misc]
+        except (TraitError, TypeError, ValueError) as exc:
+            key = next((k for k in _VALUE_KEYS if k in sync_data), "")
+            log.info("control refused a browser value (%s)", type(exc).__name__)
+            self.send_state()  # type: ignore[attr-defined]
+            if self.on_reject is not None:
+                self.on_reject(self, key, sync_data.get(key))  # type: ignore[arg-type]
+
+
+class _Strict:
+    """Mixin for bounded sliders: refuse out-of-range values instead of clamping them."""
+
+    @validate("value")
+    def _validate_value(self, proposal: dict[str, Any]) -> Any:
+        value = proposal["value"]
+        if not self.min <= value <= self.max:  # type: ignore[attr-defined]
+            raise TraitError(f"{value} is outside {self.min}-{self.max}")  # type: ignore[attr-defined]
+        return value
+
+
+class Dropdown(Guarded, widgets.Dropdown):
+    pass
+
+
+class ToggleButtons(Guarded, widgets.ToggleButtons):
+    pass
+
+
+class Checkbox(Guarded, widgets.Checkbox):
+    pass
+
+
+class IntSlider(Guarded, _Strict, widgets.IntSlider):
+    pass
+
+
+class FloatSlider(Guarded, _Strict, widgets.FloatSlider):
+    pass
+
+
+class IntText(Guarded, widgets.IntText):
+    pass

@@ -1,0 +1,38 @@
+"""The standalone dashboard: a header with the model page, around PicoWidget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from .models import PatientProfile
+from .text import wording
+from .widget import PicoWidget
+
+
+class Dashboard(widgets.VBox):
+    """What the Voila app shows: product name, model page on demand, and the widget."""
+
+    def __init__(self, profile: PatientProfile | None = None, **kwargs: Any) -> None:
+        self.widget = PicoWidget(profile)
+        header = widgets.HTML(
+            f'<div class="pico-header"><h1>{wording("app_name")}</h1>'
+            f'<span class="pico-tagline">{wording("tagline")}</span></div>',
+            layout=widgets.Layout(flex="1 1 auto"))
+        self._model_button = widgets.ToggleButton(description=wording("labels", "model_link"),
+                                                  icon="book")
+        self._model_button.observe(self._toggle_model, "value")
+        self._model = widgets.HTML(layout=widgets.Layout(display="none"))
+        self._model.add_class("pico-model")
+        top = widgets.HBox([header, self._model_button])
+        top.add_class("pico-header-row")
+        super().__init__([top, self._model, self.widget], **kwargs)
+        self.add_class("pico-app")
+
+    def _toggle_model(self, change: dict[str, Any]) -> None:
+        if change["new"] and not self._model.value:
+            from .model_page import model_page_html
+
+            self._model.value = model_page_html()
+        self._model.layout.display = None if change["new"] else "none"

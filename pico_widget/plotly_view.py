@@ -1,0 +1,54 @@
+"""A plotly chart in the browser, fed plain figure JSON from the kernel.
+
+Why not plotly's FigureWidget: it ships its 5 MB script over the websocket for every
+figure on every page view and imports plotly's validators in the kernel (seconds). This
+view sends only the figure; plotly.js comes once per page from a cacheable URL (see
+serve.py) or, where none is served (JupyterLab), once from the kernel on request.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+PLOTLY_URL_ENV = "PICO_WIDGET_PLOTLY_URL"
+
+
+@cache
+def plotly_js_path() -> Path:
+    """plotly.min.js as shipped inside the plotly Python package (no network needed)."""
+    spec = find_spec("plotly")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("plotly is not installed")
+    return Path(spec.origin).parent / "package_data" / "plotly.min.js"
+
+
+class PlotlyView(anywidget.AnyWidget):
+    """One chart. Set `figure` to a new dict to redraw it in place."""
+
+    _esm = resources.files("pico_widget").joinpath("static/plotly_view.js").read_text("utf-8")
+    figure = traitlets.Dict().tag(sync=True)
+    revision = traitlets.Int(0).tag(sync=True)
+    name = traitlets.Unicode("chart").tag(sync=True)
+    plotly_url = traitlets.Unicode(os.environ.get(PLOTLY_URL_ENV, "")).tag(sync=True)
+
+    def __init__(self, figure: dict[str, Any], name: str, **kwargs: Any) -> None:
+        super().__init__(figure=figure, name=name, **kwargs)
+        self.on_msg(self._on_custom)
+
+    def show(self, figure: dict[str, Any]) -> None:
+        """Replace the figure (one message; plotly.js redraws in place)."""
+        with self.hold_sync():
+            self.figure = figure
+            self.revision += 1
+
+    def _on_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "plotly-js-request":
+            self.send({"type": "plotly-js", "source": plotly_js_path().read_text("utf-8")})

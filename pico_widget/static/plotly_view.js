@@ -1,0 +1,88 @@
+// One plotly chart, redrawn in place with Plotly.react whenever the kernel sends new data.
+// plotly.js is loaded once per page: from the server's static URL when one is given (cached
+// by the browser across visits), otherwise from the kernel over the widget's own channel.
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.appendChild(script);
+  });
+}
+
+async function withoutAmd(load) {
+  // plotly.min.js is UMD: hide an AMD loader so that it sets window.Plotly.
+  const define = window.define;
+  window.define = undefined;
+  try { await load(); } finally { window.define = define; }
+}
+
+function fromKernel(model) {
+  return new Promise((resolve) => {
+    const onMessage = (msg) => {
+      if (msg && msg.type === "plotly-js") {
+        model.off("msg:custom", onMessage);
+        resolve(msg.source);
+      }
+    };
+    model.on("msg:custom", onMessage);
+    model.send({ type: "plotly-js-request" });
+  });
+}
+
+function plotly(model) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__picoPlotly) {
+    window.__picoPlotly = (async () => {
+      const url = model.get("plotly_url");
+      if (url) {
+        try {
+          await withoutAmd(() => loadScript(new URL(url, document.baseURI).href));
+        } catch (err) {
+          console.warn("pico-widget:", err.message, "- asking the kernel instead");
+        }
+      }
+      if (!window.Plotly) {
+        const source = await fromKernel(model);
+        const blob = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+        await withoutAmd(() => loadScript(blob));
+      }
+      return window.Plotly;
+    })();
+  }
+  return window.__picoPlotly;
+}
+
+const CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false };
+
+async function render({ model, el }) {
+  const chart = document.createElement("div");
+  chart.className = "pico-chart";
+  chart.setAttribute("data-testid", model.get("name"));
+  el.appendChild(chart);
+  const Plotly = await plotly(model);
+  let drawing = Promise.resolve();
+  const draw = () => {
+    const figure = model.get("figure");
+    drawing = drawing.then(() => Plotly.react(chart, figure.data, figure.layout, CONFIG))
+      .then(() => {
+        chart.dataset.revision = String(model.get("revision"));
+        chart.dispatchEvent(new CustomEvent("pico:drawn", { bubbles: true }));
+      });
+  };
+  draw();
+  model.on("change:figure", draw);
+  const resize = new ResizeObserver(() => {
+    if (chart.offsetWidth > 0) Plotly.Plots.resize(chart);
+  });
+  resize.observe(el);
+  return () => {
+    resize.disconnect();
+    model.off("change:figure", draw);
+    Plotly.purge(chart);
+  };
+}
+
+export default { render };

@@ -1,0 +1,121 @@
+"""Forecast -> the plain-language results as HTML fragments (pure; wording from the data file).
+
+The same sentences serve the screen, the handout and the clinical note, so what a patient
+reads and what goes into the record never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from .catalogue import conditions
+from .models import Forecast, PatientProfile
+from .text import wording
+
+WEEKS_PER_MONTH = 4.345
+
+
+@dataclass(frozen=True)
+class Headline:
+    """'About n in 100 reach the goal by session k': the numbers behind the icon array."""
+
+    reach: int
+    session: int | None
+
+
+def headline(fc: Forecast) -> Headline:
+    """The session the summary speaks of (the median, else the horizon) and who reaches it."""
+    if not fc.goal_reachable:
+        return Headline(0, None)
+    k = fc.sessions_median or fc.max_sessions
+    return Headline(round(100 * fc.prob_goal_by_session[k - 1]), k)
+
+
+def severity_text(profile: PatientProfile, fc: Forecast) -> str:
+    spec = conditions()[profile.condition]
+    if spec.severity is None:
+        return f"Kirby-Desai score {fc.kirby_desai}"
+    return spec.severity[profile.severity].label
+
+
+def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
+    """The summary in order: who, how many reach the goal when, range and timeline, risks."""
+    spec = conditions()[profile.condition]
+    say = wording("summary")
+    lasers = wording("lasers")
+    lines = [say["who"].format(
+        population=escape(spec.population), condition=escape(spec.label),
+        severity=escape(severity_text(profile, fc)),
+        fitzpatrick=profile.fitzpatrick_numeral, laser=lasers[profile.laser].lower(),
+        goal=f"{profile.goal_percent:.0f}")]
+    top = headline(fc)
+    low_w, high_w = fc.interval_weeks
+    if not fc.goal_reachable:
+        lines.append(say["unreachable"].format(condition=escape(spec.label.lower()),
+                                               ceiling=f"{fc.ceiling_percent:.0f}"))
+    elif fc.sessions_median is None:
+        lines.append(say["few_reach"].format(n=top.reach, k=top.session))
+    else:
+        lines.append(say["reach"].format(n=top.reach, k=top.session))
+        low, high = fc.sessions_range or (fc.sessions_median, fc.sessions_median)
+        if fc.sessions_open_ended:
+            lines.append(say["range_open"].format(low=low, high=high, interval_low=low_w,
+                                                  interval_high=high_w))
+        elif high == 1:
+            lines.append(say["single"].format(interval_low=low_w, interval_high=high_w))
+        else:
+            months = ""
+            if fc.weeks_to_goal is not None and fc.weeks_to_goal[2] > 0:
+                months = say["months"].format(
+                    low=_months(fc.weeks_to_goal[0]), high=_months(fc.weeks_to_goal[2]))
+            lines.append(say["range"].format(low=low, high=high, months=months,
+                                             interval_low=low_w, interval_high=high_w))
+        lines.append(say["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"))
+    lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
+    if profile.observations:
+        lines.append(say["observed"].format(count=len(profile.observations)))
+    return lines
+
+
+def _months(weeks: float) -> str:
+    months = weeks / WEEKS_PER_MONTH
+    return "<1" if months < 1 else f"{months:.0f}"
+
+
+def summary_html(profile: PatientProfile, fc: Forecast, compare: Forecast | None = None) -> str:
+    paragraphs = [f"<p>{line}</p>" for line in sentences(profile, fc)]
+    if compare is not None:
+        median = compare.sessions_median if compare.sessions_median is not None else "n/a"
+        paragraphs.append("<p>" + wording("summary", "compare").format(
+            other=wording("lasers")[compare.laser], median=median) + "</p>")
+    return "".join(paragraphs)
+
+
+def icon_array_html(fc: Forecast) -> str:
+    """100 figures, those reaching the goal first, filled; the rest outlined (not colour alone)."""
+    top = headline(fc)
+    filled = '<span class="pico-icon pico-yes" aria-hidden="true">&#9679;</span>'
+    empty = '<span class="pico-icon pico-no" aria-hidden="true">&#9675;</span>'
+    rows = []
+    for row in range(10):
+        icons = [filled if row * 10 + i < top.reach else empty for i in range(10)]
+        rows.append(f'<div class="pico-icon-row">{"".join(icons)}</div>')
+    caption = wording("summary", "icons_caption").format(k=top.session or "-")
+    label = f"{top.reach} of 100 patients reach the goal"
+    return (f'<div class="pico-icons" role="img" aria-label="{label}">{"".join(rows)}</div>'
+            f'<p class="pico-caption">{caption}</p>')
+
+
+def warnings_html(fc: Forecast) -> str:
+    if not fc.warnings:
+        return ""
+    items = "".join(f"<li>{escape(w)}</li>" for w in fc.warnings)
+    return f'<ul class="pico-warnings">{items}</ul>'
+
+
+def references_html(fc: Forecast) -> str:
+    items = "".join(f"<li><b>{escape(r.key)}</b> {escape(r.citation)}</li>"
+                    for r in fc.references)
+    title = wording("summary", "references")
+    return f'<details class="pico-refs"><summary>{title}</summary><ul>{items}</ul></details>'

@@ -1,0 +1,349 @@
+"""PicoWidget: the controls, live charts and plain-language results, in one widget.
+
+One source of truth: the validated PatientProfile. Controls are views of it. Any control
+change reads all controls into a raw dict, validates it into a profile, calls estimate()
+once and pushes the result into the two charts and one text panel. A rejected value shows
+a sentence and puts the controls back to the last good profile; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from typing import Any
+
+import ipywidgets as widgets
+from pydantic import ValidationError
+
+from . import charts, controls
+from .catalogue import conditions
+from .forecast import estimate
+from .kirby_desai import kirby_desai_score
+from .models import (
+    FITZPATRICK_NUMERALS,
+    TATTOO_OPTIONS,
+    Forecast,
+    Observation,
+    PatientProfile,
+    explain,
+)
+from .plotly_view import PlotlyView
+from .summary import icon_array_html, references_html, summary_html, warnings_html
+from .text import wording
+
+log = logging.getLogger(__name__)
+FULL = widgets.Layout(width="100%")
+
+
+def default_profile() -> PatientProfile:
+    return PatientProfile.model_validate(wording("default_profile"))
+
+
+def _field(heading: str, *children: widgets.Widget) -> widgets.VBox:
+    """One labelled input group; the stylesheet lays groups out in one or two columns."""
+    box = widgets.VBox([widgets.HTML(f'<h3 class="pico-label">{heading}</h3>'), *children])
+    box.add_class("pico-field")
+    return box
+
+
+class PicoWidget(widgets.VBox):
+    """The forecast for one patient. Display it in a notebook cell or serve it with Voila."""
+
+    def __init__(self, profile: PatientProfile | None = None, **kwargs: Any) -> None:
+        self._profile = profile or default_profile()
+        self._forecast = estimate(self._profile)
+        self._message = ""
+        self._syncing = False
+        label = wording("labels")
+        self._error = widgets.HTML("", layout=FULL)
+        self._error.add_class("pico-error")
+
+        specs = conditions()
+        self._condition = controls.Dropdown(
+            options=[(f"{s.group}: {s.label}", cid) for cid, s in specs.items()], layout=FULL)
+        self._severity = controls.Dropdown(options=[], layout=FULL)
+        self._fitzpatrick = controls.ToggleButtons(
+            options=list(zip(FITZPATRICK_NUMERALS, range(1, 7), strict=True)))
+        self._fitzpatrick.add_class("pico-fitz")
+        self._fitz_text = widgets.HTML()
+        presets = wording("goal_presets").values()
+        self._presets = [widgets.Button(description=f"{p['label']} ({p['percent']}%)")
+                         for p in presets]
+        for button, preset in zip(self._presets, presets, strict=True):
+            button.on_click(lambda _b, v=preset["percent"]: self._set_goal(v))
+        self._goal = controls.IntSlider(min=10, max=100, step=1, description="",
+                                        readout_format="d", layout=FULL)
+        self._laser = controls.ToggleButtons(options=[(v, k) for k, v in
+                                                      wording("lasers").items()])
+        self._compare_box = controls.Checkbox(description=label["compare"], indent=False)
+        self._laser_note = widgets.HTML()
+        tattoo_labels = wording("tattoo_labels")
+        self._tattoo = {
+            field: controls.Dropdown(options=[(tattoo_labels[field][o], o) for o in options],
+                                     description=field.capitalize(), layout=FULL)
+            for field, options in TATTOO_OPTIONS.items()
+        }
+        self._kd = widgets.HTML()
+        self._tattoo_box = _field(label["tattoo"], *self._tattoo.values(), self._kd)
+        self._tattoo_box.add_class("pico-wide")
+        self._severity_box = _field(label["severity"], self._severity)
+        self._rows = widgets.VBox()
+        self._add = widgets.Button(description=label["add_observation"], icon="plus")
+        self._add.on_click(lambda _b: self._add_observation())
+
+        compare = self._compare_forecast()
+        self._improvement = PlotlyView(
+            charts.improvement_figure(self._forecast, self._profile.observations, compare),
+            name="improvement")
+        self._probability = PlotlyView(charts.probability_figure(self._forecast, compare),
+                                       name="probability")
+        self._text = widgets.HTML(self._results_html(compare), layout=FULL)
+        self._evidence = widgets.HTML(references_html(self._forecast), layout=FULL)
+
+        for field, control in self._tattoo.items():
+            control.value = wording("default_tattoo")[field]
+        for control in self._all_controls():
+            control.on_reject = self._rejected
+            control.observe(self._changed, "value")
+        self._sync_controls()
+
+        presets = widgets.HBox(self._presets)
+        presets.add_class("pico-presets")
+        observed = _field(label["observations"], self._rows, self._add)
+        observed.add_class("pico-wide")
+        inputs = widgets.Box([
+            self._error,
+            _field(label["condition"], self._condition),
+            self._severity_box, self._tattoo_box,
+            _field(label["fitzpatrick"], self._fitzpatrick, self._fitz_text),
+            _field(label["goal"], presets, self._goal),
+            _field(label["laser"], self._laser, self._compare_box, self._laser_note),
+            observed,
+        ])
+        inputs.add_class("pico-inputs")
+        results = widgets.VBox([self._text, self._improvement, self._probability,
+                                self._evidence])
+        results.add_class("pico-results")
+        body = widgets.Box([inputs, results])
+        body.add_class("pico-body")
+        super().__init__([_style(), body], **kwargs)
+        self.add_class("pico-app")
+
+    # -- public surface ---------------------------------------------------------------
+    @property
+    def profile(self) -> PatientProfile:
+        """The profile now on screen (always valid)."""
+        return self._profile
+
+    @profile.setter
+    def profile(self, value: PatientProfile) -> None:
+        self._apply(PatientProfile.model_validate(value))
+
+    @property
+    def forecast(self) -> Forecast:
+        """The forecast now on screen; always estimate(self.profile)."""
+        return self._forecast
+
+    @property
+    def message(self) -> str:
+        """"" or the sentence shown for the last rejected input."""
+        return self._message
+
+    # -- one path in: controls -> raw dict -> profile -> forecast -> views -------------
+    def _all_controls(self) -> list[Any]:
+        rows = [c for row in self._rows.children for c in row.children
+                if isinstance(c, controls.Guarded)]
+        return [self._condition, self._severity, self._fitzpatrick, self._goal, self._laser,
+                self._compare_box, *self._tattoo.values(), *rows]
+
+    def _read_controls(self) -> dict[str, Any]:
+        condition = self._condition.value
+        spec = conditions().get(condition)
+        laser = self._laser.value if spec is None or spec.qswitched else "picosecond"
+        tattoo = None
+        if spec is not None and spec.graded_by_kirby_desai:
+            tattoo = {field: control.value for field, control in self._tattoo.items()}
+        return {
+            "condition": condition,
+            "severity": self._severity.value or self._profile.severity,
+            "fitzpatrick": self._fitzpatrick.value,
+            "goal_percent": self._goal.value,
+            "laser": laser,
+            "tattoo": tattoo,
+            "observations": [{"session": row.children[0].value,
+                              "improvement_percent": row.children[1].value}
+                             for row in self._rows.children],
+        }
+
+    def _changed(self, _change: Any = None) -> None:
+        if not self._syncing:
+            self._submit(self._read_controls())
+
+    def _submit(self, raw: dict[str, Any]) -> None:
+        """Validate raw input; on success show it, otherwise explain and restore."""
+        try:
+            profile = PatientProfile.model_validate(raw)
+        except ValidationError as error:
+            self._refuse(explain(error))
+            return
+        self._apply(profile)
+
+    def _apply(self, profile: PatientProfile) -> None:
+        try:
+            forecast = estimate(profile)
+            previous = self._profile
+            self._profile, self._forecast = profile, forecast
+            self._show_message("")
+            self._render()
+            self._sync_controls(rebuild_rows=len(previous.observations)
+                                != len(profile.observations))
+        except Exception:
+            log.exception("forecast update failed")
+            self._refuse(wording("errors", "unexpected"))
+
+    def _refuse(self, sentence: str) -> None:
+        self._show_message(sentence)
+        self._sync_controls()
+
+    def _rejected(self, control: Any, key: str, raw: Any) -> None:
+        """A control refused a browser value: explain a value in pydantic's words, else say
+        that the choice (a list index) is not on offer."""
+        sentence = wording("errors", "generic").format(detail=f"{raw!r:.40} is not on offer")
+        candidate = self._with_value(control, raw) if key == "value" else None
+        if candidate is not None:
+            try:
+                PatientProfile.model_validate(candidate)
+            except ValidationError as error:
+                sentence = explain(error)
+        self._refuse(sentence)
+
+    def _with_value(self, control: Any, raw: Any) -> dict[str, Any] | None:
+        """The controls' raw input with `raw` in place of `control`'s value."""
+        candidate = self._read_controls()
+        fields = {id(self._condition): "condition", id(self._severity): "severity",
+                  id(self._fitzpatrick): "fitzpatrick", id(self._goal): "goal_percent",
+                  id(self._laser): "laser"}
+        if id(control) in fields:
+            return candidate | {fields[id(control)]: raw}
+        for index, row in enumerate(self._rows.children):
+            keys = {id(row.children[0]): "session", id(row.children[1]): "improvement_percent"}
+            if id(control) in keys:
+                candidate["observations"][index][keys[id(control)]] = raw
+                return candidate
+        return None
+
+    # -- views of the profile ------------------------------------------------------------
+    def _compare_forecast(self) -> Forecast | None:
+        spec = conditions()[self._profile.condition]
+        box = getattr(self, "_compare_box", None)
+        if box is None or not box.value or not spec.qswitched:
+            return None
+        other = "q-switched" if self._profile.laser == "picosecond" else "picosecond"
+        return estimate(PatientProfile.model_validate(
+            self._profile.model_dump() | {"laser": other}))
+
+    def _results_html(self, compare: Forecast | None) -> str:
+        p, fc = self._profile, self._forecast
+        return (f'<p class="pico-disclaimer">{wording("disclaimer")}</p>'
+                f'<div class="pico-summary">{summary_html(p, fc, compare)}</div>'
+                f'<div class="pico-figures">{icon_array_html(fc)}</div>{warnings_html(fc)}')
+
+    def _render(self) -> None:
+        compare = self._compare_forecast()
+        fc = self._forecast
+        self._improvement.show(charts.improvement_figure(fc, self._profile.observations, compare))
+        self._probability.show(charts.probability_figure(fc, compare))
+        self._text.value = self._results_html(compare)
+        self._evidence.value = references_html(fc)
+
+    def _show_message(self, sentence: str) -> None:
+        self._message = sentence
+        self._error.value = f'<div role="alert">{sentence}</div>' if sentence else ""
+
+    def _sync_controls(self, rebuild_rows: bool = False) -> None:
+        """Make every control show the current profile (without re-running the forecast)."""
+        p, label = self._profile, wording("labels")
+        spec = conditions()[p.condition]
+        self._syncing = True
+        try:
+            self._condition.value = p.condition
+            kd = spec.graded_by_kirby_desai
+            self._severity_box.layout.display = "none" if kd else None
+            self._tattoo_box.layout.display = None if kd else "none"
+            if spec.severity is not None:
+                options = [(level.label, key) for key, level in spec.severity.items()]
+                if list(self._severity.options) != options:
+                    self._severity.options = options
+                self._severity.value = p.severity
+            if p.tattoo is not None:
+                for field, control in self._tattoo.items():
+                    control.value = getattr(p.tattoo, field)
+                score = kirby_desai_score(p.fitzpatrick, p.tattoo)
+                self._kd.value = label["kd_score"].format(score=score, sessions=score)
+            self._fitzpatrick.value = p.fitzpatrick
+            self._fitz_text.value = wording("fitzpatrick")[str(p.fitzpatrick)]
+            self._goal.value = round(p.goal_percent)
+            for button, preset in zip(self._presets, wording("goal_presets").values(),
+                                      strict=True):
+                button.button_style = "info" if preset["percent"] == round(p.goal_percent) else ""
+            self._laser.value = p.laser
+            self._laser.disabled = self._compare_box.disabled = spec.qswitched is None
+            if spec.qswitched is None:
+                self._compare_box.value = False
+            self._laser_note.value = "" if spec.qswitched else label["no_qswitched"]
+            if rebuild_rows or len(self._rows.children) != len(p.observations):
+                self._rows.children = [self._observation_row(o) for o in p.observations]
+            else:
+                for row, obs in zip(self._rows.children, p.observations, strict=True):
+                    row.children[0].value = obs.session
+                    row.children[1].value = obs.improvement_percent
+        finally:
+            self._syncing = False
+
+    # -- observed response -----------------------------------------------------------------
+    def _observation_row(self, obs: Observation) -> widgets.HBox:
+        label = wording("labels")
+        session = controls.IntText(value=obs.session, description=label["session"].format(n=""),
+                                   layout=widgets.Layout(width="150px"))
+        improvement = controls.FloatSlider(value=obs.improvement_percent, min=0, max=100, step=1,
+                                           readout_format=".0f",
+                                           layout=widgets.Layout(flex="1 1 160px"))
+        band = controls.Dropdown(options=[("band", None), *wording("quartiles").items()],
+                                 layout=widgets.Layout(width="120px"))
+        remove = widgets.Button(description=label["remove"], icon="trash",
+                                layout=widgets.Layout(width="110px"))
+        for control in (session, improvement):
+            control.on_reject = self._rejected
+            control.observe(self._changed, "value")
+        band.observe(lambda ch, s=improvement, b=band: self._pick_band(ch, s, b), "value")
+        row = widgets.HBox([session, improvement, band, remove])
+        row.add_class("pico-row")
+        remove.on_click(lambda _b: self._remove_row(row))
+        return row
+
+    def _pick_band(self, change: Any, slider: Any, band: Any) -> None:
+        if change["new"] is not None and not self._syncing:
+            slider.value = change["new"]
+            band.value = None
+
+    def _add_observation(self) -> None:
+        raw = self._read_controls()
+        done = raw["observations"]
+        session = done[-1]["session"] + 1 if done else 1
+        expected = self._forecast.improvement[min(session, self._forecast.max_sessions) - 1]
+        done.append({"session": session, "improvement_percent": round(expected.median)})
+        self._submit(raw)
+
+    def _remove_row(self, row: widgets.HBox) -> None:
+        raw = self._read_controls()
+        index = self._rows.children.index(row)
+        raw["observations"] = raw["observations"][:index] + raw["observations"][index + 1:]
+        self._submit(raw)
+
+    def _set_goal(self, percent: int) -> None:
+        self._goal.value = percent
+
+
+def _style() -> widgets.HTML:
+    css = resources.files("pico_widget").joinpath("static/pico.css").read_text("utf-8")
+    return widgets.HTML(f"<style>{css}</style>", layout=widgets.Layout(display="none"))

@@ -1,0 +1,32 @@
+"""Chart data is valid plotly, and shows the forecast's numbers (no arithmetic of its own)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from hypothesis import given, settings
+from strategies import profiles
+
+from pico_widget import estimate
+from pico_widget.charts import improvement_figure, probability_figure
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles())
+def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
+    fc = estimate(profile)
+    compare = None
+    if profile.laser == "picosecond" and profile.condition not in ("acne_scars", "wrinkles"):
+        compare = estimate(profile.model_copy(update={"laser": "q-switched"}))
+    improvement = improvement_figure(fc, profile.observations, compare)
+    probability = probability_figure(fc, compare)
+    go.Figure(improvement)  # raises on anything plotly's schema refuses
+    go.Figure(probability)
+    traces = {t["name"]: t for t in improvement["data"]}
+    assert traces["Typical patient"]["y"][1:] == [round(b.median, 1) for b in fc.improvement]
+    assert probability["data"][0]["y"] == [round(100 * p, 1) for p in fc.prob_goal_by_session]
+    goal = next(t for t in improvement["data"] if t["name"].startswith("Goal"))
+    assert goal["y"] == [fc.goal_percent, fc.goal_percent]
+    if profile.observations:
+        assert traces["Seen so far"]["x"] == [o.session for o in profile.observations]
+    if compare is not None:
+        assert len(probability["data"]) == 2

@@ -1,0 +1,213 @@
+"""PicoWidget without a browser: controls drive one profile, charts and text follow estimate()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pico_widget import PatientProfile, PicoWidget, estimate
+from pico_widget.charts import improvement_figure, probability_figure
+from pico_widget.summary import headline
+
+TATTOO = {"location": "upper_trunk", "colours": "black", "ink": "moderate", "scarring": "none",
+          "layering": "none"}
+
+
+def browser_sends(control: Any, **state: Any) -> None:
+    """Deliver a state update exactly as the front end's comm message would."""
+    control._handle_msg({"content": {"data": {"method": "update", "state": state}},
+                         "buffers": []})
+
+
+def shown(w: PicoWidget) -> tuple[dict, dict, str]:
+    return w._improvement.figure, w._probability.figure, w._text.value
+
+
+def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
+    """Every view on screen equals the views of estimate(profile), computed independently."""
+    fc = estimate(profile)
+    assert w.profile == profile
+    assert w.forecast == fc
+    improvement, probability, text = shown(w)
+    assert improvement == improvement_figure(fc, profile.observations)
+    assert probability == probability_figure(fc)
+    top = headline(fc)
+    if fc.sessions_median is not None:
+        assert f"about <b>{top.reach}</b> reach the goal by session <b>{top.session}</b>" in text
+    elif fc.goal_reachable:
+        assert f"Within {top.session} sessions, only about <b>{top.reach}</b> in 100" in text
+    else:
+        assert f"the most expected is about <b>{fc.ceiling_percent:.0f}%</b>" in text
+    assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
+
+
+def test_first_paint_is_the_default_forecast():
+    w = PicoWidget()
+    assert w.message == ""
+    assert w.profile.condition == "melasma"
+    assert_shows(w, w.profile)
+
+
+def test_each_control_changes_the_forecast_as_a_browser_would():
+    w = PicoWidget()
+    steps = [
+        (w._condition, {"index": list(w._condition.options).index(
+            next(o for o in w._condition.options if o[1] == "solar_lentigines"))},
+         {"condition": "solar_lentigines"}),
+        (w._severity, {"index": 2}, {"severity": "severe"}),
+        (w._fitzpatrick, {"index": 1}, {"fitzpatrick": 2}),
+        (w._goal, {"value": 90}, {"goal_percent": 90}),
+        (w._laser, {"index": 1}, {"laser": "q-switched"}),
+    ]
+    expected = w.profile.model_dump()
+    for control, state, change in steps:
+        before = w.forecast
+        browser_sends(control, **state)
+        expected |= change
+        assert w.message == ""
+        assert_shows(w, PatientProfile.model_validate(expected))
+        assert w.forecast != before
+
+
+def test_goal_presets_set_the_goal():
+    w = PicoWidget()
+    w._presets[1].click()
+    assert w.profile.goal_percent == 75
+    assert w._goal.value == 75
+
+
+@pytest.mark.parametrize(
+    ("control", "state", "sentence"),
+    [
+        ("_goal", {"value": 150}, "goal must be a number from 0 to 100; got 150"),
+        ("_goal", {"value": "lots"}, "goal must be a number from 0 to 100; got 'lots'"),
+        ("_fitzpatrick", {"index": 7}, "was not accepted"),
+        ("_condition", {"index": 99}, "was not accepted"),
+        ("_condition", {"index": "freckle"}, "was not accepted"),
+        ("_severity", {"index": -4}, "was not accepted"),
+        ("_laser", {"index": [1]}, "was not accepted"),
+    ],
+)
+def test_hostile_trait_values_are_refused_visibly(control, state, sentence):
+    w = PicoWidget()
+    before_profile, before_figures = w.profile, shown(w)
+    browser_sends(getattr(w, control), **state)
+    assert sentence in w.message
+    assert sentence in w._error.value
+    assert w.profile == before_profile
+    assert shown(w) == before_figures
+    # The session keeps working: the next good value is accepted and clears the message.
+    browser_sends(w._goal, value=75)
+    assert w.message == ""
+    assert w.profile.goal_percent == 75
+
+
+def test_tattoo_inputs_appear_only_for_tattoos_and_show_the_score():
+    w = PicoWidget()
+    assert w._tattoo_box.layout.display == "none"
+    w.profile = PatientProfile(condition="tattoo", fitzpatrick=3, goal_percent=90, tattoo=TATTOO)
+    assert w._tattoo_box.layout.display is None
+    assert w._severity_box.layout.display == "none"
+    assert f"Kirby-Desai score: {w.forecast.kirby_desai}" in w._kd.value
+    browser_sends(w._tattoo["colours"], index=3)
+    assert w.profile.tattoo is not None and w.profile.tattoo.colours == "multicolour"
+    assert f"Kirby-Desai score: {w.forecast.kirby_desai}" in w._kd.value
+    assert_shows(w, w.profile)
+    w.profile = PatientProfile(condition="melasma", severity="mild", fitzpatrick=3,
+                               goal_percent=50)
+    assert w._tattoo_box.layout.display == "none"
+
+
+def test_switching_to_a_tattoo_in_the_dropdown_uses_default_details():
+    w = PicoWidget()
+    index = [o[1] for o in w._condition.options].index("tattoo")
+    browser_sends(w._condition, index=index)
+    assert w.message == ""
+    assert w.profile.condition == "tattoo" and w.profile.tattoo is not None
+    assert w._laser.disabled is False
+
+
+def test_poor_response_lengthens_the_forecast_and_says_so():
+    w = PicoWidget()
+    base = w.forecast
+    w._add.click()
+    w._add.click()
+    assert [o.session for o in w.profile.observations] == [1, 2]
+    for row in w._rows.children:
+        browser_sends(row.children[1], value=2)
+    assert [o.improvement_percent for o in w.profile.observations] == [2, 2]
+    assert_shows(w, w.profile)
+    assert w.forecast.prob_goal_by_session[8] < base.prob_goal_by_session[8]
+    assert any("Review the diagnosis" in warning for warning in w.forecast.warnings)
+    assert "Review the diagnosis" in w._text.value
+    diamonds = [t for t in w._improvement.figure["data"] if t.get("name") == "Seen so far"]
+    assert diamonds and diamonds[0]["y"] == [2, 2]
+
+
+def test_observations_can_be_edited_and_removed():
+    w = PicoWidget()
+    for _ in range(3):
+        w._add.click()
+    browser_sends(w._rows.children[1].children[1], value=55)
+    assert w.profile.observations[1].improvement_percent == 55
+    band = w._rows.children[0].children[2]
+    browser_sends(band, index=1)  # first quartile band, under 25%
+    assert w.profile.observations[0].improvement_percent == 12
+    w._rows.children[1].children[3].click()
+    assert [o.session for o in w.profile.observations] == [1, 3]
+    assert len(w._rows.children) == 2
+    browser_sends(w._rows.children[1].children[0], value=1)
+    assert "Session 1 was recorded twice" in w.message
+    assert [o.session for o in w.profile.observations] == [1, 3]
+    assert w._rows.children[1].children[0].value == 3
+    browser_sends(w._rows.children[0].children[1], value=101)
+    assert "improvement seen must be a number from 0 to 100" in w.message
+
+
+def test_compare_lasers_draws_both():
+    w = PicoWidget(PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
+                                  goal_percent=75))
+    browser_sends(w._compare_box, value=True)
+    names = [t["name"] for t in w._improvement.figure["data"]]
+    assert "Q-switched" in names
+    assert len(w._probability.figure["data"]) == 2
+    assert "Q-switched laser for the same patient" in w._text.value
+
+
+def test_laser_is_fixed_where_only_picosecond_has_evidence():
+    w = PicoWidget(PatientProfile(condition="acne_scars", severity="moderate", fitzpatrick=3,
+                                  goal_percent=50))
+    assert w._laser.disabled and w._compare_box.disabled
+    browser_sends(w._laser, index=1)
+    assert w.profile.laser == "picosecond"
+
+
+def test_profile_setter_validates_and_drives_controls():
+    w = PicoWidget()
+    target = PatientProfile(condition="hori_nevus", severity="severe", fitzpatrick=5,
+                            goal_percent=62, observations=[{"session": 1,
+                                                            "improvement_percent": 20}])
+    w.profile = target
+    assert (w._condition.value, w._severity.value, w._fitzpatrick.value, w._goal.value) == (
+        "hori_nevus", "severe", 5, 62)
+    assert len(w._rows.children) == 1
+    assert_shows(w, target)
+    with pytest.raises(Exception, match="Fitzpatrick"):
+        w.profile = {"condition": "melasma", "severity": "mild", "fitzpatrick": 9,
+                     "goal_percent": 50}
+    assert w.profile == target
+
+
+def test_unexpected_failure_inside_a_callback_is_a_sentence(monkeypatch):
+    w = PicoWidget()
+    before = shown(w)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("/secret/path/forecast.py exploded")
+
+    monkeypatch.setattr("pico_widget.widget.estimate", broken)
+    browser_sends(w._goal, value=80)
+    assert "Something went wrong" in w.message
+    assert "/secret" not in w._error.value
+    assert shown(w) == before
