@@ -65,11 +65,7 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
         elif high == 1:
             lines.append(say["single"].format(interval_low=low_w, interval_high=high_w))
         else:
-            months = ""
-            if fc.weeks_to_goal is not None and fc.weeks_to_goal[2] > 0:
-                months = say["months"].format(
-                    low=_months(fc.weeks_to_goal[0]), high=_months(fc.weeks_to_goal[2]))
-            lines.append(say["range"].format(low=low, high=high, months=months,
+            lines.append(say["range"].format(low=low, high=high, months=timeline(fc),
                                              interval_low=low_w, interval_high=high_w))
         lines.append(say["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"))
     lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
@@ -78,9 +74,15 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
     return lines
 
 
-def _months(weeks: float) -> str:
-    months = weeks / WEEKS_PER_MONTH
-    return "<1" if months < 1 else f"{months:.0f}"
+def timeline(fc: Forecast) -> str:
+    """' (about 8-20 weeks from the first session)': weeks up to three months, then months."""
+    if fc.weeks_to_goal is None or fc.weeks_to_goal[2] <= 0:
+        return ""
+    low, high = fc.weeks_to_goal[0], fc.weeks_to_goal[2]
+    if high <= 3 * WEEKS_PER_MONTH:
+        return wording("summary", "weeks").format(low=f"{low:.0f}", high=f"{high:.0f}")
+    return wording("summary", "months").format(low=f"{low / WEEKS_PER_MONTH:.0f}",
+                                               high=f"{high / WEEKS_PER_MONTH:.0f}")
 
 
 def summary_html(profile: PatientProfile, fc: Forecast, compare: Forecast | None = None) -> str:

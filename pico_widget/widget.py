@@ -249,12 +249,13 @@ class PicoWidget(widgets.VBox):
                 f'<div class="pico-figures">{icon_array_html(fc)}</div>{warnings_html(fc)}')
 
     def _render(self) -> None:
+        """Push the forecast to the views: text first, so it is in place when charts repaint."""
         compare = self._compare_forecast()
         fc = self._forecast
-        self._improvement.show(charts.improvement_figure(fc, self._profile.observations, compare))
-        self._probability.show(charts.probability_figure(fc, compare))
         self._text.value = self._results_html(compare)
         self._evidence.value = references_html(fc)
+        self._improvement.show(charts.improvement_figure(fc, self._profile.observations, compare))
+        self._probability.show(charts.probability_figure(fc, compare))
 
     def _show_message(self, sentence: str) -> None:
         self._message = sentence

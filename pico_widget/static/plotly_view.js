@@ -64,23 +64,27 @@ async function render({ model, el }) {
   el.appendChild(chart);
   const Plotly = await plotly(model);
   let drawing = Promise.resolve();
+  let shown = null;
+  // Every kernel render bumps `revision`; the figure itself is only re-sent when it changed.
   const draw = () => {
     const figure = model.get("figure");
-    drawing = drawing.then(() => Plotly.react(chart, figure.data, figure.layout, CONFIG))
+    drawing = drawing
+      .then(() => figure === shown ? null : Plotly.react(chart, figure.data, figure.layout, CONFIG))
       .then(() => {
+        shown = figure;
         chart.dataset.revision = String(model.get("revision"));
         chart.dispatchEvent(new CustomEvent("pico:drawn", { bubbles: true }));
       });
   };
   draw();
-  model.on("change:figure", draw);
+  model.on("change:revision", draw);
   const resize = new ResizeObserver(() => {
     if (chart.offsetWidth > 0) Plotly.Plots.resize(chart);
   });
   resize.observe(el);
   return () => {
     resize.disconnect();
-    model.off("change:figure", draw);
+    model.off("change:revision", draw);
     Plotly.purge(chart);
   };
 }

@@ -1,0 +1,118 @@
+"""The Voila dashboard on a tablet: first paint, every control, observations, tattoo, errors."""
+
+from __future__ import annotations
+
+from dashboard import act, assert_shows, drawn, field, profile
+from playwright.sync_api import Page, expect
+
+from pico_widget import estimate
+from pico_widget.catalogue import conditions
+
+
+def test_first_paint_is_the_default_forecast(page: Page) -> None:
+    assert_shows(page, profile())
+    expect(page.locator(".pico-disclaimer")).to_contain_text("not a prescription")
+    expect(page.locator(".pico-header h1")).to_have_text("pico-widget")
+    expect(page.get_by_role("button", name="How these numbers are made")).to_be_visible()
+
+
+def test_no_horizontal_scrolling_and_charts_fit_after_rotation(page: Page) -> None:
+    def fits() -> None:
+        width = page.viewport_size["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.evaluate("document.getElementById('rendered_cells').scrollWidth") <= width
+        for name in ("improvement", "probability"):
+            box = page.evaluate(f"""(() => {{
+                const c = document.querySelector('[data-testid="{name}"]');
+                return [c.getBoundingClientRect().width,
+                        c.querySelector('svg.main-svg').getBoundingClientRect().width]; }})()""")
+            assert abs(box[0] - box[1]) <= 2, box
+
+    fits()
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["height"], "height": size["width"]})
+    page.wait_for_timeout(800)
+    fits()
+
+
+def test_controls_change_charts_and_summary(page: Page) -> None:
+    label = f"{conditions()['solar_lentigines'].group}: {conditions()['solar_lentigines'].label}"
+    act(page, lambda: field(page, "Concern").locator("select").select_option(label=label))
+    assert_shows(page, profile(condition="solar_lentigines"))
+
+    severe = conditions()["solar_lentigines"].severity["severe"].label
+    act(page, lambda: field(page, "Severity").locator("select").select_option(label=severe))
+    assert_shows(page, profile(condition="solar_lentigines", severity="severe"))
+
+    act(page, lambda: field(page, "Skin type").get_by_role("button", name="VI", exact=True)
+        .tap())
+    assert_shows(page, profile(condition="solar_lentigines", severity="severe", fitzpatrick=6))
+    expect(field(page, "Skin type")).to_contain_text("Type VI")
+
+    act(page, lambda: field(page, "Goal").get_by_role("button", name="Clear (75%)").tap())
+    now = profile(condition="solar_lentigines", severity="severe", fitzpatrick=6,
+                  goal_percent=75)
+    assert_shows(page, now)
+
+    # Drag the goal slider's handle to the right, then read the value it settled on.
+    box = field(page, "Goal").locator(".noUi-handle").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    def drag() -> None:
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 40, y, steps=4)
+        page.mouse.up()
+
+    act(page, drag)
+    page.wait_for_timeout(300)
+    goal = int(field(page, "Goal").locator(".widget-readout").inner_text())
+    assert goal > 75
+    assert_shows(page, now.model_copy(update={"goal_percent": goal}))
+
+
+def test_recording_a_response_updates_the_forecast(page: Page) -> None:
+    before = drawn(page)
+    act(page, lambda: page.get_by_role("button", name="Record a session").tap())
+    row = page.locator(".pico-row").first
+    expect(row).to_be_visible()
+    act(page, lambda: row.locator("select").select_option(label="under 25%"))
+    now = profile(observations=[{"session": 1, "improvement_percent": 12}])
+    assert_shows(page, now)
+    assert drawn(page)["probability"]["traces"] != before["probability"]["traces"]
+    seen = [t for t in drawn(page)["improvement"]["traces"] if t["name"] == "Seen so far"]
+    assert seen and seen[0]["y"] == [12]
+    expect(page.locator(".pico-summary")).to_contain_text("response seen after 1 session")
+
+
+def test_tattoo_shows_kirby_desai_inputs_and_score(page: Page) -> None:
+    kirby = field(page, "Tattoo (Kirby-Desai)")
+    expect(kirby).to_be_hidden()
+    label = f"{conditions()['tattoo'].group}: {conditions()['tattoo'].label}"
+    act(page, lambda: field(page, "Concern").locator("select").select_option(label=label))
+    expect(kirby).to_be_visible()
+    expect(field(page, "Severity")).to_be_hidden()
+    expect(kirby).to_contain_text("Kirby-Desai score")
+    act(page, lambda: kirby.locator("select").nth(1).select_option(label="Many colours"))
+    tattoo = {"location": "upper_trunk", "colours": "multicolour", "ink": "moderate",
+              "scarring": "none", "layering": "none"}
+    now = profile(condition="tattoo", tattoo=tattoo)
+    assert_shows(page, now)
+    expect(kirby).to_contain_text(f"Kirby-Desai score: {estimate(now).kirby_desai}")
+
+
+def test_invalid_entry_shows_a_sentence_and_the_page_keeps_working(page: Page) -> None:
+    act(page, lambda: page.get_by_role("button", name="Record a session").tap())
+    before = drawn(page)
+    session = page.locator(".pico-row input[type=number]").first
+    session.fill("0")
+    session.press("Enter")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The session number must be a whole number from 1 to 60")
+    expect(session).to_have_value("1")
+    assert drawn(page)["improvement"]["traces"] == before["improvement"]["traces"]
+    act(page, lambda: field(page, "Goal").get_by_role("button", name="Clear (75%)").tap())
+    expect(alert).to_have_count(0)
+    traces = drawn(page)["probability"]["traces"]
+    assert traces[0]["y"] != before["probability"]["traces"][0]["y"]
+    assert "Traceback" not in page.content()
