@@ -43,10 +43,13 @@ def _flat(name: str, value: float, sessions: int, colour: str, dash: str) -> dic
             "hoverinfo": "skip"}
 
 
+Compare = tuple[str, Forecast] | None  # (legend name, forecast) drawn dashed beside the main one
+
+
 def improvement_figure(fc: Forecast, observations: list[Observation],
-                       compare: Forecast | None = None) -> Figure:
+                       compare: Compare = None) -> Figure:
     """Expected improvement by session: band (10th-90th percentile), median, goal, ceiling."""
-    sessions = fc.max_sessions
+    sessions = max(fc.max_sessions, compare[1].max_sessions if compare else 0)
     x = [0] + [b.session for b in fc.improvement]
     label = wording("charts")
     data: list[dict[str, Any]] = [
@@ -66,9 +69,11 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
               sessions, GREY, "dot"),
     ]
     if compare is not None:
+        name, other = compare
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": wording("lasers")[compare.laser],
-            "x": x, "y": [0] + [round(b.median, 1) for b in compare.improvement],
+            "type": "scatter", "mode": "lines+markers", "name": name,
+            "x": [0] + [b.session for b in other.improvement],
+            "y": [0] + [round(b.median, 1) for b in other.improvement],
             "line": {"color": GREEN, "width": 3, "dash": "dash"},
             "marker": {"symbol": "square", "size": 7}, "hovertemplate": "%{y:.0f}%"})
     if observations:
@@ -83,20 +88,22 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
                                              label["improvement_axis"], sessions)}
 
 
-def probability_figure(fc: Forecast, compare: Forecast | None = None) -> Figure:
+def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     """Chance of having reached the goal by each session, with the 50% and 90% sessions."""
     label = wording("charts")
-    sessions = fc.max_sessions
-    x = list(range(1, sessions + 1))
+    sessions = max(fc.max_sessions, compare[1].max_sessions if compare else 0)
+    x = list(range(1, fc.max_sessions + 1))
     percent = [round(100 * p, 1) for p in fc.prob_goal_by_session]
     data: list[dict[str, Any]] = [{
         "type": "bar", "name": label["chance"], "x": x, "y": percent,
         "marker": {"color": BLUE}, "text": [f"{p:.0f}%" for p in percent],
         "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{y:.0f}%"}]
     if compare is not None:
-        other = [round(100 * p, 1) for p in compare.prob_goal_by_session]
+        name, other_fc = compare
+        other = [round(100 * p, 1) for p in other_fc.prob_goal_by_session]
+        data[0]["name"] = label["this_case"]
         data.append({
-            "type": "bar", "name": wording("lasers")[compare.laser], "x": x, "y": other,
+            "type": "bar", "name": name, "x": list(range(1, len(other) + 1)), "y": other,
             "marker": {"color": GREEN, "pattern": {"shape": "/", "fgcolor": "white"}},
             "hovertemplate": "%{y:.0f}%"})
     layout = _layout(label["probability_title"], label["probability_axis"], sessions)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 
+from . import controls
+from .cases import teaching_cases
 from .models import PatientProfile
 from .text import wording
 from .widget import PicoWidget
@@ -20,15 +23,33 @@ class Dashboard(widgets.VBox):
             f'<div class="pico-header"><h1>{wording("app_name")}</h1>'
             f'<span class="pico-tagline">{wording("tagline")}</span></div>',
             layout=widgets.Layout(flex="1 1 auto"))
+        cases = teaching_cases()
+        self._cases = controls.Dropdown(
+            options=[(wording("labels", "teaching_none"), None),
+                     *((case.title, index) for index, case in enumerate(cases))],
+            layout=widgets.Layout(width="auto", max_width="100%"))
+        self._cases.observe(self._teaching_case, "value")
+        self._cases.on_reject = lambda *_args: self.widget._refuse(
+            wording("errors", "generic").format(detail="that teaching case is not on offer"))
         self._model_button = widgets.ToggleButton(description=wording("labels", "model_link"),
                                                   icon="book")
         self._model_button.observe(self._toggle_model, "value")
         self._model = widgets.HTML(layout=widgets.Layout(display="none"))
         self._model.add_class("pico-model")
-        top = widgets.HBox([header, self._model_button])
+        top = widgets.HBox([header, self._cases, self._model_button])
         top.add_class("pico-header-row")
-        super().__init__([top, self._model, self.widget], **kwargs)
+        self._point = widgets.HTML()
+        super().__init__([top, self._model, self._point, self.widget], **kwargs)
         self.add_class("pico-app")
+
+    def _teaching_case(self, change: dict[str, Any]) -> None:
+        """Trainer mode: show a shipped case (its teaching point appears with the summary)."""
+        if change["new"] is None:
+            return
+        case = teaching_cases()[change["new"]]
+        self.widget.profile = case.profile
+        self._point.value = (f'<p class="pico-point"><b>{escape(case.title)}.</b> '
+                             f"{escape(case.point)}</p>")
 
     def _toggle_model(self, change: dict[str, Any]) -> None:
         if change["new"] and not self._model.value:

@@ -44,11 +44,13 @@ def prepare_environment() -> None:
     os.environ[PLOTLY_URL_ENV] = "voila/static/plotly.min.js"
 
 
-def build_app(port: int, host: str, extra: list[str] | None = None) -> PicoVoila:
+def build_app(port: int, host: str, extra: list[str] | None = None,
+              root: Path | None = None) -> PicoVoila:
+    """The configured app for the bundled dashboard, or for every notebook under `root`."""
     prepare_environment()
     folder = apps_dir()
     app = PicoVoila(config_file_paths=[str(folder)])
-    app.initialize([str(folder / NOTEBOOK), f"--port={port}", f"--Voila.ip={host}",
+    app.initialize([str(root or folder / NOTEBOOK), f"--port={port}", f"--Voila.ip={host}",
                     "--no-browser", *(extra or [])])
     return app
 
@@ -60,8 +62,10 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--port", type=int, default=8866)
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--root", type=Path, default=None,
+                       help="serve every notebook in this folder instead (benchmarks)")
     args, extra = parser.parse_known_args(argv)
-    app = build_app(args.port, args.host, extra)
+    app = build_app(args.port, args.host, extra, args.root)
     print(f"pico-widget: open http://{args.host}:{app.port}/ (Ctrl-C to stop)", flush=True)
     app.start()
 

@@ -85,12 +85,14 @@ def timeline(fc: Forecast) -> str:
                                                high=f"{high / WEEKS_PER_MONTH:.0f}")
 
 
-def summary_html(profile: PatientProfile, fc: Forecast, compare: Forecast | None = None) -> str:
+def summary_html(profile: PatientProfile, fc: Forecast,
+                 compare: tuple[str, Forecast] | None = None) -> str:
     paragraphs = [f"<p>{line}</p>" for line in sentences(profile, fc)]
     if compare is not None:
-        median = compare.sessions_median if compare.sessions_median is not None else "n/a"
+        name, other = compare
+        median = other.sessions_median if other.sessions_median is not None else "n/a"
         paragraphs.append("<p>" + wording("summary", "compare").format(
-            other=wording("lasers")[compare.laser], median=median) + "</p>")
+            other=escape(name), median=median) + "</p>")
     return "".join(paragraphs)
 
 

@@ -29,6 +29,7 @@ from .models import (
 )
 from .plotly_view import PlotlyView
 from .summary import icon_array_html, references_html, summary_html, warnings_html
+from .take_home import TakeHome
 from .text import wording
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,9 @@ class PicoWidget(widgets.VBox):
         self._add = widgets.Button(description=label["add_observation"], icon="plus")
         self._add.on_click(lambda _b: self._add_observation())
 
+        self._pinned: tuple[str, PatientProfile] | None = None
+        self._pin_button = widgets.Button(description=label["pin"], icon="thumb-tack")
+        self._pin_button.on_click(lambda _b: self.unpin() if self._pinned else self.pin())
         compare = self._compare_forecast()
         self._improvement = PlotlyView(
             charts.improvement_figure(self._forecast, self._profile.observations, compare),
@@ -117,12 +121,14 @@ class PicoWidget(widgets.VBox):
             self._severity_box, self._tattoo_box,
             _field(label["fitzpatrick"], self._fitzpatrick, self._fitz_text),
             _field(label["goal"], presets, self._goal),
-            _field(label["laser"], self._laser, self._compare_box, self._laser_note),
+            _field(label["laser"], self._laser, self._compare_box, self._laser_note,
+                   self._pin_button),
             observed,
         ])
         inputs.add_class("pico-inputs")
+        self.take_home = TakeHome(lambda: self._profile, self._apply, self._refuse)
         results = widgets.VBox([self._text, self._improvement, self._probability,
-                                self._evidence])
+                                self._evidence, _field(label["take_home"], self.take_home)])
         results.add_class("pico-results")
         body = widgets.Box([inputs, results])
         body.add_class("pico-body")
@@ -233,16 +239,37 @@ class PicoWidget(widgets.VBox):
         return None
 
     # -- views of the profile ------------------------------------------------------------
-    def _compare_forecast(self) -> Forecast | None:
+    def _compare_forecast(self) -> tuple[str, Forecast] | None:
+        """What is drawn dashed beside this case: the pinned case, else the other laser."""
+        pinned = getattr(self, "_pinned", None)
+        if pinned is not None:
+            title, profile = pinned
+            return wording("labels", "pinned").format(title=title), estimate(profile)
         spec = conditions()[self._profile.condition]
         box = getattr(self, "_compare_box", None)
         if box is None or not box.value or not spec.qswitched:
             return None
         other = "q-switched" if self._profile.laser == "picosecond" else "picosecond"
-        return estimate(PatientProfile.model_validate(
-            self._profile.model_dump() | {"laser": other}))
+        name = wording("labels", "compare_laser").format(laser=wording("lasers")[other])
+        return name, estimate(self._profile.model_copy(update={"laser": other}))
 
-    def _results_html(self, compare: Forecast | None) -> str:
+    def pin(self, title: str | None = None) -> None:
+        """Keep the case now on screen, drawn dashed, while other inputs are explored."""
+        self._pinned = (title or self._describe(), self._profile)
+        self._pin_button.description = wording("labels", "unpin")
+        self._render()
+
+    def unpin(self) -> None:
+        self._pinned = None
+        self._pin_button.description = wording("labels", "pin")
+        self._render()
+
+    def _describe(self) -> str:
+        p, spec = self._profile, conditions()[self._profile.condition]
+        return (f"{spec.label}, skin type {p.fitzpatrick_numeral}, "
+                f"{wording('lasers')[p.laser].lower()}, goal {p.goal_percent:.0f}%")
+
+    def _results_html(self, compare: tuple[str, Forecast] | None) -> str:
         p, fc = self._profile, self._forecast
         return (f'<p class="pico-disclaimer">{wording("disclaimer")}</p>'
                 f'<div class="pico-summary">{summary_html(p, fc, compare)}</div>'
@@ -256,6 +283,8 @@ class PicoWidget(widgets.VBox):
         self._evidence.value = references_html(fc)
         self._improvement.show(charts.improvement_figure(fc, self._profile.observations, compare))
         self._probability.show(charts.probability_figure(fc, compare))
+        if hasattr(self, "take_home"):
+            self.take_home.refresh()
 
     def _show_message(self, sentence: str) -> None:
         self._message = sentence

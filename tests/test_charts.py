@@ -16,7 +16,7 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
     fc = estimate(profile)
     compare = None
     if profile.laser == "picosecond" and profile.condition not in ("acne_scars", "wrinkles"):
-        compare = estimate(profile.model_copy(update={"laser": "q-switched"}))
+        compare = ("Q-switched", estimate(profile.model_copy(update={"laser": "q-switched"})))
     improvement = improvement_figure(fc, profile.observations, compare)
     probability = probability_figure(fc, compare)
     go.Figure(improvement)  # raises on anything plotly's schema refuses

@@ -170,9 +170,27 @@ def test_compare_lasers_draws_both():
                                   goal_percent=75))
     browser_sends(w._compare_box, value=True)
     names = [t["name"] for t in w._improvement.figure["data"]]
-    assert "Q-switched" in names
+    assert "Q-switched laser, same patient" in names
     assert len(w._probability.figure["data"]) == 2
-    assert "Q-switched laser for the same patient" in w._text.value
+    other = estimate(w.profile.model_copy(update={"laser": "q-switched"}))
+    assert (f"Dashed or hatched: Q-switched laser, same patient (typical number of sessions "
+            f"to the goal: {other.sessions_median})") in w._text.value
+
+
+def test_pinned_case_is_drawn_beside_the_current_one():
+    w = PicoWidget()
+    pinned = w.profile
+    w.pin("Melasma case")
+    browser_sends(w._fitzpatrick, index=1)
+    assert w.profile.fitzpatrick == 2
+    names = [t["name"] for t in w._improvement.figure["data"]]
+    assert "Pinned: Melasma case" in names
+    dashed = next(t for t in w._improvement.figure["data"] if t["name"] == "Pinned: Melasma case")
+    assert dashed["y"][1:] == [round(b.median, 1) for b in estimate(pinned).improvement]
+    assert w._probability.figure["data"][1]["y"] == [
+        round(100 * p, 1) for p in estimate(pinned).prob_goal_by_session]
+    w.unpin()
+    assert len(w._probability.figure["data"]) == 1
 
 
 def test_laser_is_fixed_where_only_picosecond_has_evidence():

@@ -32,6 +32,15 @@ function fromKernel(model) {
   });
 }
 
+function serverBase() {
+  // Voila pages carry the server's base URL (which may be a prefix like /pico/) here.
+  try {
+    const config = JSON.parse(document.getElementById("jupyter-config-data").textContent);
+    if (config.baseUrl) return new URL(config.baseUrl, document.baseURI).href;
+  } catch {}
+  return document.baseURI;
+}
+
 function plotly(model) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window.__picoPlotly) {
@@ -39,7 +48,7 @@ function plotly(model) {
       const url = model.get("plotly_url");
       if (url) {
         try {
-          await withoutAmd(() => loadScript(new URL(url, document.baseURI).href));
+          await withoutAmd(() => loadScript(new URL(url, serverBase()).href));
         } catch (err) {
           console.warn("pico-widget:", err.message, "- asking the kernel instead");
         }

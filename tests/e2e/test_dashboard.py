@@ -7,6 +7,8 @@ from playwright.sync_api import Page, expect
 
 from pico_widget import estimate
 from pico_widget.catalogue import conditions
+from pico_widget.note import clinical_note
+from pico_widget.summary import headline
 
 
 def test_first_paint_is_the_default_forecast(page: Page) -> None:
@@ -116,3 +118,40 @@ def test_invalid_entry_shows_a_sentence_and_the_page_keeps_working(page: Page) -
     traces = drawn(page)["probability"]["traces"]
     assert traces[0]["y"] != before["probability"]["traces"][0]["y"]
     assert "Traceback" not in page.content()
+
+
+def test_trainer_compares_two_teaching_cases_on_the_same_axes(page: Page) -> None:
+    from pico_widget.cases import teaching_cases
+
+    cases = {c.title: c for c in teaching_cases()}
+    first, second = "Nevus of Ota, picosecond or Q-switched", "Hori's nevus after two slow sessions"
+    picker = page.locator(".pico-header-row select")
+    act(page, lambda: picker.select_option(label=first))
+    expect(page.locator(".pico-point")).to_contain_text(cases[first].point)
+    assert_shows(page, cases[first].profile)
+    act(page, lambda: page.get_by_role("button", name="Pin this case to compare").tap())
+    act(page, lambda: picker.select_option(label=second))
+    traces = drawn(page)
+    names = [t["name"] for t in traces["improvement"]["traces"]]
+    assert "Typical patient" in names and any(n.startswith("Pinned: Nevus of Ota") for n in names)
+    bars = traces["probability"]["traces"]
+    assert len(bars) == 2
+    pinned = estimate(cases[first].profile)
+    assert bars[1]["y"] == [round(100 * p, 1) for p in pinned.prob_goal_by_session]
+    current = estimate(cases[second].profile)
+    assert bars[0]["y"] == [round(100 * p, 1) for p in current.prob_goal_by_session]
+
+
+def test_handout_and_case_download_from_the_dashboard(page: Page) -> None:
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Patient handout").tap()
+    html = download.value.path().read_text("utf-8")
+    fc = estimate(profile())
+    assert f"about <b>{headline(fc).reach}</b> reach the goal" in html
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save case (JSON)").tap()
+    from pico_widget.cases import load_case
+
+    assert load_case(download.value.path().read_text("utf-8")) == profile()
+    page.get_by_role("button", name="Clinical note").tap()
+    expect(page.locator(".pico-app textarea")).to_have_value(clinical_note(profile()))

@@ -1,0 +1,42 @@
+// Installed in every measured page before its own scripts. Times are performance.now(),
+// milliseconds since navigation started. `ready`: the page first shows its result (the
+// dashboard: both charts drawn; echo: the label; FigureWidget: the line). After a
+// tap, `done` is when the page's result changed (dashboard: both charts redrawn).
+(() => {
+  const probe = (window.__probe = { ready: null, start: null, done: null, startSig: null });
+  const kind = location.pathname.includes("dashboard") ? "dashboard"
+    : location.pathname.includes("figurewidget") ? "figurewidget" : "echo";
+  const signature = () => {
+    if (kind === "dashboard") {
+      const charts = [...document.querySelectorAll(".pico-chart[data-revision]")];
+      return charts.length === 2 ? Math.min(...charts.map((c) => Number(c.dataset.revision)))
+        : null;
+    }
+    if (kind === "figurewidget") {
+      const line = document.querySelector(".js-plotly-plot .scatterlayer path.js-line");
+      return line ? line.getAttribute("d") : null;
+    }
+    const label = document.querySelector(".echo");
+    return label ? label.textContent : null;
+  };
+  const changed = (sig) => kind === "dashboard" ? sig > probe.startSig : sig !== probe.startSig;
+  const check = () => {
+    const sig = signature();
+    if (sig === null) return;
+    if (probe.ready === null) probe.ready = performance.now();
+    if (probe.start !== null && probe.done === null && changed(sig)) probe.done = performance.now();
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true, childList: true, attributes: true, characterData: true,
+  });
+  // Called before each tap: remember what the page shows now; the tap's pointerdown starts
+  // the clock.
+  probe.arm = () => {
+    probe.startSig = signature();
+    probe.start = null;
+    probe.done = null;
+  };
+  document.addEventListener("pointerdown", () => {
+    if (probe.start === null) probe.start = performance.now();
+  }, true);
+})();

@@ -1,0 +1,67 @@
+"""Saved cases (JSON a follow-up visit can reload) and the shipped teaching cases.
+
+A saved case is the PatientProfile and nothing else: no name, no date of birth, no notes.
+Loading validates it like any other input and explains what is wrong with a bad file.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pydantic import ValidationError
+
+from .models import PatientProfile, explain
+
+FORMAT = "pico-widget case"
+FORMAT_VERSION = 1
+MAX_CASE_BYTES = 100_000
+
+
+class CaseFileError(ValueError):
+    """A case file that cannot be used, with a sentence saying why."""
+
+
+def save_case(profile: PatientProfile) -> str:
+    """The case as JSON text: format tag, version and the validated profile."""
+    body = {"format": FORMAT, "version": FORMAT_VERSION,
+            "profile": PatientProfile.model_validate(profile).model_dump(mode="json")}
+    return json.dumps(body, indent=2) + "\n"
+
+
+def load_case(text: str | bytes) -> PatientProfile:
+    """Read a saved case, refusing anything that is not exactly what save_case writes."""
+    if len(text) > MAX_CASE_BYTES:
+        raise CaseFileError("This file is too large to be a pico-widget case.")
+    try:
+        body: Any = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise CaseFileError("This file is not a pico-widget case (it is not valid JSON).") from None
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise CaseFileError("This file is not a pico-widget case.")
+    if body.get("version") != FORMAT_VERSION or set(body) != {"format", "version", "profile"}:
+        raise CaseFileError("This case file was made by a different version or was edited; "
+                            "it cannot be loaded.")
+    try:
+        return PatientProfile.model_validate(body["profile"])
+    except ValidationError as error:
+        raise CaseFileError(f"This case file has a problem: {explain(error)}") from None
+
+
+@dataclass(frozen=True)
+class TeachingCase:
+    title: str
+    point: str
+    profile: PatientProfile
+
+
+@cache
+def teaching_cases() -> list[TeachingCase]:
+    """The trainer's library (data/teaching_cases.toml), each validated like user input."""
+    text = resources.files("pico_widget").joinpath("data/teaching_cases.toml").read_text("utf-8")
+    return [TeachingCase(c["title"], c["point"], PatientProfile.model_validate(c["profile"]))
+            for c in tomllib.loads(text)["case"]]

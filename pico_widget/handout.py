@@ -1,0 +1,88 @@
+"""handout_html(profile): a self-contained printable page for the patient to take home.
+
+Everything is inline (styles, plotly.js, the figures), so it opens and prints with no
+network. The optional name is used for this page only; nothing here is written anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from html import escape
+
+from . import __version__
+from .catalogue import conditions
+from .charts import improvement_figure, probability_figure
+from .forecast import estimate
+from .models import PatientProfile
+from .plotly_view import plotly_js_path
+from .summary import icon_array_html, references_html, sentences, warnings_html
+from .text import wording
+
+CSS = """
+@page { size: auto; margin: 14mm; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 12pt;
+  line-height: 1.4; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
+h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4px; }
+.meta { color: #333; font-size: 10pt; border-bottom: 2px solid #0072B2; padding-bottom: 6px; }
+.disclaimer { border-left: 5px solid #0072B2; background: #f2f6fa; padding: 6px 10px; }
+.figures { display: flex; gap: 14px; align-items: center; }
+.pico-icons { line-height: 1; font-size: 15px; letter-spacing: 1px; }
+.pico-icon-row { white-space: nowrap; } .pico-yes { color: #0072B2; } .pico-no { color: #777; }
+.pico-warnings { border-left: 5px solid #E69F00; padding-left: 24px; }
+.chart { width: 100%; height: 360px; break-inside: avoid; page-break-inside: avoid; }
+details.pico-refs > summary { font-weight: 600; list-style: none; }
+ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
+@media print { details.pico-refs > *:not(summary) { display: block; } }
+"""
+
+DRAW = """
+const config = {staticPlot: true, responsive: true};
+for (const [id, figure] of Object.entries(FIGURES)) {
+  figure.layout.height = 360;
+  Plotly.newPlot(id, figure.data, figure.layout, config);
+}
+"""
+
+
+def handout_html(profile: PatientProfile, patient_name: str = "",
+                 today: date | None = None) -> str:
+    """The patient's plan as one HTML file: inputs, forecast in words and charts, risks."""
+    profile = PatientProfile.model_validate(profile)
+    fc = estimate(profile)
+    spec = conditions()[profile.condition]
+    say = wording("handout")
+    name = (f'<p>{escape(say["for"])} <b>{escape(patient_name.strip()[:80])}</b></p>'
+            if patient_name.strip() else "")
+    figures = {"improvement": improvement_figure(fc, profile.observations),
+               "probability": probability_figure(fc)}
+    words = "".join(f"<p>{line}</p>" for line in sentences(profile, fc))
+    low_w, high_w = fc.interval_weeks
+    aftercare = "".join(f"<li>{escape(item)}</li>" for item in say["aftercare"])
+    script = plotly_js_path().read_text("utf-8").replace("</script", "<\\/script")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(say["title"])}: {escape(spec.label)}</title>
+<style>{CSS}</style></head>
+<body>
+<h1>{escape(say["title"])}: {escape(spec.label)}</h1>
+<p class="meta">{escape(say["made"].format(date=(today or date.today()).isoformat(),
+                                          app=__version__, model=fc.model_version))}</p>
+{name}
+<p class="disclaimer">{escape(wording("disclaimer"))}</p>
+<h2>{escape(say["forecast"])}</h2>
+{words}
+<div class="figures">{icon_array_html(fc)}</div>
+<div class="chart" id="improvement"></div>
+<div class="chart" id="probability"></div>
+<h2>{escape(say["timeline"])}</h2>
+<p>{escape(say["interval"].format(low=low_w, high=high_w))}</p>
+{warnings_html(fc)}
+<h2>{escape(say["aftercare_title"])}</h2>
+<ul>{aftercare}</ul>
+{references_html(fc).replace("<details", "<details open")}
+<script>{script}</script>
+<script>const FIGURES = {json.dumps(figures)};{DRAW}</script>
+</body></html>
+"""

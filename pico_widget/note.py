@@ -1,0 +1,44 @@
+"""clinical_note(profile): plain text for a medical record, in the screen's own sentences."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+
+from .catalogue import conditions
+from .forecast import estimate
+from .models import PatientProfile
+from .summary import sentences, severity_text
+from .text import wording
+
+
+def plain(html: str) -> str:
+    """Our own summary HTML (bold tags only) as plain text."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def clinical_note(profile: PatientProfile, today: date | None = None) -> str:
+    """Inputs, forecast, range, warnings and model version, ready to paste into a record."""
+    fc = estimate(profile)
+    spec = conditions()[profile.condition]
+    say = wording("note")
+    lines = [
+        say["title"].format(date=(today or date.today()).isoformat()),
+        say["inputs"].format(condition=spec.label, severity=plain(severity_text(profile, fc)),
+                             fitzpatrick=profile.fitzpatrick_numeral,
+                             laser=wording("lasers")[profile.laser],
+                             goal=f"{profile.goal_percent:.0f}"),
+    ]
+    if profile.observations:
+        seen = ", ".join(f"S{o.session} {o.improvement_percent:.0f}%"
+                         for o in profile.observations)
+        lines.append(say["observed"].format(seen=seen))
+    lines.append(say["forecast"])
+    lines += [f"- {plain(s)}" for s in sentences(profile, fc)[1:]]
+    if fc.warnings:
+        lines.append(say["warnings"])
+        lines += [f"- {w}" for w in fc.warnings]
+    lines.append(say["evidence"].format(keys=", ".join(r.key for r in fc.references)))
+    lines.append(say["footer"].format(version=fc.model_version))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,79 @@
+"""The take-home panel: patient handout, clinical note, and saved cases (export and import).
+
+It reads the widget's profile and, on import, hands a validated profile back; it keeps no
+state of its own beyond the optional handout name, which is cleared once used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from .cases import CaseFileError, load_case, save_case
+from .files import CopyButton, Saver
+from .handout import handout_html
+from .models import PatientProfile
+from .note import clinical_note
+from .text import wording
+
+
+class TakeHome(widgets.VBox):
+    def __init__(self, current: Callable[[], PatientProfile],
+                 open_case: Callable[[PatientProfile], None],
+                 refuse: Callable[[str], None]) -> None:
+        label = wording("labels")
+        self._current, self._open, self._refuse = current, open_case, refuse
+        self._saver = Saver()
+        self._name = widgets.Text(placeholder=label["handout_name"],
+                                  layout=widgets.Layout(width="100%"))
+        handout = widgets.Button(description=label["handout"], icon="print")
+        handout.on_click(lambda _b: self.save_handout())
+        note = widgets.Button(description=label["note"], icon="file-text")
+        note.on_click(lambda _b: self.show_note())
+        self._note = widgets.Textarea(layout=widgets.Layout(width="100%", height="220px",
+                                                            display="none"))
+        self._copy = CopyButton(label=label["copy"], layout=widgets.Layout(display="none"))
+        save = widgets.Button(description=label["save_case"], icon="download")
+        save.on_click(lambda _b: self.save_case())
+        self._upload = widgets.FileUpload(accept=".json,application/json", multiple=False,
+                                          description=label["open_case"], icon="upload",
+                                          layout=widgets.Layout(width="auto"))
+        self._upload.observe(self._uploaded, "value")
+        buttons = widgets.HBox([handout, note, save, self._upload])
+        buttons.add_class("pico-presets")
+        super().__init__([self._name, buttons, self._note, self._copy, self._saver])
+
+    def save_handout(self) -> None:
+        html = handout_html(self._current(), patient_name=self._name.value)
+        self._name.value = ""  # the name is for this one page only
+        self._saver.save(wording("handout", "download_name"), "text/html", html)
+
+    def show_note(self) -> None:
+        self._note.value = self._copy.text = clinical_note(self._current())
+        self._note.layout.display = self._copy.layout.display = None
+
+    def refresh(self) -> None:
+        """Keep an open note in step with the forecast on screen."""
+        if self._note.layout.display is None:
+            self.show_note()
+
+    def save_case(self) -> None:
+        self._saver.save("pico-case.json", "application/json", save_case(self._current()))
+
+    def _uploaded(self, change: dict[str, Any]) -> None:
+        files = change["new"]
+        if not files:
+            return
+        try:
+            content = files[0]["content"]
+            profile = load_case(bytes(content))
+        except CaseFileError as error:
+            self._refuse(str(error))
+        except (KeyError, IndexError, TypeError, ValueError):
+            self._refuse(str(CaseFileError("This file is not a pico-widget case.")))
+        else:
+            self._open(profile)
+        finally:
+            self._upload.value = ()

@@ -1,0 +1,73 @@
+"""The patient handout opens offline in Chromium, shows estimate()'s numbers, and prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pypdfium2
+from live_server import ARTIFACTS
+from playwright.sync_api import expect
+
+from pico_widget import PatientProfile, estimate
+from pico_widget.charts import improvement_figure, probability_figure
+from pico_widget.handout import handout_html
+from pico_widget.summary import headline
+
+PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
+                         goal_percent=75, observations=[{"session": 1,
+                                                         "improvement_percent": 20}])
+OKABE_BLUE = (0, 114, 178)
+
+
+def _blue_pixels(image: Any) -> int:
+    rgb = image.convert("RGB")
+    return sum(1 for pixel in rgb.getdata()
+               if all(abs(a - b) < 40 for a, b in zip(pixel, OKABE_BLUE, strict=True)))
+
+
+def test_handout_offline_same_numbers_and_prints_with_charts(chromium) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "handout.html"
+    path.write_text(handout_html(PROFILE, patient_name="Ann Example"), "utf-8")
+    context = chromium.new_context(viewport={"width": 820, "height": 1180})
+    requests: list[str] = []
+
+    def block(route: Any) -> None:
+        requests.append(route.request.url)
+        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("#probability .main-svg")
+    fc = estimate(PROFILE)
+    top = headline(fc)
+    body = page.locator("body")
+    expect(body).to_contain_text(f"about {top.reach} reach the goal by session {top.session}")
+    expect(body).to_contain_text(f"about {fc.pih_risk_percent:.0f}%")
+    expect(body).to_contain_text("Prepared for Ann Example")
+    expect(body).to_contain_text(f"model {fc.model_version}")
+    expect(body).to_contain_text("not a prescription")
+    drawn = page.evaluate("""() => ['improvement', 'probability'].map(
+        (id) => document.getElementById(id).data.map((t) => t.y))""")
+    assert drawn == [[t["y"] for t in improvement_figure(fc, PROFILE.observations)["data"]],
+                     [t["y"] for t in probability_figure(fc)["data"]]]
+    assert [u for u in requests if not u.startswith("file:")] == []
+
+    page.emulate_media(media="print")
+    pdf = ARTIFACTS / "handout.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    context.close()
+    document = pypdfium2.PdfDocument(str(pdf))
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert f"about {top.reach} reach the goal by session {top.session}" in " ".join(text.split())
+    blue = 0
+    for index in range(len(document)):
+        image = document[index].render(scale=1).to_pil()
+        image.save(ARTIFACTS / f"handout-page{index + 1}.png")
+        blue += _blue_pixels(image)
+    # The charts (median line, bars) and the icon array are drawn in Okabe-Ito blue.
+    assert blue > 5000, blue

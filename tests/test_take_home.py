@@ -1,0 +1,138 @@
+"""Take-home outputs: clinical note, saved cases, teaching cases, and the widget's panel."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from strategies import profiles
+
+from pico_widget import PatientProfile, PicoWidget, conditions, estimate
+from pico_widget.cases import CaseFileError, load_case, save_case, teaching_cases
+from pico_widget.note import clinical_note
+from pico_widget.summary import headline
+
+MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
+                         goal_percent=50, observations=[{"session": 1,
+                                                         "improvement_percent": 10}])
+
+
+def test_note_states_the_forecast():
+    note = clinical_note(MELASMA)
+    fc = estimate(MELASMA)
+    top = headline(fc)
+    assert f"about {top.reach} reach the goal by session {top.session}" in note
+    assert "Inputs: Melasma, Moderate: mMASI 5 to 10; Fitzpatrick V; Picosecond laser" in note
+    assert "Response recorded: S1 10%." in note
+    assert f"about {fc.pih_risk_percent:.0f}%" in note
+    for warning in fc.warnings:
+        assert f"- {warning}" in note
+    assert f"Model {fc.model_version}." in note
+    assert "<" not in note
+
+
+@settings(max_examples=60, deadline=None)
+@given(profiles())
+def test_saved_cases_round_trip_exactly(profile):
+    assert load_case(save_case(profile)) == profile
+    assert load_case(save_case(profile).encode()) == profile
+
+
+def _tampered(**changes) -> str:
+    body = json.loads(save_case(MELASMA))
+    for key, value in changes.items():
+        if key == "profile_extra":
+            body["profile"] |= value
+        else:
+            body[key] = value
+    return json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        ("not json at all", "not a pico-widget case (it is not valid JSON)"),
+        ("[1, 2]", "This file is not a pico-widget case."),
+        ('{"format": "something else"}', "This file is not a pico-widget case."),
+        (_tampered(version=99), "made by a different version or was edited"),
+        (_tampered(name="Jane Doe"), "made by a different version or was edited"),
+        (_tampered(profile_extra={"patient_name": "Jane"}), "This case file has a problem:"),
+        (_tampered(profile_extra={"fitzpatrick": 9}),
+         "Fitzpatrick skin type must be a whole number from 1 to 6; got 9."),
+        (_tampered(profile_extra={"goal_percent": "NaN"}), "The goal must be a number"),
+        ("x" * 200_000, "too large"),
+    ],
+)
+def test_bad_case_files_are_refused_with_a_sentence(text, sentence):
+    with pytest.raises(CaseFileError) as caught:
+        load_case(text)
+    assert sentence in str(caught.value)
+
+
+def test_saved_case_holds_no_identifiers():
+    body = json.loads(save_case(MELASMA))
+    assert set(body) == {"format", "version", "profile"}
+    assert set(body["profile"]) == set(PatientProfile.model_fields)
+
+
+def test_teaching_cases_cover_every_condition_and_forecast():
+    cases = teaching_cases()
+    assert {c.profile.condition for c in cases} == set(conditions())
+    for case in cases:
+        assert case.title and case.point
+        fc = estimate(case.profile)
+        assert fc.prob_goal_by_session
+    assert any(c.profile.tattoo is not None and estimate(c.profile).kirby_desai for c in cases)
+    assert any(not estimate(c.profile).goal_reachable for c in cases)
+
+
+def upload(w: PicoWidget, text: str) -> None:
+    """A file chosen in the browser's upload button, delivered as the front end sends it."""
+    content = text.encode()
+    w.take_home._upload._handle_msg({"content": {"data": {"method": "update", "state": {
+        "value": [{"name": "case.json", "type": "application/json", "size": len(content),
+                   "content": memoryview(content), "last_modified": 0}]}}}, "buffers": []})
+
+
+class Sent:
+    def __init__(self, saver):
+        self.messages = []
+        saver.send = self.messages.append
+
+
+def test_widget_exports_and_imports_a_case():
+    w = PicoWidget(MELASMA)
+    sent = Sent(w.take_home._saver)
+    w.take_home.save_case()
+    saved = sent.messages[-1]
+    assert saved["filename"] == "pico-case.json"
+    other = PicoWidget()
+    upload(other, saved["text"])
+    assert other.profile == MELASMA
+    assert other.message == ""
+    assert other.forecast == estimate(MELASMA)
+
+
+def test_widget_refuses_a_tampered_upload_and_keeps_the_forecast():
+    w = PicoWidget()
+    before = w.forecast
+    upload(w, _tampered(version=2))
+    assert "made by a different version or was edited" in w.message
+    assert w.forecast == before
+
+
+def test_widget_handout_uses_the_name_once_and_note_follows_the_forecast():
+    w = PicoWidget(MELASMA)
+    sent = Sent(w.take_home._saver)
+    w.take_home._name.value = "Ann Example"
+    w.take_home.save_handout()
+    assert "Ann Example" in sent.messages[-1]["text"]
+    assert w.take_home._name.value == ""
+    w.take_home.save_handout()
+    assert "Ann Example" not in sent.messages[-1]["text"]
+    w.take_home.show_note()
+    assert w.take_home._note.value == clinical_note(MELASMA)
+    assert w.take_home._copy.text == w.take_home._note.value
+    w.profile = MELASMA.model_copy(update={"goal_percent": 40})
+    assert w.take_home._note.value == clinical_note(w.profile)
