@@ -29,3 +29,6 @@ bench: $(STAMP) chromium
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+
+load: $(STAMP) chromium
+	$(PY) -m benchmarks.load

@@ -3,13 +3,15 @@
 A guide for the conversation between a patient and a qualified doctor, not a prescription.
 """
 
+from .cases import teaching_cases
 from .catalogue import ConditionSpec, conditions
 from .forecast import estimate
 from .kirby_desai import kirby_desai_score
 from .models import Forecast, Observation, PatientProfile, TattooDetails
+from .note import clinical_note
 
 # The widget pulls in ipywidgets; scripts that only forecast should not pay for it.
-_LAZY = {"PicoWidget": "widget"}
+_LAZY = {"PicoWidget": "widget", "handout_html": "handout"}
 
 
 def __getattr__(name: str) -> object:
@@ -27,8 +29,11 @@ __all__ = [
     "PatientProfile",
     "PicoWidget",
     "TattooDetails",
+    "clinical_note",
     "conditions",
     "estimate",
+    "handout_html",
     "kirby_desai_score",
+    "teaching_cases",
 ]
 __version__ = "0.1.0"

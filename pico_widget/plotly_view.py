@@ -18,6 +18,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from .text import wording
+
 PLOTLY_URL_ENV = "PICO_WIDGET_PLOTLY_URL"
 
 
@@ -38,6 +40,7 @@ class PlotlyView(anywidget.AnyWidget):
     revision = traitlets.Int(0).tag(sync=True)
     name = traitlets.Unicode("chart").tag(sync=True)
     plotly_url = traitlets.Unicode(os.environ.get(PLOTLY_URL_ENV, "")).tag(sync=True)
+    ended_message = traitlets.Unicode(wording("errors", "session_ended")).tag(sync=True)
 
     def __init__(self, figure: dict[str, Any], name: str, **kwargs: Any) -> None:
         super().__init__(figure=figure, name=name, **kwargs)

@@ -67,6 +67,7 @@ function plotly(model) {
 const CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false };
 
 async function render({ model, el }) {
+  window.picoSessionEnded = model.get("ended_message");
   const chart = document.createElement("div");
   chart.className = "pico-chart";
   chart.setAttribute("data-testid", model.get("name"));

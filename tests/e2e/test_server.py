@@ -1,0 +1,138 @@
+"""Hostile clients, faults and leaks, against a running server."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from importlib.metadata import version
+
+import psutil
+import pytest
+import websocket
+from browser import TABLETS
+from conftest import wait_for_dashboard
+from live_server import live_server
+from playwright.sync_api import expect
+
+from pico_widget.text import wording
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def kernel_socket(page) -> str:
+    urls: list[str] = []
+    page.on("websocket", lambda ws: urls.append(ws.url))
+    page.reload()
+    wait_for_dashboard(page)
+    return next(u for u in urls if "/api/kernels/" in u)
+
+
+def kernel_process(server_pid: int, socket_url: str) -> psutil.Process:
+    kernel_id = socket_url.split("/api/kernels/")[1].split("/")[0]
+    return next(p for p in psutil.Process(server_pid).children(recursive=True)
+                if f"kernel-{kernel_id}" in " ".join(p.cmdline()))
+
+
+def kernels(server_pid: int) -> list[psutil.Process]:
+    return [p for p in psutil.Process(server_pid).children(recursive=True)
+            if "ipykernel" in " ".join(p.cmdline())]
+
+
+@pytest.mark.parametrize("tablet", ["landscape"], indirect=True)
+def test_execute_request_over_the_kernel_socket_runs_nothing(page, tmp_path) -> None:
+    marker = tmp_path / f"pwned-{uuid.uuid4().hex}"
+    url = kernel_socket(page)
+    ws = websocket.create_connection(url, timeout=5)
+    msg_id = uuid.uuid4().hex
+    ws.send(json.dumps({
+        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "x",
+                   "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": f"open({str(marker)!r}, 'w').write('x')", "silent": False}}))
+    replies = []
+    deadline = time.monotonic() + 4
+    while time.monotonic() < deadline:
+        try:
+            replies.append(json.loads(ws.recv()))
+        except (websocket.WebSocketTimeoutException, ValueError):
+            break
+    ws.close()
+    assert not marker.exists()
+    assert not [r for r in replies if r.get("parent_header", {}).get("msg_id") == msg_id
+                and r.get("msg_type") in ("execute_reply", "stream", "execute_result")]
+
+
+def test_sources_cannot_be_downloaded(server) -> None:
+    status, page = get(server.url)
+    assert status == 200
+    assert "from pico_widget.dashboard import Dashboard" not in page
+    for path in ["pico_dashboard.ipynb", "voila/files/pico_dashboard.ipynb",
+                 "voila/files/voila.json", "voila/files/../pico_widget/widget.py",
+                 "files/pico_dashboard.ipynb", "api/contents/pico_dashboard.ipynb",
+                 "voila/render/pico_dashboard.ipynb", "voila/static/../../serve.py",
+                 "voila/files/%2e%2e/pico_widget/forecast.py", "voila/tree",
+                 "voila/templates/pico/index.html.j2", "api/kernels", "api/sessions"]:
+        status, body = get(server.url + path)
+        assert "from pico_widget" not in body and "import " not in body[:2000], path
+        assert '"cells"' not in body, path
+
+
+def test_template_and_theme_overrides_are_ignored(server) -> None:
+    for query in ["?template=reveal", "?template=classic", "?theme=dark", "?voila-theme=dark"]:
+        status, body = get(server.url + query)
+        assert status == 200
+        assert "<title>pico-widget</title>" in body, query
+        assert "theme-dark" not in body, query
+        assert "cdn" not in body.lower() and "https://" not in body.split("<body")[0], query
+
+
+def test_voila_in_use_has_the_cve_2024_30265_fix() -> None:
+    major, minor, patch = (int(x) for x in version("voila").split(".")[:3])
+    assert (major, minor, patch) >= (0, 5, 6)
+
+
+@pytest.mark.parametrize("tablet", ["portrait"], indirect=True)
+def test_killed_kernel_is_explained_and_the_next_visitor_is_served(page, server,
+                                                                     chromium) -> None:
+    kernel_process(server.process.pid, kernel_socket(page)).kill()
+    banner = page.locator(".pico-ended")
+    expect(banner).to_be_visible(timeout=20_000)
+    expect(banner).to_contain_text(wording("errors", "session_ended"))
+    expect(banner.get_by_role("button", name="Reload")).to_be_visible()
+    context = chromium.new_context(viewport=TABLETS["portrait"], has_touch=True)
+    other = context.new_page()
+    other.goto(server.url)
+    wait_for_dashboard(other)
+    expect(other.locator(".pico-ended")).to_have_count(0)
+    context.close()
+
+
+def test_abandoned_kernels_are_culled_back_to_the_idle_footprint(chromium) -> None:
+    culling = ["--MappingKernelManager.cull_idle_timeout=6",
+               "--MappingKernelManager.cull_interval=2"]
+    with live_server(*culling, name="cull") as server:
+        time.sleep(3)
+        idle = len(kernels(server.process.pid))
+        contexts = []
+        for _ in range(3):
+            context = chromium.new_context(viewport=TABLETS["landscape"], has_touch=True)
+            page = context.new_page()
+            page.goto(server.url)
+            wait_for_dashboard(page)
+            contexts.append(context)
+        assert len(kernels(server.process.pid)) >= idle + 2
+        for context in contexts:  # visitors vanish without saying goodbye
+            context.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(kernels(server.process.pid)) > idle:
+            time.sleep(1)
+        assert len(kernels(server.process.pid)) == idle
