@@ -46,6 +46,7 @@ def run(visitors: int = 20) -> list[Row]:
             pages.append(page)
         first = []
         for page in pages:
+            page.bring_to_front()  # background tabs may not paint (no animation frames)
             page.wait_for_function("window.__probe && window.__probe.ready !== null",
                                    timeout=300_000)
             first.append(float(page.evaluate("window.__probe.ready")))
@@ -59,6 +60,7 @@ def run(visitors: int = 20) -> list[Row]:
                     "button", name=NUMERALS[fitzpatrick - 1], exact=True))
             if goal != start.goal_percent:
                 taps.append(field(page, "Goal").get_by_role("button", name=preset))
+            page.bring_to_front()
             for button in taps:  # only taps that change something repaint the charts
                 page.evaluate("window.__probe.arm()")
                 button.tap()
@@ -67,6 +69,7 @@ def run(visitors: int = 20) -> list[Row]:
                 page.wait_for_timeout(200)
         time.sleep(1)
         for i, page in enumerate(pages):  # every visitor still shows their own forecast
+            page.bring_to_front()
             try:
                 assert_shows(page, profile(fitzpatrick=i % 6 + 1,
                                            goal_percent=PRESETS[(i // 6) % 3][1]))

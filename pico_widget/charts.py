@@ -104,7 +104,9 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
         data[0]["name"] = label["this_case"]
         data.append({
             "type": "bar", "name": name, "x": list(range(1, len(other) + 1)), "y": other,
-            "marker": {"color": GREEN, "pattern": {"shape": "/", "fgcolor": "white"}},
+            "marker": {"color": GREEN, "line": {"color": GREEN, "width": 1},
+                       "pattern": {"shape": "/", "fgcolor": "white", "bgcolor": GREEN,
+                                   "fillmode": "replace", "solidity": 0.3}},
             "hovertemplate": "%{y:.0f}%"})
     layout = _layout(label["probability_title"], label["probability_axis"], sessions)
     layout["xaxis"]["range"] = [0.4, sessions + 0.6]

@@ -334,7 +334,8 @@ class PicoWidget(widgets.VBox):
     def _observation_row(self, obs: Observation) -> widgets.HBox:
         label = wording("labels")
         session = controls.IntText(value=obs.session, description=label["session"].format(n=""),
-                                   layout=widgets.Layout(width="150px"))
+                                   style={"description_width": "72px"},
+                                   layout=widgets.Layout(width="160px"))
         improvement = controls.FloatSlider(value=obs.improvement_percent, min=0, max=100, step=1,
                                            readout_format=".0f",
                                            layout=widgets.Layout(flex="1 1 160px"))

@@ -41,10 +41,22 @@ function serverBase() {
   return document.baseURI;
 }
 
+function pageScript() {
+  // The pico Voila template starts loading plotly.js with the page; wait for it if so.
+  const tag = document.querySelector("script[data-pico-plotly]");
+  if (!tag || tag.dataset.done) return Promise.resolve();
+  return new Promise((resolve) => {
+    tag.addEventListener("load", resolve, { once: true });
+    tag.addEventListener("error", resolve, { once: true });
+  });
+}
+
 function plotly(model) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window.__picoPlotly) {
     window.__picoPlotly = (async () => {
+      await pageScript();
+      if (window.Plotly) return window.Plotly;
       const url = model.get("plotly_url");
       if (url) {
         try {
@@ -73,7 +85,13 @@ async function render({ model, el }) {
   chart.setAttribute("data-testid", model.get("name"));
   el.appendChild(chart);
   const Plotly = await plotly(model);
-  let drawing = Promise.resolve();
+  // Draw first when the chart has its width in the page, so plotly sizes it to the column.
+  let drawing = new Promise((resolve) => {
+    const sized = new ResizeObserver(() => {
+      if (chart.offsetWidth > 0) { sized.disconnect(); resolve(); }
+    });
+    sized.observe(chart);
+  });
   let shown = null;
   // Every kernel render bumps `revision`; the figure itself is only re-sent when it changed.
   const draw = () => {
@@ -88,8 +106,10 @@ async function render({ model, el }) {
   };
   draw();
   model.on("change:revision", draw);
+  // Fit the container after layout settles or the tablet rotates; queued behind any draw
+  // so that a chart first drawn before its column had a width is resized too.
   const resize = new ResizeObserver(() => {
-    if (chart.offsetWidth > 0) Plotly.Plots.resize(chart);
+    drawing = drawing.then(() => (chart.offsetWidth > 0 ? Plotly.Plots.resize(chart) : null));
   });
   resize.observe(el);
   return () => {
