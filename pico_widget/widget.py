@@ -92,7 +92,7 @@ class PicoWidget(widgets.VBox):
         self._add = widgets.Button(description=label["add_observation"], icon="plus")
         self._add.on_click(lambda _b: self._add_observation())
 
-        self._pinned: tuple[str, PatientProfile] | None = None
+        self._pinned: tuple[str, Forecast] | None = None
         self._pin_button = widgets.Button(description=label["pin"], icon="thumb-tack")
         self._pin_button.on_click(lambda _b: self.unpin() if self._pinned else self.pin())
         compare = self._compare_forecast()
@@ -243,8 +243,7 @@ class PicoWidget(widgets.VBox):
         """What is drawn dashed beside this case: the pinned case, else the other laser."""
         pinned = getattr(self, "_pinned", None)
         if pinned is not None:
-            title, profile = pinned
-            return wording("labels", "pinned").format(title=title), estimate(profile)
+            return pinned
         spec = conditions()[self._profile.condition]
         box = getattr(self, "_compare_box", None)
         if box is None or not box.value or not spec.qswitched:
@@ -255,7 +254,8 @@ class PicoWidget(widgets.VBox):
 
     def pin(self, title: str | None = None) -> None:
         """Keep the case now on screen, drawn dashed, while other inputs are explored."""
-        self._pinned = (title or self._describe(), self._profile)
+        name = wording("labels", "pinned").format(title=title or self._describe())
+        self._pinned = (name, self._forecast)  # its forecast never changes: compute it once
         self._pin_button.description = wording("labels", "unpin")
         self._render()
 
