@@ -29,8 +29,7 @@ class Dashboard(widgets.VBox):
                      *((case.title, index) for index, case in enumerate(cases))],
             layout=widgets.Layout(width="auto", max_width="100%"))
         self._cases.observe(self._teaching_case, "value")
-        self._cases.on_reject = lambda *_args: self.widget._refuse(
-            wording("errors", "generic").format(detail="that teaching case is not on offer"))
+        self._cases.on_reject = lambda *_args: self.widget._refuse(wording("errors", "no_case"))
         self._model_button = widgets.ToggleButton(description=wording("labels", "model_link"),
                                                   icon="book")
         self._model_button.observe(self._toggle_model, "value")

@@ -42,8 +42,8 @@ class PlotlyView(anywidget.AnyWidget):
     plotly_url = traitlets.Unicode(os.environ.get(PLOTLY_URL_ENV, "")).tag(sync=True)
     ended_message = traitlets.Unicode(wording("errors", "session_ended")).tag(sync=True)
 
-    def __init__(self, figure: dict[str, Any], name: str, **kwargs: Any) -> None:
-        super().__init__(figure=figure, name=name, **kwargs)
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(name=name, **kwargs)
         self.on_msg(self._on_custom)
 
     def show(self, figure: dict[str, Any]) -> None:

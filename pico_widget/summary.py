@@ -35,7 +35,7 @@ def headline(fc: Forecast) -> Headline:
 def severity_text(profile: PatientProfile, fc: Forecast) -> str:
     spec = conditions()[profile.condition]
     if spec.severity is None:
-        return f"Kirby-Desai score {fc.kirby_desai}"
+        return wording("summary", "kirby_desai").format(score=fc.kirby_desai)
     return spec.severity[profile.severity].label
 
 

@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from . import charts, controls
 from .catalogue import conditions
 from .forecast import estimate
-from .kirby_desai import kirby_desai_score
 from .models import (
     FITZPATRICK_NUMERALS,
     TATTOO_OPTIONS,
@@ -95,14 +94,11 @@ class PicoWidget(widgets.VBox):
         self._pinned: tuple[str, Forecast] | None = None
         self._pin_button = widgets.Button(description=label["pin"], icon="thumb-tack")
         self._pin_button.on_click(lambda _b: self.unpin() if self._pinned else self.pin())
-        compare = self._compare_forecast()
-        self._improvement = PlotlyView(
-            charts.improvement_figure(self._forecast, self._profile.observations, compare),
-            name="improvement")
-        self._probability = PlotlyView(charts.probability_figure(self._forecast, compare),
-                                       name="probability")
-        self._text = widgets.HTML(self._results_html(compare), layout=FULL)
-        self._evidence = widgets.HTML(references_html(self._forecast), layout=FULL)
+        self._improvement = PlotlyView(name="improvement")
+        self._probability = PlotlyView(name="probability")
+        self._text = widgets.HTML(layout=FULL)
+        self._evidence = widgets.HTML(layout=FULL)
+        self.take_home = TakeHome(lambda: self._profile, self._apply, self._refuse)
 
         for field, control in self._tattoo.items():
             control.value = wording("default_tattoo")[field]
@@ -110,6 +106,7 @@ class PicoWidget(widgets.VBox):
             control.on_reject = self._rejected
             control.observe(self._changed, "value")
         self._sync_controls()
+        self._render()  # before display, so the first paint is already the right forecast
 
         presets = widgets.HBox(self._presets)
         presets.add_class("pico-presets")
@@ -126,7 +123,6 @@ class PicoWidget(widgets.VBox):
             observed,
         ])
         inputs.add_class("pico-inputs")
-        self.take_home = TakeHome(lambda: self._profile, self._apply, self._refuse)
         results = widgets.VBox([self._text, self._improvement, self._probability,
                                 self._evidence, _field(label["take_home"], self.take_home)])
         results.add_class("pico-results")
@@ -241,12 +237,9 @@ class PicoWidget(widgets.VBox):
     # -- views of the profile ------------------------------------------------------------
     def _compare_forecast(self) -> tuple[str, Forecast] | None:
         """What is drawn dashed beside this case: the pinned case, else the other laser."""
-        pinned = getattr(self, "_pinned", None)
-        if pinned is not None:
-            return pinned
-        spec = conditions()[self._profile.condition]
-        box = getattr(self, "_compare_box", None)
-        if box is None or not box.value or not spec.qswitched:
+        if self._pinned is not None:
+            return self._pinned
+        if not self._compare_box.value or not conditions()[self._profile.condition].qswitched:
             return None
         other = "q-switched" if self._profile.laser == "picosecond" else "picosecond"
         name = wording("labels", "compare_laser").format(laser=wording("lasers")[other])
@@ -283,8 +276,7 @@ class PicoWidget(widgets.VBox):
         self._evidence.value = references_html(fc)
         self._improvement.show(charts.improvement_figure(fc, self._profile.observations, compare))
         self._probability.show(charts.probability_figure(fc, compare))
-        if hasattr(self, "take_home"):
-            self.take_home.refresh()
+        self.take_home.refresh()
 
     def _show_message(self, sentence: str) -> None:
         self._message = sentence
@@ -305,10 +297,10 @@ class PicoWidget(widgets.VBox):
                 if list(self._severity.options) != options:
                     self._severity.options = options
                 self._severity.value = p.severity
-            if p.tattoo is not None:
+            if p.tattoo is not None:  # the forecast carries its Kirby-Desai score
                 for field, control in self._tattoo.items():
                     control.value = getattr(p.tattoo, field)
-                score = kirby_desai_score(p.fitzpatrick, p.tattoo)
+                score = self._forecast.kirby_desai
                 self._kd.value = label["kd_score"].format(score=score, sessions=score)
             self._fitzpatrick.value = p.fitzpatrick
             self._fitz_text.value = wording("fitzpatrick")[str(p.fitzpatrick)]
@@ -339,7 +331,8 @@ class PicoWidget(widgets.VBox):
         improvement = controls.FloatSlider(value=obs.improvement_percent, min=0, max=100, step=1,
                                            readout_format=".0f",
                                            layout=widgets.Layout(flex="1 1 160px"))
-        band = controls.Dropdown(options=[("band", None), *wording("quartiles").items()],
+        band = controls.Dropdown(options=[(label["quartile_hint"], None),
+                                          *wording("quartiles").items()],
                                  layout=widgets.Layout(width="120px"))
         remove = widgets.Button(description=label["remove"], icon="trash",
                                 layout=widgets.Layout(width="110px"))

@@ -136,3 +136,17 @@ def test_widget_handout_uses_the_name_once_and_note_follows_the_forecast():
     assert w.take_home._copy.text == w.take_home._note.value
     w.profile = MELASMA.model_copy(update={"goal_percent": 40})
     assert w.take_home._note.value == clinical_note(w.profile)
+
+
+def test_dashboard_teaching_case_picker_loads_cases_and_refuses_unknown_ones():
+    from pico_widget.dashboard import Dashboard
+
+    d = Dashboard()
+    case = teaching_cases()[3]
+    d._cases.value = 3
+    assert d.widget.profile == case.profile
+    assert case.point in d._point.value
+    d._cases._handle_msg({"content": {"data": {"method": "update", "state": {"index": 99}}},
+                          "buffers": []})
+    assert "that teaching case is not on offer" in d.widget.message
+    assert d.widget.profile == case.profile
