@@ -19,6 +19,7 @@ from pydantic import Field, TypeAdapter
 from .catalogue import ConditionSpec, catalogue, conditions
 from .kirby_desai import kirby_desai_score
 from .models import MAX_SESSION, Forecast, PatientProfile, Reference, SessionImprovement
+from .text import wording
 
 PERCENTILES = (0.1, 0.5, 0.9)
 _MAX_SESSIONS = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_SESSION)])
@@ -197,37 +198,24 @@ def _warnings(
     horizon: int,
 ) -> list[str]:
     """Plain-language cautions, most important first."""
+    say = wording("warnings")
     notes: list[str] = []
     ceiling = response.ceiling
     if profile.goal_percent >= ceiling:
-        notes.append(
-            f"A {profile.goal_percent:.0f}% improvement is beyond what this treatment usually "
-            f"achieves for {spec.label.lower()}; the most expected is about {ceiling:.0f}%."
-        )
+        notes.append(say["goal_beyond_ceiling"].format(
+            goal=profile.goal_percent, condition=spec.label.lower(), ceiling=ceiling))
     if profile.observations:
         last = profile.observations[-1]
         usual_low = ceiling * -math.expm1(-math.exp(prior.quantile(0.1)) * last.session)
         if last.session >= 2 and last.improvement_percent < usual_low:
-            notes.append(
-                f"The response so far ({last.improvement_percent:.0f}% after session "
-                f"{last.session}) is below what 9 in 10 patients like this reach "
-                f"({usual_low:.0f}%). Review the diagnosis, settings and plan."
-            )
+            notes.append(say["slow_response"].format(
+                improvement=last.improvement_percent, session=last.session, usual_low=usual_low))
         best = max(o.improvement_percent for o in profile.observations)
         if best > ceiling:
-            notes.append(
-                f"The improvement recorded ({best:.0f}%) is above the usual ceiling "
-                f"({ceiling:.0f}%): this patient responds unusually well, and the forecast "
-                "may be cautious."
-            )
+            notes.append(say["above_ceiling"].format(best=best, ceiling=ceiling))
     if open_ended:
-        notes.append(
-            f"Some patients like this (more than 1 in 10) need more than {horizon} sessions."
-        )
+        notes.append(say["open_ended"].format(horizon=horizon))
     if profile.fitzpatrick >= 5:
-        notes.append(
-            f"Skin type {profile.fitzpatrick_numeral} carries a higher risk of pigment change "
-            "(darkening or lightening); a test spot and gentle settings are usual."
-        )
+        notes.append(say["dark_skin"].format(numeral=profile.fitzpatrick_numeral))
     notes.extend(spec.caveats)
     return notes
