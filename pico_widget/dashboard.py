@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from . import controls
 from .cases import teaching_cases
 from .models import PatientProfile
+from .server_log import log_to_server
 from .text import wording
 from .widget import PicoWidget
 
@@ -18,6 +19,7 @@ class Dashboard(widgets.VBox):
     """What the Voila app shows: product name, model page on demand, and the widget."""
 
     def __init__(self, profile: PatientProfile | None = None, **kwargs: Any) -> None:
+        log_to_server()  # errors go to Voila's log, never over a visitor's websocket
         self.widget = PicoWidget(profile)
         header = widgets.HTML(
             f'<div class="pico-header"><h1>{wording("app_name")}</h1>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -14,8 +15,10 @@ import pytest
 import websocket
 from browser import TABLETS
 from conftest import wait_for_dashboard
-from live_server import live_server
+from dashboard import expected, profile
+from live_server import ROOT, live_server
 from playwright.sync_api import expect
+from widget_client import Visitor
 
 from pico_widget.text import wording
 
@@ -69,6 +72,22 @@ def test_execute_request_over_the_kernel_socket_runs_nothing(page, tmp_path) -> 
     assert not marker.exists()
     assert not [r for r in replies if r.get("parent_header", {}).get("msg_id") == msg_id
                 and r.get("msg_type") in ("execute_reply", "stream", "execute_result")]
+
+
+def test_kernel_errors_reach_the_server_log_not_the_client(server) -> None:
+    """A malformed message makes the kernel log a traceback: it must not travel back."""
+    visitor = Visitor(server.url, timeout=120)
+    visitor.open()
+    try:
+        visitor.send("comm_open", {"comm_id": uuid.uuid4().hex, "data": {},
+                                   "target_name": "jupyter.widget.control"})  # no version
+        visitor.send("comm_msg", {"comm_id": uuid.uuid4().hex, "data": {}})  # unknown comm
+        frames = "".join(visitor.drain(3))
+    finally:
+        visitor.close()
+    assert '"stream"' not in frames and "Traceback" not in frames
+    assert "site-packages" not in frames and str(ROOT) not in frames
+    assert "Exception opening comm" in server.log.read_text()
 
 
 def test_sources_cannot_be_downloaded(server) -> None:
@@ -136,3 +155,36 @@ def test_abandoned_kernels_are_culled_back_to_the_idle_footprint(chromium) -> No
         while time.monotonic() < deadline and len(kernels(server.process.pid)) > idle:
             time.sleep(1)
         assert len(kernels(server.process.pid)) == idle
+
+
+def test_concurrent_visitors_each_keep_their_own_forecast(server) -> None:
+    """Six visitors at once, each with a different case: nobody sees anyone else's."""
+    cases = [profile(fitzpatrick=n % 6 + 1, goal_percent=31 + 7 * n) for n in range(6)]
+    visitors = [Visitor(server.url, timeout=180) for _ in cases]
+    errors: list[BaseException] = []
+
+    def visit(visitor: Visitor, case) -> None:
+        try:
+            visitor.open()
+            skin = visitor.find(_options_labels=["I", "II", "III", "IV", "V", "VI"])
+            goal = visitor.find(_model_name="IntSliderModel", min=10, max=100)
+            if visitor.state(skin)["index"] != case.fitzpatrick - 1:
+                visitor.set(skin, index=case.fitzpatrick - 1)
+            visitor.set(goal, value=case.goal_percent)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=visit, args=pair) for pair in zip(visitors, cases,
+                                                                         strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        assert len({v.kernel_id for v in visitors}) == len(visitors)
+        for visitor, case in zip(visitors, cases, strict=True):
+            assert visitor.traces() == expected(case)
+    finally:
+        for visitor in visitors:
+            visitor.close()
