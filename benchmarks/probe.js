@@ -4,8 +4,10 @@
 // tap, `done` is when the page's result changed (dashboard: both charts redrawn).
 (() => {
   const probe = (window.__probe = { ready: null, start: null, done: null, startSig: null });
-  const kind = location.pathname.includes("dashboard") ? "dashboard"
-    : location.pathname.includes("figurewidget") ? "figurewidget" : "echo";
+  // The reference pages are named in the path; anything else (the served root) is the
+  // dashboard.
+  const kind = location.pathname.includes("figurewidget") ? "figurewidget"
+    : location.pathname.includes("echo") ? "echo" : "dashboard";
   const signature = () => {
     if (kind === "dashboard") {
       const charts = [...document.querySelectorAll(".pico-chart[data-revision]")];
