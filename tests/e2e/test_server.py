@@ -188,3 +188,36 @@ def test_concurrent_visitors_each_keep_their_own_forecast(server) -> None:
     finally:
         for visitor in visitors:
             visitor.close()
+
+
+def _project_files() -> set[str]:
+    skip = {".git", ".venv", "test-artifacts", ".pytest_cache", ".hypothesis", ".ruff_cache",
+            "__pycache__"}
+    return {str(p.relative_to(ROOT)) for p in ROOT.rglob("*")
+            if not skip.intersection(p.relative_to(ROOT).parts)}
+
+
+def test_server_restarts_cleanly_and_keeps_nothing(tmp_path) -> None:
+    """Stopping the server ends every kernel; a restart serves the default case again."""
+    before = _project_files()
+    runtime = {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    case = profile(fitzpatrick=6, goal_percent=73)
+    with live_server(name="restart", env=runtime) as server:
+        visitor = Visitor(server.url, timeout=120)
+        visitor.open()
+        visitor.set(visitor.find(_model_name="IntSliderModel", min=10, max=100), value=73)
+        visitor.set(visitor.find(_options_labels=["I", "II", "III", "IV", "V", "VI"]), index=5)
+        assert visitor.traces() == expected(case)
+        held = kernels(server.process.pid)
+        assert held
+    assert server.process.returncode is not None
+    gone = psutil.wait_procs(held, timeout=15)[1] == []
+    assert gone, "kernels outlived the server"
+    with live_server(name="restart", env=runtime) as server:
+        visitor = Visitor(server.url, timeout=120)
+        visitor.open()
+        assert visitor.traces() == expected(profile())  # nothing was carried over
+        visitor.close()
+    assert _project_files() == before
+    leftovers = [p for p in (tmp_path / "runtime").rglob("*") if p.is_file()]
+    assert all("73" not in p.read_text(errors="replace") for p in leftovers)
