@@ -76,12 +76,6 @@ class Visitor:
                        for t in self.chart(name)["figure"]["data"]]  # type: ignore[index]
                 for name in CHARTS}
 
-    def html(self, css_class: str) -> str:
-        """Every HTML widget value that contains this class, joined."""
-        return "".join(m["state"]["value"] for m in self.models.values()
-                       if isinstance(m["state"].get("value"), str)
-                       and f'class="{css_class}' in m["state"]["value"])
-
     def set(self, model_id: str, **state: Any) -> float:
         """Send what the browser sends for a tap or slide; seconds until both charts redrew."""
         before = {name: self.chart(name)["revision"] for name in CHARTS}  # type: ignore[index]

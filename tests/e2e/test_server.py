@@ -105,6 +105,15 @@ def test_sources_cannot_be_downloaded(server) -> None:
         assert '"cells"' not in body, path
 
 
+def test_dashboard_page_starts_plotly_from_its_own_server(server) -> None:
+    status, page = get(server.url)
+    assert status == 200
+    tag = next(line for line in page.splitlines() if "data-pico-plotly" in line)
+    assert 'src="/voila/static/plotly.min.js"' in tag and "async" in tag
+    status, script = get(server.url + "voila/static/plotly.min.js")
+    assert status == 200 and "Plotly" in script[:5000]
+
+
 def test_template_and_theme_overrides_are_ignored(server) -> None:
     for query in ["?template=reveal", "?template=classic", "?theme=dark", "?voila-theme=dark"]:
         status, body = get(server.url + query)
