@@ -9,9 +9,7 @@ serve.py) or, where none is served (JupyterLab), once from the kernel on request
 from __future__ import annotations
 
 import os
-from functools import cache
 from importlib import resources
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +19,12 @@ import traitlets
 from .text import wording
 
 PLOTLY_URL_ENV = "PICO_WIDGET_PLOTLY_URL"
+PLOTLY_FILE = "plotly-basic.min.js"
 
 
-@cache
 def plotly_js_path() -> Path:
-    """plotly.min.js as shipped inside the plotly Python package (no network needed)."""
-    spec = find_spec("plotly")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("plotly is not installed")
-    return Path(spec.origin).parent / "package_data" / "plotly.min.js"
+    """plotly.js's basic bundle, shipped in the package (static/vendor/README.md says why)."""
+    return Path(str(resources.files("pico_widget").joinpath("static/vendor", PLOTLY_FILE)))
 
 
 class PlotlyView(anywidget.AnyWidget):

@@ -1,7 +1,7 @@
 """`pico-widget serve`: Voila on the bundled dashboard with the project's production settings.
 
-Adds two things plain Voila lacks: the offline `pico` template (no CDN), and plotly.min.js
-from the installed plotly package at /voila/static/, so the browser fetches it once over
+Adds two things plain Voila lacks: the offline `pico` template (no CDN), and plotly.js
+(pico_widget/static/vendor) at /voila/static/, so the browser fetches it once over
 HTTP and caches it instead of receiving megabytes over every page's websocket.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from voila.app import Voila
 
-from .plotly_view import PLOTLY_URL_ENV, plotly_js_path
+from .plotly_view import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
@@ -29,7 +29,7 @@ def apps_dir() -> Path:
 
 
 class PicoVoila(Voila):
-    """Voila that also serves plotly.min.js from the plotly package as a static file."""
+    """Voila that also serves the vendored plotly.js as a static file."""
 
     def setup_template_dirs(self) -> None:
         super().setup_template_dirs()
@@ -41,7 +41,7 @@ def prepare_environment() -> None:
     paths = [str(PACKAGE / "share"), *filter(None, os.environ.get("JUPYTER_PATH", "").split(
         os.pathsep))]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
-    os.environ[PLOTLY_URL_ENV] = "voila/static/plotly.min.js"
+    os.environ[PLOTLY_URL_ENV] = f"voila/static/{PLOTLY_FILE}"
 
 
 def build_app(port: int, host: str, extra: list[str] | None = None,

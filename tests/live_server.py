@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pico_widget.plotly_view import PLOTLY_FILE
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -36,7 +38,7 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float)
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
         with contextlib.suppress(OSError), urllib.request.urlopen(
-                url + "voila/static/plotly.min.js", timeout=2) as response:
+                url + f"voila/static/{PLOTLY_FILE}", timeout=2) as response:
             if response.status == 200:
                 return
         time.sleep(0.2)

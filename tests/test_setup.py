@@ -39,3 +39,20 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_vendored_plotly_js_matches_the_plotly_package():
+    """The served basic bundle is the plotly.js release the plotly package was built with."""
+    from importlib.util import find_spec
+
+    from pico_widget.plotly_view import plotly_js_path
+
+    def version(path: Path) -> str:
+        match = re.search(r"plotly\.js.*? v(\d+\.\d+\.\d+)", path.read_text("utf-8")[:400])
+        assert match, path
+        return match.group(1)
+
+    spec = find_spec("plotly")
+    assert spec is not None and spec.origin is not None
+    full = Path(spec.origin).parent / "package_data" / "plotly.min.js"
+    assert version(plotly_js_path()) == version(full)

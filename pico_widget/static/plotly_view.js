@@ -13,7 +13,7 @@ function loadScript(src) {
 }
 
 async function withoutAmd(load) {
-  // plotly.min.js is UMD: hide an AMD loader so that it sets window.Plotly.
+  // plotly.js is UMD: hide an AMD loader so that it sets window.Plotly.
   const define = window.define;
   window.define = undefined;
   try { await load(); } finally { window.define = define; }

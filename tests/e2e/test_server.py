@@ -20,6 +20,7 @@ from live_server import ROOT, live_server
 from playwright.sync_api import expect
 from widget_client import Visitor
 
+from pico_widget.plotly_view import PLOTLY_FILE
 from pico_widget.text import wording
 
 
@@ -109,8 +110,8 @@ def test_dashboard_page_starts_plotly_from_its_own_server(server) -> None:
     status, page = get(server.url)
     assert status == 200
     tag = next(line for line in page.splitlines() if "data-pico-plotly" in line)
-    assert 'src="/voila/static/plotly.min.js"' in tag and "async" in tag
-    status, script = get(server.url + "voila/static/plotly.min.js")
+    assert f'src="/voila/static/{PLOTLY_FILE}"' in tag and "async" in tag
+    status, script = get(server.url + f"voila/static/{PLOTLY_FILE}")
     assert status == 200 and "Plotly" in script[:5000]
 
 
