@@ -19,6 +19,9 @@ from traitlets import TraitError, validate
 log = logging.getLogger(__name__)
 Reject = Callable[[widgets.Widget, str, Any], None]
 _VALUE_KEYS = ("value", "index")
+# The value of a dropdown's "nothing chosen" entry. Not None: ipywidgets reads a None value
+# as "no selection", and the browser then shows an empty box instead of the entry's label.
+NO_CHOICE = -1
 
 
 class Guarded:

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from . import controls
 from .cases import teaching_cases
+from .controls import NO_CHOICE
 from .models import PatientProfile
 from .server_log import log_to_server
 from .text import wording
@@ -27,7 +28,7 @@ class Dashboard(widgets.VBox):
             layout=widgets.Layout(flex="1 1 auto"))
         cases = teaching_cases()
         self._cases = controls.Dropdown(
-            options=[(wording("labels", "teaching_none"), None),
+            options=[(wording("labels", "teaching_none"), NO_CHOICE),
                      *((case.title, index) for index, case in enumerate(cases))],
             layout=widgets.Layout(width="auto", max_width="100%"))
         self._cases.observe(self._teaching_case, "value")
@@ -45,7 +46,7 @@ class Dashboard(widgets.VBox):
 
     def _teaching_case(self, change: dict[str, Any]) -> None:
         """Trainer mode: show a shipped case (its teaching point appears with the summary)."""
-        if change["new"] is None:
+        if change["new"] == NO_CHOICE:
             return
         case = teaching_cases()[change["new"]]
         self.widget.profile = case.profile

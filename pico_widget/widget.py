@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from . import charts, controls
 from .catalogue import conditions
+from .controls import NO_CHOICE
 from .forecast import estimate
 from .models import (
     FITZPATRICK_NUMERALS,
@@ -331,7 +332,7 @@ class PicoWidget(widgets.VBox):
         improvement = controls.FloatSlider(value=obs.improvement_percent, min=0, max=100, step=1,
                                            readout_format=".0f",
                                            layout=widgets.Layout(flex="1 1 160px"))
-        band = controls.Dropdown(options=[(label["quartile_hint"], None),
+        band = controls.Dropdown(options=[(label["quartile_hint"], NO_CHOICE),
                                           *wording("quartiles").items()],
                                  layout=widgets.Layout(width="120px"))
         remove = widgets.Button(description=label["remove"], icon="trash",
@@ -346,9 +347,9 @@ class PicoWidget(widgets.VBox):
         return row
 
     def _pick_band(self, change: Any, slider: Any, band: Any) -> None:
-        if change["new"] is not None and not self._syncing:
+        if change["new"] != NO_CHOICE and not self._syncing:
             slider.value = change["new"]
-            band.value = None
+            band.value = NO_CHOICE
 
     def _add_observation(self) -> None:
         raw = self._read_controls()

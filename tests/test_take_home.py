@@ -142,6 +142,7 @@ def test_dashboard_teaching_case_picker_loads_cases_and_refuses_unknown_ones():
     from pico_widget.dashboard import Dashboard
 
     d = Dashboard()
+    assert d._cases.index == 0  # "Choose a teaching case..." shows, not an empty box
     case = teaching_cases()[3]
     d._cases.value = 3
     assert d.widget.profile == case.profile

@@ -152,8 +152,10 @@ def test_observations_can_be_edited_and_removed():
     browser_sends(w._rows.children[1].children[1], value=55)
     assert w.profile.observations[1].improvement_percent == 55
     band = w._rows.children[0].children[2]
+    assert band.index == 0  # the hint shows, not an empty box
     browser_sends(band, index=1)  # first quartile band, under 25%
     assert w.profile.observations[0].improvement_percent == 12
+    assert band.index == 0  # back to the hint, ready for another pick
     w._rows.children[1].children[3].click()
     assert [o.session for o in w.profile.observations] == [1, 3]
     assert len(w._rows.children) == 2
