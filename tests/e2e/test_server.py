@@ -91,6 +91,21 @@ def test_kernel_errors_reach_the_server_log_not_the_client(server) -> None:
     assert "Exception opening comm" in server.log.read_text()
 
 
+def test_kernels_talk_to_the_server_over_unix_sockets(server) -> None:
+    """IPC, not TCP: kernels starting together cannot race for the same port (with TCP, a
+    kernel in one load run died so, and its visitor's page never finished loading)."""
+    visitor = Visitor(server.url, timeout=120)
+    visitor.open()
+    try:
+        process = next(p for p in kernels(server.process.pid)
+                       if f"kernel-{visitor.kernel_id}" in " ".join(p.cmdline()))
+        ipc = [c.laddr for c in process.net_connections(kind="unix")
+               if f"kernel-{visitor.kernel_id}-ipc" in str(c.laddr)]
+        assert len(ipc) >= 5  # shell, iopub, stdin, control, heartbeat
+    finally:
+        visitor.close()
+
+
 def test_sources_cannot_be_downloaded(server) -> None:
     status, page = get(server.url)
     assert status == 200
