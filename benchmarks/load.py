@@ -23,6 +23,8 @@ from typing import Any
 import psutil
 from playwright.sync_api import sync_playwright
 
+from pico_widget.models import FITZPATRICK_NUMERALS
+
 from .table import Row, print_table, summarise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +35,6 @@ from live_server import live_server  # noqa: E402
 from widget_client import Visitor  # noqa: E402
 
 PROBE = (Path(__file__).parent / "probe.js").read_text()
-NUMERALS = ["I", "II", "III", "IV", "V", "VI"]
 CULL_SECONDS = 20
 CULL = [f"--MappingKernelManager.cull_idle_timeout={CULL_SECONDS}",
         "--MappingKernelManager.cull_interval=5"]
@@ -87,8 +88,7 @@ class _ProtocolVisitor(threading.Thread):
         try:
             self.first = self.visitor.open()
             self.gate.wait()
-            skin = self.visitor.find(_options_labels=NUMERALS)
-            goal = self.visitor.find(_model_name="IntSliderModel", min=10, max=100)
+            skin, goal = self.visitor.control("skin type"), self.visitor.control("goal")
             think = random.Random(self.number)
             for r in range(self.rounds):  # every change differs from what is shown
                 index = (self.visitor.state(skin)["index"] + self.number % 5 + 1) % 6
@@ -119,7 +119,7 @@ def _browser_visit(browser: Any, url: str, taps: int, gate: threading.Barrier | 
     latency = []
     for i in range(taps):
         page.evaluate("window.__probe.arm()")
-        field(page, "Skin type").get_by_role("button", name=NUMERALS[(i + 1) % 6],
+        field(page, "Skin type").get_by_role("button", name=FITZPATRICK_NUMERALS[(i + 1) % 6],
                                              exact=True).tap()
         page.wait_for_function("window.__probe.done !== null", timeout=120_000)
         latency.append(float(page.evaluate("window.__probe.done - window.__probe.start")))

@@ -18,7 +18,12 @@ from typing import Any
 
 import websocket
 
+from pico_widget.models import FITZPATRICK_NUMERALS
+
 CHARTS = ("improvement", "probability")
+# How to recognise the dashboard's controls among the kernel's widget models.
+CONTROLS = {"skin type": {"_options_labels": list(FITZPATRICK_NUMERALS)},
+            "goal": {"_model_name": "IntSliderModel", "min": 10, "max": 100}}
 KERNEL_ID = re.compile(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"')
 
 
@@ -62,6 +67,10 @@ class Visitor:
         if len(ids) != 1:
             raise LookupError(f"{len(ids)} widgets match {state}")
         return ids[0]
+
+    def control(self, name: str) -> str:
+        """The model id of one of the dashboard's CONTROLS."""
+        return self.find(**CONTROLS[name])
 
     def state(self, model_id: str) -> dict[str, Any]:
         return self.models[model_id]["state"]

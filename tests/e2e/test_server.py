@@ -191,8 +191,7 @@ def test_concurrent_visitors_each_keep_their_own_forecast(server) -> None:
     def visit(visitor: Visitor, case) -> None:
         try:
             visitor.open()
-            skin = visitor.find(_options_labels=["I", "II", "III", "IV", "V", "VI"])
-            goal = visitor.find(_model_name="IntSliderModel", min=10, max=100)
+            skin, goal = visitor.control("skin type"), visitor.control("goal")
             if visitor.state(skin)["index"] != case.fitzpatrick - 1:
                 visitor.set(skin, index=case.fitzpatrick - 1)
             visitor.set(goal, value=case.goal_percent)
@@ -230,8 +229,8 @@ def test_server_restarts_cleanly_and_keeps_nothing(tmp_path) -> None:
     with live_server(name="restart", env=runtime) as server:
         visitor = Visitor(server.url, timeout=120)
         visitor.open()
-        visitor.set(visitor.find(_model_name="IntSliderModel", min=10, max=100), value=73)
-        visitor.set(visitor.find(_options_labels=["I", "II", "III", "IV", "V", "VI"]), index=5)
+        visitor.set(visitor.control("goal"), value=73)
+        visitor.set(visitor.control("skin type"), index=5)
         assert visitor.traces() == expected(case)
         held = kernels(server.process.pid)
         assert held
