@@ -8,21 +8,18 @@ benchmarks/probe.js, so Playwright's own latency is not counted.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import psutil
+from browser import TABLETS, launch
+from live_server import live_server
 from playwright.sync_api import Page, sync_playwright
 
 from .pages import write_pages
 from .table import Row, summarise
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from browser import TABLETS, launch
-from live_server import live_server
 
 PROBE = (Path(__file__).parent / "probe.js").read_text()
 REFILL_S = 6  # time for the preheated pool to start the next kernel on 2 cores

@@ -14,6 +14,7 @@ from typing import Any
 
 import comm
 from comm import DummyComm
+from widget_client import browser_sends
 
 from .table import Row, summarise
 
@@ -28,11 +29,6 @@ class JsonComm(DummyComm):
         JsonComm.sent_bytes += len(json.dumps({"msg_type": msg_type, "data": data},
                                               default=str).encode())
         JsonComm.sent_bytes += sum(len(b) for b in buffers or [])
-
-
-def browser_sends(control: Any, **state: Any) -> None:
-    control._handle_msg({"content": {"data": {"method": "update", "state": state}},
-                         "buffers": []})
 
 
 def _timed(change: Callable[[int], None], repeats: int) -> tuple[list[float], float]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -21,18 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from browser import TABLETS, launch
+from dashboard import assert_shows, expected, field, profile
+from live_server import live_server
 from playwright.sync_api import sync_playwright
+from widget_client import Visitor
 
 from pico_widget.models import FITZPATRICK_NUMERALS
 
 from .table import Row, print_table, summarise
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "tests")]
-from browser import TABLETS, launch  # noqa: E402
-from dashboard import assert_shows, expected, field, profile  # noqa: E402
-from live_server import live_server  # noqa: E402
-from widget_client import Visitor  # noqa: E402
 
 PROBE = (Path(__file__).parent / "probe.js").read_text()
 CULL_SECONDS = 20

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .models import PatientProfile, explain
+from .text import wording
 
 FORMAT = "pico-widget case"
 FORMAT_VERSION = 1
@@ -35,21 +36,21 @@ def save_case(profile: PatientProfile) -> str:
 
 def load_case(text: str | bytes) -> PatientProfile:
     """Read a saved case, refusing anything that is not exactly what save_case writes."""
+    say = wording("case_file")
     if len(text) > MAX_CASE_BYTES:
-        raise CaseFileError("This file is too large to be a pico-widget case.")
+        raise CaseFileError(say["too_large"])
     try:
         body: Any = json.loads(text)
     except (ValueError, UnicodeDecodeError):
-        raise CaseFileError("This file is not a pico-widget case (it is not valid JSON).") from None
+        raise CaseFileError(say["not_json"]) from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise CaseFileError("This file is not a pico-widget case.")
+        raise CaseFileError(say["not_a_case"])
     if body.get("version") != FORMAT_VERSION or set(body) != {"format", "version", "profile"}:
-        raise CaseFileError("This case file was made by a different version or was edited; "
-                            "it cannot be loaded.")
+        raise CaseFileError(say["other_version"])
     try:
         return PatientProfile.model_validate(body["profile"])
     except ValidationError as error:
-        raise CaseFileError(f"This case file has a problem: {explain(error)}") from None
+        raise CaseFileError(say["invalid"].format(detail=explain(error))) from None
 
 
 @dataclass(frozen=True)

@@ -26,5 +26,5 @@ class CopyButton(anywidget.AnyWidget):
     _esm = _ESM
     kind = traitlets.Unicode("copy").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
-    label = traitlets.Unicode("Copy").tag(sync=True)
-    done_label = traitlets.Unicode("Copied").tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    done_label = traitlets.Unicode("").tag(sync=True)

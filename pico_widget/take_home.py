@@ -34,7 +34,8 @@ class TakeHome(widgets.VBox):
         note.on_click(lambda _b: self.show_note())
         self._note = widgets.Textarea(layout=widgets.Layout(width="100%", height="220px",
                                                             display="none"))
-        self._copy = CopyButton(label=label["copy"], layout=widgets.Layout(display="none"))
+        self._copy = CopyButton(label=label["copy"], done_label=label["copied"],
+                                layout=widgets.Layout(display="none"))
         save = widgets.Button(description=label["save_case"], icon="download")
         save.on_click(lambda _b: self.save_case())
         self._upload = widgets.FileUpload(accept=".json,application/json", multiple=False,
@@ -60,7 +61,8 @@ class TakeHome(widgets.VBox):
             self.show_note()
 
     def save_case(self) -> None:
-        self._saver.save("pico-case.json", "application/json", save_case(self._current()))
+        self._saver.save(wording("case_file", "download_name"), "application/json",
+                         save_case(self._current()))
 
     def _uploaded(self, change: dict[str, Any]) -> None:
         files = change["new"]
@@ -72,7 +74,7 @@ class TakeHome(widgets.VBox):
         except CaseFileError as error:
             self._refuse(str(error))
         except (KeyError, IndexError, TypeError, ValueError):
-            self._refuse(str(CaseFileError("This file is not a pico-widget case.")))
+            self._refuse(wording("case_file", "not_a_case"))
         else:
             self._open(profile)
         finally:

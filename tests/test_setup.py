@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,11 @@ def test_voila_pinned_past_cve_2024_30265():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     voila = next(r for r in project["dependencies"] if r.startswith("voila"))
     assert ">=0.5.6" in voila.replace(" ", "")
+
+
+def test_voila_in_use_has_the_cve_2024_30265_fix():
+    major, minor, patch = (int(x) for x in version("voila").split(".")[:3])
+    assert (major, minor, patch) >= (0, 5, 6)
 
 
 def test_ci_runs_the_readme_test_command():

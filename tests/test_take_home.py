@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from strategies import profiles
+from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, conditions, estimate
 from pico_widget.cases import CaseFileError, load_case, save_case, teaching_cases
@@ -90,9 +91,9 @@ def test_teaching_cases_cover_every_condition_and_forecast():
 def upload(w: PicoWidget, text: str) -> None:
     """A file chosen in the browser's upload button, delivered as the front end sends it."""
     content = text.encode()
-    w.take_home._upload._handle_msg({"content": {"data": {"method": "update", "state": {
-        "value": [{"name": "case.json", "type": "application/json", "size": len(content),
-                   "content": memoryview(content), "last_modified": 0}]}}}, "buffers": []})
+    browser_sends(w.take_home._upload, value=[{
+        "name": "case.json", "type": "application/json", "size": len(content),
+        "content": memoryview(content), "last_modified": 0}])
 
 
 class Sent:
@@ -147,7 +148,6 @@ def test_dashboard_teaching_case_picker_loads_cases_and_refuses_unknown_ones():
     d._cases.value = 3
     assert d.widget.profile == case.profile
     assert case.point in d._point.value
-    d._cases._handle_msg({"content": {"data": {"method": "update", "state": {"index": 99}}},
-                          "buffers": []})
+    browser_sends(d._cases, index=99)
     assert "that teaching case is not on offer" in d.widget.message
     assert d.widget.profile == case.profile

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
 from pico_widget.charts import improvement_figure, probability_figure
@@ -12,12 +11,6 @@ from pico_widget.summary import headline
 
 TATTOO = {"location": "upper_trunk", "colours": "black", "ink": "moderate", "scarring": "none",
           "layering": "none"}
-
-
-def browser_sends(control: Any, **state: Any) -> None:
-    """Deliver a state update exactly as the front end's comm message would."""
-    control._handle_msg({"content": {"data": {"method": "update", "state": state}},
-                         "buffers": []})
 
 
 def shown(w: PicoWidget) -> tuple[dict, dict, str]:

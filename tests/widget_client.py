@@ -27,6 +27,13 @@ CONTROLS = {"skin type": {"_options_labels": list(FITZPATRICK_NUMERALS)},
 KERNEL_ID = re.compile(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"')
 
 
+def browser_sends(control: Any, **state: Any) -> None:
+    """In-process: deliver a state update to a widget exactly as the front end's comm
+    message would (no server needed)."""
+    control._handle_msg({"content": {"data": {"method": "update", "state": state}},
+                         "buffers": []})
+
+
 class Visitor:
     """One visitor's page and kernel; `models` mirrors the widget states the kernel holds."""
 
