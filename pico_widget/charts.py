@@ -113,9 +113,19 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     layout["barmode"] = "group"
     layout["yaxis"]["range"] = [0, 112]
     layout["shapes"], layout["annotations"] = [], []
-    milestones = [(50, fc.sessions_median, label["half"])]
-    if fc.sessions_range is not None and not fc.sessions_open_ended:
-        milestones.append((90, fc.sessions_range[1], label["ninety"]))
+    def first(level: float) -> int | None:
+        return next((n for n, p in enumerate(percent, 1) if p >= level), None)
+
+    milestones = [(50, first(50), label["half"]), (90, first(90), label["ninety"])]
+    never = round(fc.never_percent)
+    if never >= 5:
+        layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1,
+                                 "y0": 100 - never, "y1": 100 - never,
+                                 "line": {"color": VERMILLION, "dash": "dash", "width": 2}})
+        layout["annotations"].append({
+            "xref": "paper", "x": 0.01, "y": 100 - never, "xanchor": "left", "yanchor": "bottom",
+            "text": label["never"].format(never=never), "showarrow": False,
+            "font": {"size": 13, "color": VERMILLION}, "bgcolor": "white"})
     for level, session, text in milestones:
         if session is None:
             continue

@@ -18,18 +18,20 @@ WEEKS_PER_MONTH = 4.345
 
 @dataclass(frozen=True)
 class Headline:
-    """'About n in 100 reach the goal by session k': the numbers behind the icon array."""
+    """'About n in 100 reach the goal by session k' and 'about m in 100 never reach it':
+    the numbers behind the icon array."""
 
     reach: int
-    session: int | None
+    session: int
+    never: int
 
 
 def headline(fc: Forecast) -> Headline:
-    """The session the summary speaks of (the median, else the horizon) and who reaches it."""
-    if not fc.goal_reachable:
-        return Headline(0, None)
-    k = fc.sessions_median or fc.max_sessions
-    return Headline(round(100 * fc.prob_goal_by_session[k - 1]), k)
+    """The session the summary speaks of (by when 9 in 10 of those who reach the goal have,
+    else the horizon), how many of 100 reach it by then, and how many never do."""
+    k = fc.sessions_range[1] if fc.sessions_range is not None else fc.max_sessions
+    never = min(round(fc.never_percent), 100 - round(100 * fc.prob_goal_by_session[k - 1]))
+    return Headline(round(100 * fc.prob_goal_by_session[k - 1]), k, never)
 
 
 def severity_text(profile: PatientProfile, fc: Forecast) -> str:
@@ -39,50 +41,63 @@ def severity_text(profile: PatientProfile, fc: Forecast) -> str:
     return spec.severity[profile.severity].label
 
 
+def strength_text(fc: Forecast) -> str:
+    """'Limited: 2 studies, 40 patients (case series)': the evidence behind this forecast."""
+    say = wording("evidence")
+    grade = fc.evidence
+    designs = ", ".join(say["designs"][d] for d in grade.designs)
+    return say["sentence"].format(grade=say["grades"][grade.grade], studies=grade.studies,
+                                  patients=f"{grade.patients:,}", designs=designs)
+
+
 def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
-    """The summary in order: who, how many reach the goal when, range and timeline, risks."""
+    """The summary in order: who, how many reach the goal when, how many never, range and
+    timeline, where patients level off, risks, evidence."""
     spec = conditions()[profile.condition]
     say = wording("summary")
     lasers = wording("lasers")
+    goal = (say["goal_complete"] if fc.target_percent < fc.goal_percent
+            or fc.goal_percent >= 100
+            else say["goal_percent"].format(goal=f"{profile.goal_percent:.0f}"))
     lines = [say["who"].format(
         population=escape(spec.population), condition=escape(spec.label),
         severity=escape(severity_text(profile, fc)),
         fitzpatrick=profile.fitzpatrick_numeral, laser=lasers[profile.laser].lower(),
-        goal=f"{profile.goal_percent:.0f}")]
+        goal=goal)]
     top = headline(fc)
-    low_w, high_w = fc.interval_weeks
-    if not fc.goal_reachable:
-        lines.append(say["unreachable"].format(condition=escape(spec.label.lower()),
-                                               ceiling=f"{fc.ceiling_percent:.0f}"))
-    elif fc.sessions_median is None:
+    if fc.sessions_median is None or fc.sessions_range is None:
         lines.append(say["few_reach"].format(n=top.reach, k=top.session))
     else:
         lines.append(say["reach"].format(n=top.reach, k=top.session))
-        low, high = fc.sessions_range or (fc.sessions_median, fc.sessions_median)
-        if fc.sessions_open_ended:
-            lines.append(say["range_open"].format(low=low, high=high, interval_low=low_w,
-                                                  interval_high=high_w))
-        elif high == 1:
-            lines.append(say["single"].format(interval_low=low_w, interval_high=high_w))
+        low, high = fc.sessions_range
+        if high == 1:
+            lines.append(say["single"].format(interval_low=fc.interval_weeks[0],
+                                              interval_high=fc.interval_weeks[1]))
         else:
-            lines.append(say["range"].format(low=low, high=high, months=timeline(fc),
-                                             interval_low=low_w, interval_high=high_w))
-        lines.append(say["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"))
+            lines.append(say["range"].format(low=low, high=high, median=fc.sessions_median,
+                                             months=timeline(fc),
+                                             usual=f"{fc.usual_interval_weeks:g}"))
+    if top.never >= 5:
+        lines.append(say["never"].format(never=top.never))
+    low_c, high_c = fc.ceiling_range
+    lines.append(say["ceiling"].format(low=f"{low_c:.0f}", high=f"{high_c:.0f}",
+                                       ceiling=f"{fc.ceiling_percent:.0f}"))
     lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
+    lines.append(escape(strength_text(fc)))
     if profile.observations:
         lines.append(say["observed"].format(count=len(profile.observations)))
     return lines
 
 
 def timeline(fc: Forecast) -> str:
-    """' (about 8-20 weeks from the first session)': weeks up to three months, then months."""
-    if fc.weeks_to_goal is None or fc.weeks_to_goal[2] <= 0:
+    """' (about 9 months from the first to the last)': the typical course at the usual
+    interval, in weeks up to three months, then in months."""
+    if fc.weeks_to_goal is None or fc.weeks_to_goal[1] <= 0:
         return ""
-    low, high = fc.weeks_to_goal[0], fc.weeks_to_goal[2]
-    if high <= 3 * WEEKS_PER_MONTH:
-        return wording("summary", "weeks").format(low=f"{low:.0f}", high=f"{high:.0f}")
-    return wording("summary", "months").format(low=f"{low / WEEKS_PER_MONTH:.0f}",
-                                               high=f"{high / WEEKS_PER_MONTH:.0f}")
+    weeks = fc.weeks_to_goal[1]
+    if weeks <= 3 * WEEKS_PER_MONTH:
+        return wording("summary", "weeks").format(median=f"{weeks:.0f}")
+    return wording("summary", "months").format(median=f"{weeks / WEEKS_PER_MONTH:.0f}")
 
 
 def summary_html(profile: PatientProfile, fc: Forecast,
@@ -97,18 +112,22 @@ def summary_html(profile: PatientProfile, fc: Forecast,
 
 
 def icon_array_html(fc: Forecast) -> str:
-    """100 figures, those reaching the goal first, filled; the rest outlined (not colour alone)."""
+    """100 figures: filled = reach the goal by session k, half = later, outline = never
+    (shape as well as colour carries the meaning)."""
     top = headline(fc)
-    filled = '<span class="pico-icon pico-yes" aria-hidden="true">&#9679;</span>'
-    empty = '<span class="pico-icon pico-no" aria-hidden="true">&#9675;</span>'
+    later = 100 - top.reach - top.never
+    kinds = ["yes"] * top.reach + ["later"] * later + ["no"] * top.never
+    glyph = {"yes": "&#9679;", "later": "&#9680;", "no": "&#9675;"}
     rows = []
     for row in range(10):
-        icons = [filled if row * 10 + i < top.reach else empty for i in range(10)]
+        icons = [f'<span class="pico-icon pico-{kind}" aria-hidden="true">{glyph[kind]}</span>'
+                 for kind in kinds[row * 10:row * 10 + 10]]
         rows.append(f'<div class="pico-icon-row">{"".join(icons)}</div>')
-    caption = wording("summary", "icons_caption").format(k=top.session or "-")
-    label = f"{top.reach} of 100 patients reach the goal"
-    return (f'<div class="pico-icons" role="img" aria-label="{label}">{"".join(rows)}</div>'
-            f'<p class="pico-caption">{caption}</p>')
+    say = wording("summary")
+    caption = say["icons_caption"].format(k=top.session)
+    label = say["icons_label"].format(reach=top.reach, k=top.session, never=top.never)
+    return (f'<div class="pico-icons" role="img" aria-label="{escape(label)}">{"".join(rows)}'
+            f'</div><p class="pico-caption">{caption}</p>')
 
 
 def warnings_html(fc: Forecast) -> str:

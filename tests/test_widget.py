@@ -28,10 +28,11 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     top = headline(fc)
     if fc.sessions_median is not None:
         assert f"about <b>{top.reach}</b> reach the goal by session <b>{top.session}</b>" in text
-    elif fc.goal_reachable:
-        assert f"Within {top.session} sessions, only about <b>{top.reach}</b> in 100" in text
     else:
-        assert f"the most expected is about <b>{fc.ceiling_percent:.0f}%</b>" in text
+        assert f"Within {top.session} sessions, only about <b>{top.reach}</b> in 100" in text
+    if top.never >= 5:
+        assert f"About <b>{top.never}</b> in 100 never reach it" in text
+    assert "Strength of evidence" in text
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
 
