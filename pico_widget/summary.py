@@ -97,17 +97,23 @@ def summary_html(profile: PatientProfile, fc: Forecast,
 
 
 def icon_array_html(fc: Forecast) -> str:
-    """100 figures, those reaching the goal first, filled; the rest outlined (not colour alone)."""
+    """100 people as one SVG (two paths, not 100 elements, so a change repaints cheaply):
+    those reaching the goal first, filled; the rest outlined (shape, not colour alone)."""
     top = headline(fc)
-    filled = '<span class="pico-icon pico-yes" aria-hidden="true">&#9679;</span>'
-    empty = '<span class="pico-icon pico-no" aria-hidden="true">&#9675;</span>'
-    rows = []
-    for row in range(10):
-        icons = [filled if row * 10 + i < top.reach else empty for i in range(10)]
-        rows.append(f'<div class="pico-icon-row">{"".join(icons)}</div>')
+    size, radius = 22, 8
+    filled, empty = [], []
+    for index in range(100):
+        x, y = size * (index % 10) + size / 2, size * (index // 10) + size / 2
+        circle = f"M{x - radius:g} {y:g}a{radius} {radius} 0 1 0 {2 * radius} 0" \
+                 f"a{radius} {radius} 0 1 0 {-2 * radius} 0"
+        (filled if index < top.reach else empty).append(circle)
+    label = wording("summary", "icons_label").format(reach=top.reach, k=top.session or "-")
     caption = wording("summary", "icons_caption").format(k=top.session or "-")
-    label = f"{top.reach} of 100 patients reach the goal"
-    return (f'<div class="pico-icons" role="img" aria-label="{label}">{"".join(rows)}</div>'
+    return (f'<svg class="pico-icons" role="img" aria-label="{label}" width="{10 * size}" '
+            f'height="{10 * size}" viewBox="0 0 {10 * size} {10 * size}">'
+            f'<path class="pico-yes" d="{"".join(filled)}" fill="#0072B2"/>'
+            f'<path class="pico-no" d="{"".join(empty)}" fill="none" stroke="#6b6b6b" '
+            f'stroke-width="2"/></svg>'
             f'<p class="pico-caption">{caption}</p>')
 
 
