@@ -22,18 +22,21 @@ def _layout(title: str, y_title: str, sessions: int) -> dict[str, Any]:
     return {
         "title": {"text": title, "font": {"size": 17}, "x": 0, "xanchor": "left"},
         "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 15},
-        "margin": {"l": 56, "r": 16, "t": 44, "b": 90},
-        "height": 360,
-        "autosize": True,
+        "margin": {"l": 56, "r": 16, "t": 40, "b": 96},
+        "autosize": True,  # the page's stylesheet sizes the chart to its column
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "dragmode": False,
         "hovermode": "x unified",
-        "legend": {"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top", "font": {"size": 14}},
+        # At the foot of the whole figure, below the axis title, whatever the chart's height.
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom",
+                   "font": {"size": 14}},
         "xaxis": {"title": {"text": wording("charts", "session_axis")}, "dtick": 1,
-                  "range": [-0.3, sessions + 0.3], "fixedrange": True, "gridcolor": "#e5e5e5"},
-        "yaxis": {"title": {"text": y_title}, "range": [0, 102], "fixedrange": True,
-                  "gridcolor": "#e5e5e5", "ticksuffix": "%"},
+                  "range": [-0.3, sessions + 0.3], "fixedrange": True, "gridcolor": "#e5e5e5",
+                  "automargin": True},
+        "yaxis": {"title": {"text": y_title, "standoff": 6}, "range": [0, 102],
+                  "fixedrange": True, "gridcolor": "#e5e5e5", "ticksuffix": "%",
+                  "automargin": True},
     }
 
 
@@ -94,10 +97,13 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     sessions = max(fc.max_sessions, compare[1].max_sessions if compare else 0)
     x = list(range(1, fc.max_sessions + 1))
     percent = [round(100 * p, 1) for p in fc.prob_goal_by_session]
+    milestones = _milestones(fc)
+    outline = [2.5 if n in milestones.values() else 0 for n in x]
     data: list[dict[str, Any]] = [{
         "type": "bar", "name": label["chance"], "x": x, "y": percent,
-        "marker": {"color": BLUE}, "text": [f"{p:.0f}%" for p in percent],
-        "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{y:.0f}%"}]
+        "marker": {"color": BLUE, "line": {"color": "black", "width": outline}},
+        "text": [f"{p:.0f}" for p in percent], "textposition": "outside", "cliponaxis": False,
+        "textfont": {"size": 13}, "hovertemplate": "%{y:.0f}%"}]
     if compare is not None:
         name, other_fc = compare
         other = [round(100 * p, 1) for p in other_fc.prob_goal_by_session]
@@ -112,28 +118,38 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     layout["xaxis"]["range"] = [0.4, sessions + 0.6]
     layout["barmode"] = "group"
     layout["yaxis"]["range"] = [0, 112]
-    layout["shapes"], layout["annotations"] = [], []
-    def first(level: float) -> int | None:
-        return next((n for n, p in enumerate(percent, 1) if p >= level), None)
-
-    milestones = [(50, first(50), label["half"]), (90, first(90), label["ninety"])]
+    # Bar labels keep one readable size; where bars are too narrow for it they are hidden
+    # (the hover and the "In words" view still give every value) rather than shrunk.
+    layout["uniformtext"] = {"minsize": 12, "mode": "hide"}
+    # Milestones go in the subtitle, above the plot, where they cannot cover a bar's label;
+    # their bars are outlined and dotted lines mark the levels behind the bars.
+    layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": level,
+                         "y1": level, "layer": "below",
+                         "line": {"color": GREY, "dash": "dot", "width": 1}}
+                        for level in milestones]
+    names = {50: "half", 90: "ninety"}
+    notes = [label[names[level]].format(k=session) for level, session in milestones.items()]
+    # The share who never reach the goal: the level the bars cannot rise above, dashed.
     never = round(fc.never_percent)
     if never >= 5:
         layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1,
-                                 "y0": 100 - never, "y1": 100 - never,
+                                 "y0": 100 - never, "y1": 100 - never, "layer": "below",
                                  "line": {"color": VERMILLION, "dash": "dash", "width": 2}})
-        layout["annotations"].append({
-            "xref": "paper", "x": 0.01, "y": 100 - never, "xanchor": "left", "yanchor": "bottom",
-            "text": label["never"].format(never=never), "showarrow": False,
-            "font": {"size": 13, "color": VERMILLION}, "bgcolor": "white"})
-    for level, session, text in milestones:
-        if session is None:
-            continue
-        layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": level,
-                                 "y1": level, "line": {"color": GREY, "dash": "dot", "width": 1}})
-        layout["annotations"].append({
-            "x": session, "y": level, "text": text.format(k=session), "showarrow": True,
-            "arrowhead": 2, "ax": -40 if session > sessions / 2 else 40, "ay": -22,
-            "font": {"size": 13}, "bgcolor": "white"})
+        notes.append(label["never"].format(never=never))
+    if notes:
+        layout["title"]["subtitle"] = {"text": label["milestones_join"].join(notes),
+                                       "font": {"size": 15}}
+        layout["margin"]["t"] = 64
     return {"data": data, "layout": layout}
 
+
+def _milestones(fc: Forecast) -> dict[int, int]:
+    """Chance level (50, 90) -> the first session by which that many patients have
+    reached the goal, where it happens within the horizon."""
+    levels = {}
+    for level in (50, 90):
+        session = next((n for n, p in enumerate(fc.prob_goal_by_session, 1)
+                        if p >= level / 100 - 1e-9), None)
+        if session is not None:
+            levels[level] = session
+    return levels

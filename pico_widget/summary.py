@@ -41,13 +41,18 @@ def severity_text(profile: PatientProfile, fc: Forecast) -> str:
     return spec.severity[profile.severity].label
 
 
-def strength_text(fc: Forecast) -> str:
-    """'Limited: 2 studies, 40 patients (case series)': the evidence behind this forecast."""
+def evidence_text(fc: Forecast) -> str:
+    """'limited (2 studies, 40 patients; case series)': the evidence behind this forecast."""
     say = wording("evidence")
     grade = fc.evidence
     designs = ", ".join(say["designs"][d] for d in grade.designs)
-    return say["sentence"].format(grade=say["grades"][grade.grade], studies=grade.studies,
-                                  patients=f"{grade.patients:,}", designs=designs)
+    return say["short"].format(grade=say["grades"][grade.grade], studies=grade.studies,
+                               patients=f"{grade.patients:,}", designs=designs)
+
+
+def strength_text(fc: Forecast) -> str:
+    """'Strength of evidence: limited (...)': the sentence for the summary and the note."""
+    return wording("evidence", "sentence").format(evidence=evidence_text(fc))
 
 
 def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
@@ -112,22 +117,35 @@ def summary_html(profile: PatientProfile, fc: Forecast,
 
 
 def icon_array_html(fc: Forecast) -> str:
-    """100 figures: filled = reach the goal by session k, half = later, outline = never
-    (shape as well as colour carries the meaning)."""
+    """100 people as one SVG (a few paths, not 100 elements, so a change repaints cheaply):
+    filled = reach the goal by session k, half-filled = later, outline = never. Shape as
+    well as colour carries the meaning."""
     top = headline(fc)
     later = 100 - top.reach - top.never
     kinds = ["yes"] * top.reach + ["later"] * later + ["no"] * top.never
-    glyph = {"yes": "&#9679;", "later": "&#9680;", "no": "&#9675;"}
-    rows = []
-    for row in range(10):
-        icons = [f'<span class="pico-icon pico-{kind}" aria-hidden="true">{glyph[kind]}</span>'
-                 for kind in kinds[row * 10:row * 10 + 10]]
-        rows.append(f'<div class="pico-icon-row">{"".join(icons)}</div>')
+    size, radius = 22, 8
+    paths: dict[str, list[str]] = {"yes": [], "later": [], "half": [], "no": []}
+    for index, kind in enumerate(kinds):
+        x, y = size * (index % 10) + size / 2, size * (index // 10) + size / 2
+        circle = (f"M{x - radius:g} {y:g}a{radius} {radius} 0 1 0 {2 * radius} 0"
+                  f"a{radius} {radius} 0 1 0 {-2 * radius} 0")
+        paths[kind].append(circle)
+        if kind == "later":  # the lower half filled
+            paths["half"].append(f"M{x - radius:g} {y:g}a{radius} {radius} 0 0 0 "
+                                 f"{2 * radius} 0Z")
     say = wording("summary")
-    caption = say["icons_caption"].format(k=top.session)
     label = say["icons_label"].format(reach=top.reach, k=top.session, never=top.never)
-    return (f'<div class="pico-icons" role="img" aria-label="{escape(label)}">{"".join(rows)}'
-            f'</div><p class="pico-caption">{caption}</p>')
+    caption = say["icons_caption"].format(k=top.session)
+    side = 10 * size
+    return (f'<svg class="pico-icons" role="img" aria-label="{escape(label)}" width="{side}" '
+            f'height="{side}" viewBox="0 0 {side} {side}">'
+            f'<path class="pico-yes" d="{"".join(paths["yes"])}" fill="#0072B2"/>'
+            f'<path class="pico-half" d="{"".join(paths["half"])}" fill="#0072B2"/>'
+            f'<path class="pico-later" d="{"".join(paths["later"])}" fill="none" '
+            f'stroke="#0072B2" stroke-width="2"/>'
+            f'<path class="pico-no" d="{"".join(paths["no"])}" fill="none" stroke="#6b6b6b" '
+            f'stroke-width="2"/></svg>'
+            f'<p class="pico-caption">{caption}</p>')
 
 
 def warnings_html(fc: Forecast) -> str:

@@ -1,9 +1,10 @@
-"""PicoWidget: the controls, live charts and plain-language results, in one widget.
+"""PicoWidget: the controls, the headline answer and its views, in one widget.
 
 One source of truth: the validated PatientProfile. Controls are views of it. Any control
 change reads all controls into a raw dict, validates it into a profile, calls estimate()
-once and pushes the result into the two charts and one text panel. A rejected value shows
-a sentence and puts the controls back to the last good profile; nothing else changes.
+once and pushes the result into the headline and the visible view (views.py). A rejected
+value shows a sentence and puts the controls back to the last good profile; nothing else
+changes.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any
 import ipywidgets as widgets
 from pydantic import ValidationError
 
-from . import charts, controls
+from . import controls
 from .catalogue import conditions
-from .controls import NO_CHOICE
 from .forecast import estimate
+from .headline import answer, answer_html
 from .models import (
     FITZPATRICK_NUMERALS,
     TATTOO_OPTIONS,
@@ -27,10 +28,11 @@ from .models import (
     PatientProfile,
     explain,
 )
-from .plotly_view import PlotlyView
-from .summary import icon_array_html, references_html, summary_html, warnings_html
+from .observations import ObservationRow
+from .summary import warnings_html
 from .take_home import TakeHome
 from .text import wording
+from .views import ResultViews, Shown
 
 log = logging.getLogger(__name__)
 FULL = widgets.Layout(width="100%")
@@ -42,9 +44,17 @@ def default_profile() -> PatientProfile:
 
 def _field(heading: str, *children: widgets.Widget) -> widgets.VBox:
     """One labelled input group; the stylesheet lays groups out in one or two columns."""
-    box = widgets.VBox([widgets.HTML(f'<h3 class="pico-label">{heading}</h3>'), *children])
+    title = widgets.HTML(f'<h3 class="pico-label">{heading}</h3>')
+    title.add_class("pico-label-box")
+    box = widgets.VBox([title, *children])
     box.add_class("pico-field")
     return box
+
+
+def _inline(field: widgets.VBox) -> widgets.VBox:
+    """A group whose parts sit side by side across the band when the widget is narrow."""
+    field.add_class("pico-inline")
+    return field
 
 
 class PicoWidget(widgets.VBox):
@@ -95,10 +105,17 @@ class PicoWidget(widgets.VBox):
         self._pinned: tuple[str, Forecast] | None = None
         self._pin_button = widgets.Button(description=label["pin"], icon="thumb-tack")
         self._pin_button.on_click(lambda _b: self.unpin() if self._pinned else self.pin())
-        self._improvement = PlotlyView(name="improvement")
-        self._probability = PlotlyView(name="probability")
-        self._text = widgets.HTML(layout=FULL)
-        self._evidence = widgets.HTML(layout=FULL)
+        self._headline = widgets.HTML(layout=FULL)
+        self._headline.add_class("pico-answer")
+        disclaimer = widgets.HTML(
+            f'<details class="pico-disclaimer"><summary>{wording("disclaimer_short")} '
+            f'<span class="pico-more">{wording("disclaimer_more")}</span></summary>'
+            f'<p>{wording("disclaimer")}</p></details>', layout=FULL)
+        self._views = ResultViews()
+        self._views.choice.on_reject = self._rejected
+        self._improvement, self._probability = (self._views.charts["curve"],
+                                                self._views.charts["chance"])
+        self._warnings = widgets.HTML(layout=FULL)
         self.take_home = TakeHome(lambda: self._profile, self._apply, self._refuse)
 
         for field, control in self._tattoo.items():
@@ -113,24 +130,30 @@ class PicoWidget(widgets.VBox):
         presets.add_class("pico-presets")
         observed = _field(label["observations"], self._rows, self._add)
         observed.add_class("pico-wide")
+        # The inputs a doctor sets for every patient come first (a compact band above the
+        # answer when the widget is narrow); the rest follow the answer.
         inputs = widgets.Box([
             self._error,
             _field(label["condition"], self._condition),
             self._severity_box, self._tattoo_box,
-            _field(label["fitzpatrick"], self._fitzpatrick, self._fitz_text),
-            _field(label["goal"], presets, self._goal),
+            _inline(_field(label["fitzpatrick"], self._fitzpatrick, self._fitz_text)),
+            _inline(_field(label["goal"], presets, self._goal)),
+        ])
+        inputs.add_class("pico-inputs")
+        more = widgets.Box([
             _field(label["laser"], self._laser, self._compare_box, self._laser_note,
                    self._pin_button),
             observed,
+            _field(label["take_home"], self.take_home),
         ])
-        inputs.add_class("pico-inputs")
-        results = widgets.VBox([self._text, self._improvement, self._probability,
-                                self._evidence, _field(label["take_home"], self.take_home)])
+        more.add_class("pico-more-inputs")
+        results = widgets.VBox([self._headline, self._views, disclaimer, self._warnings])
         results.add_class("pico-results")
-        body = widgets.Box([inputs, results])
+        body = widgets.Box([inputs, results, more])
         body.add_class("pico-body")
         super().__init__([_style(), body], **kwargs)
         self.add_class("pico-app")
+        self.add_class("pico-frame")
 
     # -- public surface ---------------------------------------------------------------
     @property
@@ -154,8 +177,7 @@ class PicoWidget(widgets.VBox):
 
     # -- one path in: controls -> raw dict -> profile -> forecast -> views -------------
     def _all_controls(self) -> list[Any]:
-        rows = [c for row in self._rows.children for c in row.children
-                if isinstance(c, controls.Guarded)]
+        rows = [c for row in self._rows.children for c in row.guarded]
         return [self._condition, self._severity, self._fitzpatrick, self._goal, self._laser,
                 self._compare_box, *self._tattoo.values(), *rows]
 
@@ -173,9 +195,7 @@ class PicoWidget(widgets.VBox):
             "goal_percent": self._goal.value,
             "laser": laser,
             "tattoo": tattoo,
-            "observations": [{"session": row.children[0].value,
-                              "improvement_percent": row.children[1].value}
-                             for row in self._rows.children],
+            "observations": [row.read() for row in self._rows.children],
         }
 
     def _changed(self, _change: Any = None) -> None:
@@ -229,7 +249,7 @@ class PicoWidget(widgets.VBox):
         if id(control) in fields:
             return candidate | {fields[id(control)]: raw}
         for index, row in enumerate(self._rows.children):
-            keys = {id(row.children[0]): "session", id(row.children[1]): "improvement_percent"}
+            keys = {id(row.session): "session", id(row.improvement): "improvement_percent"}
             if id(control) in keys:
                 candidate["observations"][index][keys[id(control)]] = raw
                 return candidate
@@ -263,20 +283,12 @@ class PicoWidget(widgets.VBox):
         return (f"{spec.label}, skin type {p.fitzpatrick_numeral}, "
                 f"{wording('lasers')[p.laser].lower()}, goal {p.goal_percent:.0f}%")
 
-    def _results_html(self, compare: tuple[str, Forecast] | None) -> str:
-        p, fc = self._profile, self._forecast
-        return (f'<p class="pico-disclaimer">{wording("disclaimer")}</p>'
-                f'<div class="pico-summary">{summary_html(p, fc, compare)}</div>'
-                f'<div class="pico-figures">{icon_array_html(fc)}</div>{warnings_html(fc)}')
-
     def _render(self) -> None:
-        """Push the forecast to the views: text first, so it is in place when charts repaint."""
-        compare = self._compare_forecast()
+        """Push the forecast to the views: the headline first, then only the visible view."""
         fc = self._forecast
-        self._text.value = self._results_html(compare)
-        self._evidence.value = references_html(fc)
-        self._improvement.show(charts.improvement_figure(fc, self._profile.observations, compare))
-        self._probability.show(charts.probability_figure(fc, compare))
+        self._headline.value = answer_html(answer(self._profile, fc))
+        self._views.show(Shown(self._profile, fc, self._compare_forecast()))
+        self._warnings.value = warnings_html(fc)
         self.take_home.refresh()
 
     def _show_message(self, sentence: str) -> None:
@@ -318,38 +330,17 @@ class PicoWidget(widgets.VBox):
                 self._rows.children = [self._observation_row(o) for o in p.observations]
             else:
                 for row, obs in zip(self._rows.children, p.observations, strict=True):
-                    row.children[0].value = obs.session
-                    row.children[1].value = obs.improvement_percent
+                    row.show(obs)
         finally:
             self._syncing = False
 
     # -- observed response -----------------------------------------------------------------
-    def _observation_row(self, obs: Observation) -> widgets.HBox:
-        label = wording("labels")
-        session = controls.IntText(value=obs.session, description=label["session"].format(n=""),
-                                   style={"description_width": "72px"},
-                                   layout=widgets.Layout(width="160px"))
-        improvement = controls.FloatSlider(value=obs.improvement_percent, min=0, max=100, step=1,
-                                           readout_format=".0f",
-                                           layout=widgets.Layout(flex="1 1 160px"))
-        band = controls.Dropdown(options=[(label["quartile_hint"], NO_CHOICE),
-                                          *wording("quartiles").items()],
-                                 layout=widgets.Layout(width="120px"))
-        remove = widgets.Button(description=label["remove"], icon="trash",
-                                layout=widgets.Layout(width="110px"))
-        for control in (session, improvement):
+    def _observation_row(self, obs: Observation) -> ObservationRow:
+        row = ObservationRow(obs, self._remove_row)
+        for control in row.guarded:
             control.on_reject = self._rejected
             control.observe(self._changed, "value")
-        band.observe(lambda ch, s=improvement, b=band: self._pick_band(ch, s, b), "value")
-        row = widgets.HBox([session, improvement, band, remove])
-        row.add_class("pico-row")
-        remove.on_click(lambda _b: self._remove_row(row))
         return row
-
-    def _pick_band(self, change: Any, slider: Any, band: Any) -> None:
-        if change["new"] != NO_CHOICE and not self._syncing:
-            slider.value = change["new"]
-            band.value = NO_CHOICE
 
     def _add_observation(self) -> None:
         raw = self._read_controls()
@@ -359,7 +350,7 @@ class PicoWidget(widgets.VBox):
         done.append({"session": session, "improvement_percent": round(expected.median)})
         self._submit(raw)
 
-    def _remove_row(self, row: widgets.HBox) -> None:
+    def _remove_row(self, row: ObservationRow) -> None:
         raw = self._read_controls()
         index = self._rows.children.index(row)
         raw["observations"] = raw["observations"][:index] + raw["observations"][index + 1:]

@@ -8,24 +8,43 @@ from widget_client import browser_sends
 from pico_widget import PatientProfile, PicoWidget, estimate
 from pico_widget.charts import improvement_figure, probability_figure
 from pico_widget.summary import headline
+from pico_widget.text import wording
 
 TATTOO = {"location": "upper_trunk", "colours": "black", "ink": "moderate", "scarring": "none",
           "layering": "none"}
 
 
-def shown(w: PicoWidget) -> tuple[dict, dict, str]:
-    return w._improvement.figure, w._probability.figure, w._text.value
+def shown(w: PicoWidget) -> tuple[dict, dict, str, str]:
+    return (w._improvement.figure, w._probability.figure, w._headline.value,
+            w._warnings.value)
+
+
+def choose(w: PicoWidget, view: str) -> None:
+    """Tap a view in the segmented control, as the browser sends it."""
+    browser_sends(w._views.choice, index=list(wording("views")).index(view))
+    assert w._views.visible == view
 
 
 def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
-    """Every view on screen equals the views of estimate(profile), computed independently."""
+    """Every view equals the views of estimate(profile), computed independently: the
+    headline and the default curve at once, the other views when chosen."""
     fc = estimate(profile)
     assert w.profile == profile
     assert w.forecast == fc
-    improvement, probability, text = shown(w)
-    assert improvement == improvement_figure(fc, profile.observations)
-    assert probability == probability_figure(fc)
     top = headline(fc)
+    figures = w._headline.value
+    assert f"{fc.pih_risk_percent:.0f}%" in figures
+    if top.session is not None:
+        assert f"{top.reach} in 100" in figures and f"by session {top.session}" in figures
+    if fc.sessions_median is not None:
+        assert f'<span class="pico-value">{fc.sessions_median} <span' in figures
+    assert w._views.visible == "curve"
+    assert w._improvement.figure == improvement_figure(fc, profile.observations)
+    choose(w, "chance")
+    assert w._probability.figure == probability_figure(fc)
+    choose(w, "words")
+    text = w._views.pages["words"].value
+    choose(w, "curve")
     if fc.sessions_median is not None:
         assert f"about <b>{top.reach}</b> reach the goal by session <b>{top.session}</b>" in text
     else:
@@ -129,12 +148,12 @@ def test_poor_response_lengthens_the_forecast_and_says_so():
     w._add.click()
     assert [o.session for o in w.profile.observations] == [1, 2]
     for row in w._rows.children:
-        browser_sends(row.children[1], value=2)
+        browser_sends(row.improvement, value=2)
     assert [o.improvement_percent for o in w.profile.observations] == [2, 2]
     assert_shows(w, w.profile)
     assert w.forecast.prob_goal_by_session[8] < base.prob_goal_by_session[8]
     assert any("Review the diagnosis" in warning for warning in w.forecast.warnings)
-    assert "Review the diagnosis" in w._text.value
+    assert "Review the diagnosis" in w._warnings.value
     diamonds = [t for t in w._improvement.figure["data"] if t.get("name") == "Seen so far"]
     assert diamonds and diamonds[0]["y"] == [2, 2]
 
@@ -143,21 +162,22 @@ def test_observations_can_be_edited_and_removed():
     w = PicoWidget()
     for _ in range(3):
         w._add.click()
-    browser_sends(w._rows.children[1].children[1], value=55)
+    browser_sends(w._rows.children[1].improvement, value=55)
     assert w.profile.observations[1].improvement_percent == 55
-    band = w._rows.children[0].children[2]
+    assert "Session 2: improvement seen <b>55%</b>" in w._rows.children[1].title.value
+    band = w._rows.children[0].band
     assert band.index == 0  # the hint shows, not an empty box
     browser_sends(band, index=1)  # first quartile band, under 25%
     assert w.profile.observations[0].improvement_percent == 12
     assert band.index == 0  # back to the hint, ready for another pick
-    w._rows.children[1].children[3].click()
+    w._rows.children[1].remove.click()
     assert [o.session for o in w.profile.observations] == [1, 3]
     assert len(w._rows.children) == 2
-    browser_sends(w._rows.children[1].children[0], value=1)
+    browser_sends(w._rows.children[1].session, value=1)
     assert "Session 1 was recorded twice" in w.message
     assert [o.session for o in w.profile.observations] == [1, 3]
-    assert w._rows.children[1].children[0].value == 3
-    browser_sends(w._rows.children[0].children[1], value=101)
+    assert w._rows.children[1].session.value == 3
+    browser_sends(w._rows.children[0].improvement, value=101)
     assert "improvement seen must be a number from 0 to 100" in w.message
 
 
@@ -167,10 +187,12 @@ def test_compare_lasers_draws_both():
     browser_sends(w._compare_box, value=True)
     names = [t["name"] for t in w._improvement.figure["data"]]
     assert "Q-switched laser, same patient" in names
+    choose(w, "chance")
     assert len(w._probability.figure["data"]) == 2
     other = estimate(w.profile.model_copy(update={"laser": "q-switched"}))
+    choose(w, "words")
     assert (f"Dashed or hatched: Q-switched laser, same patient (typical number of sessions "
-            f"to the goal: {other.sessions_median})") in w._text.value
+            f"to the goal: {other.sessions_median})") in w._views.pages["words"].value
 
 
 def test_pinned_case_is_drawn_beside_the_current_one():
@@ -183,6 +205,7 @@ def test_pinned_case_is_drawn_beside_the_current_one():
     assert "Pinned: Melasma case" in names
     dashed = next(t for t in w._improvement.figure["data"] if t["name"] == "Pinned: Melasma case")
     assert dashed["y"][1:] == [round(b.median, 1) for b in estimate(pinned).improvement]
+    choose(w, "chance")
     assert w._probability.figure["data"][1]["y"] == [
         round(100 * p, 1) for p in estimate(pinned).prob_goal_by_session]
     w.unpin()
@@ -225,3 +248,69 @@ def test_unexpected_failure_inside_a_callback_is_a_sentence(monkeypatch):
     assert "Something went wrong" in w.message
     assert "/secret" not in w._error.value
     assert shown(w) == before
+
+
+def test_only_the_visible_view_is_sent_and_a_hidden_one_is_brought_up_to_date_when_chosen():
+    w = PicoWidget()
+    chance, curve = w._probability, w._improvement
+    assert chance.revision == 0 and chance.figure == {}  # never drawn while hidden
+    words = w._views.pages["words"]
+    assert words.value == ""
+    revision = curve.revision
+    browser_sends(w._goal, value=75)
+    assert curve.revision == revision + 1
+    assert chance.revision == 0 and words.value == ""
+    choose(w, "chance")
+    assert chance.revision == 1
+    assert chance.figure == probability_figure(w.forecast)
+    choose(w, "curve")
+    assert curve.revision == revision + 1  # nothing changed: not re-sent
+    browser_sends(w._goal, value=90)
+    choose(w, "chance")
+    assert chance.figure == probability_figure(w.forecast)
+    assert w.forecast.goal_percent == 90
+
+
+def test_headline_states_sessions_time_chance_and_who():
+    from pico_widget.headline import answer
+
+    p = PatientProfile(condition="hori_nevus", severity="moderate", fitzpatrick=3,
+                       goal_percent=75)
+    w = PicoWidget(p)
+    fc = w.forecast
+    assert fc.sessions_median > 1 and not fc.sessions_open_ended
+    figures = {f.key: f for f in answer(p, fc).figures}
+    assert figures["sessions"].value == str(fc.sessions_median)
+    low, high = fc.sessions_range
+    assert f"most need {low} to {high})" in figures["sessions"].caption
+    assert figures["chance"].value == f"{headline(fc).reach} in 100"
+    low_w, high_w = fc.interval_weeks
+    assert f"{low_w}-{high_w} weeks apart" in figures["time"].caption
+    months = fc.weeks_to_goal[1] / 4.345
+    assert figures["time"].value == (f"~{months:.0f}" if fc.weeks_to_goal[1] > 13
+                                     else f"~{fc.weeks_to_goal[1]:.0f}")
+    assert "skin type III" in w._headline.value and "goal 75%" in w._headline.value
+    single = p.model_copy(update={"condition": "solar_lentigines", "goal_percent": 50})
+    one = {f.key: f for f in answer(single, estimate(single)).figures}
+    assert estimate(single).sessions_median == 1
+    assert one["time"].value == "One visit" and one["sessions"].unit == "session"
+    rare = PatientProfile(condition="acne_scars", severity="severe", fitzpatrick=3,
+                          goal_percent=95)
+    few = {f.key: f for f in answer(rare, estimate(rare)).figures}
+    assert estimate(rare).sessions_median is None
+    assert few["sessions"].value == "Rarely"
+    assert f"{headline(estimate(rare)).never} never do" in few["chance"].caption
+
+
+def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
+    from pico_widget.headline import answer
+
+    p = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4, goal_percent=50)
+    fc = estimate(p)
+    figures = {f.key: f for f in answer(p, fc).figures}
+    top = headline(fc)
+    assert top.never >= 5 and f"{top.never} never do" in figures["chance"].caption
+    who = answer(p, fc).who
+    assert f"Evidence: {fc.evidence.grade}, {fc.evidence.studies} studies" in who
+    easy = p.model_copy(update={"condition": "wrinkles", "goal_percent": 10})
+    assert "never do" not in answer(easy, estimate(easy)).figures[2].caption

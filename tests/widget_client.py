@@ -20,7 +20,7 @@ import websocket
 
 from pico_widget.models import FITZPATRICK_NUMERALS
 
-CHARTS = ("improvement", "probability")
+CHARTS = ("improvement",)  # the view a page opens with; hidden views are sent when chosen
 # How to recognise the dashboard's controls among the kernel's widget models.
 CONTROLS = {"skin type": {"_options_labels": list(FITZPATRICK_NUMERALS)},
             "goal": {"_model_name": "IntSliderModel", "min": 10, "max": 100}}

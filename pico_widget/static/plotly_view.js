@@ -85,24 +85,31 @@ async function render({ model, el }) {
   chart.setAttribute("data-testid", model.get("name"));
   el.appendChild(chart);
   const Plotly = await plotly(model);
-  // Draw first when the chart has its width in the page, so plotly sizes it to the column.
-  let drawing = new Promise((resolve) => {
-    const sized = new ResizeObserver(() => {
-      if (chart.offsetWidth > 0) { sized.disconnect(); resolve(); }
+  // Plotly sizes a chart to its column: draw only once the chart has a width in the page,
+  // so a hidden view waits until it is shown.
+  const sized = () => (chart.offsetWidth > 0 ? Promise.resolve() : new Promise((resolve) => {
+    const watch = new ResizeObserver(() => {
+      if (chart.offsetWidth > 0) { watch.disconnect(); resolve(); }
     });
-    sized.observe(chart);
-  });
+    watch.observe(chart);
+  }));
+  let drawing = Promise.resolve();
   let shown = null;
-  // Every kernel render bumps `revision`; the figure itself is only re-sent when it changed.
+  // Every kernel render bumps `revision`. `data-revision` is present only while the chart
+  // shows the kernel's newest figure. A draw takes the newest figure when its turn comes,
+  // so updates queued behind a draw collapse into one; a never-filled view is not drawn.
   const draw = () => {
-    const figure = model.get("figure");
-    drawing = drawing
-      .then(() => figure === shown ? null : Plotly.react(chart, figure.data, figure.layout, CONFIG))
-      .then(() => {
-        shown = figure;
-        chart.dataset.revision = String(model.get("revision"));
-        chart.dispatchEvent(new CustomEvent("pico:drawn", { bubbles: true }));
-      });
+    delete chart.dataset.revision;
+    drawing = drawing.then(sized).then(async () => {
+      const figure = model.get("figure");
+      const revision = model.get("revision");
+      if (!figure || !figure.data) return;
+      if (figure !== shown) await Plotly.react(chart, figure.data, figure.layout, CONFIG);
+      shown = figure;
+      if (revision !== model.get("revision")) return;  // a newer one is queued
+      chart.dataset.revision = String(revision);
+      chart.dispatchEvent(new CustomEvent("pico:drawn", { bubbles: true }));
+    }).catch((err) => console.error("pico-widget: chart not drawn:", err));
   };
   draw();
   model.on("change:revision", draw);

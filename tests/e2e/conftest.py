@@ -56,8 +56,9 @@ def page(server: LiveServer, chromium: Any, tablet: str,
 
 
 def wait_for_dashboard(page: Page, timeout: float = 90_000) -> None:
+    """The page has painted its answer: the headline and the default chart."""
     page.wait_for_selector("[data-testid=improvement][data-revision]", timeout=timeout)
-    page.wait_for_selector("[data-testid=probability][data-revision]", timeout=timeout)
+    page.wait_for_selector(".pico-headline", timeout=timeout)
 
 
 def screenshot(page: Page, filename: str) -> None:

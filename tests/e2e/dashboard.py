@@ -8,9 +8,12 @@ from playwright.sync_api import Locator, Page
 
 from pico_widget import PatientProfile, estimate
 from pico_widget.charts import improvement_figure, probability_figure
+from pico_widget.headline import answer
 from pico_widget.summary import headline
+from pico_widget.text import wording
 
 CHARTS = ("improvement", "probability")
+DEFAULT = ("improvement",)  # the chart a page opens with; the others are drawn when chosen
 
 
 def field(page: Page, heading: str) -> Locator:
@@ -18,16 +21,35 @@ def field(page: Page, heading: str) -> Locator:
 
 
 def drawn(page: Page) -> dict[str, Any]:
-    """What plotly.js has drawn: each chart's revision and its traces' names, x and y."""
+    """What plotly.js has drawn in the charts on view: revision and traces' names, x and y."""
     return page.evaluate("""(names) => Object.fromEntries(names.map((name) => {
         const chart = document.querySelector(`[data-testid="${name}"]`);
+        if (!chart || chart.offsetParent === null || !chart.data) return null;
         return [name, {revision: Number(chart.dataset.revision),
                        traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y}))}];
-    }))""", list(CHARTS))
+    }).filter(Boolean))""", list(CHARTS))
+
+
+def choose(page: Page, view: str) -> dict[str, Any]:
+    """Tap a view (a key of wording's [views]); wait until a chart it holds is drawn."""
+    page.locator(".pico-views").get_by_role("button", name=wording("views")[view],
+                                            exact=True).tap()
+    chart = {"curve": "improvement", "chance": "probability"}.get(view)
+    page.wait_for_function("""(name) => [...document.querySelectorAll('.pico-chart')].every(
+        (c) => (c.dataset.testid === name) === (c.offsetParent !== null
+                                                && c.dataset.revision !== undefined))""",
+                           arg=chart)
+    if chart is not None:  # and sized to its column (it may have been hidden while it changed)
+        page.wait_for_function("""(name) => {
+            const c = document.querySelector(`[data-testid="${name}"]`);
+            const svg = c.querySelector('svg.main-svg');
+            return svg && Math.abs(svg.getBoundingClientRect().width - c.offsetWidth) <= 2; }""",
+                               arg=chart)
+    return drawn(page)
 
 
 def act(page: Page, action: Any) -> dict[str, Any]:
-    """Do something on the page and wait until every chart has redrawn."""
+    """Do something on the page and wait until every chart on view has redrawn."""
     before = drawn(page)
     action()
     page.wait_for_function(
@@ -37,24 +59,30 @@ def act(page: Page, action: Any) -> dict[str, Any]:
     return drawn(page)
 
 
-def expected(profile: PatientProfile) -> dict[str, list[dict[str, Any]]]:
+def expected(profile: PatientProfile,
+             charts: tuple[str, ...] = DEFAULT) -> dict[str, list[dict[str, Any]]]:
     fc = estimate(profile)
     figures = {"improvement": improvement_figure(fc, profile.observations),
                "probability": probability_figure(fc)}
     return {name: [{"name": t["name"], "x": t["x"], "y": t["y"]} for t in fig["data"]]
-            for name, fig in figures.items()}
+            for name, fig in figures.items() if name in charts}
 
 
 def assert_shows(page: Page, profile: PatientProfile) -> None:
-    """Charts hold exactly estimate(profile)'s data and the summary states its headline."""
+    """The chart on view holds exactly estimate(profile)'s data and the headline states its
+    numbers."""
     traces = {name: chart["traces"] for name, chart in drawn(page).items()}
-    assert traces == expected(profile)
+    assert traces == expected(profile, tuple(traces))
+    assert traces  # a chart is on view
     fc = estimate(profile)
     top = headline(fc)
-    summary = page.locator(".pico-summary").inner_text()
+    text = " ".join(page.locator(".pico-headline").inner_text().split())
+    chance = next(f for f in answer(profile, fc).figures if f.key == "chance")
+    assert f"{top.reach} in 100 {chance.caption}" in text
+    assert (f"{top.never} never do" in text) == (top.never >= 5)
     if fc.sessions_median is not None:
-        assert f"about {top.reach} reach the goal by session {top.session}" in summary
-    assert f"about {fc.pih_risk_percent:.0f}%" in summary
+        assert text.startswith(f"{fc.sessions_median} session")
+    assert f"{fc.pih_risk_percent:.0f}% darker patches" in text
 
 
 def profile(**changes: Any) -> PatientProfile:

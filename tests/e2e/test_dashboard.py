@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard import act, assert_shows, drawn, field, profile
+from dashboard import act, assert_shows, choose, drawn, expected, field, profile
 from playwright.sync_api import Page, expect
 
 from pico_widget import estimate
@@ -23,7 +23,7 @@ def test_no_horizontal_scrolling_and_charts_fit_after_rotation(page: Page) -> No
         width = page.viewport_size["width"]
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert page.evaluate("document.getElementById('rendered_cells').scrollWidth") <= width
-        for name in ("improvement", "probability"):
+        for name in drawn(page):
             box = page.evaluate(f"""(() => {{
                 const c = document.querySelector('[data-testid="{name}"]');
                 return [c.getBoundingClientRect().width,
@@ -31,9 +31,13 @@ def test_no_horizontal_scrolling_and_charts_fit_after_rotation(page: Page) -> No
             assert abs(box[0] - box[1]) <= 2, box
 
     fits()
+    choose(page, "chance")
+    fits()
     size = page.viewport_size
     page.set_viewport_size({"width": size["height"], "height": size["width"]})
     page.wait_for_timeout(800)
+    fits()
+    choose(page, "curve")
     fits()
 
 
@@ -70,20 +74,31 @@ def test_controls_change_charts_and_summary(page: Page) -> None:
     page.wait_for_timeout(300)
     goal = int(field(page, "Goal").locator(".widget-readout").inner_text())
     assert goal > 75
-    assert_shows(page, now.model_copy(update={"goal_percent": goal}))
+    now = now.model_copy(update={"goal_percent": goal})
+    assert_shows(page, now)
+    # The chance chart was hidden through all of this: chosen, it shows the current forecast.
+    chance = choose(page, "chance")
+    assert {k: v["traces"] for k, v in chance.items()} == expected(now, ("probability",))
 
 
 def test_recording_a_response_updates_the_forecast(page: Page) -> None:
-    before = drawn(page)
+    before = choose(page, "chance")
+    choose(page, "curve")
     act(page, lambda: page.get_by_role("button", name="Record a session").tap())
     row = page.locator(".pico-row").first
     expect(row).to_be_visible()
     act(page, lambda: row.locator("select").select_option(label="under 25%"))
     now = profile(observations=[{"session": 1, "improvement_percent": 12}])
     assert_shows(page, now)
-    assert drawn(page)["probability"]["traces"] != before["probability"]["traces"]
+    # A labelled row: the title says which session and what was seen, in words.
+    expect(row.locator(".pico-row-title")).to_have_text("Session 1: improvement seen 12%")
+    expect(row.get_by_text("Session", exact=True)).to_be_visible()
+    remove = row.get_by_role("button", name="Remove")
+    assert remove.evaluate("b => b.scrollWidth <= b.clientWidth")  # not cut to "Remo..."
     seen = [t for t in drawn(page)["improvement"]["traces"] if t["name"] == "Seen so far"]
     assert seen and seen[0]["y"] == [12]
+    assert choose(page, "chance")["probability"]["traces"] != before["probability"]["traces"]
+    choose(page, "words")
     expect(page.locator(".pico-summary")).to_contain_text("response seen after 1 session")
 
 
@@ -115,8 +130,9 @@ def test_invalid_entry_shows_a_sentence_and_the_page_keeps_working(page: Page) -
     assert drawn(page)["improvement"]["traces"] == before["improvement"]["traces"]
     act(page, lambda: field(page, "Goal").get_by_role("button", name="Clear (75%)").tap())
     expect(alert).to_have_count(0)
-    traces = drawn(page)["probability"]["traces"]
-    assert traces[0]["y"] != before["probability"]["traces"][0]["y"]
+    goal = [t for t in drawn(page)["improvement"]["traces"] if t["name"].startswith("Goal")]
+    assert goal[0]["y"] == [75, 75]
+    assert drawn(page)["improvement"]["traces"] != before["improvement"]["traces"]
     assert "Traceback" not in page.content()
 
 
@@ -134,7 +150,7 @@ def test_trainer_compares_two_teaching_cases_on_the_same_axes(page: Page) -> Non
     traces = drawn(page)
     names = [t["name"] for t in traces["improvement"]["traces"]]
     assert "Typical patient" in names and any(n.startswith("Pinned: Nevus of Ota") for n in names)
-    bars = traces["probability"]["traces"]
+    bars = choose(page, "chance")["probability"]["traces"]
     assert len(bars) == 2
     pinned = estimate(cases[first].profile)
     assert bars[1]["y"] == [round(100 * p, 1) for p in pinned.prob_goal_by_session]

@@ -1,0 +1,113 @@
+"""The answer first: a few big numbers at the top of the results, and who they are for.
+
+Why a pure function of (profile, forecast): the screen and the handout show the same
+headline, tests can check it without a browser, and a new forecast field (say, the share
+who never reach the goal) is a line or two here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from .catalogue import conditions
+from .models import Forecast, PatientProfile
+from .summary import WEEKS_PER_MONTH, headline, severity_text
+from .text import wording
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One big number with its unit and a one-line caption saying what it means."""
+
+    key: str
+    value: str
+    caption: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    figures: tuple[Figure, ...]
+    who: str
+
+
+def answer(profile: PatientProfile, fc: Forecast) -> Answer:
+    """How many sessions, how long, how sure, what risk; then who the numbers are for."""
+    figures = [_sessions(fc), _time(fc), _chance(fc), _pih(fc)]
+    return Answer(tuple(figures), _who(profile, fc))
+
+
+def _say(key: str, **values: Any) -> str:
+    return str(wording("headline", key)).format(**values)
+
+
+def _sessions(fc: Forecast) -> Figure:
+    """Typical sessions among the patients who reach the goal, and their range."""
+    if fc.sessions_median is None:
+        return Figure("sessions", _say("sessions_none"),
+                      _say("sessions_none_caption", horizon=fc.max_sessions,
+                           ceiling=f"{fc.ceiling_percent:.0f}"))
+    median = fc.sessions_median
+    low, high = fc.sessions_range or (median, median)
+    if fc.sessions_open_ended:
+        caption = _say("sessions_open", low=low, high=high)
+    elif high == 1:
+        caption = _say("sessions_single")
+    else:
+        caption = _say("sessions_range", low=low, high=high)
+    unit = _say("session_unit" if median == 1 else "sessions_unit")
+    return Figure("sessions", _say("sessions", median=median), caption, unit)
+
+
+def _time(fc: Forecast) -> Figure:
+    """Time to the goal for the typical patient at the usual interval between sessions."""
+    low_w, high_w = fc.interval_weeks
+    if fc.weeks_to_goal is None:
+        return Figure("time", _say("time_none"),
+                      _say("time_none_caption", interval_low=low_w, interval_high=high_w))
+    weeks = fc.weeks_to_goal[1]
+    if weeks <= 0:
+        return Figure("time", _say("time_single"),
+                      _say("time_single_caption", interval_low=low_w, interval_high=high_w))
+    if weeks <= 3 * WEEKS_PER_MONTH:
+        value, unit = _say("time_weeks", weeks=f"{weeks:.0f}"), _say("weeks_unit")
+    else:
+        value = _say("time_months", months=f"{weeks / WEEKS_PER_MONTH:.0f}")
+        unit = _say("months_unit")
+    return Figure("time", value,
+                  _say("time_caption", interval_low=low_w, interval_high=high_w), unit)
+
+
+def _chance(fc: Forecast) -> Figure:
+    """Who reaches the goal by the session the summary speaks of, and who never does."""
+    top = headline(fc)
+    caption = (_say("chance_never_caption", session=top.session, never=top.never)
+               if top.never >= 5 else _say("chance_caption", session=top.session))
+    return Figure("chance", _say("chance", reach=top.reach), caption)
+
+
+def _pih(fc: Forecast) -> Figure:
+    return Figure("pih", _say("pih", pih=f"{fc.pih_risk_percent:.0f}"), _say("pih_caption"))
+
+
+def _who(profile: PatientProfile, fc: Forecast) -> str:
+    spec = conditions()[profile.condition]
+    return _say("who", condition=escape(spec.label), severity=escape(severity_text(profile, fc)),
+                fitzpatrick=profile.fitzpatrick_numeral,
+                laser=wording("lasers")[profile.laser].lower(),
+                goal=f"{profile.goal_percent:.0f}",
+                evidence=_say("evidence", grade=wording("evidence", "grades")[fc.evidence.grade],
+                              studies=fc.evidence.studies))
+
+
+def answer_html(result: Answer) -> str:
+    """The headline as one small HTML block (values in large type, captions beneath)."""
+    cells = "".join(
+        f'<div class="pico-figure" data-key="{f.key}"><span class="pico-value">{f.value}'
+        + (f' <span class="pico-unit">{f.unit}</span>' if f.unit else "")
+        + f'</span><span class="pico-figcap">{f.caption}</span></div>'
+        for f in result.figures)
+    return (f'<div class="pico-headline"><div class="pico-figures-row">{cells}</div>'
+            f'<p class="pico-who">{result.who}</p></div>')

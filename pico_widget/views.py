@@ -1,0 +1,100 @@
+"""The same forecast in five views, one tap apart: curve, chance, 100 people, words, evidence.
+
+Why only the visible view is drawn: every control change would otherwise send and repaint
+charts and HTML nobody sees. Each view remembers that it is out of date and is brought up
+to date when it is chosen, so switching never shows a stale forecast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+
+from . import charts, controls
+from .models import Forecast, PatientProfile
+from .plotly_view import PlotlyView
+from .summary import icon_array_html, references_html, summary_html
+from .text import wording
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What every view is a view of."""
+
+    profile: PatientProfile
+    forecast: Forecast
+    compare: charts.Compare = None
+
+
+def curve(state: Shown) -> dict[str, Any]:
+    return charts.improvement_figure(state.forecast, state.profile.observations, state.compare)
+
+
+def chance(state: Shown) -> dict[str, Any]:
+    return charts.probability_figure(state.forecast, state.compare)
+
+
+def icons(state: Shown) -> str:
+    return f'<div class="pico-icon-view">{icon_array_html(state.forecast)}</div>'
+
+
+def words(state: Shown) -> str:
+    return (f'<div class="pico-summary">'
+            f'{summary_html(state.profile, state.forecast, state.compare)}</div>')
+
+
+def evidence(state: Shown) -> str:
+    return references_html(state.forecast).replace("<details", "<details open", 1)
+
+
+class ResultViews(widgets.VBox):
+    """A segmented control over one panel per view; only the chosen panel is ever updated."""
+
+    def __init__(self) -> None:
+        self.charts = {"curve": PlotlyView(name="improvement"),
+                       "chance": PlotlyView(name="probability")}
+        self.pages = {key: widgets.HTML(layout=widgets.Layout(width="100%"))
+                      for key in ("icons", "words", "evidence")}
+        self._draw: dict[str, Callable[[Shown], Any]] = {
+            "curve": curve, "chance": chance, "icons": icons, "words": words,
+            "evidence": evidence}
+        self.panels: dict[str, widgets.Widget] = {**self.charts, **self.pages}
+        labels = wording("views")
+        self.choice = controls.ToggleButtons(options=[(labels[k], k) for k in labels],
+                                             tooltips=[], style={"button_width": "auto"})
+        self.choice.add_class("pico-views")
+        self._state: Shown | None = None
+        self._stale = set(self.panels)
+        for key, panel in self.panels.items():
+            panel.layout.display = None if key == self.choice.value else "none"
+        self.choice.observe(self._chosen, "value")
+        super().__init__([self.choice, *self.panels.values()])
+        self.add_class("pico-view-stack")
+
+    @property
+    def visible(self) -> str:
+        return str(self.choice.value)
+
+    def show(self, state: Shown) -> None:
+        """A new forecast: draw the visible view now, the others when they are chosen."""
+        self._state = state
+        self._stale = set(self.panels)
+        self._refresh(self.visible)
+
+    def _chosen(self, change: dict[str, Any]) -> None:
+        for key, panel in self.panels.items():
+            panel.layout.display = None if key == change["new"] else "none"
+        self._refresh(change["new"])
+
+    def _refresh(self, key: str) -> None:
+        if self._state is None or key not in self._stale:
+            return
+        self._stale.discard(key)
+        content = self._draw[key](self._state)
+        if key in self.charts:
+            self.charts[key].show(content)
+        else:
+            self.pages[key].value = content
