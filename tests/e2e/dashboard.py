@@ -17,13 +17,17 @@ def field(page: Page, heading: str) -> Locator:
     return page.locator(".pico-field", has=page.locator("h3", has_text=heading))
 
 
+# In the page: each chart's revision and the names, x and y of the traces plotly.js drew.
+DRAWN = """(names) => Object.fromEntries(names.map((name) => {
+    const chart = document.querySelector(`[data-testid="${name}"]`);
+    return [name, {revision: Number(chart.dataset.revision),
+                   traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y}))}];
+}))"""
+
+
 def drawn(page: Page) -> dict[str, Any]:
     """What plotly.js has drawn: each chart's revision and its traces' names, x and y."""
-    return page.evaluate("""(names) => Object.fromEntries(names.map((name) => {
-        const chart = document.querySelector(`[data-testid="${name}"]`);
-        return [name, {revision: Number(chart.dataset.revision),
-                       traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y}))}];
-    }))""", list(CHARTS))
+    return page.evaluate(DRAWN, list(CHARTS))
 
 
 def act(page: Page, action: Any) -> dict[str, Any]:
