@@ -124,7 +124,11 @@ class PicoKernelManager(AsyncMappingKernelManager):
             return None
 
     async def cull_kernel_if_idle(self, kernel_id):
-        if self._last_activity(kernel_id) is None:  # starting: nothing to measure yet
+        """The idle cull is for kernels a page has joined. One no page has joined yet is the
+        reaper's: a pre-heated kernel idle in the pool for longer than the cull timeout
+        was otherwise culled in the seconds between a visitor taking it and their page's
+        websocket joining it, and that visitor's page never worked."""
+        if kernel_id not in self._joined or self._last_activity(kernel_id) is None:
             return None
         return await super().cull_kernel_if_idle(kernel_id)
 

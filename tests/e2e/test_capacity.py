@@ -6,18 +6,22 @@ Every request here goes to 127.0.0.1, in loops bounded in count and in time.
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
+import websocket
 from browser import TABLETS
 from conftest import wait_for_dashboard
 from dashboard import assert_shows, field, profile
 from live_server import live_server
 from playwright.sync_api import expect
+from widget_client import KERNEL_ID
 
 from pico_widget.kernels import KERNEL_MB, default_kernel_cap
 from pico_widget.models import FITZPATRICK_NUMERALS
@@ -210,3 +214,29 @@ def test_a_closed_tab_frees_its_kernel_at_once(server, chromium) -> None:
     log = server.log.read_text()
     assert "'_xsrf' argument missing" not in log
     assert "cannot be longer than the websocket_ping_interval" not in log
+
+
+def test_a_long_pooled_kernel_is_not_culled_before_its_page_joins() -> None:
+    """The pre-heated kernel has idled past the cull timeout when a visitor takes it; their
+    page takes a few seconds to join (it was culled in that gap: found by `make load`)."""
+    culling = ["--MappingKernelManager.cull_idle_timeout=2",
+               "--MappingKernelManager.cull_interval=1"]
+    with live_server(*culling, name="pool-cull", timeout=120) as server:
+        _settle(server.process.pid, 1, 60)
+        time.sleep(5)  # the pooled kernel is now "idle" for longer than the timeout
+        with urllib.request.urlopen(server.url, timeout=60) as response:
+            kernel_id = KERNEL_ID.search(response.read().decode("utf-8")).group(1)
+        time.sleep(5)  # the page loads its scripts; several cull rounds pass
+        url = server.url.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels"
+        ws = websocket.create_connection(url, timeout=30)
+        try:
+            ws.send(json.dumps({
+                "header": {"msg_id": uuid.uuid4().hex, "msg_type": "kernel_info_request",
+                           "username": "", "session": uuid.uuid4().hex, "date": "",
+                           "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "content": {}, "buffers": [],
+                "channel": "shell"}))
+            replies = [json.loads(ws.recv()).get("msg_type") for _ in range(6)]
+            assert "kernel_info_reply" in replies
+        finally:
+            ws.close()
