@@ -1,4 +1,5 @@
-"""`make load`: 20 visitors at once on this two-core machine, each with their own case.
+"""`make load`: 20 visitors at once on this two-core machine, each with their own case; then
+benchmarks/crowd.py: ten real browsers at once, closed tabs, and a flood of plain requests.
 
 Most visitors speak the widget protocol over the kernel websocket (tests/widget_client.py),
 as the page's JavaScript does, so the machine's two cores go to the server and its kernels
@@ -246,4 +247,12 @@ def run(visitors: int = 20, rounds: int = 8, taps: int = 8, waves: int = 3) -> l
 
 
 if __name__ == "__main__":
-    print_table(run())
+    import sys
+
+    from . import crowd
+
+    parts = sys.argv[1:] or ["protocol", "class"]  # `python -m benchmarks.load class`
+    if "protocol" in parts:
+        print_table(run())
+    if "class" in parts:
+        print_table(crowd.run())

@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from . import controls
+from .case_memory import CaseMemory
 from .cases import teaching_cases
 from .controls import NO_CHOICE
 from .models import PatientProfile
@@ -41,7 +42,8 @@ class Dashboard(widgets.VBox):
         top = widgets.HBox([header, self._cases, self._model_button])
         top.add_class("pico-header-row")
         self._point = widgets.HTML()
-        super().__init__([top, self._model, self._point, self.widget], **kwargs)
+        self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
+        super().__init__([top, self._model, self._point, self.widget, self.memory], **kwargs)
         self.add_class("pico-app")
 
     def _teaching_case(self, change: dict[str, Any]) -> None:

@@ -1,20 +1,29 @@
 """`pico-widget serve`: Voila on the bundled dashboard with the project's production settings.
 
-Adds two things plain Voila lacks: the offline `pico` template (no CDN), and plotly.js
+Adds what plain Voila lacks: the offline `pico` template (no CDN); plotly.js
 (pico_widget/static/vendor) at /voila/static/, so the browser fetches it once over
-HTTP and caches it instead of receiving megabytes over every page's websocket.
+HTTP and caches it instead of receiving megabytes over every page's websocket; a cap on
+visitor kernels with a plain 503 page beyond it (kernels.py, gate.py); and the page's own
+sentences (wording.toml) in its config data, for when the forecast cannot be shown.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from .gate import PicoKernelSocket, PicoPageHandler
+from .kernels import KERNEL_MB
 from .plotly_view import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
+from .text import wording
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
@@ -28,12 +37,33 @@ def apps_dir() -> Path:
     raise FileNotFoundError(f"{NOTEBOOK} is not installed with pico_widget")
 
 
+def page_config(config: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+    """Voila's page config plus the sentences the page shows if the forecast never comes."""
+    return {**config, "picoText": {**wording("service"),
+                                   "ended": wording("errors", "session_ended")}}
+
+
 class PicoVoila(Voila):
-    """Voila that also serves the vendored plotly.js as a static file."""
+    """Voila that serves the vendored plotly.js, caps visitor kernels and words its page."""
 
     def setup_template_dirs(self) -> None:
         super().setup_template_dirs()
         self.static_paths.append(str(plotly_js_path().parent))
+        self.voila_configuration.page_config_hook = page_config
+
+    def init_settings(self) -> dict[str, Any]:
+        settings = super().init_settings()
+        cap = getattr(self.kernel_manager, "kernel_cap", None)
+        if cap is not None:
+            print(f"pico-widget: at most {cap} visitors at once (a kernel is ~{KERNEL_MB} MB; "
+                  "set --PicoKernelManager.max_kernels=N to change)", flush=True)
+        return settings
+
+    def init_handlers(self) -> list[Any]:
+        swap = {TornadoVoilaHandler: PicoPageHandler,
+                VoilaKernelWebsocketHandler: PicoKernelSocket}
+        return [(rule[0], swap.get(rule[1], rule[1]), *rule[2:])
+                for rule in super().init_handlers()]
 
 
 def prepare_environment() -> None:
@@ -44,6 +74,16 @@ def prepare_environment() -> None:
     os.environ[PLOTLY_URL_ENV] = f"voila/static/{PLOTLY_FILE}"
 
 
+def log_executor_warnings(log: logging.Logger) -> None:
+    """Voila's notebook executor (nbclient) logs to the 'traitlets' logger, which drops
+    everything by default; its "Timeout waiting for IOPub output" meant a blank page (the
+    cell rendered without its widget), so it belongs in the server log."""
+    library = logging.getLogger("traitlets")
+    for handler in log.handlers:
+        if handler not in library.handlers:
+            library.addHandler(handler)
+
+
 def build_app(port: int, host: str, extra: list[str] | None = None,
               root: Path | None = None) -> PicoVoila:
     """The configured app for the bundled dashboard, or for every notebook under `root`."""
@@ -52,6 +92,7 @@ def build_app(port: int, host: str, extra: list[str] | None = None,
     app = PicoVoila(config_file_paths=[str(folder)])
     app.initialize([str(root or folder / NOTEBOOK), f"--port={port}", f"--Voila.ip={host}",
                     "--no-browser", *(extra or [])])
+    log_executor_warnings(app.log)
     return app
 
 

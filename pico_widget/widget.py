@@ -10,6 +10,7 @@ changes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -61,6 +62,7 @@ class PicoWidget(widgets.VBox):
     """The forecast for one patient. Display it in a notebook cell or serve it with Voila."""
 
     def __init__(self, profile: PatientProfile | None = None, **kwargs: Any) -> None:
+        self._listeners: list[Callable[[PatientProfile], None]] = []
         self._profile = profile or default_profile()
         self._forecast = estimate(self._profile)
         self._message = ""
@@ -165,6 +167,10 @@ class PicoWidget(widgets.VBox):
     def profile(self, value: PatientProfile) -> None:
         self._apply(PatientProfile.model_validate(value))
 
+    def on_profile(self, callback: Callable[[PatientProfile], None]) -> None:
+        """Call `callback(profile)` after each new profile is shown (case_memory.py)."""
+        self._listeners.append(callback)
+
     @property
     def forecast(self) -> Forecast:
         """The forecast now on screen; always estimate(self.profile)."""
@@ -220,6 +226,8 @@ class PicoWidget(widgets.VBox):
             self._render()
             self._sync_controls(rebuild_rows=len(previous.observations)
                                 != len(profile.observations))
+            for callback in self._listeners:
+                callback(profile)
         except Exception:
             log.exception("forecast update failed")
             self._refuse(wording("errors", "unexpected"))

@@ -47,14 +47,17 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float)
 
 @contextlib.contextmanager
 def live_server(*args: str, name: str = "voila", env: dict[str, str] | None = None,
-                timeout: float = 60) -> Iterator[LiveServer]:
-    """Run the server until the block ends; its log goes to test-artifacts/<name>.log."""
+                timeout: float = 60, program: list[str] | None = None,
+                cwd: Path = ROOT) -> Iterator[LiveServer]:
+    """Run the server until the block ends; its log goes to test-artifacts/<name>.log.
+    `program` replaces `python -m pico_widget.serve` (an installed `pico-widget`)."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     log = ARTIFACTS / f"{name}-{port}.log"
-    command = [sys.executable, "-m", "pico_widget.serve", "serve", f"--port={port}", *args]
+    program = program or [sys.executable, "-m", "pico_widget.serve"]
+    command = [*program, "serve", f"--port={port}", *args]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
                                    env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}/"
     try:

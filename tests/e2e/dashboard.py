@@ -20,14 +20,19 @@ def field(page: Page, heading: str) -> Locator:
     return page.locator(".pico-field", has=page.locator("h3", has_text=heading))
 
 
+# In the page: for each chart on view, its revision and the names, x and y of the traces
+# plotly.js drew (a hidden view is left out: it is drawn when shown).
+DRAWN = """(names) => Object.fromEntries(names.map((name) => {
+    const chart = document.querySelector(`[data-testid="${name}"]`);
+    if (!chart || chart.offsetParent === null || !chart.data) return null;
+    return [name, {revision: Number(chart.dataset.revision),
+                   traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y}))}];
+}).filter(Boolean))"""
+
+
 def drawn(page: Page) -> dict[str, Any]:
     """What plotly.js has drawn in the charts on view: revision and traces' names, x and y."""
-    return page.evaluate("""(names) => Object.fromEntries(names.map((name) => {
-        const chart = document.querySelector(`[data-testid="${name}"]`);
-        if (!chart || chart.offsetParent === null || !chart.data) return null;
-        return [name, {revision: Number(chart.dataset.revision),
-                       traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y}))}];
-    }).filter(Boolean))""", list(CHARTS))
+    return page.evaluate(DRAWN, list(CHARTS))
 
 
 def choose(page: Page, view: str) -> dict[str, Any]:

@@ -1,0 +1,70 @@
+"""The server's doors: the page handler that turns visitors away when the kernel cap is
+reached, and the kernel websocket with one consistent keep-alive.
+
+Why the websocket subclass: jupyter_server's WebSocketMixin gives its ping settings in
+milliseconds (30000 / 90000) through the same `ping_interval`/`ping_timeout` properties
+that Tornado >= 6.5 reads in seconds, so Tornado warned "websocket_ping_timeout (90000)
+cannot be longer than the websocket_ping_interval (30000)" and scheduled its own ping every
+8 hours (jupyter-server/jupyter_server#1612). The mixin's millisecond ping is the one that
+closes a vanished tablet's socket; Tornado's duplicate is switched off here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from tornado.websocket import WebSocketProtocol13, _WebSocketParams
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+from .text import wording
+
+RETRY_AFTER_S = 60
+
+
+def busy_page() -> str:
+    say = wording("service")
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(say['title'])}</title></head>"
+            f'<body style="font: 18px system-ui, sans-serif; margin: 2em; max-width: 40em">'
+            f'<p role="alert">{escape(say["busy"])}</p>'
+            f'<p><a href="">{escape(say["try_again"])}</a></p></body></html>')
+
+
+class PicoPageHandler(TornadoVoilaHandler):
+    """Voila's page, unless the visitor-kernel cap is reached: then a plain 503.
+
+    It also sets the _xsrf cookie, which Voila's page never asked for: without it the
+    page's goodbye on closing (a beacon to /voila/api/shutdown/<kernel>) was refused with
+    403 "'_xsrf' argument missing", and every closed tab's kernel waited for the cull."""
+
+    async def get(self, path=None):
+        self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+        manager = self.kernel_manager
+        if path or not hasattr(manager, "admit"):
+            await super().get(path)
+            return
+        if not manager.admit():
+            self.log.warning("Kernel cap of %s reached: answered 503", manager.kernel_cap)
+            self.set_status(503)
+            self.set_header("Retry-After", str(RETRY_AFTER_S))
+            self.set_header("Cache-Control", "no-store")
+            self.finish(busy_page())
+            return
+        try:
+            await super().get(path)
+        finally:
+            manager.done()
+
+
+class PicoKernelSocket(VoilaKernelWebsocketHandler):
+    """The kernel websocket, kept alive by jupyter_server's ping alone."""
+
+    def get_websocket_protocol(self):
+        if self.request.headers.get("Sec-WebSocket-Version") != "13":
+            return None
+        params = _WebSocketParams(ping_interval=None, ping_timeout=None,
+                                  max_message_size=self.max_message_size,
+                                  compression_options=self.get_compression_options())
+        return WebSocketProtocol13(self, False, params)
