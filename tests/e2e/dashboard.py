@@ -25,7 +25,9 @@ def drawn(page: Page) -> dict[str, Any]:
         const chart = document.querySelector(`[data-testid="${name}"]`);
         if (!chart || chart.offsetParent === null || !chart.data) return null;
         return [name, {revision: Number(chart.dataset.revision),
-                       traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y}))}];
+                       traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y})),
+                       levels: Object.fromEntries((chart.layout.shapes || [])
+                           .filter((s) => s.name).map((s) => [s.name, s.y0]))}];
     }).filter(Boolean))""", list(CHARTS))
 
 
@@ -70,10 +72,14 @@ def expected(profile: PatientProfile,
 def assert_shows(page: Page, profile: PatientProfile) -> None:
     """The chart on view holds exactly estimate(profile)'s data and the headline states its
     numbers."""
-    traces = {name: chart["traces"] for name, chart in drawn(page).items()}
+    charts = drawn(page)
+    traces = {name: chart["traces"] for name, chart in charts.items()}
     assert traces == expected(profile, tuple(traces))
     assert traces  # a chart is on view
     fc = estimate(profile)
+    if "improvement" in charts:  # the goal and ceiling lines, drawn in the layout
+        assert charts["improvement"]["levels"] == {"goal": fc.goal_percent,
+                                                   "ceiling": fc.ceiling_percent}
     top = headline(fc)
     text = " ".join(page.locator(".pico-headline").inner_text().split())
     if top.session is not None:
