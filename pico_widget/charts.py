@@ -47,11 +47,14 @@ def _level(key: str, text: str, value: float, colour: str, dash: str,
     """A level across the chart (goal, ceiling) as a line labelled at one end, in the layout
     rather than the data: when only the goal moves the browser redraws a line and a label,
     not the chart. The goal is labelled on the left and the ceiling on the right, so their
-    labels never meet; near the top a label goes under its line, clear of the title."""
+    labels never meet. A label sits above its line, where the curve (which rises from the
+    left towards the ceiling) is not; only a goal near the top goes under its line, clear of
+    the title at the top left, where the curve is still low."""
     line = {"type": "line", "name": key, "xref": "paper", "x0": 0, "x1": 1, "y0": value,
             "y1": value, "line": {"color": colour, "dash": dash, "width": 2.5}}
     label = {"name": key, "text": text, "xref": "paper", "x": 0 if side == "left" else 1,
-             "xanchor": side, "y": value, "yanchor": "bottom" if value <= 88 else "top",
+             "xanchor": side, "y": value,
+             "yanchor": "top" if side == "left" and value > 88 else "bottom",
              "showarrow": False, "font": {"size": 14, "color": colour},
              "bgcolor": "rgba(255, 255, 255, 0.8)"}
     return line, label
