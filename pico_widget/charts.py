@@ -53,7 +53,7 @@ def _level(key: str, text: str, value: float, colour: str, dash: str,
     line = {"type": "line", "name": key, "xref": "paper", "x0": 0, "x1": 1, "y0": value,
             "y1": value, "line": {"color": colour, "dash": dash, "width": 2.5}}
     label = {"name": key, "text": text, "xref": "paper", "x": 0 if side == "left" else 1,
-             "xanchor": side, "y": value,
+             "xanchor": side, "xshift": 4 if side == "left" else -4, "y": value,
              "yanchor": "top" if side == "left" and value > 88 else "bottom",
              "showarrow": False, "font": {"size": 14, "color": colour},
              "bgcolor": "rgba(255, 255, 255, 0.8)"}
