@@ -4,12 +4,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: run test lint bench load chromium clean
+.PHONY: run test lint bench load chromium clean calibrate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,calibrate]'
 	touch $@
 
 run: $(STAMP)
@@ -32,3 +32,7 @@ clean:
 
 load: $(STAMP) chromium
 	$(PY) -m benchmarks.load
+
+# Refit the model to data/evidence.toml: data/fitted.toml, docs/calibration.md, the plot.
+calibrate: $(STAMP)
+	$(PY) -m pico_widget.calibrate

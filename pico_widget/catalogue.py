@@ -37,15 +37,17 @@ class Basis(_Data):
 
 
 class SeverityLevel(_Data):
+    """A severity grade and the judgement prior for its median patient."""
+
     label: str
     p: float = Field(gt=0, lt=1, description="median fraction of what remains cleared a session")
-    ceiling: float = Field(gt=0, le=100, description="most improvement expected, percent")
+    ceiling: float = Field(gt=0, lt=100, description="median patient's own ceiling, percent")
 
 
 class LaserShift(_Data):
-    """How a Q-switched laser differs from picosecond for one condition."""
+    """How a Q-switched laser differs from picosecond for one condition (prior)."""
 
-    lambda_factor: float = Field(gt=0, le=1)
+    rate_factor: float = Field(gt=0, le=1)
     pih_factor: float = Field(ge=1)
 
 
@@ -55,9 +57,12 @@ class ConditionSpec(_Data):
     group: str
     population: str
     severity_scale: str
-    log_sd: float = Field(gt=0, le=2)
+    rate_sd: float = Field(gt=0, le=2)
+    ceiling_sd: float = Field(gt=0, le=3)
     skin_type_step: float = Field(gt=0, le=1)
     interval_weeks: tuple[int, int]
+    usual_interval_weeks: float = Field(gt=0)
+    course_sessions: float | None = Field(default=None, gt=0, le=30)
     pih_factor: float = Field(gt=0)
     caveats: tuple[str, ...] = ()
     severity: dict[Severity, SeverityLevel] | None = None
@@ -69,8 +74,8 @@ class ConditionSpec(_Data):
     @model_validator(mode="after")
     def _complete(self) -> Self:
         low, high = self.interval_weeks
-        if not 0 < low <= high:
-            raise ValueError(f"{self.id}: interval_weeks must be 0 < min <= max")
+        if not 0 < low <= self.usual_interval_weeks <= high:
+            raise ValueError(f"{self.id}: interval_weeks must be 0 < min <= usual <= max")
         if self.graded_by_kirby_desai == (self.severity is not None):
             raise ValueError(f"{self.id}: give either severity levels or graded_by_kirby_desai")
         if self.severity is not None and set(self.severity) != set(SEVERITIES):
@@ -92,25 +97,83 @@ class ConditionSpec(_Data):
 
 
 class TattooSpec(_Data):
-    qswitched_sessions_per_point: float = Field(gt=0)
-    satisfactory_fraction_of_ceiling: float = Field(gt=0, lt=1)
+    """Kirby-Desai points and the judgement priors that turn a score into a response."""
+
+    qswitched_sessions_per_point: float = Field(
+        gt=0, description="Q-switched sessions a point for the median patient to reach 90% "
+                          "of their own ceiling (prior)")
     points: dict[str, dict[str, int]]
     ceiling_percent: dict[Literal["picosecond", "qswitched"], dict[str, float]]
     basis: dict[str, Basis]
 
 
+class PriorSd(_Data):
+    """How far the fit may move each judgement (standard deviations of the weak priors)."""
+
+    rate: float = Field(gt=0)
+    ceiling: float = Field(gt=0)
+    severity_rate: float = Field(gt=0)
+    severity_ceiling: float = Field(gt=0)
+    rate_sd: float = Field(gt=0)
+    ceiling_sd: float = Field(gt=0)
+    skin_type_step: float = Field(gt=0)
+    qswitched: float = Field(gt=0)
+    pih_base: float = Field(gt=0)
+    pih_step: float = Field(gt=0)
+    pih_factor: float = Field(gt=0)
+    pih_concentration: float = Field(gt=0)
+
+
 class ModelSettings(_Data):
     version: str
     observation_sd_percent: float = Field(gt=0)
-    grid_points: int = Field(ge=51)
-    grid_half_width_sd: float = Field(gt=2)
     default_max_sessions: int = Field(ge=1)
+    min_reach_share: float = Field(gt=0, lt=0.5)
+    atypical_share: float = Field(ge=0, lt=0.5)
+    non_response_quantile: float = Field(gt=0, lt=0.5)
+    prior_sd: PriorSd
     basis: dict[str, Basis]
 
 
 class PihTable(_Data):
+    """Per-session PIH risk with picosecond lasers by skin type, and how it varies (prior)."""
+
     per_session_percent: tuple[float, float, float, float, float, float]
+    concentration: float = Field(gt=0)
+    qswitched_factor: float = Field(ge=1)
     basis: Basis
+
+
+class FittedLevel(_Data):
+    p: float = Field(gt=0, lt=1)
+    ceiling: float = Field(gt=0, lt=100)
+
+
+class FittedCondition(_Data):
+    """One condition's parameters as `make calibrate` fitted them (data/fitted.toml)."""
+
+    rows: tuple[str, ...]
+    rate_sd: float = Field(gt=0)
+    ceiling_sd: float = Field(gt=0)
+    skin_type_step: float = Field(gt=0, le=1)
+    qswitched_rate_factor: float | None = Field(default=None, gt=0, le=1)
+    severity: dict[Severity, FittedLevel] | None = None
+    sessions_per_point: float | None = Field(default=None, gt=0)
+    ceiling_shift: float | None = None
+
+
+class FittedPih(_Data):
+    rows: tuple[str, ...]
+    per_session_percent: tuple[float, float, float, float, float, float]
+    concentration: float = Field(gt=0)
+    qswitched_factor: float = Field(ge=1)
+    condition_factor: dict[str, float]
+
+
+class Fitted(_Data):
+    model_version: str
+    conditions: dict[str, FittedCondition]
+    pih: FittedPih
 
 
 class Catalogue(_Data):
@@ -134,11 +197,24 @@ class Catalogue(_Data):
 @cache
 def catalogue() -> Catalogue:
     """The validated catalogue, read once per process."""
-    text = resources.files("pico_widget").joinpath("data/conditions.toml").read_text("utf-8")
-    raw = tomllib.loads(text)
+    raw = _read("conditions.toml")
     for key, spec in raw.get("conditions", {}).items():
         spec["id"] = key
     return Catalogue.model_validate(raw)
+
+
+def _read(name: str) -> dict:
+    return tomllib.loads(resources.files("pico_widget").joinpath(f"data/{name}").read_text("utf-8"))
+
+
+@cache
+def fitted() -> Fitted:
+    """The parameters `make calibrate` fitted to the evidence rows (data/fitted.toml)."""
+    result = Fitted.model_validate(_read("fitted.toml"))
+    missing = set(catalogue().conditions) - set(result.conditions)
+    if missing:
+        raise ValueError(f"fitted.toml has no parameters for {sorted(missing)}: run make calibrate")
+    return result
 
 
 def conditions() -> dict[str, ConditionSpec]:

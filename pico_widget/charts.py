@@ -143,20 +143,29 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
                          "y1": level, "layer": "below",
                          "line": {"color": GREY, "dash": "dot", "width": 1}}
                         for level in milestones]
-    if milestones:
-        layout["title"]["subtitle"] = {"text": label["milestones_join"].join(
-            label[key].format(k=session) for key, session in
-            zip(("half", "ninety"), milestones.values(), strict=False)),
-            "font": {"size": 15}}
+    names = {50: "half", 90: "ninety"}
+    notes = [label[names[level]].format(k=session) for level, session in milestones.items()]
+    # The share who never reach the goal: the level the bars cannot rise above, dashed.
+    never = round(fc.never_percent)
+    if never >= 5:
+        layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1,
+                                 "y0": 100 - never, "y1": 100 - never, "layer": "below",
+                                 "line": {"color": VERMILLION, "dash": "dash", "width": 2}})
+        notes.append(label["never"].format(never=never))
+    if notes:
+        layout["title"]["subtitle"] = {"text": label["milestones_join"].join(notes),
+                                       "font": {"size": 15}}
         layout["margin"]["t"] = 64
     return {"data": data, "layout": layout}
 
 
 def _milestones(fc: Forecast) -> dict[int, int]:
-    """Chance level (50, 90) -> the first session by which it is reached, where known."""
+    """Chance level (50, 90) -> the first session by which that many patients have
+    reached the goal, where it happens within the horizon."""
     levels = {}
-    if fc.sessions_median is not None:
-        levels[50] = fc.sessions_median
-        if fc.sessions_range is not None and not fc.sessions_open_ended:
-            levels[90] = fc.sessions_range[1]
+    for level in (50, 90):
+        session = next((n for n, p in enumerate(fc.prob_goal_by_session, 1)
+                        if p >= level / 100 - 1e-9), None)
+        if session is not None:
+            levels[level] = session
     return levels

@@ -2,7 +2,7 @@
 
 Why a pure function of (profile, forecast): the screen and the handout show the same
 headline, tests can check it without a browser, and a new forecast field (say, the share
-who never reach the goal) becomes one more `Figure` here, in a line or two.
+who never reach the goal) is a line or two here.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Answer:
 
 def answer(profile: PatientProfile, fc: Forecast) -> Answer:
     """How many sessions, how long, how sure, what risk; then who the numbers are for."""
-    figures = [_sessions(fc), _time(fc), *_chance(fc), _pih(fc)]
+    figures = [_sessions(fc), _time(fc), _chance(fc), _pih(fc)]
     return Answer(tuple(figures), _who(profile, fc))
 
 
@@ -44,13 +44,11 @@ def _say(key: str, **values: Any) -> str:
 
 
 def _sessions(fc: Forecast) -> Figure:
-    if not fc.goal_reachable:
-        return Figure("sessions", _say("sessions_none"),
-                      _say("sessions_none_caption", ceiling=f"{fc.ceiling_percent:.0f}"))
+    """Typical sessions among the patients who reach the goal, and their range."""
     if fc.sessions_median is None:
-        return Figure("sessions", _say("sessions_few", horizon=fc.max_sessions),
-                      _say("sessions_few_caption", horizon=fc.max_sessions),
-                      _say("sessions_unit"))
+        return Figure("sessions", _say("sessions_none"),
+                      _say("sessions_none_caption", horizon=fc.max_sessions,
+                           ceiling=f"{fc.ceiling_percent:.0f}"))
     median = fc.sessions_median
     low, high = fc.sessions_range or (median, median)
     if fc.sessions_open_ended:
@@ -82,19 +80,12 @@ def _time(fc: Forecast) -> Figure:
                   _say("time_caption", interval_low=low_w, interval_high=high_w), unit)
 
 
-def _chance(fc: Forecast) -> list[Figure]:
-    """Who reaches the goal by the session the summary speaks of; and, where the model says,
-    who never does."""
-    figures = []
+def _chance(fc: Forecast) -> Figure:
+    """Who reaches the goal by the session the summary speaks of, and who never does."""
     top = headline(fc)
-    if top.session is not None:
-        figures.append(Figure("chance", _say("chance", reach=top.reach),
-                              _say("chance_caption", session=top.session)))
-    never = getattr(fc, "never_percent", None)  # from the model with per-patient ceilings
-    if never is not None:
-        figures.append(Figure("never", _say("never", never=f"{never:.0f}"),
-                              _say("never_caption")))
-    return figures
+    caption = (_say("chance_never_caption", session=top.session, never=top.never)
+               if top.never >= 5 else _say("chance_caption", session=top.session))
+    return Figure("chance", _say("chance", reach=top.reach), caption)
 
 
 def _pih(fc: Forecast) -> Figure:
@@ -106,7 +97,9 @@ def _who(profile: PatientProfile, fc: Forecast) -> str:
     return _say("who", condition=escape(spec.label), severity=escape(severity_text(profile, fc)),
                 fitzpatrick=profile.fitzpatrick_numeral,
                 laser=wording("lasers")[profile.laser].lower(),
-                goal=f"{profile.goal_percent:.0f}")
+                goal=f"{profile.goal_percent:.0f}",
+                evidence=_say("evidence", grade=wording("evidence", "grades")[fc.evidence.grade],
+                              studies=fc.evidence.studies))
 
 
 def answer_html(result: Answer) -> str:

@@ -7,12 +7,12 @@ The dashboard shows the same page (model_page_html).
 
 from __future__ import annotations
 
-import math
+import base64
 import sys
 from importlib import resources
 from pathlib import Path
 
-from .catalogue import Basis, catalogue
+from .catalogue import Basis, catalogue, fitted
 
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 
@@ -23,67 +23,77 @@ def _basis(basis: Basis) -> str:
     return f"{kind}: {basis.note}"
 
 
+def _level_rows(prior: dict, fit: dict) -> list[str]:
+    lines = ["| severity | p prior | p fitted | ceiling prior | ceiling fitted |",
+             "|---|---|---|---|---|"]
+    for key, level in prior.items():
+        got = fit[key]
+        lines.append(f"| {level.label} | {level.p:.2f} | {got.p:.2f} | {level.ceiling:g}% "
+                     f"| {got.ceiling:.0f}% |")
+    return [*lines, ""]
+
+
 def parameter_tables() -> str:
-    """Markdown: one section per condition, then the shared parameters."""
-    cat = catalogue()
+    """Markdown: one section per condition (priors and fitted values), then shared ones."""
+    cat, fit = catalogue(), fitted()
     lines: list[str] = []
     for spec in cat.conditions.values():
-        lines += [
-            f"### {spec.label} (`{spec.id}`)",
-            "",
-            f"For {spec.population}. Severity graded by {spec.severity_scale}.",
-            "",
-        ]
-        if spec.severity:
-            lines += [
-                "| severity | p (median, a session) | lambda | ceiling |",
-                "|---|---|---|---|",
-            ]
-            for level in spec.severity.values():
-                lam = -math.log(1 - level.p)
-                lines.append(f"| {level.label} | {level.p:.2f} | {lam:.3f} | {level.ceiling:g}% |")
-            lines.append("")
+        got = fit.conditions[spec.id]
+        lines += [f"### {spec.label} (`{spec.id}`)", "",
+                  f"For {spec.population}. Severity graded by {spec.severity_scale}. "
+                  f"Fitted to: {', '.join(got.rows) or 'no rows (priors only)'}.", ""]
+        if spec.severity and got.severity:
+            lines += _level_rows(spec.severity, got.severity)
         qs = spec.qswitched
         lines += [
-            f"- spread between patients (log-sd): {spec.log_sd:g}",
-            f"- skin type: lambda x {spec.skin_type_step:g} for each type above III",
-            f"- interval: {spec.interval_weeks[0]}-{spec.interval_weeks[1]} weeks",
-            f"- PIH: {spec.pih_factor:g} x the shared table",
+            f"- spread of rates (log-sd): prior {spec.rate_sd:g}, fitted {got.rate_sd:.2f}",
+            f"- spread of ceilings (logit-sd): prior {spec.ceiling_sd:g}, fitted "
+            f"{got.ceiling_sd:.2f}",
+            f"- skin type: lambda x {got.skin_type_step:.2f} for each type above III "
+            f"(prior {spec.skin_type_step:g})",
+            f"- interval: {spec.interval_weeks[0]}-{spec.interval_weeks[1]} weeks, usually "
+            f"{spec.usual_interval_weeks:g}",
+            f"- PIH: {fit.pih.condition_factor[spec.id]:.2f} x the shared table (prior "
+            f"{spec.pih_factor:g}); typical course "
+            + (f"{spec.course_sessions:g} sessions" if spec.course_sessions else
+               "from the Kirby-Desai score"),
             "- Q-switched: "
-            + (
-                f"lambda x {qs.lambda_factor:g}, PIH x {qs.pih_factor:g}"
-                if qs
-                else "not offered (no evidence)"
-            ),
+            + (f"lambda x {got.qswitched_rate_factor:.2f} (prior {qs.rate_factor:g}), PIH x "
+               f"{fit.pih.qswitched_factor:.2f} (shared)" if qs and got.qswitched_rate_factor
+               else "not offered (no evidence)"),
         ]
+        if got.sessions_per_point is not None:
+            lines.append(f"- Kirby-Desai: the median patient reaches 90% of their ceiling after "
+                         f"{got.sessions_per_point:.2f} Q-switched sessions a point (prior "
+                         f"{cat.tattoo.qswitched_sessions_per_point:g}); ink-colour ceilings "
+                         f"shifted by {got.ceiling_shift or 0:+.2f} on the logit scale")
         lines += [f"- basis, {key.replace('_', ' ')}: {_basis(b)}" for key, b in spec.basis.items()]
         lines += [f"- caveat: {c}" for c in spec.caveats] + [""]
     tattoo = cat.tattoo
-    lines += [
-        "### Shared parameters",
-        "",
-        f"- model version {cat.model.version}; observation noise sd "
-        f"{cat.model.observation_sd_percent:g} points; rate grid {cat.model.grid_points} "
-        f"points over +/- {cat.model.grid_half_width_sd:g} sd; default horizon "
-        f"{cat.model.default_max_sessions} sessions",
-    ]
+    lines += ["### Shared parameters", "",
+              f"- model version {fit.model_version}; observation noise sd "
+              f"{cat.model.observation_sd_percent:g} points; default horizon "
+              f"{cat.model.default_max_sessions} sessions; no session count below "
+              f"{cat.model.min_reach_share:.0%} reaching the goal"]
     lines += [f"- basis, {k.replace('_', ' ')}: {_basis(b)}" for k, b in cat.model.basis.items()]
-    pih = ", ".join(
-        f"{n}: {v:g}%"
-        for n, v in zip(
-            ("I", "II", "III", "IV", "V", "VI"), cat.pih.per_session_percent, strict=True
-        )
-    )
+    numerals = ("I", "II", "III", "IV", "V", "VI")
+    prior_pih = ", ".join(f"{n}: {v:g}%" for n, v in zip(numerals, cat.pih.per_session_percent,
+                                                         strict=True))
+    fit_pih = ", ".join(f"{n}: {v:.1f}%" for n, v in zip(numerals, fit.pih.per_session_percent,
+                                                         strict=True))
     lines += [
-        f"- PIH a session with picosecond, by skin type: {pih}",
+        f"- PIH a session with picosecond, mean by skin type: prior {prior_pih}; fitted "
+        f"{fit_pih}",
+        f"- PIH spread between patients (beta concentration): prior {cat.pih.concentration:g}, "
+        f"fitted {fit.pih.concentration:.2f}; Q-switched factor prior "
+        f"{cat.pih.qswitched_factor:g}, fitted {fit.pih.qswitched_factor:.2f}",
+        f"- PIH fitted to: {', '.join(fit.pih.rows)}",
         f"- basis, PIH table: {_basis(cat.pih.basis)}",
-        f"- Kirby-Desai: {tattoo.qswitched_sessions_per_point:g} Q-switched session a "
-        f"point, satisfactory removal = {tattoo.satisfactory_fraction_of_ceiling:.0%} of "
-        "the ink's ceiling",
     ]
     for laser, by_colour in tattoo.ceiling_percent.items():
         ceilings = ", ".join(f"{colour} {value:g}%" for colour, value in by_colour.items())
-        lines.append(f"- tattoo ceiling, {laser}: {ceilings}")
+        lines.append(f"- tattoo ceiling of the median patient before the fitted shift, "
+                     f"{laser}: {ceilings}")
     lines += [
         f"- basis, tattoo {k.replace('_', ' ')}: {_basis(b)}" for k, b in tattoo.basis.items()
     ]
@@ -109,7 +119,12 @@ def model_page_html() -> str:
     import mistune  # nbconvert's Markdown renderer; imported only when the panel opens
 
     render = mistune.create_markdown(plugins=["table"])
-    return str(render(model_page_path().read_text("utf-8")))
+    html = str(render(model_page_path().read_text("utf-8")))
+    picture = model_page_path().with_name("calibration.png")
+    if picture.exists():  # the page works offline: the plot travels inside it
+        data = base64.b64encode(picture.read_bytes()).decode("ascii")
+        html = html.replace('src="calibration.png"', f'src="data:image/png;base64,{data}"')
+    return html
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .catalogue import SEVERITIES, Severity, conditions
+from .evidence import Strength
 
 Laser = Literal["picosecond", "q-switched"]
 LASERS: tuple[Laser, ...] = ("picosecond", "q-switched")
@@ -191,21 +192,33 @@ class Forecast(_Model):
     condition: str
     laser: Laser
     goal_percent: float
-    goal_reachable: bool
+    target_percent: float = Field(
+        description="the improvement the goal asks for; goals above complete clearance "
+                    "(95%, as graded) all mean complete clearance")
+    goal_reachable: bool = Field(
+        description="enough patients reach the goal within max_sessions to speak of sessions")
     max_sessions: int
     prob_goal_by_session: list[float]
-    sessions_median: int | None
-    sessions_range: tuple[int, int] | None
+    reach_percent: float = Field(description="patients reaching the goal by max_sessions")
+    never_percent: float = Field(
+        description="patients whose own ceiling lies below the goal: they never reach it")
+    sessions_median: int | None = Field(
+        description="median sessions among the patients who reach the goal by max_sessions")
+    sessions_range: tuple[int, int] | None = Field(
+        description="10th-90th percentile of sessions among those who reach the goal")
     sessions_open_ended: bool = Field(
-        description="the 90th percentile lies beyond max_sessions; the range's top is a floor"
-    )
+        description="more than 1 in 10 patients reach the goal only after max_sessions")
     improvement: list[SessionImprovement]
-    ceiling_percent: float
+    ceiling_percent: float = Field(description="the median patient's own ceiling")
+    ceiling_range: tuple[float, float] = Field(description="10th-90th percentile of ceilings")
     interval_weeks: tuple[int, int]
-    weeks_to_goal: tuple[float, float, float] | None
+    usual_interval_weeks: float
+    weeks_to_goal: tuple[float, float, float] | None = Field(
+        description="(sessions - 1) x the usual interval, for the range's ends and median")
     pih_risk_percent: float
     kirby_desai: int | None
     warnings: list[str]
+    evidence: Strength
     references: list[Reference]
     model_version: str
 

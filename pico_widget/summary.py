@@ -18,18 +18,20 @@ WEEKS_PER_MONTH = 4.345
 
 @dataclass(frozen=True)
 class Headline:
-    """'About n in 100 reach the goal by session k': the numbers behind the icon array."""
+    """'About n in 100 reach the goal by session k' and 'about m in 100 never reach it':
+    the numbers behind the icon array."""
 
     reach: int
-    session: int | None
+    session: int
+    never: int
 
 
 def headline(fc: Forecast) -> Headline:
-    """The session the summary speaks of (the median, else the horizon) and who reaches it."""
-    if not fc.goal_reachable:
-        return Headline(0, None)
-    k = fc.sessions_median or fc.max_sessions
-    return Headline(round(100 * fc.prob_goal_by_session[k - 1]), k)
+    """The session the summary speaks of (by when 9 in 10 of those who reach the goal have,
+    else the horizon), how many of 100 reach it by then, and how many never do."""
+    k = fc.sessions_range[1] if fc.sessions_range is not None else fc.max_sessions
+    never = min(round(fc.never_percent), 100 - round(100 * fc.prob_goal_by_session[k - 1]))
+    return Headline(round(100 * fc.prob_goal_by_session[k - 1]), k, never)
 
 
 def severity_text(profile: PatientProfile, fc: Forecast) -> str:
@@ -39,50 +41,68 @@ def severity_text(profile: PatientProfile, fc: Forecast) -> str:
     return spec.severity[profile.severity].label
 
 
+def evidence_text(fc: Forecast) -> str:
+    """'limited (2 studies, 40 patients; case series)': the evidence behind this forecast."""
+    say = wording("evidence")
+    grade = fc.evidence
+    designs = ", ".join(say["designs"][d] for d in grade.designs)
+    return say["short"].format(grade=say["grades"][grade.grade], studies=grade.studies,
+                               patients=f"{grade.patients:,}", designs=designs)
+
+
+def strength_text(fc: Forecast) -> str:
+    """'Strength of evidence: limited (...)': the sentence for the summary and the note."""
+    return wording("evidence", "sentence").format(evidence=evidence_text(fc))
+
+
 def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
-    """The summary in order: who, how many reach the goal when, range and timeline, risks."""
+    """The summary in order: who, how many reach the goal when, how many never, range and
+    timeline, where patients level off, risks, evidence."""
     spec = conditions()[profile.condition]
     say = wording("summary")
     lasers = wording("lasers")
+    goal = (say["goal_complete"] if fc.target_percent < fc.goal_percent
+            or fc.goal_percent >= 100
+            else say["goal_percent"].format(goal=f"{profile.goal_percent:.0f}"))
     lines = [say["who"].format(
         population=escape(spec.population), condition=escape(spec.label),
         severity=escape(severity_text(profile, fc)),
         fitzpatrick=profile.fitzpatrick_numeral, laser=lasers[profile.laser].lower(),
-        goal=f"{profile.goal_percent:.0f}")]
+        goal=goal)]
     top = headline(fc)
-    low_w, high_w = fc.interval_weeks
-    if not fc.goal_reachable:
-        lines.append(say["unreachable"].format(condition=escape(spec.label.lower()),
-                                               ceiling=f"{fc.ceiling_percent:.0f}"))
-    elif fc.sessions_median is None:
+    if fc.sessions_median is None or fc.sessions_range is None:
         lines.append(say["few_reach"].format(n=top.reach, k=top.session))
     else:
         lines.append(say["reach"].format(n=top.reach, k=top.session))
-        low, high = fc.sessions_range or (fc.sessions_median, fc.sessions_median)
-        if fc.sessions_open_ended:
-            lines.append(say["range_open"].format(low=low, high=high, interval_low=low_w,
-                                                  interval_high=high_w))
-        elif high == 1:
-            lines.append(say["single"].format(interval_low=low_w, interval_high=high_w))
+        low, high = fc.sessions_range
+        if high == 1:
+            lines.append(say["single"].format(interval_low=fc.interval_weeks[0],
+                                              interval_high=fc.interval_weeks[1]))
         else:
-            lines.append(say["range"].format(low=low, high=high, months=timeline(fc),
-                                             interval_low=low_w, interval_high=high_w))
-        lines.append(say["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"))
+            lines.append(say["range"].format(low=low, high=high, median=fc.sessions_median,
+                                             months=timeline(fc),
+                                             usual=f"{fc.usual_interval_weeks:g}"))
+    if top.never >= 5:
+        lines.append(say["never"].format(never=top.never))
+    low_c, high_c = fc.ceiling_range
+    lines.append(say["ceiling"].format(low=f"{low_c:.0f}", high=f"{high_c:.0f}",
+                                       ceiling=f"{fc.ceiling_percent:.0f}"))
     lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
+    lines.append(escape(strength_text(fc)))
     if profile.observations:
         lines.append(say["observed"].format(count=len(profile.observations)))
     return lines
 
 
 def timeline(fc: Forecast) -> str:
-    """' (about 8-20 weeks from the first session)': weeks up to three months, then months."""
-    if fc.weeks_to_goal is None or fc.weeks_to_goal[2] <= 0:
+    """' (about 9 months from the first to the last)': the typical course at the usual
+    interval, in weeks up to three months, then in months."""
+    if fc.weeks_to_goal is None or fc.weeks_to_goal[1] <= 0:
         return ""
-    low, high = fc.weeks_to_goal[0], fc.weeks_to_goal[2]
-    if high <= 3 * WEEKS_PER_MONTH:
-        return wording("summary", "weeks").format(low=f"{low:.0f}", high=f"{high:.0f}")
-    return wording("summary", "months").format(low=f"{low / WEEKS_PER_MONTH:.0f}",
-                                               high=f"{high / WEEKS_PER_MONTH:.0f}")
+    weeks = fc.weeks_to_goal[1]
+    if weeks <= 3 * WEEKS_PER_MONTH:
+        return wording("summary", "weeks").format(median=f"{weeks:.0f}")
+    return wording("summary", "months").format(median=f"{weeks / WEEKS_PER_MONTH:.0f}")
 
 
 def summary_html(profile: PatientProfile, fc: Forecast,
@@ -97,22 +117,33 @@ def summary_html(profile: PatientProfile, fc: Forecast,
 
 
 def icon_array_html(fc: Forecast) -> str:
-    """100 people as one SVG (two paths, not 100 elements, so a change repaints cheaply):
-    those reaching the goal first, filled; the rest outlined (shape, not colour alone)."""
+    """100 people as one SVG (a few paths, not 100 elements, so a change repaints cheaply):
+    filled = reach the goal by session k, half-filled = later, outline = never. Shape as
+    well as colour carries the meaning."""
     top = headline(fc)
+    later = 100 - top.reach - top.never
+    kinds = ["yes"] * top.reach + ["later"] * later + ["no"] * top.never
     size, radius = 22, 8
-    filled, empty = [], []
-    for index in range(100):
+    paths: dict[str, list[str]] = {"yes": [], "later": [], "half": [], "no": []}
+    for index, kind in enumerate(kinds):
         x, y = size * (index % 10) + size / 2, size * (index // 10) + size / 2
-        circle = f"M{x - radius:g} {y:g}a{radius} {radius} 0 1 0 {2 * radius} 0" \
-                 f"a{radius} {radius} 0 1 0 {-2 * radius} 0"
-        (filled if index < top.reach else empty).append(circle)
-    label = wording("summary", "icons_label").format(reach=top.reach, k=top.session or "-")
-    caption = wording("summary", "icons_caption").format(k=top.session or "-")
-    return (f'<svg class="pico-icons" role="img" aria-label="{label}" width="{10 * size}" '
-            f'height="{10 * size}" viewBox="0 0 {10 * size} {10 * size}">'
-            f'<path class="pico-yes" d="{"".join(filled)}" fill="#0072B2"/>'
-            f'<path class="pico-no" d="{"".join(empty)}" fill="none" stroke="#6b6b6b" '
+        circle = (f"M{x - radius:g} {y:g}a{radius} {radius} 0 1 0 {2 * radius} 0"
+                  f"a{radius} {radius} 0 1 0 {-2 * radius} 0")
+        paths[kind].append(circle)
+        if kind == "later":  # the lower half filled
+            paths["half"].append(f"M{x - radius:g} {y:g}a{radius} {radius} 0 0 0 "
+                                 f"{2 * radius} 0Z")
+    say = wording("summary")
+    label = say["icons_label"].format(reach=top.reach, k=top.session, never=top.never)
+    caption = say["icons_caption"].format(k=top.session)
+    side = 10 * size
+    return (f'<svg class="pico-icons" role="img" aria-label="{escape(label)}" width="{side}" '
+            f'height="{side}" viewBox="0 0 {side} {side}">'
+            f'<path class="pico-yes" d="{"".join(paths["yes"])}" fill="#0072B2"/>'
+            f'<path class="pico-half" d="{"".join(paths["half"])}" fill="#0072B2"/>'
+            f'<path class="pico-later" d="{"".join(paths["later"])}" fill="none" '
+            f'stroke="#0072B2" stroke-width="2"/>'
+            f'<path class="pico-no" d="{"".join(paths["no"])}" fill="none" stroke="#6b6b6b" '
             f'stroke-width="2"/></svg>'
             f'<p class="pico-caption">{caption}</p>')
 

@@ -51,12 +51,17 @@ def test_caveats_from_the_evidence():
     assert any("Red, yellow" in c for c in conditions()["tattoo"].caveats)
 
 
-def test_cited_rows_exist_in_evidence_sheet():
+def test_cited_rows_exist_in_evidence_sheet_or_say_where_they_were_read():
+    from pico_widget.evidence import evidence
+
     assert EVIDENCE.exists(), "shared/ must sit beside the checkout (as in CI)"
     text = EVIDENCE.read_text("utf-8")
     rows = set(re.findall(r"\|\s*([A-Z]\d+)\s*\|", text)) | set(re.findall(r"\b([A-Z]\d+)\b", text))
-    missing = set(catalogue().references) - rows
+    searched = set(evidence().searched)
+    missing = set(catalogue().references) - rows - searched
     assert not missing, f"cited rows not found in EVIDENCE.md: {sorted(missing)}"
+    assert not searched & rows, "a searched study is on the evidence sheet: cite it as such"
+    assert searched <= set(catalogue().references)
 
 
 def test_model_page_is_current():

@@ -59,5 +59,5 @@ def test_valid_forecasts_are_finite_and_ordered(profile, horizon):
                                               fc.prob_goal_by_session[1:], strict=False))
     for band in fc.improvement:
         assert all(math.isfinite(v) for v in (band.low, band.median, band.high))
-        assert 0 <= band.low <= band.median <= band.high <= fc.ceiling_percent + 1e-9
+        assert 0 <= band.low <= band.median <= band.high <= 100
     assert math.isfinite(fc.pih_risk_percent) and 0 <= fc.pih_risk_percent <= 100

@@ -19,7 +19,8 @@ def _name_and_spec(requirement: str) -> tuple[str, str]:
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = dict(map(_name_and_spec, project["dependencies"]))
-    wanted |= dict(map(_name_and_spec, project["optional-dependencies"]["test"]))
+    for extra in project["optional-dependencies"].values():
+        wanted |= dict(map(_name_and_spec, extra))
     listed = {}
     text = (ROOT / "environment.yml").read_text().split("dependencies:", 1)[1]
     for line in text.splitlines():

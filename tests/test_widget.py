@@ -47,10 +47,11 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     choose(w, "curve")
     if fc.sessions_median is not None:
         assert f"about <b>{top.reach}</b> reach the goal by session <b>{top.session}</b>" in text
-    elif fc.goal_reachable:
-        assert f"Within {top.session} sessions, only about <b>{top.reach}</b> in 100" in text
     else:
-        assert f"the most expected is about <b>{fc.ceiling_percent:.0f}%</b>" in text
+        assert f"Within {top.session} sessions, only about <b>{top.reach}</b> in 100" in text
+    if top.never >= 5:
+        assert f"About <b>{top.never}</b> in 100 never reach it" in text
+    assert "Strength of evidence" in text
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
 
@@ -293,27 +294,23 @@ def test_headline_states_sessions_time_chance_and_who():
     one = {f.key: f for f in answer(single, estimate(single)).figures}
     assert estimate(single).sessions_median == 1
     assert one["time"].value == "One visit" and one["sessions"].unit == "session"
-    beyond = p.model_copy(update={"goal_percent": 100})
-    unreachable = {f.key: f for f in answer(beyond, estimate(beyond)).figures}
-    assert "chance" not in unreachable
-    assert unreachable["sessions"].value == "Not expected"
+    rare = PatientProfile(condition="acne_scars", severity="severe", fitzpatrick=3,
+                          goal_percent=95)
+    few = {f.key: f for f in answer(rare, estimate(rare)).figures}
+    assert estimate(rare).sessions_median is None
+    assert few["sessions"].value == "Rarely"
+    assert f"{headline(estimate(rare)).never} never do" in few["chance"].caption
 
 
-def test_headline_shows_who_never_reach_the_goal_when_the_forecast_says():
-    """The model with per-patient ceilings adds `never_percent`; the headline takes it up."""
-    from dataclasses import dataclass
-
+def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
     from pico_widget.headline import answer
 
     p = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4, goal_percent=50)
-
-    @dataclass
-    class WithNever:
-        never_percent: float
-
-        def __getattr__(self, name: str):
-            return getattr(estimate(p), name)
-
-    figures = {f.key: f for f in answer(p, WithNever(23.4)).figures}
-    assert figures["never"].value == "23 in 100"
-    assert "never" not in {f.key for f in answer(p, estimate(p)).figures}
+    fc = estimate(p)
+    figures = {f.key: f for f in answer(p, fc).figures}
+    top = headline(fc)
+    assert top.never >= 5 and f"{top.never} never do" in figures["chance"].caption
+    who = answer(p, fc).who
+    assert f"Evidence: {fc.evidence.grade}, {fc.evidence.studies} studies" in who
+    easy = p.model_copy(update={"condition": "wrinkles", "goal_percent": 10})
+    assert "never do" not in answer(easy, estimate(easy)).figures[2].caption

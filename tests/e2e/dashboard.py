@@ -8,6 +8,7 @@ from playwright.sync_api import Locator, Page
 
 from pico_widget import PatientProfile, estimate
 from pico_widget.charts import improvement_figure, probability_figure
+from pico_widget.headline import answer
 from pico_widget.summary import headline
 from pico_widget.text import wording
 
@@ -82,8 +83,9 @@ def assert_shows(page: Page, profile: PatientProfile) -> None:
                                                    "ceiling": fc.ceiling_percent}
     top = headline(fc)
     text = " ".join(page.locator(".pico-headline").inner_text().split())
-    if top.session is not None:
-        assert f"{top.reach} in 100 reach the goal by session {top.session}" in text
+    chance = next(f for f in answer(profile, fc).figures if f.key == "chance")
+    assert f"{top.reach} in 100 {chance.caption}" in text
+    assert (f"{top.never} never do" in text) == (top.never >= 5)
     if fc.sessions_median is not None:
         assert text.startswith(f"{fc.sessions_median} session")
     assert f"{fc.pih_risk_percent:.0f}% darker patches" in text

@@ -93,10 +93,11 @@ def test_each_view_shows_the_same_forecast(page: Page) -> None:
     choose(page, "icons")
     icons = page.locator("svg.pico-icons")
     expect(icons).to_be_visible()
-    assert icons.locator("path").count() == 2  # one shape each for filled and outlined
+    # one path each for filled, half-filled (with its outline) and outlined figures
+    assert icons.locator("path").count() == 4
     expect(icons).to_have_attribute("aria-label",
                                     f"{top.reach} of 100 patients reach the goal by session "
-                                    f"{top.session}")
+                                    f"{top.session}; {top.never} never reach it")
     choose(page, "words")
     expect(page.locator(".pico-summary")).to_contain_text(
         f"about {top.reach} reach the goal by session {top.session}")
@@ -132,8 +133,12 @@ def test_chance_chart_labels_readable_and_never_covered(page: Page) -> None:
                 notes: [...chart.querySelectorAll('.gtitle-subtitle, .annotation')].map(box),
                 subtitle: chart.querySelector('.gtitle-subtitle')?.textContent};
     }""")
-    assert layout["subtitle"] == (f"half by session {fc.sessions_median}; "
-                                  f"9 in 10 by session {fc.sessions_range[1]}")
+    first = [next(n for n, p in enumerate(fc.prob_goal_by_session, 1) if p >= level)
+             for level in (0.5, 0.9)]
+    notes = [f"half by session {first[0]}", f"9 in 10 by session {first[1]}"]
+    if round(fc.never_percent) >= 5:
+        notes.append(f"{round(fc.never_percent)} in 100 never reach the goal")
+    assert layout["subtitle"] == "; ".join(notes)
     assert all(label["size"] >= 12 for label in layout["labels"]), layout["labels"]
 
     def overlap(a: dict[str, float], b: dict[str, float]) -> bool:

@@ -1,0 +1,162 @@
+"""The evidence rows (data/evidence.toml) as validated data, and how strong they are.
+
+The rows are what `make calibrate` fits the model to, and what the app counts when it
+says how much evidence stands behind a forecast. Validating them on load means a row
+with a missing figure or an unknown study fails at import, not in a calibration report.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .catalogue import Severity, catalogue, conditions
+
+Kind = Literal["shares", "mean", "sessions", "sessions_capped", "pih", "pih_rate"]
+Design = Literal["meta-analysis", "review", "rct", "series"]
+Grade = Literal["strong", "moderate", "limited"]
+EFFICACY: tuple[Kind, ...] = ("shares", "mean", "sessions", "sessions_capped")
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EvidenceRow(_Data):
+    """One published figure, the population it describes and how the model reads it."""
+
+    id: str
+    source: str
+    condition: str
+    laser: Literal["picosecond", "q-switched"]
+    fitzpatrick: tuple[int, ...] = Field(min_length=1)
+    severity: Severity = "moderate"
+    tattoo: dict[str, str] | None = None
+    patients: int = Field(gt=0)
+    kind: Kind
+    session: float | None = Field(default=None, gt=0)
+    thresholds: tuple[float, ...] = ()
+    values: tuple[float, ...] = ()
+    threshold: float | None = None
+    horizon: int | None = None
+    value: float | None = None
+    se: float | None = Field(default=None, gt=0)
+    fitted: bool = True
+    note: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        need: dict[Kind, tuple[str, ...]] = {
+            "shares": ("session",), "mean": ("session", "value", "se"),
+            "sessions": ("threshold", "horizon", "value", "se"),
+            "sessions_capped": ("threshold", "horizon", "value", "se"),
+            "pih": ("session", "value"), "pih_rate": ("value",)}
+        missing = [name for name in need[self.kind] if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"row {self.id}: a {self.kind} row needs {missing}")
+        if self.kind == "shares" and (not self.thresholds
+                                      or len(self.thresholds) != len(self.values)):
+            raise ValueError(f"row {self.id}: give one value for each threshold")
+        if list(self.thresholds) != sorted(self.thresholds, reverse=True):
+            raise ValueError(f"row {self.id}: thresholds go from the highest down")
+        if self.condition not in conditions():
+            raise ValueError(f"row {self.id}: unknown condition {self.condition!r}")
+        if self.source not in catalogue().references:
+            raise ValueError(f"row {self.id}: no reference {self.source!r}")
+        if (self.tattoo is None) == conditions()[self.condition].graded_by_kirby_desai:
+            raise ValueError(f"row {self.id}: tattoo rows, and only they, give tattoo details")
+        return self
+
+    @property
+    def efficacy(self) -> bool:
+        return self.kind in EFFICACY
+
+    @property
+    def published(self) -> list[tuple[str, float]]:
+        """(what, value) for each figure this row states, as the report lists them."""
+        if self.kind == "shares":
+            return [(f">= {t:g}% by session {self.session:g} (% of patients)", v)
+                    for t, v in zip(self.thresholds, self.values, strict=True)]
+        what = {"mean": "mean improvement at session {session:g} (%)",
+                "sessions": "mean sessions to {threshold:g}%",
+                "sessions_capped": "mean sessions (to {threshold:g}% or {horizon})",
+                "pih": "PIH over {session:g} sessions (%)",
+                "pih_rate": "PIH per session (%)"}[self.kind].format(**self.model_dump())
+        assert self.value is not None
+        return [(what, self.value)]
+
+
+class Evidence(_Data):
+    complete_clearance_percent: float = Field(gt=50, le=100)
+    designs: dict[str, Design]
+    searched: dict[str, str]
+    unused: dict[str, str]
+    row: tuple[EvidenceRow, ...]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        ids = [r.id for r in self.row]
+        if len(ids) != len(set(ids)):
+            raise ValueError("evidence row ids must be unique")
+        undesigned = {r.source for r in self.row} - set(self.designs)
+        if undesigned:
+            raise ValueError(f"no study design given for {sorted(undesigned)}")
+        return self
+
+
+@cache
+def evidence() -> Evidence:
+    text = resources.files("pico_widget").joinpath("data/evidence.toml").read_text("utf-8")
+    return Evidence.model_validate(tomllib.loads(text))
+
+
+def rows(condition: str | None = None, *, efficacy: bool | None = None) -> list[EvidenceRow]:
+    """The rows, optionally for one condition and of one family (efficacy or PIH)."""
+    return [r for r in evidence().row
+            if (condition is None or r.condition == condition)
+            and (efficacy is None or r.efficacy == efficacy)]
+
+
+class Strength(_Data):
+    """How much published evidence stands behind a forecast, in numbers and one word."""
+
+    grade: Grade
+    studies: int
+    patients: int
+    designs: tuple[Design, ...]
+    sources: tuple[str, ...]
+
+
+@cache
+def strength(condition: str, laser: str) -> Strength:
+    """Studies behind this condition's efficacy forecast (with this laser where compared).
+
+    Patients are counted once per study (the largest row of that study). The grade
+    (judgement, model page): strong with a meta-analysis or at least two randomised trials
+    and 200 patients; moderate with a randomised trial or 100 patients; limited otherwise.
+    """
+    studies: dict[str, int] = {}
+    for row in rows(condition, efficacy=True):
+        if row.laser == laser or laser == "picosecond":
+            studies[row.source] = max(studies.get(row.source, 0), row.patients)
+    design = evidence().designs
+    kinds = tuple(sorted({design[s] for s in studies}))
+    patients = sum(studies.values())
+    rcts = sum(design[s] == "rct" for s in studies)
+    if ("meta-analysis" in kinds or rcts >= 2) and patients >= 200:
+        grade: Grade = "strong"
+    elif rcts or patients >= 100:
+        grade = "moderate"
+    else:
+        grade = "limited"
+    return Strength(grade=grade, studies=len(studies), patients=patients, designs=kinds,
+                    sources=tuple(studies))
+
+
+def raw_rows() -> list[dict[str, Any]]:
+    """The rows as plain dicts (for the calibration report)."""
+    return [r.model_dump() for r in evidence().row]

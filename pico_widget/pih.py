@@ -1,0 +1,29 @@
+"""Post-inflammatory hyperpigmentation over a course: each patient has their own risk.
+
+The chance of PIH after one session differs between patients (a beta distribution with
+mean m and concentration k = a + b), so over n sessions the risk is 1 - E[(1 - q)^n],
+which levels off instead of compounding as independent coin flips would: the prone
+patients show PIH early and the rest rarely do. Sessions already done without PIH make
+a low personal risk more likely, which is the same formula with b + sessions done.
+"""
+
+from __future__ import annotations
+
+import math
+
+MAX_PER_SESSION = 0.6
+
+
+def course_risk(mean: float, concentration: float, sessions: float, done: float = 0.0) -> float:
+    """Chance of PIH in the next `sessions` sessions, after `done` sessions without PIH."""
+    mean = min(max(mean, 1e-6), MAX_PER_SESSION)
+    a, b = mean * concentration, (1.0 - mean) * concentration
+    b += done
+    log_spared = (math.lgamma(b + sessions) + math.lgamma(a + b)
+                  - math.lgamma(a + b + sessions) - math.lgamma(b))
+    return 1.0 - math.exp(log_spared)
+
+
+def per_session_mean(table: tuple[float, ...], fitzpatrick: int, factor: float) -> float:
+    """Mean chance of PIH after one session: the skin-type table times the factors."""
+    return min(table[fitzpatrick - 1] / 100.0 * factor, MAX_PER_SESSION)

@@ -1,0 +1,190 @@
+"""Patients like this one: a grid over each patient's own rate and own ceiling.
+
+Improvement after n sessions is I(n) = C (1 - exp(-lambda n)). Both lambda (how fast) and
+C (how far this patient can clear) vary between patients: log lambda is normal and
+logit(C / 100) is normal, independently. The grid holds these two standard-normal
+coordinates (u for the rate, v for the ceiling) with their weights; observed improvements
+reweight the same grid (Bayes' rule, exact on the grid), so the prior and every update
+share one code path. Shares are smooth in the goal: along the rate axis each grid weight
+is spread over its cell, so no goal, severity or session step makes a chance jump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalogue import catalogue
+
+U = np.linspace(-6.0, 6.0, 61)  # rate axis, in standard deviations of log lambda
+V = np.linspace(-5.0, 6.0, 45)  # ceiling axis: logit(C / 100), from 0.7% to 99.75%
+_DU = float(U[1] - U[0])
+_DV = float(V[1] - V[0])
+ATYPICAL_RATE_SD = 2.0  # atypical patients' rates spread twice as widely (in typical sds)
+_RATE = np.exp(-0.5 * U**2) / np.exp(-0.5 * U**2).sum()
+_RATE_WIDE = np.exp(-0.5 * (U / ATYPICAL_RATE_SD) ** 2)
+_RATE_WIDE /= _RATE_WIDE.sum()
+CEILINGS = 100.0 / (1.0 + np.exp(-V))
+
+
+def ceiling_weights(spread: Spread) -> tuple[np.ndarray, np.ndarray]:
+    """Share of typical and of atypical patients in each ceiling cell, before any session.
+
+    Ceilings are logit-normal, except for a small share of atypical patients (a
+    judgement, data/conditions.toml) whose ceiling is spread evenly over the whole axis
+    and whose rate varies twice as widely: without them a patient who shows no change at
+    all would still be forecast to clear as the studies' patients do, because the normal
+    tails are too thin to move to.
+    """
+    atypical = catalogue().model.atypical_share
+    edges = normal_cdf((np.append(V - _DV / 2, V[-1] + _DV / 2) - spread.logit_ceiling)
+                       / spread.ceiling_sd)
+    typical = np.diff(edges)
+    typical[0] += edges[0]
+    typical[-1] += 1.0 - edges[-1]
+    return (1 - atypical) * typical, np.full(len(V), atypical / len(V))
+
+
+def normal_cdf(x: np.ndarray) -> np.ndarray:
+    """Standard normal CDF, numpy only (Abramowitz-Stegun 7.1.26, error under 1.5e-7)."""
+    x = np.clip(np.asarray(x, dtype=float), -40.0, 40.0)
+    z = np.abs(x) * 0.7071067811865476
+    t = 1.0 / (1.0 + 0.3275911 * z)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                                                                         + t * 1.061405429))))
+    half_erf = 0.5 - 0.5 * poly * np.exp(-z * z)
+    return np.where(x >= 0, 0.5 + half_erf, 0.5 - half_erf)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Where patients like this one sit: medians and spreads of rate and ceiling."""
+
+    log_rate: float  # log lambda of the median patient
+    rate_sd: float  # between-patient sd of log lambda
+    logit_ceiling: float  # logit(C / 100) of the median patient
+    ceiling_sd: float  # between-patient sd of logit(C / 100)
+
+
+class Population:
+    """The grid of patients like this one, optionally updated by observed improvements."""
+
+    def __init__(self, spread: Spread, observations: Sequence[tuple[float, float]] = (),
+                 observation_sd: float = 10.0) -> None:
+        self.spread = spread
+        self.rates = np.exp(spread.log_rate + spread.rate_sd * U)
+        self.ceilings = CEILINGS
+        self._typical, self._atypical = ceiling_weights(spread)
+        weight = np.outer(_RATE, self._typical) + np.outer(_RATE_WIDE, self._atypical)
+        self.observed = bool(observations)
+        if observations:
+            sessions = np.array([s for s, _ in observations], dtype=float)
+            seen = np.array([y for _, y in observations], dtype=float)
+            reached = -np.expm1(-np.outer(self.rates, sessions))  # (u, obs)
+            expected = reached[:, None, :] * self.ceilings[None, :, None]  # (u, v, obs)
+            misfit = (((expected - seen) / observation_sd) ** 2).sum(axis=2)
+            log_weight = np.log(weight) - 0.5 * misfit
+            weight = np.exp(log_weight - log_weight.max())
+            weight /= weight.sum()
+        self.weight = weight
+        # Mass at or above each rate node, per ceiling column: tail[i, j] = sum_{i' >= i}.
+        self._tail = np.vstack([np.cumsum(weight[::-1], axis=0)[::-1], np.zeros(len(V))])
+
+    # -- shares --------------------------------------------------------------------------
+    def _part_above(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each target and ceiling cell: the share of the cell whose ceiling lies above
+        the target, and that part's middle ceiling. Spreading each cell over its width keeps
+        every share continuous in the goal (a node crossing the goal is no jump)."""
+        centre, half = V, _DV / 2
+        with np.errstate(divide="ignore"):
+            share = np.clip(np.asarray(targets, dtype=float)[..., None] / 100.0, 0.0, 1.0)
+            cut = np.log(share) - np.log1p(-share)  # logit of the target, -inf..inf
+        above = np.clip((centre + half - cut) / (2 * half), 0.0, 1.0)
+        middle = (np.maximum(centre - half, cut) + centre + half) / 2
+        return above, 100.0 / (1.0 + np.exp(-middle))
+
+    def _reaching(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
+        """P(I(n) >= target) for every target (rows) and session count (columns)."""
+        above, ceiling = self._part_above(targets)  # (t, v)
+        room = np.clip(1.0 - targets[:, None] / ceiling, 0.0, 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            needed = -np.log(room)[:, None, :] / sessions[None, :, None]  # (t, n, v)
+            u_needed = (np.log(needed) - self.spread.log_rate) / self.spread.rate_sd
+        return (self._survival(u_needed) * above[:, None, :]).sum(axis=2)
+
+    def share_reaching(self, target: float, sessions: np.ndarray) -> np.ndarray:
+        """Chance of an improvement of at least `target` percent by each session count."""
+        return self._reaching(np.array([float(target)]), np.asarray(sessions, dtype=float))[0]
+
+    def share_never(self, target: float) -> float:
+        """Share of patients whose own ceiling is at or below `target`: they never reach it."""
+        above, _ = self._part_above(np.array([float(target)]))
+        return float(1.0 - (self.weight.sum(axis=0) * above[0]).sum())
+
+    def _survival(self, u_needed: np.ndarray) -> np.ndarray:
+        """Per ceiling column, the weight with a rate at or above u_needed. Before any
+        observation the rate is exactly normal (smooth, which the calibration needs);
+        after, each grid weight is spread over its cell."""
+        if not self.observed:
+            return (self._typical * (1.0 - normal_cdf(u_needed))
+                    + self._atypical * (1.0 - normal_cdf(u_needed / ATYPICAL_RATE_SD)))
+        position = np.clip((u_needed - (U[0] - _DU / 2)) / _DU, 0.0, len(U))
+        index = np.minimum(position.astype(int), len(U) - 1)
+        part = position - index  # share of cell `index` below the needed rate
+        columns = np.arange(len(V))
+        above = self._tail[index + 1, columns]
+        cell = self.weight[index, columns] * (1.0 - part)
+        return np.where(position >= len(U), 0.0, above + cell)
+
+    # -- improvement -----------------------------------------------------------------------
+    def mean_improvement(self, session: float) -> float:
+        reached = -np.expm1(-self.rates * session)
+        return float(reached @ self.weight @ self.ceilings)
+
+    def improvement_quantiles(self, sessions: np.ndarray, quantiles: Sequence[float]
+                              ) -> np.ndarray:
+        """Improvement percentiles across patients, shape (len(quantiles), len(sessions)).
+
+        The share above y is found on a 5-point grid of y, then each percentile is refined
+        by one interpolation step on the exact share (error well under a point)."""
+        sessions = np.asarray(sessions, dtype=float)
+        levels = np.linspace(0.0, 100.0, 21)
+        above = self._reaching(levels, sessions)  # P(I(n) >= y): (y, n), falls with y
+        wanted = 1.0 - np.asarray(quantiles, dtype=float)  # share above the percentile
+        # The grid interval where the share above falls through `wanted`, per (q, n).
+        count = (above[None, :, :] >= wanted[:, None, None] - 1e-12).sum(axis=1)
+        hi_index = np.clip(count, 1, len(levels) - 1)
+        columns = np.arange(len(sessions))
+        lo_y, hi_y = levels[hi_index - 1], levels[hi_index]
+        lo_a, hi_a = above[hi_index - 1, columns], above[hi_index, columns]
+        guess = lo_y + (hi_y - lo_y) * np.clip((lo_a - wanted[:, None])
+                                               / np.maximum(lo_a - hi_a, 1e-12), 0.0, 1.0)
+        # One regula-falsi step with the exact share at the guess.
+        flat = self._reaching_pairs(guess.ravel(), np.broadcast_to(sessions, guess.shape).ravel())
+        at = flat.reshape(guess.shape)
+        low_side = at >= wanted[:, None]
+        new_lo_y, new_lo_a = np.where(low_side, guess, lo_y), np.where(low_side, at, lo_a)
+        new_hi_y, new_hi_a = np.where(low_side, hi_y, guess), np.where(low_side, hi_a, at)
+        step = np.clip((new_lo_a - wanted[:, None]) / np.maximum(new_lo_a - new_hi_a, 1e-12),
+                       0.0, 1.0)
+        return np.clip(new_lo_y + (new_hi_y - new_lo_y) * step, 0.0, 100.0)
+
+    def _reaching_pairs(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
+        """P(I(n) >= target) for matched pairs of target and session count."""
+        above, ceiling = self._part_above(targets)  # (k, v)
+        room = np.clip(1.0 - targets[:, None] / ceiling, 0.0, 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            needed = -np.log(room) / sessions[:, None]
+            u_needed = (np.log(needed) - self.spread.log_rate) / self.spread.rate_sd
+        return (self._survival(u_needed) * above).sum(axis=1)
+
+    def ceiling_quantiles(self, quantiles: Sequence[float]) -> list[float]:
+        cdf = np.cumsum(self.weight.sum(axis=0))
+        return [float(np.interp(q, cdf, self.ceilings)) for q in quantiles]
+
+
+def complete_target(goal: float, complete: float) -> float:
+    """The improvement a goal asks for: goals above `complete` all mean complete clearance."""
+    return min(goal, complete)
