@@ -1,7 +1,7 @@
 // Installed in every measured page before its own scripts. Times are performance.now(),
 // milliseconds since navigation started. `ready`: the page first shows its result (the
-// dashboard: both charts drawn; echo: the label; FigureWidget: the line). After a
-// tap, `done` is when the page's result changed (dashboard: both charts redrawn).
+// dashboard: its chart on view drawn; echo: the label; FigureWidget: the line). After a
+// tap, `done` is when the page's result changed (dashboard: the chart on view redrawn).
 (() => {
   const probe = (window.__probe = { ready: null, start: null, done: null, startSig: null });
   // The reference pages are named in the path; anything else (the served root) is the
@@ -10,9 +10,12 @@
     : location.pathname.includes("echo") ? "echo" : "dashboard";
   const signature = () => {
     if (kind === "dashboard") {
-      const charts = [...document.querySelectorAll(".pico-chart[data-revision]")];
-      return charts.length === 2 ? Math.min(...charts.map((c) => Number(c.dataset.revision)))
-        : null;
+      // The charts on view (hidden views are drawn when chosen); a chart carries
+      // data-revision only while it shows the kernel's newest figure.
+      const charts = [...document.querySelectorAll(".pico-chart")]
+        .filter((c) => c.offsetParent !== null);
+      if (!charts.length || charts.some((c) => c.dataset.revision === undefined)) return null;
+      return Math.min(...charts.map((c) => Number(c.dataset.revision)));
     }
     if (kind === "figurewidget") {
       const line = document.querySelector(".js-plotly-plot .scatterlayer path.js-line");

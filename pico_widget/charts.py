@@ -24,6 +24,8 @@ def _layout(title: str, y_title: str, sessions: int) -> dict[str, Any]:
         "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 15},
         "margin": {"l": 56, "r": 16, "t": 40, "b": 96},
         "autosize": True,  # the page's stylesheet sizes the chart to its column
+        # ("allow": automargin already keeps tick labels inside; plotly.js then skips a
+        # costly overflow check on every redraw)
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "dragmode": False,
@@ -33,17 +35,29 @@ def _layout(title: str, y_title: str, sessions: int) -> dict[str, Any]:
                    "font": {"size": 14}},
         "xaxis": {"title": {"text": wording("charts", "session_axis")}, "dtick": 1,
                   "range": [-0.3, sessions + 0.3], "fixedrange": True, "gridcolor": "#e5e5e5",
-                  "automargin": True},
+                  "automargin": True, "ticklabeloverflow": "allow"},
         "yaxis": {"title": {"text": y_title, "standoff": 6}, "range": [0, 102],
                   "fixedrange": True, "gridcolor": "#e5e5e5", "ticksuffix": "%",
-                  "automargin": True},
+                  "automargin": True, "ticklabeloverflow": "allow"},
     }
 
 
-def _flat(name: str, value: float, sessions: int, colour: str, dash: str) -> dict[str, Any]:
-    return {"type": "scatter", "mode": "lines", "name": name, "x": [0, sessions],
-            "y": [value, value], "line": {"color": colour, "dash": dash, "width": 2},
-            "hoverinfo": "skip"}
+def _level(key: str, text: str, value: float, colour: str, dash: str,
+           side: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A level across the chart (goal, ceiling) as a line labelled at one end, in the layout
+    rather than the data: when only the goal moves the browser redraws a line and a label,
+    not the chart. The goal is labelled on the left and the ceiling on the right, so their
+    labels never meet. A label sits above its line, where the curve (which rises from the
+    left towards the ceiling) is not; only a goal near the top goes under its line, clear of
+    the title at the top left, where the curve is still low."""
+    line = {"type": "line", "name": key, "xref": "paper", "x0": 0, "x1": 1, "y0": value,
+            "y1": value, "line": {"color": colour, "dash": dash, "width": 2.5}}
+    label = {"name": key, "text": text, "xref": "paper", "x": 0 if side == "left" else 1,
+             "xanchor": side, "xshift": 4 if side == "left" else -4, "y": value,
+             "yanchor": "top" if side == "left" and value > 88 else "bottom",
+             "showarrow": False, "font": {"size": 14, "color": colour},
+             "bgcolor": "rgba(255, 255, 255, 0.8)"}
+    return line, label
 
 
 Compare = tuple[str, Forecast] | None  # (legend name, forecast) drawn dashed beside the main one
@@ -66,10 +80,6 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
          "y": [0] + [round(b.median, 1) for b in fc.improvement],
          "line": {"color": BLUE, "width": 3}, "marker": {"symbol": "circle", "size": 7},
          "hovertemplate": "%{y:.0f}%"},
-        _flat(label["goal"].format(goal=f"{fc.goal_percent:.0f}"), fc.goal_percent, sessions,
-              VERMILLION, "dash"),
-        _flat(label["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"), fc.ceiling_percent,
-              sessions, GREY, "dot"),
     ]
     if compare is not None:
         name, other = compare
@@ -87,8 +97,14 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
             "marker": {"symbol": "diamond", "size": 14, "color": ORANGE,
                        "line": {"color": "black", "width": 1.5}},
             "hovertemplate": "%{y:.0f}%"})
-    return {"data": data, "layout": _layout(label["improvement_title"],
-                                             label["improvement_axis"], sessions)}
+    layout = _layout(label["improvement_title"], label["improvement_axis"], sessions)
+    levels = [_level("goal", label["goal"].format(goal=f"{fc.goal_percent:.0f}"),
+                     fc.goal_percent, VERMILLION, "dash", "left"),
+              _level("ceiling", label["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"),
+                     fc.ceiling_percent, GREY, "dot", "right")]
+    layout["shapes"] = [line for line, _ in levels]
+    layout["annotations"] = [text for _, text in levels]
+    return {"data": data, "layout": layout}
 
 
 def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:

@@ -14,6 +14,7 @@ from . import __version__
 from .catalogue import conditions
 from .charts import improvement_figure, probability_figure
 from .forecast import estimate
+from .headline import answer, answer_html
 from .models import PatientProfile
 from .plotly_view import plotly_js_path
 from .summary import icon_array_html, references_html, sentences, warnings_html
@@ -30,7 +31,14 @@ h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4p
 .pico-icons { line-height: 1; font-size: 15px; letter-spacing: 1px; }
 .pico-icon-row { white-space: nowrap; } .pico-yes { color: #0072B2; } .pico-no { color: #777; }
 .pico-warnings { border-left: 5px solid #E69F00; padding-left: 24px; }
-.chart { width: 100%; height: 360px; break-inside: avoid; page-break-inside: avoid; }
+.chart { width: 100%; height: 340px; break-inside: avoid; page-break-inside: avoid; }
+.pico-headline { border-left: 5px solid #0072B2; padding-left: 10px; margin: 10px 0 4px;
+  break-inside: avoid; }
+.pico-figures-row { display: flex; flex-wrap: wrap; gap: 4px 18px; }
+.pico-figure { display: flex; flex-direction: column; flex: 1 1 120px; }
+.pico-value { font-size: 22pt; font-weight: 700; line-height: 1.1; }
+.pico-unit { font-size: 13pt; } .pico-figcap { font-size: 11pt; color: #333; }
+.pico-who { margin: 4px 0 0; }
 details.pico-refs > summary { font-weight: 600; list-style: none; }
 ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
 @media print { details.pico-refs > *:not(summary) { display: block; } }
@@ -39,7 +47,7 @@ ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
 DRAW = """
 const config = {staticPlot: true, responsive: true};
 for (const [id, figure] of Object.entries(FIGURES)) {
-  figure.layout.height = 360;
+  figure.layout.height = 340;
   Plotly.newPlot(id, figure.data, figure.layout, config);
 }
 """
@@ -70,11 +78,12 @@ def handout_html(profile: PatientProfile, patient_name: str = "",
 <p class="meta">{escape(say["made"].format(date=(today or date.today()).isoformat(),
                                           app=__version__, model=fc.model_version))}</p>
 {name}
+{answer_html(answer(profile, fc))}
+<div class="chart" id="improvement"></div>
 <p class="disclaimer">{escape(wording("disclaimer"))}</p>
 <h2>{escape(say["forecast"])}</h2>
 {words}
 <div class="figures">{icon_array_html(fc)}</div>
-<div class="chart" id="improvement"></div>
 <div class="chart" id="probability"></div>
 <h2>{escape(say["timeline"])}</h2>
 <p>{escape(say["interval"].format(low=low_w, high=high_w))}</p>

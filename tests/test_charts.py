@@ -24,8 +24,15 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
     traces = {t["name"]: t for t in improvement["data"]}
     assert traces["Typical patient"]["y"][1:] == [round(b.median, 1) for b in fc.improvement]
     assert probability["data"][0]["y"] == [round(100 * p, 1) for p in fc.prob_goal_by_session]
-    goal = next(t for t in improvement["data"] if t["name"].startswith("Goal"))
-    assert goal["y"] == [fc.goal_percent, fc.goal_percent]
+    goal = next(line for line in improvement["layout"]["shapes"] if line["name"] == "goal")
+    assert goal["y0"] == goal["y1"] == fc.goal_percent
+    labels = {a["name"]: a for a in improvement["layout"]["annotations"]}
+    assert labels["goal"]["text"] == f"Goal {fc.goal_percent:.0f}%"
+    assert labels["ceiling"]["text"].endswith(f" {fc.ceiling_percent:.0f}%")
+    ceiling = next(line for line in improvement["layout"]["shapes"] if line["name"] == "ceiling")
+    assert ceiling["y0"] == fc.ceiling_percent
+    # Labelled at opposite ends, so the two labels never cover each other.
+    assert {labels["goal"]["xanchor"], labels["ceiling"]["xanchor"]} == {"left", "right"}
     if profile.observations:
         assert traces["Seen so far"]["x"] == [o.session for o in profile.observations]
     if compare is not None:

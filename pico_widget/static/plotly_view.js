@@ -78,6 +78,43 @@ function plotly(model) {
 
 const CONFIG = { displayModeBar: false, responsive: true, scrollZoom: false };
 
+// A figure as JSON text per trace and per layout key, taken before plotly.js adopts (and
+// adds to) the objects it is given.
+function snapshot(figure) {
+  return {
+    data: figure.data.map((trace) => JSON.stringify(trace)),
+    layout: Object.fromEntries(Object.entries(figure.layout).map(([k, v]) => [k, JSON.stringify(v)])),
+  };
+}
+
+// Redraw only what changed. Same traces with some layout keys changed (the goal moved: a
+// line and its label) is a relayout of those keys; anything else is a full Plotly.react.
+async function update(Plotly, chart, before, figure, after) {
+  const sameData = before && before.data.length === after.data.length
+    && after.data.every((trace, i) => trace === before.data[i]);
+  if (!sameData) return Plotly.react(chart, figure.data, figure.layout, CONFIG);
+  const changes = {};
+  for (const key of new Set([...Object.keys(before.layout), ...Object.keys(after.layout)])) {
+    if (before.layout[key] === after.layout[key]) continue;
+    const old = JSON.parse(before.layout[key] ?? "null");
+    const now = key in after.layout ? JSON.parse(after.layout[key]) : null;
+    if (Array.isArray(old) && Array.isArray(now) && old.length === now.length) {
+      // Shapes and annotations item by item, property by property: plotly.js then redraws
+      // just those items instead of recalculating the chart.
+      now.forEach((item, i) => {
+        for (const prop of new Set([...Object.keys(old[i]), ...Object.keys(item)])) {
+          if (JSON.stringify(old[i][prop]) !== JSON.stringify(item[prop])) {
+            changes[`${key}[${i}].${prop}`] = prop in item ? item[prop] : null;
+          }
+        }
+      });
+    } else {
+      changes[key] = now;
+    }
+  }
+  return Object.keys(changes).length ? Plotly.relayout(chart, changes) : null;
+}
+
 async function render({ model, el }) {
   window.picoSessionEnded = model.get("ended_message");
   const chart = document.createElement("div");
@@ -95,6 +132,7 @@ async function render({ model, el }) {
   }));
   let drawing = Promise.resolve();
   let shown = null;
+  let drawnAs = null;  // snapshot() of the figure on screen
   // Every kernel render bumps `revision`. `data-revision` is present only while the chart
   // shows the kernel's newest figure. A draw takes the newest figure when its turn comes,
   // so updates queued behind a draw collapse into one; a never-filled view is not drawn.
@@ -104,7 +142,11 @@ async function render({ model, el }) {
       const figure = model.get("figure");
       const revision = model.get("revision");
       if (!figure || !figure.data) return;
-      if (figure !== shown) await Plotly.react(chart, figure.data, figure.layout, CONFIG);
+      if (figure !== shown) {
+        const after = snapshot(figure);
+        await update(Plotly, chart, drawnAs, figure, after);
+        drawnAs = after;
+      }
       shown = figure;
       if (revision !== model.get("revision")) return;  // a newer one is queued
       chart.dataset.revision = String(revision);

@@ -20,13 +20,16 @@ def field(page: Page, heading: str) -> Locator:
     return page.locator(".pico-field", has=page.locator("h3", has_text=heading))
 
 
-# In the page: for each chart on view, its revision and the names, x and y of the traces
-# plotly.js drew (a hidden view is left out: it is drawn when shown).
+# In the page: for each chart on view, its revision, the names, x and y of the traces
+# plotly.js drew, and the levels of its named lines (a hidden view is left out: it is drawn
+# when shown).
 DRAWN = """(names) => Object.fromEntries(names.map((name) => {
     const chart = document.querySelector(`[data-testid="${name}"]`);
     if (!chart || chart.offsetParent === null || !chart.data) return null;
     return [name, {revision: Number(chart.dataset.revision),
-                   traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y}))}];
+                   traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y})),
+                   levels: Object.fromEntries((chart.layout.shapes || [])
+                       .filter((s) => s.name).map((s) => [s.name, s.y0]))}];
 }).filter(Boolean))"""
 
 
@@ -76,10 +79,14 @@ def expected(profile: PatientProfile,
 def assert_shows(page: Page, profile: PatientProfile) -> None:
     """The chart on view holds exactly estimate(profile)'s data and the headline states its
     numbers."""
-    traces = {name: chart["traces"] for name, chart in drawn(page).items()}
+    charts = drawn(page)
+    traces = {name: chart["traces"] for name, chart in charts.items()}
     assert traces == expected(profile, tuple(traces))
     assert traces  # a chart is on view
     fc = estimate(profile)
+    if "improvement" in charts:  # the goal and ceiling lines, drawn in the layout
+        assert charts["improvement"]["levels"] == {"goal": fc.goal_percent,
+                                                   "ceiling": fc.ceiling_percent}
     top = headline(fc)
     text = " ".join(page.locator(".pico-headline").inner_text().split())
     chance = next(f for f in answer(profile, fc).figures if f.key == "chance")

@@ -64,10 +64,16 @@ def test_handout_offline_same_numbers_and_prints_with_charts(chromium) -> None:
     document = pypdfium2.PdfDocument(str(pdf))
     text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert f"about {top.reach} reach the goal by session {top.session}" in " ".join(text.split())
-    blue = 0
+    blue = []
     for index in range(len(document)):
         image = document[index].render(scale=1).to_pil()
         image.save(ARTIFACTS / f"handout-page{index + 1}.png")
-        blue += _blue_pixels(image)
+        blue.append(_blue_pixels(image))
     # The charts (median line, bars) and the icon array are drawn in Okabe-Ito blue.
-    assert blue > 5000, blue
+    assert sum(blue) > 5000, blue
+    # The first page carries the answer: the headline's numbers and the improvement curve.
+    first = " ".join(document[0].get_textpage().get_text_range().split())
+    assert f"{fc.sessions_median} sessions" in first
+    assert f"{top.reach} in 100 reach the goal by session {top.session}" in first
+    assert "Expected improvement after each session" in first
+    assert blue[0] > 2000, blue
