@@ -84,7 +84,7 @@ class PicoWidget(widgets.VBox):
                          for p in presets]
         for button, preset in zip(self._presets, presets, strict=True):
             button.on_click(lambda _b, v=preset["percent"]: self._set_goal(v))
-        self._goal = controls.IntSlider(min=10, max=100, step=1, description="",
+        self._goal = controls.IntSlider(min=1, max=100, step=1, description="",
                                         readout_format="d", layout=FULL)
         self._laser = controls.ToggleButtons(options=[(v, k) for k, v in
                                                       wording("lasers").items()])
@@ -325,7 +325,7 @@ class PicoWidget(widgets.VBox):
                 self._kd.value = label["kd_score"].format(score=score, sessions=score)
             self._fitzpatrick.value = p.fitzpatrick
             self._fitz_text.value = wording("fitzpatrick")[str(p.fitzpatrick)]
-            self._goal.value = round(p.goal_percent)
+            self._goal.value = max(1, round(p.goal_percent))  # a goal under 1% shows as 1
             for button, preset in zip(self._presets, wording("goal_presets").values(),
                                       strict=True):
                 button.button_style = "info" if preset["percent"] == round(p.goal_percent) else ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from strategies import profiles
 from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
@@ -314,3 +316,12 @@ def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
     assert f"Evidence: {fc.evidence.grade}, {fc.evidence.studies} studies" in who
     easy = p.model_copy(update={"condition": "wrinkles", "goal_percent": 10})
     assert "never do" not in answer(easy, estimate(easy)).figures[2].caption
+
+
+@settings(max_examples=40, deadline=None)
+@given(profiles())
+def test_any_valid_profile_can_be_shown(profile):
+    """Every profile the model takes (a saved case, a restored tab) can be put on screen."""
+    w = PicoWidget()
+    w.profile = profile
+    assert w.profile == profile and w.message == ""

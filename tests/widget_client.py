@@ -23,7 +23,7 @@ from pico_widget.models import FITZPATRICK_NUMERALS
 CHARTS = ("improvement",)  # the view a page opens with; hidden views are sent when chosen
 # How to recognise the dashboard's controls among the kernel's widget models.
 CONTROLS = {"skin type": {"_options_labels": list(FITZPATRICK_NUMERALS)},
-            "goal": {"_model_name": "IntSliderModel", "min": 10, "max": 100}}
+            "goal": {"_model_name": "IntSliderModel", "min": 1, "max": 100}}
 KERNEL_ID = re.compile(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"')
 
 
