@@ -45,9 +45,17 @@ def kernel_process(server_pid: int, socket_url: str) -> psutil.Process:
                 if f"kernel-{kernel_id}" in " ".join(p.cmdline()))
 
 
+def _command(process: psutil.Process) -> str:
+    """The process's command line, or "" for one that ended (or is a zombie) meanwhile."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def kernels(server_pid: int) -> list[psutil.Process]:
     return [p for p in psutil.Process(server_pid).children(recursive=True)
-            if "ipykernel" in " ".join(p.cmdline())]
+            if "ipykernel" in _command(p)]
 
 
 @pytest.mark.parametrize("tablet", ["landscape"], indirect=True)
