@@ -11,6 +11,7 @@ is spread over its cell, so no goal, severity or session step makes a chance jum
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,8 +19,8 @@ import numpy as np
 
 from .catalogue import catalogue
 
-U = np.linspace(-6.0, 6.0, 61)  # rate axis, in standard deviations of log lambda
-V = np.linspace(-5.0, 6.0, 45)  # ceiling axis: logit(C / 100), from 0.7% to 99.75%
+U = np.linspace(-6.0, 6.0, 41)  # rate axis, in standard deviations of log lambda
+V = np.linspace(-5.0, 6.0, 31)  # ceiling axis: logit(C / 100), from 0.7% to 99.75%
 _DU = float(U[1] - U[0])
 _DV = float(V[1] - V[0])
 ATYPICAL_RATE_SD = 2.0  # atypical patients' rates spread twice as widely (in typical sds)
@@ -47,15 +48,13 @@ def ceiling_weights(spread: Spread) -> tuple[np.ndarray, np.ndarray]:
     return (1 - atypical) * typical, np.full(len(V), atypical / len(V))
 
 
+_PHI_X = np.linspace(-9.0, 9.0, 4501)
+_PHI_Y = np.array([0.5 * math.erfc(-x / math.sqrt(2.0)) for x in _PHI_X])
+
+
 def normal_cdf(x: np.ndarray) -> np.ndarray:
-    """Standard normal CDF, numpy only (Abramowitz-Stegun 7.1.26, error under 1.5e-7)."""
-    x = np.clip(np.asarray(x, dtype=float), -40.0, 40.0)
-    z = np.abs(x) * 0.7071067811865476
-    t = 1.0 / (1.0 + 0.3275911 * z)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
-                                                                         + t * 1.061405429))))
-    half_erf = 0.5 - 0.5 * poly * np.exp(-z * z)
-    return np.where(x >= 0, 0.5 + half_erf, 0.5 - half_erf)
+    """Standard normal CDF, numpy only: a table interpolated in one pass (error < 1e-6)."""
+    return np.interp(x, _PHI_X, _PHI_Y)
 
 
 @dataclass(frozen=True)
