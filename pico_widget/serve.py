@@ -15,6 +15,7 @@ from pathlib import Path
 from voila.app import Voila
 
 from .plotly_view import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
+from .text import LANGUAGE_ENV, LANGUAGES
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
@@ -64,7 +65,11 @@ def main(argv: list[str] | None = None) -> None:
                        help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--root", type=Path, default=None,
                        help="serve every notebook in this folder instead (benchmarks)")
+    serve.add_argument("--language", choices=LANGUAGES, default=None,
+                       help="the language the dashboard opens in (default: English)")
     args, extra = parser.parse_known_args(argv)
+    if args.language:  # the kernels Voila starts inherit it
+        os.environ[LANGUAGE_ENV] = args.language
     app = build_app(args.port, args.host, extra, args.root)
     print(f"pico-widget: open http://{args.host}:{app.port}/ (Ctrl-C to stop)", flush=True)
     app.start()
