@@ -57,6 +57,7 @@ def _handout(profile: PatientProfile, patient_name: str, today: date | None,
     fc = estimate(profile)
     spec = condition_words(profile.condition)
     say = wording("handout")
+    heading = say["heading"].format(title=say["title"], condition=spec.label)
     name = (f'<p>{escape(say["for"])} <b>{escape(patient_name.strip()[:80])}</b></p>'
             if patient_name.strip() else "")
     figures = {"improvement": improvement_figure(fc, profile.observations),
@@ -68,10 +69,10 @@ def _handout(profile: PatientProfile, patient_name: str, today: date | None,
     return f"""<!doctype html>
 <html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(say["title"])}: {escape(spec.label)}</title>
+<title>{escape(heading)}</title>
 <style>{CSS}</style></head>
 <body>
-<h1>{escape(say["title"])}: {escape(spec.label)}</h1>
+<h1>{escape(heading)}</h1>
 <p class="meta">{escape(say["made"].format(date=long_date(today or date.today()),
                                           app=__version__, model=fc.model_version))}</p>
 {name}

@@ -44,7 +44,7 @@ def evidence_text(fc: Forecast) -> str:
     """'limited (2 studies, 40 patients; case series)': the evidence behind this forecast."""
     say = wording("evidence")
     grade = fc.evidence
-    designs = ", ".join(say["designs"][d] for d in grade.designs)
+    designs = say["designs_join"].join(say["designs"][d] for d in grade.designs)
     return say["short"].format(grade=say["grades"][grade.grade], studies=grade.studies,
                                patients=f"{grade.patients:,}", designs=designs)
 

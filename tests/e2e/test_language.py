@@ -4,6 +4,7 @@ dashboard switches language in front of a patient without breaking the tablet la
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pypdfium2
@@ -16,7 +17,7 @@ from playwright.sync_api import Page, expect
 from pico_widget import PatientProfile, estimate
 from pico_widget.handout import handout_html
 from pico_widget.summary import headline
-from pico_widget.text import speaking, wording
+from pico_widget.text import long_date, speaking, wording
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75)
@@ -92,6 +93,27 @@ def test_chinese_handout_prints_offline_with_cjk_glyphs(chromium) -> None:
             ARTIFACTS / f"handout-zh-Hans-page{number + 1}.png")
     assert sentence in "".join(text.split())
     assert title in text
+
+
+def test_malay_handout_prints_offline(chromium) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "handout-ms.html").write_text(handout_html(PROFILE, language="ms"), "utf-8")
+    context, page, requests = offline_page(chromium, "handout-ms.html")
+    top = headline(estimate(PROFILE))
+    sentence = re.sub(r"<[^>]+>", "", wording("summary", "reach", "ms").format(
+        n=top.reach, k=top.session))
+    expect(page.locator("body")).to_contain_text(sentence)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 820
+    page.screenshot(path=str(ARTIFACTS / "handout-ms-820x1180.png"))
+    page.emulate_media(media="print")
+    pdf = ARTIFACTS / "handout-ms.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    context.close()
+    assert [u for u in requests if not u.startswith("file:")] == []
+    document = pypdfium2.PdfDocument(str(pdf))
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert " ".join(sentence.split()) in " ".join(text.split())
+    assert long_date(date.today(), "ms") in text and "Peringatan penjagaan" in text
 
 
 @pytest.mark.parametrize(("language", "name", "word"), [
