@@ -46,6 +46,7 @@ def test_widget_speaks_its_language(language):
     browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
     assert w._probability.figure["layout"]["title"]["text"] == say["probability_title"]
     assert w._condition.label.endswith(KNOWN[language]["words"][-1]) or language == "en"
+    assert w._improvement.ended_message == wording("errors", "session_ended", language)
 
 
 def test_switching_keeps_the_case_the_forecast_and_the_view():
