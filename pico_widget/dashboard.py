@@ -13,7 +13,14 @@ from .cases import teaching_cases
 from .controls import NO_CHOICE
 from .models import PatientProfile
 from .server_log import log_to_server
-from .text import LANGUAGE_ENV, check_language, language_names, speaking, wording
+from .text import (
+    LANGUAGE_ENV,
+    check_language,
+    language_names,
+    speaking,
+    teaching_words,
+    wording,
+)
 from .widget import PicoWidget
 
 
@@ -55,8 +62,14 @@ class Dashboard(widgets.VBox):
             self._header.value = (
                 f'<div class="pico-header" lang="{language}"><h1>{wording("app_name")}</h1>'
                 f'<span class="pico-tagline">{wording("tagline")}</span></div>')
-            self._cases.options = [(wording("labels", "teaching_none"), NO_CHOICE),
-                                   *self._cases.options[1:]]
+            chosen = self._cases.value
+            self._cases.unobserve(self._teaching_case, "value")
+            self._cases.options = [(wording("labels", "teaching_none"), NO_CHOICE), *(
+                (teaching_words(i, case.title, case.point)[0], i)
+                for i, case in enumerate(teaching_cases()))]
+            self._cases.value = chosen
+            self._cases.observe(self._teaching_case, "value")
+            self._show_point()
             self._model_button.description = wording("labels", "model_link")
             self._language.tooltips = [wording("labels", "language")] * len(self._language.options)
             self._model.value = ""  # drawn again, with its note, when next opened
@@ -72,10 +85,18 @@ class Dashboard(widgets.VBox):
         """Trainer mode: show a shipped case (its teaching point appears with the summary)."""
         if change["new"] == NO_CHOICE:
             return
-        case = teaching_cases()[change["new"]]
-        self.widget.profile = case.profile
-        self._point.value = (f'<p class="pico-point"><b>{escape(case.title)}.</b> '
-                             f"{escape(case.point)}</p>")
+        self.widget.profile = teaching_cases()[change["new"]].profile
+        self._show_point()
+
+    def _show_point(self) -> None:
+        """The chosen teaching case's point, in the widget's language."""
+        index = self._cases.value
+        if index == NO_CHOICE:
+            return
+        case = teaching_cases()[index]
+        title, point = teaching_words(index, case.title, case.point, self.widget.language)
+        self._point.value = (f'<p class="pico-point"><b>{escape(title)}.</b> '
+                             f"{escape(point)}</p>")
 
     def _toggle_model(self, change: dict[str, Any]) -> None:
         if change["new"] and not self._model.value:

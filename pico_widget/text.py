@@ -34,7 +34,7 @@ DATA_SECTIONS = ("default_profile", "default_tattoo")
 # Sections whose keys are themselves wording (a locale replaces the whole table).
 REPLACED_SECTIONS = ("quartiles",)
 # Locale-only tables: which keys a clinician should review, and the conditions' words.
-LOCALE_ONLY = ("review", "conditions")
+LOCALE_ONLY = ("review", "conditions", "teaching_cases")
 
 _spoken: ContextVar[str] = ContextVar("pico_language", default=DEFAULT_LANGUAGE)
 
@@ -130,6 +130,15 @@ class ConditionWords:
     population: str
     severity: dict[str, str]
     caveats: tuple[str, ...]
+
+
+def teaching_words(index: int, title: str, point: str,
+                   language: str | None = None) -> tuple[str, str]:
+    """A teaching case's title and point in `language` (English from its own file)."""
+    own = locale_file(language or current_language()).get("teaching_cases", {})
+    titles, points = own.get("titles", []), own.get("points", [])
+    return (titles[index] if index < len(titles) else title,
+            points[index] if index < len(points) else point)
 
 
 def condition_words(cid: str, language: str | None = None) -> ConditionWords:

@@ -176,3 +176,12 @@ def test_handout_in_each_language(language, title, day):
     if language != "en":
         assert wording("labels", "english_only", language) in page
         assert "Your picosecond laser plan" not in page
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_every_teaching_case_is_translated(language):
+    from pico_widget.cases import teaching_cases
+
+    own = locale_file(language)["teaching_cases"]
+    assert len(own["titles"]) == len(own["points"]) == len(teaching_cases())
+    assert all(t.strip() for t in own["titles"] + own["points"])

@@ -117,3 +117,14 @@ def test_dashboard_opens_in_the_clinics_language(monkeypatch):
     assert "sesi" in d.widget._headline.value
     with pytest.raises(ValueError):
         PicoWidget(language="xx")
+
+
+def test_teaching_cases_follow_the_language():
+    d = Dashboard()
+    browser_sends(d._cases, index=3)  # "Melasma, modest goal"
+    chosen = d.widget.profile
+    assert "Melasma, modest goal." in d._point.value
+    browser_sends(d._language, index=2)
+    assert d._cases.label == "Melasma, matlamat sederhana"
+    assert "Matlamat sederhana adalah realistik" in d._point.value
+    assert d.widget.profile == chosen
