@@ -15,13 +15,17 @@ from .text import wording
 # Okabe-Ito, colour-blind safe; every series also differs by line style or marker.
 BLUE, VERMILLION, GREEN, ORANGE, GREY = "#0072B2", "#D55E00", "#009E73", "#E69F00", "#555555"
 BAND = "rgba(0, 114, 178, 0.18)"
+# System fonts only (no web font is fetched): Latin first, then the usual Simplified Chinese
+# faces of Android/Linux (Noto CJK), iOS/macOS (PingFang) and Windows (Microsoft YaHei).
+FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC", '
+              '"Noto Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif')
 Figure = dict[str, Any]
 
 
 def _layout(title: str, y_title: str, sessions: int) -> dict[str, Any]:
     return {
         "title": {"text": title, "font": {"size": 17}, "x": 0, "xanchor": "left"},
-        "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 15},
+        "font": {"family": FONT_STACK, "size": 15},
         "margin": {"l": 56, "r": 16, "t": 40, "b": 96},
         "autosize": True,  # the page's stylesheet sizes the chart to its column
         # ("allow": automargin already keeps tick labels inside; plotly.js then skips a

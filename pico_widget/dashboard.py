@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from html import escape
 from typing import Any
 
@@ -13,51 +14,97 @@ from .cases import teaching_cases
 from .controls import NO_CHOICE
 from .models import PatientProfile
 from .server_log import log_to_server
-from .text import wording
+from .text import (
+    LANGUAGE_ENV,
+    check_language,
+    language_names,
+    speaking,
+    teaching_words,
+    wording,
+)
 from .widget import PicoWidget
 
 
 class Dashboard(widgets.VBox):
     """What the Voila app shows: product name, model page on demand, and the widget."""
 
-    def __init__(self, profile: PatientProfile | None = None, **kwargs: Any) -> None:
+    def __init__(self, profile: PatientProfile | None = None, language: str | None = None,
+                 **kwargs: Any) -> None:
         log_to_server()  # errors go to Voila's log, never over a visitor's websocket
-        self.widget = PicoWidget(profile)
-        header = widgets.HTML(
-            f'<div class="pico-header"><h1>{wording("app_name")}</h1>'
-            f'<span class="pico-tagline">{wording("tagline")}</span></div>',
-            layout=widgets.Layout(flex="1 1 auto"))
+        # The clinic's default (pico-widget serve --language) unless one is given.
+        language = check_language(language or os.environ.get(LANGUAGE_ENV) or "en")
+        self.widget = PicoWidget(profile, language=language)
+        self._header = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
+        self._language = controls.ToggleButtons(
+            options=[(name, code) for code, name in language_names().items()],
+            value=language, style={"button_width": "auto"})
+        self._language.add_class("pico-language")
+        self._language.observe(self._switch_language, "value")
         cases = teaching_cases()
         self._cases = controls.Dropdown(
-            options=[(wording("labels", "teaching_none"), NO_CHOICE),
-                     *((case.title, index) for index, case in enumerate(cases))],
+            options=[("", NO_CHOICE), *((case.title, index) for index, case in enumerate(cases))],
             layout=widgets.Layout(width="auto", max_width="100%"))
         self._cases.observe(self._teaching_case, "value")
         self._cases.on_reject = lambda *_args: self.widget._refuse(wording("errors", "no_case"))
-        self._model_button = widgets.ToggleButton(description=wording("labels", "model_link"),
-                                                  icon="book")
+        self._model_button = widgets.ToggleButton(icon="book")
         self._model_button.observe(self._toggle_model, "value")
         self._model = widgets.HTML(layout=widgets.Layout(display="none"))
         self._model.add_class("pico-model")
-        top = widgets.HBox([header, self._cases, self._model_button])
+        top = widgets.HBox([self._header, self._language, self._cases, self._model_button])
         top.add_class("pico-header-row")
         self._point = widgets.HTML()
+        self._word_header()
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
         super().__init__([top, self._model, self._point, self.widget, self.memory], **kwargs)
         self.add_class("pico-app")
+
+    def _word_header(self) -> None:
+        """The header's words in the widget's language (teaching cases stay English)."""
+        with speaking(self.widget.language) as language:
+            self._header.value = (
+                f'<div class="pico-header" lang="{language}"><h1>{wording("app_name")}</h1>'
+                f'<span class="pico-tagline">{wording("tagline")}</span></div>')
+            chosen = self._cases.value
+            self._cases.unobserve(self._teaching_case, "value")
+            self._cases.options = [(wording("labels", "teaching_none"), NO_CHOICE), *(
+                (teaching_words(i, case.title, case.point)[0], i)
+                for i, case in enumerate(teaching_cases()))]
+            self._cases.value = chosen
+            self._cases.observe(self._teaching_case, "value")
+            self._show_point()
+            self._model_button.description = wording("labels", "model_link")
+            self._language.tooltips = [wording("labels", "language")] * len(self._language.options)
+            self._model.value = ""  # drawn again, with its note, when next opened
+            if self._model_button.value:
+                self._toggle_model({"new": True})
+
+    def _switch_language(self, change: dict[str, Any]) -> None:
+        """Only the words change: the widget keeps its case and forecast."""
+        self.widget.language = change["new"]
+        self._word_header()
 
     def _teaching_case(self, change: dict[str, Any]) -> None:
         """Trainer mode: show a shipped case (its teaching point appears with the summary)."""
         if change["new"] == NO_CHOICE:
             return
-        case = teaching_cases()[change["new"]]
-        self.widget.profile = case.profile
-        self._point.value = (f'<p class="pico-point"><b>{escape(case.title)}.</b> '
-                             f"{escape(case.point)}</p>")
+        self.widget.profile = teaching_cases()[change["new"]].profile
+        self._show_point()
+
+    def _show_point(self) -> None:
+        """The chosen teaching case's point, in the widget's language."""
+        index = self._cases.value
+        if index == NO_CHOICE:
+            return
+        case = teaching_cases()[index]
+        title, point = teaching_words(index, case.title, case.point, self.widget.language)
+        self._point.value = (f'<p class="pico-point"><b>{escape(title)}.</b> '
+                             f"{escape(point)}</p>")
 
     def _toggle_model(self, change: dict[str, Any]) -> None:
         if change["new"] and not self._model.value:
             from .model_page import model_page_html
 
-            self._model.value = model_page_html()
+            english = wording("labels", "english_only", self.widget.language)
+            note = f'<p class="pico-english-only" lang="{self.widget.language}">{english}</p>'
+            self._model.value = (note if english else "") + model_page_html()
         self._model.layout.display = None if change["new"] else "none"

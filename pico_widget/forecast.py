@@ -20,15 +20,20 @@ from .models import MAX_SESSION, Forecast, PatientProfile, Reference, SessionImp
 from .pih import course_risk, per_session_mean
 from .population import Population, Spread, normal_cdf
 from .response import Case, course_sessions, spread_for
-from .text import wording
+from .text import condition_words, speaking, wording
 
 PERCENTILES = (0.1, 0.5, 0.9)
 _MAX_SESSIONS = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_SESSION)])
 _TOLERANCE = 1e-9
 
 
-def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Forecast:
-    """Forecast sessions, improvement, timeline and PIH risk for one patient."""
+def estimate(profile: PatientProfile, max_sessions: int | None = None,
+             language: str | None = None) -> Forecast:
+    """Forecast sessions, improvement, timeline and PIH risk for one patient; the cautions
+    in `language` (default: the language in effect, English unless set)."""
+    if language is not None:
+        with speaking(language):
+            return estimate(profile, max_sessions)
     spec = conditions()[profile.condition]
     settings = catalogue().model
     if max_sessions is None:
@@ -125,11 +130,12 @@ def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
               people: Population, never: float, open_ended: bool, horizon: int) -> list[str]:
     """Plain-language cautions, most important first."""
     say = wording("warnings")
+    words = condition_words(spec.id)
     settings = catalogue().model
     notes: list[str] = []
     if never >= 0.5:
         notes.append(say["goal_beyond_most"].format(
-            never=round(10 * never), goal=profile.goal_percent, condition=spec.label.lower(),
+            never=round(10 * never), goal=profile.goal_percent, condition=words.label.lower(),
             ceiling=people.ceiling_quantiles([0.5])[0]))
     if profile.observations:
         observed = [(o.session, o.improvement_percent) for o in profile.observations]
@@ -149,5 +155,5 @@ def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
         notes.append(say["open_ended"].format(horizon=horizon))
     if profile.fitzpatrick >= 5:
         notes.append(say["dark_skin"].format(numeral=profile.fitzpatrick_numeral))
-    notes.extend(spec.caveats)
+    notes.extend(words.caveats)
     return notes

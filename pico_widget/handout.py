@@ -11,18 +11,17 @@ from datetime import date
 from html import escape
 
 from . import __version__
-from .catalogue import conditions
-from .charts import improvement_figure, probability_figure
+from .charts import FONT_STACK, improvement_figure, probability_figure
 from .forecast import estimate
 from .headline import answer, answer_html
 from .models import PatientProfile
 from .plotly_view import plotly_js_path
 from .summary import icon_array_html, references_html, sentences, warnings_html
-from .text import wording
+from .text import condition_words, long_date, speaking, wording
 
 CSS = """
 @page { size: auto; margin: 14mm; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 12pt;
+body { font-family: FONT_STACK; font-size: 12pt;
   line-height: 1.4; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
 h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4px; }
 .meta { color: #333; font-size: 10pt; border-bottom: 2px solid #0072B2; padding-bottom: 6px; }
@@ -42,7 +41,7 @@ h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4p
 details.pico-refs > summary { font-weight: 600; list-style: none; }
 ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
 @media print { details.pico-refs > *:not(summary) { display: block; } }
-"""
+""".replace("FONT_STACK", FONT_STACK)
 
 DRAW = """
 const config = {staticPlot: true, responsive: true};
@@ -54,12 +53,19 @@ for (const [id, figure] of Object.entries(FIGURES)) {
 
 
 def handout_html(profile: PatientProfile, patient_name: str = "",
-                 today: date | None = None) -> str:
-    """The patient's plan as one HTML file: inputs, forecast in words and charts, risks."""
-    profile = PatientProfile.model_validate(profile)
+                 today: date | None = None, language: str = "en") -> str:
+    """The patient's plan as one HTML file in the patient's language: inputs, forecast in
+    words and charts, risks, aftercare."""
+    with speaking(language):
+        return _handout(PatientProfile.model_validate(profile), patient_name, today, language)
+
+
+def _handout(profile: PatientProfile, patient_name: str, today: date | None,
+             language: str) -> str:
     fc = estimate(profile)
-    spec = conditions()[profile.condition]
+    spec = condition_words(profile.condition)
     say = wording("handout")
+    heading = say["heading"].format(title=say["title"], condition=spec.label)
     name = (f'<p>{escape(say["for"])} <b>{escape(patient_name.strip()[:80])}</b></p>'
             if patient_name.strip() else "")
     figures = {"improvement": improvement_figure(fc, profile.observations),
@@ -69,13 +75,13 @@ def handout_html(profile: PatientProfile, patient_name: str = "",
     aftercare = "".join(f"<li>{escape(item)}</li>" for item in say["aftercare"])
     script = plotly_js_path().read_text("utf-8").replace("</script", "<\\/script")
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(say["title"])}: {escape(spec.label)}</title>
+<title>{escape(heading)}</title>
 <style>{CSS}</style></head>
 <body>
-<h1>{escape(say["title"])}: {escape(spec.label)}</h1>
-<p class="meta">{escape(say["made"].format(date=(today or date.today()).isoformat(),
+<h1>{escape(heading)}</h1>
+<p class="meta">{escape(say["made"].format(date=long_date(today or date.today()),
                                           app=__version__, model=fc.model_version))}</p>
 {name}
 {answer_html(answer(profile, fc))}

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .catalogue import conditions
 from .models import Forecast, PatientProfile
 from .summary import WEEKS_PER_MONTH, headline, severity_text
-from .text import wording
+from .text import condition_words, wording
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def _pih(fc: Forecast) -> Figure:
 
 
 def _who(profile: PatientProfile, fc: Forecast) -> str:
-    spec = conditions()[profile.condition]
+    spec = condition_words(profile.condition)
     return _say("who", condition=escape(spec.label), severity=escape(severity_text(profile, fc)),
                 fitzpatrick=profile.fitzpatrick_numeral,
                 laser=wording("lasers")[profile.laser].lower(),

@@ -6,11 +6,10 @@ import re
 from datetime import date
 from html import unescape
 
-from .catalogue import conditions
 from .forecast import estimate
 from .models import PatientProfile
 from .summary import sentences, severity_text
-from .text import wording
+from .text import condition_words, speaking, wording
 
 
 def plain(html: str) -> str:
@@ -18,10 +17,17 @@ def plain(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
-def clinical_note(profile: PatientProfile, today: date | None = None) -> str:
-    """Inputs, forecast, range, warnings and model version, ready to paste into a record."""
+def clinical_note(profile: PatientProfile, today: date | None = None,
+                  language: str = "en") -> str:
+    """Inputs, forecast, range, warnings and model version, ready to paste into a record.
+    English by default (the record's language); `language` matches the patient's."""
+    with speaking(language):
+        return _note(profile, today)
+
+
+def _note(profile: PatientProfile, today: date | None) -> str:
     fc = estimate(profile)
-    spec = conditions()[profile.condition]
+    spec = condition_words(profile.condition)
     say = wording("note")
     lines = [
         say["title"].format(date=(today or date.today()).isoformat()),
@@ -31,8 +37,9 @@ def clinical_note(profile: PatientProfile, today: date | None = None) -> str:
                              goal=f"{profile.goal_percent:.0f}"),
     ]
     if profile.observations:
-        seen = ", ".join(f"S{o.session} {o.improvement_percent:.0f}%"
-                         for o in profile.observations)
+        seen = say["seen_join"].join(
+            say["seen_item"].format(session=o.session, percent=f"{o.improvement_percent:.0f}")
+            for o in profile.observations)
         lines.append(say["observed"].format(seen=seen))
     lines.append(say["forecast"])
     lines += [f"- {plain(s)}" for s in sentences(profile, fc)[1:]]

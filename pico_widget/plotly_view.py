@@ -35,7 +35,12 @@ class PlotlyView(anywidget.AnyWidget):
     revision = traitlets.Int(0).tag(sync=True)
     name = traitlets.Unicode("chart").tag(sync=True)
     plotly_url = traitlets.Unicode(os.environ.get(PLOTLY_URL_ENV, "")).tag(sync=True)
-    ended_message = traitlets.Unicode(wording("errors", "session_ended")).tag(sync=True)
+    ended_message = traitlets.Unicode().tag(sync=True)
+
+    @traitlets.default("ended_message")
+    def _ended_message(self) -> str:
+        """In the language in effect when the chart is made (the widget's)."""
+        return str(wording("errors", "session_ended"))
 
     def __init__(self, name: str, **kwargs: Any) -> None:
         super().__init__(name=name, **kwargs)

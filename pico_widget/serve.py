@@ -23,7 +23,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from .gate import PicoKernelSocket, PicoPageHandler
 from .kernels import KERNEL_MB
 from .plotly_view import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
-from .text import wording
+from .text import LANGUAGE_ENV, LANGUAGES, wording
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
@@ -105,7 +105,11 @@ def main(argv: list[str] | None = None) -> None:
                        help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--root", type=Path, default=None,
                        help="serve every notebook in this folder instead (benchmarks)")
+    serve.add_argument("--language", choices=LANGUAGES, default=None,
+                       help="the language the dashboard opens in (default: English)")
     args, extra = parser.parse_known_args(argv)
+    if args.language:  # the kernels Voila starts inherit it
+        os.environ[LANGUAGE_ENV] = args.language
     app = build_app(args.port, args.host, extra, args.root)
     print(f"pico-widget: open http://{args.host}:{app.port}/ (Ctrl-C to stop)", flush=True)
     app.start()

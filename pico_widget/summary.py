@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from .catalogue import conditions
 from .models import Forecast, PatientProfile
-from .text import wording
+from .text import condition_words, plural, wording
 
 WEEKS_PER_MONTH = 4.345
 
@@ -35,17 +34,17 @@ def headline(fc: Forecast) -> Headline:
 
 
 def severity_text(profile: PatientProfile, fc: Forecast) -> str:
-    spec = conditions()[profile.condition]
-    if spec.severity is None:
+    words = condition_words(profile.condition)
+    if not words.severity:
         return wording("summary", "kirby_desai").format(score=fc.kirby_desai)
-    return spec.severity[profile.severity].label
+    return words.severity[profile.severity]
 
 
 def evidence_text(fc: Forecast) -> str:
     """'limited (2 studies, 40 patients; case series)': the evidence behind this forecast."""
     say = wording("evidence")
     grade = fc.evidence
-    designs = ", ".join(say["designs"][d] for d in grade.designs)
+    designs = say["designs_join"].join(say["designs"][d] for d in grade.designs)
     return say["short"].format(grade=say["grades"][grade.grade], studies=grade.studies,
                                patients=f"{grade.patients:,}", designs=designs)
 
@@ -58,7 +57,7 @@ def strength_text(fc: Forecast) -> str:
 def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
     """The summary in order: who, how many reach the goal when, how many never, range and
     timeline, where patients level off, risks, evidence."""
-    spec = conditions()[profile.condition]
+    spec = condition_words(profile.condition)
     say = wording("summary")
     lasers = wording("lasers")
     goal = (say["goal_complete"] if fc.target_percent < fc.goal_percent
@@ -90,7 +89,7 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
     lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
     lines.append(escape(strength_text(fc)))
     if profile.observations:
-        lines.append(say["observed"].format(count=len(profile.observations)))
+        lines.append(plural("summary", "observed", len(profile.observations)))
     return lines
 
 
@@ -158,5 +157,7 @@ def warnings_html(fc: Forecast) -> str:
 def references_html(fc: Forecast) -> str:
     items = "".join(f"<li><b>{escape(r.key)}</b> {escape(r.citation)}</li>"
                     for r in fc.references)
-    title = wording("summary", "references")
-    return f'<details class="pico-refs"><summary>{title}</summary><ul>{items}</ul></details>'
+    title, english = wording("summary", "references"), wording("labels", "english_only")
+    note = f'<p class="pico-english-only">{english}</p>' if english else ""
+    return (f'<details class="pico-refs"><summary>{title}</summary>{note}<ul>{items}</ul>'
+            "</details>")

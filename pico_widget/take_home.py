@@ -16,15 +16,16 @@ from .files import CopyButton, Saver
 from .handout import handout_html
 from .models import PatientProfile
 from .note import clinical_note
-from .text import wording
+from .text import DEFAULT_LANGUAGE, speaking, wording
 
 
 class TakeHome(widgets.VBox):
     def __init__(self, current: Callable[[], PatientProfile],
                  open_case: Callable[[PatientProfile], None],
-                 refuse: Callable[[str], None]) -> None:
+                 refuse: Callable[[str], None], language: Callable[[], str]) -> None:
         label = wording("labels")
         self._current, self._open, self._refuse = current, open_case, refuse
+        self._language = language
         self._saver = Saver()
         self._name = widgets.Text(placeholder=label["handout_name"],
                                   layout=widgets.Layout(width="100%"))
@@ -32,6 +33,12 @@ class TakeHome(widgets.VBox):
         handout.on_click(lambda _b: self.save_handout())
         note = widgets.Button(description=label["note"], icon="file-text")
         note.on_click(lambda _b: self.show_note())
+        # The note is for the record, in English, unless the doctor asks for the patient's.
+        self._note_language = widgets.Checkbox(description=label["note_in_language"],
+                                               indent=False, value=False)
+        self._note_language.layout.display = (None if language() != DEFAULT_LANGUAGE
+                                              else "none")
+        self._note_language.observe(lambda _c: self.refresh(), "value")
         self._note = widgets.Textarea(layout=widgets.Layout(width="100%", height="220px",
                                                             display="none"))
         self._copy = CopyButton(label=label["copy"], done_label=label["copied"],
@@ -44,15 +51,19 @@ class TakeHome(widgets.VBox):
         self._upload.observe(self._uploaded, "value")
         buttons = widgets.HBox([handout, note, save, self._upload])
         buttons.add_class("pico-presets")
-        super().__init__([self._name, buttons, self._note, self._copy, self._saver])
+        super().__init__([self._name, buttons, self._note_language, self._note, self._copy,
+                          self._saver])
 
     def save_handout(self) -> None:
-        html = handout_html(self._current(), patient_name=self._name.value)
+        html = handout_html(self._current(), patient_name=self._name.value,
+                            language=self._language())
         self._name.value = ""  # the name is for this one page only
-        self._saver.save(wording("handout", "download_name"), "text/html", html)
+        self._saver.save(wording("handout", "download_name", self._language()), "text/html",
+                         html)
 
     def show_note(self) -> None:
-        self._note.value = self._copy.text = clinical_note(self._current())
+        language = self._language() if self._note_language.value else DEFAULT_LANGUAGE
+        self._note.value = self._copy.text = clinical_note(self._current(), language=language)
         self._note.layout.display = self._copy.layout.display = None
 
     def refresh(self) -> None:
@@ -65,6 +76,10 @@ class TakeHome(widgets.VBox):
                          save_case(self._current()))
 
     def _uploaded(self, change: dict[str, Any]) -> None:
+        with speaking(self._language()):
+            self._read_upload(change)
+
+    def _read_upload(self, change: dict[str, Any]) -> None:
         files = change["new"]
         if not files:
             return

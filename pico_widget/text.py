@@ -1,20 +1,157 @@
-"""All wording (data/wording.toml), read once: the screen, handout and note share it."""
+"""All wording, per language: data/wording.toml (English) and data/locales/<code>.toml.
+
+Why one file per language with English's keys: the English file keeps growing, and a
+translator (or a test) can see at a glance which keys a language lacks. A locale file is
+laid over English, so a key not yet translated shows in English rather than crashing; the
+key-parity test (tests/test_locales.py) fails until it is translated.
+
+Why a "language in effect" (a context variable) as well as an explicit argument: the
+sentences are built several calls deep (summary, headline, charts, warnings). Public entry
+points take `language=` and set it with `speaking(language)`; the builders below them
+read it, so none of them grows a parameter that only passes through.
+"""
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from .catalogue import conditions
+
+LANGUAGES = ("en", "zh-Hans", "ms")
+DEFAULT_LANGUAGE = "en"
+# Set by `pico-widget serve --language` so the dashboard's kernels open in a clinic's language.
+LANGUAGE_ENV = "PICO_WIDGET_LANGUAGE"
+# Sections that are data, not wording: the same in every language, never translated.
+DATA_SECTIONS = ("default_profile", "default_tattoo")
+# Sections whose keys are themselves wording (a locale replaces the whole table).
+REPLACED_SECTIONS = ("quartiles",)
+# Locale-only tables: which keys a clinician should review, and the conditions' words.
+LOCALE_ONLY = ("review", "conditions", "teaching_cases")
+
+_spoken: ContextVar[str] = ContextVar("pico_language", default=DEFAULT_LANGUAGE)
+
+
+def _read(path: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("pico_widget").joinpath(path).read_text("utf-8"))
+
 
 @cache
-def _wording() -> dict[str, Any]:
-    text = resources.files("pico_widget").joinpath("data/wording.toml").read_text("utf-8")
-    return tomllib.loads(text)
+def english() -> dict[str, Any]:
+    return _read("data/wording.toml")
 
 
-def wording(section: str, key: str | None = None) -> Any:
-    """A section of the wording file, or one entry of it."""
-    value = _wording()[section]
+@cache
+def locale_file(language: str) -> dict[str, Any]:
+    """A locale's own file as written (English: the wording file itself)."""
+    language = check_language(language)
+    return english() if language == DEFAULT_LANGUAGE else _read(f"data/locales/{language}.toml")
+
+
+def _over(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict) \
+                and key not in REPLACED_SECTIONS:
+            merged[key] = _over(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@cache
+def _wording(language: str) -> dict[str, Any]:
+    if language == DEFAULT_LANGUAGE:
+        return english()
+    return _over(english(), locale_file(language))
+
+
+def check_language(language: str) -> str:
+    """The language code if it is offered, else a ValueError naming those that are."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    return language
+
+
+def current_language() -> str:
+    return _spoken.get()
+
+
+@contextmanager
+def speaking(language: str | None) -> Iterator[str]:
+    """Within the block, wording() without a language answers in `language`."""
+    token = _spoken.set(check_language(language or DEFAULT_LANGUAGE))
+    try:
+        yield _spoken.get()
+    finally:
+        _spoken.reset(token)
+
+
+def wording(section: str, key: str | None = None, language: str | None = None) -> Any:
+    """A section of the wording, or one entry of it, in `language` (default: in effect)."""
+    value = _wording(language or current_language())[section]
     return value if key is None else value[key]
+
+
+def plural(section: str, key: str, n: int, language: str | None = None, **values: Any) -> str:
+    """`key_one` or `key_other` by the language's rule ("one_other": English; "other": no
+    plural forms, as in Chinese and Malay), filled in with n and `values`."""
+    rule = wording("locale", "plural", language)
+    form = "one" if rule == "one_other" and n == 1 else "other"
+    return str(wording(section, f"{key}_{form}", language)).format(n=n, **values)
+
+
+def long_date(day: date, language: str | None = None) -> str:
+    """'25 November 2026', '2026年11月25日', '25 November 2026' (Malay month names)."""
+    say = wording("locale", language=language)
+    return str(say["date"]).format(day=day.day, month=say["months"][day.month - 1],
+                                   year=day.year)
+
+
+def language_names() -> dict[str, str]:
+    """Each language named in its own script, for the language control."""
+    return {code: str(locale_file(code)["locale"]["name"]) for code in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class ConditionWords:
+    """What a patient reads about a condition: its name, group, who the studies were in,
+    its severity grades and its cautions."""
+
+    label: str
+    group: str
+    population: str
+    severity: dict[str, str]
+    caveats: tuple[str, ...]
+
+
+def teaching_words(index: int, title: str, point: str,
+                   language: str | None = None) -> tuple[str, str]:
+    """A teaching case's title and point in `language` (English from its own file)."""
+    own = locale_file(language or current_language()).get("teaching_cases", {})
+    titles, points = own.get("titles", []), own.get("points", [])
+    return (titles[index] if index < len(titles) else title,
+            points[index] if index < len(points) else point)
+
+
+def condition_words(cid: str, language: str | None = None) -> ConditionWords:
+    """A condition's words in `language`; English from data/conditions.toml, the others
+    from the locale file's [conditions.<id>] (English where a piece is missing)."""
+    spec = conditions()[cid]
+    base = ConditionWords(spec.label, spec.group, spec.population,
+                          {k: v.label for k, v in (spec.severity or {}).items()}, spec.caveats)
+    language = language or current_language()
+    if language == DEFAULT_LANGUAGE:
+        return base
+    own = locale_file(language).get("conditions", {}).get(cid, {})
+    return ConditionWords(own.get("label", base.label), own.get("group", base.group),
+                          own.get("population", base.population),
+                          base.severity | own.get("severity", {}),
+                          tuple(own.get("caveats", base.caveats)))

@@ -17,7 +17,7 @@ from . import charts, controls
 from .models import Forecast, PatientProfile
 from .plotly_view import PlotlyView
 from .summary import icon_array_html, references_html, summary_html
-from .text import wording
+from .text import DEFAULT_LANGUAGE, speaking, wording
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Shown:
     profile: PatientProfile
     forecast: Forecast
     compare: charts.Compare = None
+    language: str = DEFAULT_LANGUAGE
 
 
 def curve(state: Shown) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def evidence(state: Shown) -> str:
 class ResultViews(widgets.VBox):
     """A segmented control over one panel per view; only the chosen panel is ever updated."""
 
-    def __init__(self) -> None:
+    def __init__(self, view: str | None = None) -> None:
         self.charts = {"curve": PlotlyView(name="improvement"),
                        "chance": PlotlyView(name="probability")}
         self.pages = {key: widgets.HTML(layout=widgets.Layout(width="100%"))
@@ -65,6 +66,8 @@ class ResultViews(widgets.VBox):
         labels = wording("views")
         self.choice = controls.ToggleButtons(options=[(labels[k], k) for k in labels],
                                              tooltips=[], style={"button_width": "auto"})
+        if view in labels:
+            self.choice.value = view
         self.choice.add_class("pico-views")
         self._state: Shown | None = None
         self._stale = set(self.panels)
@@ -93,7 +96,8 @@ class ResultViews(widgets.VBox):
         if self._state is None or key not in self._stale:
             return
         self._stale.discard(key)
-        content = self._draw[key](self._state)
+        with speaking(self._state.language):
+            content = self._draw[key](self._state)
         if key in self.charts:
             self.charts[key].show(content)
         else:

@@ -9,10 +9,11 @@ changes.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 from pydantic import ValidationError
@@ -32,11 +33,21 @@ from .models import (
 from .observations import ObservationRow
 from .summary import warnings_html
 from .take_home import TakeHome
-from .text import wording
+from .text import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
 from .views import ResultViews, Shown
 
 log = logging.getLogger(__name__)
 FULL = widgets.Layout(width="100%")
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _spoken(method: Method) -> Method:
+    """Run a method (a control's callback, say) in the widget's language."""
+    @functools.wraps(method)
+    def run(self: PicoWidget, *args: Any, **kwargs: Any) -> Any:
+        with speaking(self._language):
+            return method(self, *args, **kwargs)
+    return run  # type: ignore[return-value]
 
 
 def default_profile() -> PatientProfile:
@@ -61,19 +72,31 @@ def _inline(field: widgets.VBox) -> widgets.VBox:
 class PicoWidget(widgets.VBox):
     """The forecast for one patient. Display it in a notebook cell or serve it with Voila."""
 
-    def __init__(self, profile: PatientProfile | None = None, **kwargs: Any) -> None:
+    def __init__(self, profile: PatientProfile | None = None,
+                 language: str = DEFAULT_LANGUAGE, **kwargs: Any) -> None:
         self._listeners: list[Callable[[PatientProfile], None]] = []
+        self._language = check_language(language)
         self._profile = profile or default_profile()
-        self._forecast = estimate(self._profile)
+        self._forecast = estimate(self._profile, language=self._language)
         self._message = ""
         self._syncing = False
+        self._pinned: tuple[str, Forecast] | None = None
+        self._pin_source: tuple[PatientProfile, str | None] | None = None
+        super().__init__(self._build(), **kwargs)
+        self.add_class("pico-app")
+        self.add_class("pico-frame")
+
+    @_spoken
+    def _build(self, view: str | None = None, compare: bool = False) -> list[widgets.Widget]:
+        """Every control and view, worded in the widget's language, showing the profile."""
         label = wording("labels")
         self._error = widgets.HTML("", layout=FULL)
         self._error.add_class("pico-error")
 
         specs = conditions()
         self._condition = controls.Dropdown(
-            options=[(f"{s.group}: {s.label}", cid) for cid, s in specs.items()], layout=FULL)
+            options=[(label["condition_option"].format(group=w.group, label=w.label), cid)
+                     for cid, w in ((c, condition_words(c)) for c in specs)], layout=FULL)
         self._severity = controls.Dropdown(options=[], layout=FULL)
         self._fitzpatrick = controls.ToggleButtons(
             options=list(zip(FITZPATRICK_NUMERALS, range(1, 7), strict=True)))
@@ -93,7 +116,8 @@ class PicoWidget(widgets.VBox):
         tattoo_labels = wording("tattoo_labels")
         self._tattoo = {
             field: controls.Dropdown(options=[(tattoo_labels[field][o], o) for o in options],
-                                     description=field.capitalize(), layout=FULL)
+                                     description=wording("tattoo_fields")[field],
+                                     layout=FULL)
             for field, options in TATTOO_OPTIONS.items()
         }
         self._kd = widgets.HTML()
@@ -104,8 +128,8 @@ class PicoWidget(widgets.VBox):
         self._add = widgets.Button(description=label["add_observation"], icon="plus")
         self._add.on_click(lambda _b: self._add_observation())
 
-        self._pinned: tuple[str, Forecast] | None = None
-        self._pin_button = widgets.Button(description=label["pin"], icon="thumb-tack")
+        self._pin_button = widgets.Button(description=label["unpin" if self._pinned else "pin"],
+                                          icon="thumb-tack")
         self._pin_button.on_click(lambda _b: self.unpin() if self._pinned else self.pin())
         self._headline = widgets.HTML(layout=FULL)
         self._headline.add_class("pico-answer")
@@ -113,12 +137,14 @@ class PicoWidget(widgets.VBox):
             f'<details class="pico-disclaimer"><summary>{wording("disclaimer_short")} '
             f'<span class="pico-more">{wording("disclaimer_more")}</span></summary>'
             f'<p>{wording("disclaimer")}</p></details>', layout=FULL)
-        self._views = ResultViews()
+        self._views = ResultViews(view)
         self._views.choice.on_reject = self._rejected
         self._improvement, self._probability = (self._views.charts["curve"],
                                                 self._views.charts["chance"])
         self._warnings = widgets.HTML(layout=FULL)
-        self.take_home = TakeHome(lambda: self._profile, self._apply, self._refuse)
+        self.take_home = TakeHome(lambda: self._profile, self._apply, self._refuse,
+                                  lambda: self._language)
+        self._compare_box.value = compare
 
         for field, control in self._tattoo.items():
             control.value = wording("default_tattoo")[field]
@@ -153,9 +179,7 @@ class PicoWidget(widgets.VBox):
         results.add_class("pico-results")
         body = widgets.Box([inputs, results, more])
         body.add_class("pico-body")
-        super().__init__([_style(), body], **kwargs)
-        self.add_class("pico-app")
-        self.add_class("pico-frame")
+        return [_style(), body]
 
     # -- public surface ---------------------------------------------------------------
     @property
@@ -175,6 +199,25 @@ class PicoWidget(widgets.VBox):
     def forecast(self) -> Forecast:
         """The forecast now on screen; always estimate(self.profile)."""
         return self._forecast
+
+    @property
+    def language(self) -> str:
+        """The language on screen: "en", "zh-Hans" or "ms"."""
+        return self._language
+
+    @language.setter
+    def language(self, value: str) -> None:
+        """Only the words change: the same profile, the same numbers, the same view."""
+        value = check_language(value)
+        if value == self._language:
+            return
+        self._language = value
+        with speaking(value):
+            self._forecast = estimate(self._profile)  # the same numbers; cautions reworded
+            if self._pin_source is not None:
+                self._pin(*self._pin_source)
+        self._show_message("")
+        self.children = self._build(self._views.visible, bool(self._compare_box.value))
 
     @property
     def message(self) -> str:
@@ -217,6 +260,7 @@ class PicoWidget(widgets.VBox):
             return
         self._apply(profile)
 
+    @_spoken
     def _apply(self, profile: PatientProfile) -> None:
         try:
             forecast = estimate(profile)
@@ -232,10 +276,12 @@ class PicoWidget(widgets.VBox):
             log.exception("forecast update failed")
             self._refuse(wording("errors", "unexpected"))
 
+    @_spoken
     def _refuse(self, sentence: str) -> None:
         self._show_message(sentence)
         self._sync_controls()
 
+    @_spoken
     def _rejected(self, control: Any, key: str, raw: Any) -> None:
         """A control refused a browser value: explain a value in pydantic's words, else say
         that the choice (a list index) is not on offer."""
@@ -274,28 +320,30 @@ class PicoWidget(widgets.VBox):
         name = wording("labels", "compare_laser").format(laser=wording("lasers")[other])
         return name, estimate(self._profile.model_copy(update={"laser": other}))
 
+    @_spoken
     def pin(self, title: str | None = None) -> None:
         """Keep the case now on screen, drawn dashed, while other inputs are explored."""
-        name = wording("labels", "pinned").format(title=title or self._describe())
-        self._pinned = (name, self._forecast)  # its forecast never changes: compute it once
+        self._pin(self._profile, title)
         self._pin_button.description = wording("labels", "unpin")
         self._render()
 
+    def _pin(self, profile: PatientProfile, title: str | None) -> None:
+        self._pin_source = (profile, title)
+        name = wording("labels", "pinned").format(title=title or _describe(profile))
+        self._pinned = (name, estimate(profile))  # it never changes: compute it once
+
+    @_spoken
     def unpin(self) -> None:
-        self._pinned = None
+        self._pinned = self._pin_source = None
         self._pin_button.description = wording("labels", "pin")
         self._render()
 
-    def _describe(self) -> str:
-        p, spec = self._profile, conditions()[self._profile.condition]
-        return (f"{spec.label}, skin type {p.fitzpatrick_numeral}, "
-                f"{wording('lasers')[p.laser].lower()}, goal {p.goal_percent:.0f}%")
-
+    @_spoken
     def _render(self) -> None:
         """Push the forecast to the views: the headline first, then only the visible view."""
         fc = self._forecast
         self._headline.value = answer_html(answer(self._profile, fc))
-        self._views.show(Shown(self._profile, fc, self._compare_forecast()))
+        self._views.show(Shown(self._profile, fc, self._compare_forecast(), self._language))
         self._warnings.value = warnings_html(fc)
         self.take_home.refresh()
 
@@ -303,6 +351,7 @@ class PicoWidget(widgets.VBox):
         self._message = sentence
         self._error.value = f'<div role="alert">{sentence}</div>' if sentence else ""
 
+    @_spoken
     def _sync_controls(self, rebuild_rows: bool = False) -> None:
         """Make every control show the current profile (without re-running the forecast)."""
         p, label = self._profile, wording("labels")
@@ -314,7 +363,8 @@ class PicoWidget(widgets.VBox):
             self._severity_box.layout.display = "none" if kd else None
             self._tattoo_box.layout.display = None if kd else "none"
             if spec.severity is not None:
-                options = [(level.label, key) for key, level in spec.severity.items()]
+                words = condition_words(p.condition).severity
+                options = [(words[key], key) for key in spec.severity]
                 if list(self._severity.options) != options:
                     self._severity.options = options
                 self._severity.value = p.severity
@@ -350,6 +400,7 @@ class PicoWidget(widgets.VBox):
             control.observe(self._changed, "value")
         return row
 
+    @_spoken
     def _add_observation(self) -> None:
         raw = self._read_controls()
         done = raw["observations"]
@@ -358,6 +409,7 @@ class PicoWidget(widgets.VBox):
         done.append({"session": session, "improvement_percent": round(expected.median)})
         self._submit(raw)
 
+    @_spoken
     def _remove_row(self, row: ObservationRow) -> None:
         raw = self._read_controls()
         index = self._rows.children.index(row)
@@ -366,6 +418,13 @@ class PicoWidget(widgets.VBox):
 
     def _set_goal(self, percent: int) -> None:
         self._goal.value = percent
+
+
+def _describe(p: PatientProfile) -> str:
+    """'Melasma, skin type IV, picosecond, goal 50%': a pinned case's name."""
+    return wording("labels", "pinned_case").format(
+        condition=condition_words(p.condition).label, fitzpatrick=p.fitzpatrick_numeral,
+        laser=wording("lasers")[p.laser].lower(), goal=f"{p.goal_percent:.0f}")
 
 
 def _style() -> widgets.HTML:

@@ -1,0 +1,187 @@
+"""Every language has every sentence, with the same placeholders; the core speaks each one."""
+
+from __future__ import annotations
+
+import string
+from datetime import date
+from typing import Any
+
+import pytest
+
+from pico_widget import PatientProfile, estimate
+from pico_widget.catalogue import conditions
+from pico_widget.handout import handout_html
+from pico_widget.note import clinical_note
+from pico_widget.summary import sentences
+from pico_widget.text import (
+    DATA_SECTIONS,
+    LANGUAGES,
+    LOCALE_ONLY,
+    REPLACED_SECTIONS,
+    condition_words,
+    english,
+    language_names,
+    locale_file,
+    long_date,
+    plural,
+    speaking,
+    wording,
+)
+
+OTHERS = [code for code in LANGUAGES if code != "en"]
+MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
+                         goal_percent=75, observations=[{"session": 1,
+                                                         "improvement_percent": 20}])
+
+
+def fields(text: str) -> set[str]:
+    """The placeholder names in a format string ({goal:.0f} -> goal)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def leaves(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted key -> string (or list of strings): the wording a translator writes. Numbers
+    and booleans are data, taken from English."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out |= leaves(value, f"{path}.")
+        elif isinstance(value, str) or (isinstance(value, list)
+                                        and all(isinstance(v, str) for v in value)):
+            out[path] = value
+    return out
+
+
+def wording_of(table: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in table.items()
+            if k not in DATA_SECTIONS + REPLACED_SECTIONS + LOCALE_ONLY}
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_every_english_key_is_translated_with_the_same_placeholders(language):
+    ours, theirs = leaves(wording_of(english())), leaves(wording_of(locale_file(language)))
+    assert sorted(set(ours) - set(theirs)) == [], "missing in " + language
+    assert sorted(set(theirs) - set(ours)) == [], "not in English: " + language
+    for key, text in ours.items():
+        mine = theirs[key]
+        assert type(mine) is type(text), key
+        if isinstance(text, list):
+            assert len(mine) == len(text), key
+            pairs = list(zip(text, mine, strict=True))
+        else:
+            pairs = [(text, mine)]
+        for en, other in pairs:
+            assert fields(other) == fields(en), f"{language} {key}: {other!r}"
+            assert other.strip() or not en.strip(), f"{language} {key} is empty"
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_tables_whose_keys_are_words_keep_the_values(language):
+    """The quartile bands are translated labels over the same recorded values."""
+    for section in REPLACED_SECTIONS:
+        assert list(locale_file(language)[section].values()) == list(english()[section].values())
+        assert wording(section, language=language) == locale_file(language)[section]
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_every_condition_is_translated_in_full(language):
+    own = locale_file(language)["conditions"]
+    assert set(own) == set(conditions())
+    for cid, spec in conditions().items():
+        words = own[cid]
+        assert set(words) <= {"label", "group", "population", "caveats", "severity"}
+        assert {"label", "group", "population", "caveats"} <= set(words), cid
+        assert len(words["caveats"]) == len(spec.caveats), cid
+        assert set(words.get("severity", {})) == set(spec.severity or {}), cid
+        assert condition_words(cid, language).label == words["label"]
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_strings_for_clinician_review_are_marked_and_exist(language):
+    review = locale_file(language)["review"]
+    assert review["reason"].strip()
+    known = set(leaves(wording_of(english()))) | {f"conditions.{c}" for c in conditions()}
+    for key in review["keys"]:
+        assert key == "conditions" or any(k == key or k.startswith(key + ".") for k in known), key
+
+
+def test_each_language_names_itself_in_its_own_script():
+    assert language_names() == {"en": "English", "zh-Hans": "中文", "ms": "Bahasa Melayu"}
+
+
+def test_plurals_follow_each_language():
+    assert plural("summary", "observed", 1, "en").endswith("after 1 session.")
+    assert plural("summary", "observed", 2, "en").endswith("after 2 sessions.")
+    assert plural("summary", "observed", 2, "ms").endswith("selepas 2 sesi.")
+    assert plural("summary", "observed", 1, "ms").endswith("selepas 1 sesi.")
+    assert "2次治疗" in plural("summary", "observed", 2, "zh-Hans")
+
+
+def test_dates_in_each_locales_style():
+    day = date(2026, 3, 5)
+    assert long_date(day, "en") == "5 March 2026"
+    assert long_date(day, "ms") == "5 Mac 2026"
+    assert long_date(day, "zh-Hans") == "2026年3月5日"
+
+
+def test_unknown_language_is_refused_with_the_offered_ones():
+    with pytest.raises(ValueError, match="zh-Hans"):
+        handout_html(MELASMA, language="fr")
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["patients like this", "never reach"]),
+    ("zh-Hans", ["位这样的患者", "始终达不到", "黄褐斑"]),
+    ("ms", ["pesakit seperti ini", "tidak pernah mencapai", "sesi"]),
+])
+def test_summary_warnings_and_note_in_each_language(language, words):
+    with speaking(language):
+        fc = estimate(MELASMA)
+        text = " ".join(sentences(MELASMA, fc) + fc.warnings)
+    for word in words:
+        assert word in text
+    note = clinical_note(MELASMA, today=date(2026, 11, 25), language=language)
+    assert words[0] in note and "M3" in note
+
+
+def test_forecast_numbers_do_not_depend_on_the_language():
+    """Only the cautions' words change; the same count of cautions in every language."""
+    base = estimate(MELASMA)
+    for language in OTHERS:
+        other = estimate(MELASMA, language=language)
+        assert other.model_dump(exclude={"warnings"}) == base.model_dump(exclude={"warnings"})
+        assert len(other.warnings) == len(base.warnings)
+        assert other.warnings != base.warnings
+    assert estimate(MELASMA) == base  # the default stays English outside any `speaking`
+
+
+def test_note_defaults_to_english_the_records_language():
+    assert clinical_note(MELASMA, today=date(2026, 11, 25)) == clinical_note(
+        MELASMA, today=date(2026, 11, 25), language="en")
+    assert "Forecast:" in clinical_note(MELASMA)
+
+
+@pytest.mark.parametrize(("language", "title", "day"), [
+    ("zh-Hans", "您的皮秒激光治疗计划", "2026年11月25日"),
+    ("ms", "Pelan laser pikosaat anda", "25 November 2026"),
+    ("en", "Your picosecond laser plan", "25 November 2026"),
+])
+def test_handout_in_each_language(language, title, day):
+    page = handout_html(MELASMA, today=date(2026, 11, 25), language=language)
+    assert f'<html lang="{language}">' in page
+    assert title in page and day in page
+    for item in wording("handout", "aftercare", language):
+        assert item.split("(")[0][:12] in page
+    if language != "en":
+        assert wording("labels", "english_only", language) in page
+        assert "Your picosecond laser plan" not in page
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_every_teaching_case_is_translated(language):
+    from pico_widget.cases import teaching_cases
+
+    own = locale_file(language)["teaching_cases"]
+    assert len(own["titles"]) == len(own["points"]) == len(teaching_cases())
+    assert all(t.strip() for t in own["titles"] + own["points"])

@@ -1,0 +1,130 @@
+"""The widget and dashboard in each language; switching changes the words, not the case."""
+
+from __future__ import annotations
+
+import pytest
+from widget_client import browser_sends
+
+from pico_widget import PatientProfile, PicoWidget, estimate
+from pico_widget.dashboard import Dashboard
+from pico_widget.text import wording
+
+PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
+                         goal_percent=75, observations=[{"session": 1,
+                                                         "improvement_percent": 20}])
+# A few words each language's headline, summary and charts must use.
+KNOWN = {
+    "en": {"headline": ["sessions", "in 100"], "words": ["patients like this"]},
+    "zh-Hans": {"headline": ["次", "百人中"], "words": ["位这样的患者", "太田痣"]},
+    "ms": {"headline": ["sesi", "dalam 100"], "words": ["pesakit seperti ini", "Nevus Ota"]},
+}
+
+
+def numbers(w: PicoWidget) -> dict:
+    return w.forecast.model_dump(exclude={"warnings"})
+
+
+def titles_and_legends(w: PicoWidget) -> tuple[str, str, list[str]]:
+    figure = w._improvement.figure
+    return (figure["layout"]["title"]["text"], figure["layout"]["xaxis"]["title"]["text"],
+            [t["name"] for t in figure["data"]])
+
+
+@pytest.mark.parametrize("language", list(KNOWN))
+def test_widget_speaks_its_language(language):
+    w = PicoWidget(PROFILE, language=language)
+    assert w.language == language
+    for word in KNOWN[language]["headline"]:
+        assert word in w._headline.value
+    title, axis, legend = titles_and_legends(w)
+    say = wording("charts", language=language)
+    assert (title, axis) == (say["improvement_title"], say["session_axis"])
+    assert {say["median"], say["observed"], say["band"]} <= set(legend)
+    browser_sends(w._views.choice, index=list(wording("views")).index("words"))
+    for word in KNOWN[language]["words"]:
+        assert word in w._views.pages["words"].value
+    browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
+    assert w._probability.figure["layout"]["title"]["text"] == say["probability_title"]
+    assert w._condition.label.endswith(KNOWN[language]["words"][-1]) or language == "en"
+    assert w._improvement.ended_message == wording("errors", "session_ended", language)
+
+
+def test_switching_keeps_the_case_the_forecast_and_the_view():
+    w = PicoWidget(PROFILE)
+    browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
+    browser_sends(w._compare_box, value=True)
+    before_profile, before = w.profile, numbers(w)
+    for language in ("zh-Hans", "ms", "en"):
+        w.language = language
+        assert w.profile == before_profile
+        assert numbers(w) == before
+        assert w._views.visible == "chance"
+        assert w._compare_box.value is True
+        assert w._probability.figure["layout"]["title"]["text"] == wording(
+            "charts", "probability_title", language)
+        assert len(w._probability.figure["data"]) == 2  # the compared laser is still drawn
+    assert w.forecast == estimate(PROFILE)
+
+
+def test_controls_after_a_switch_answer_in_the_new_language():
+    """Callbacks run in the widget's language, not the module's default."""
+    w = PicoWidget(PROFILE, language="ms")
+    browser_sends(w._fitzpatrick, index=5)  # type VI: the dark-skin caution appears
+    assert w.profile.fitzpatrick == 6
+    assert "Jenis kulit VI mempunyai risiko" in w._warnings.value
+    assert "Untuk Nevus Ota, jenis kulit VI" in w._headline.value
+    assert ">sessions<" not in w._headline.value
+    assert w.forecast.model_dump(exclude={"warnings"}) == estimate(w.profile).model_dump(
+        exclude={"warnings"})
+    browser_sends(w._goal, value=150)
+    assert w.message and w.profile.goal_percent == 75
+    w.pin()
+    assert any(name.startswith("Disemat: Nevus Ota") for name in
+               (t["name"] for t in w._improvement.figure["data"]))
+    w.language = "zh-Hans"
+    assert any(name.startswith("已固定：太田痣") for name in  # noqa: RUF001
+               (t["name"] for t in w._improvement.figure["data"]))
+
+
+def test_note_is_english_unless_the_doctor_asks_for_the_patients_language():
+    w = PicoWidget(PROFILE, language="zh-Hans")
+    w.take_home.show_note()
+    assert "Forecast:" in w.take_home._note.value
+    browser_sends(w.take_home._note_language, value=True)
+    assert "预测：" in w.take_home._note.value  # noqa: RUF001
+    assert PicoWidget(PROFILE).take_home._note_language.layout.display == "none"
+
+
+def test_dashboard_language_control_switches_everything_but_the_case():
+    d = Dashboard(PROFILE)
+    control = d._language
+    assert list(control.options) == [("English", "en"), ("中文", "zh-Hans"),
+                                      ("Bahasa Melayu", "ms")]
+    before = numbers(d.widget)
+    browser_sends(control, index=1)
+    assert d.widget.language == "zh-Hans"
+    assert wording("tagline", language="zh-Hans") in d._header.value
+    assert d._model_button.description == "这些数字是怎么算出来的"
+    assert numbers(d.widget) == before and d.widget.profile == PROFILE
+    browser_sends(d._model_button, value=True)
+    assert "模型说明和参考文献只有英文版。" in d._model.value
+
+
+def test_dashboard_opens_in_the_clinics_language(monkeypatch):
+    monkeypatch.setenv("PICO_WIDGET_LANGUAGE", "ms")
+    d = Dashboard()
+    assert d.widget.language == "ms" and d._language.value == "ms"
+    assert "sesi" in d.widget._headline.value
+    with pytest.raises(ValueError):
+        PicoWidget(language="xx")
+
+
+def test_teaching_cases_follow_the_language():
+    d = Dashboard()
+    browser_sends(d._cases, index=3)  # "Melasma, modest goal"
+    chosen = d.widget.profile
+    assert "Melasma, modest goal." in d._point.value
+    browser_sends(d._language, index=2)
+    assert d._cases.label == "Melasma, matlamat sederhana"
+    assert "Matlamat sederhana adalah realistik" in d._point.value
+    assert d.widget.profile == chosen
