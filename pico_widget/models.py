@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .catalogue import SEVERITIES, Severity, conditions
 from .evidence import Strength
+from .text import condition_words, wording
 
 Laser = Literal["picosecond", "q-switched"]
 LASERS: tuple[Laser, ...] = ("picosecond", "q-switched")
@@ -25,25 +26,39 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _say(key: str, **values: Any) -> str:
+    """A refusal in the language in effect (data/wording.toml [validation])."""
+    return str(wording("validation", key)).format(**values)
+
+
+def _field(key: str, **values: Any) -> str:
+    return str(wording("validation", "fields")[key]).format(**values)
+
+
 def _number(value: Any, what: str, low: float, high: float, *, whole: bool = False) -> float:
     """Accept a finite number in [low, high] or raise a sentence saying what is allowed."""
-    kind = "a whole number" if whole else "a number"
-    allowed = f"{what} must be {kind} from {low:g} to {high:g}"
+    sentence = "whole_number" if whole else "number"
+
+    def refuse(got: str) -> ValueError:
+        return ValueError(_say(sentence, what=_field(what), low=f"{low:g}", high=f"{high:g}",
+                               got=got))
+
     if isinstance(value, bool) or not isinstance(value, int | float):
         try:
             value = float(str(value).strip())
         except ValueError:
-            raise ValueError(f"{allowed}; got {value!r}.") from None
+            raise refuse(repr(value)) from None
     if not math.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"{allowed}; got {value:g}.")
+        raise refuse(f"{value:g}")
     if whole and value != int(value):
-        raise ValueError(f"{allowed}; got {value:g}.")
+        raise refuse(f"{value:g}")
     return int(value) if whole else float(value)
 
 
-def _choice(value: Any, what: str, options: tuple[str, ...]) -> str:
+def _choice(value: Any, what: str, options: tuple[str, ...], **names: str) -> str:
     if value not in options:
-        raise ValueError(f"{what} must be one of: {', '.join(options)}; got {value!r}.")
+        raise ValueError(_say("choice", what=_field(what, **names), options=", ".join(options),
+                              got=repr(value)))
     return value
 
 
@@ -56,12 +71,12 @@ class Observation(_Model):
     @field_validator("session", mode="before")
     @classmethod
     def _session(cls, v: Any) -> int:
-        return int(_number(v, "The session number", 1, MAX_SESSION, whole=True))
+        return int(_number(v, "session", 1, MAX_SESSION, whole=True))
 
     @field_validator("improvement_percent", mode="before")
     @classmethod
     def _improvement(cls, v: Any) -> float:
-        return _number(v, "The improvement seen", 0, 100)
+        return _number(v, "improvement", 0, 100)
 
 
 TattooLocation = Literal[
@@ -95,7 +110,7 @@ class TattooDetails(_Model):
         if isinstance(data, dict):
             for field, options in TATTOO_OPTIONS.items():
                 if field in data:
-                    _choice(data[field], f"Tattoo {field}", options)
+                    _choice(data[field], "tattoo", options, field=field)
         return data
 
 
@@ -115,56 +130,48 @@ class PatientProfile(_Model):
     def _condition(cls, v: Any) -> str:
         known = tuple(conditions())
         if v not in known:
-            raise ValueError(f"Unknown condition {v!r}. Choose one of: {', '.join(known)}.")
+            raise ValueError(_say("unknown_condition", got=repr(v), options=", ".join(known)))
         return v
 
     @field_validator("severity", mode="before")
     @classmethod
     def _severity(cls, v: Any) -> str:
-        return _choice(v, "Severity", SEVERITIES)
+        return _choice(v, "severity", SEVERITIES)
 
     @field_validator("fitzpatrick", mode="before")
     @classmethod
     def _fitzpatrick(cls, v: Any) -> int:
-        return int(_number(v, "Fitzpatrick skin type", 1, 6, whole=True))
+        return int(_number(v, "fitzpatrick", 1, 6, whole=True))
 
     @field_validator("goal_percent", mode="before")
     @classmethod
     def _goal(cls, v: Any) -> float:
-        value = _number(v, "The goal", 0, 100)
+        value = _number(v, "goal", 0, 100)
         if value == 0:
-            raise ValueError("The goal must be more than 0% improvement; got 0.")
+            raise ValueError(_say("goal_zero"))
         return value
 
     @field_validator("laser", mode="before")
     @classmethod
     def _laser(cls, v: Any) -> str:
-        return _choice(v, "Laser", LASERS)
+        return _choice(v, "laser", LASERS)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         spec = conditions()[self.condition]
+        label = condition_words(self.condition).label
         if spec.graded_by_kirby_desai and self.tattoo is None:
-            raise ValueError(
-                "A tattoo forecast needs the Kirby-Desai details: location, colours, amount "
-                "of ink, scarring and layering."
-            )
+            raise ValueError(_say("tattoo_needed"))
         if not spec.graded_by_kirby_desai and self.tattoo is not None:
-            raise ValueError(f"Tattoo details were given, but the condition is {spec.label}.")
+            raise ValueError(_say("tattoo_given", condition=label))
         if self.laser == "q-switched" and spec.qswitched is None:
-            raise ValueError(
-                f"There is no Q-switched evidence for {spec.label.lower()}; this forecast "
-                "covers picosecond treatment only."
-            )
+            raise ValueError(_say("no_qswitched", condition=label.lower()))
         sessions = [o.session for o in self.observations]
         for before, after in itertools.pairwise(sessions):
             if after == before:
-                raise ValueError(f"Session {after} was recorded twice; keep one entry a session.")
+                raise ValueError(_say("twice", session=after))
             if after < before:
-                raise ValueError(
-                    f"Observations must be in session order; session {after} comes after "
-                    f"session {before}."
-                )
+                raise ValueError(_say("order", after=after, before=before))
         return self
 
     @property

@@ -251,6 +251,7 @@ class PicoWidget(widgets.VBox):
         if not self._syncing:
             self._submit(self._read_controls())
 
+    @_spoken
     def _submit(self, raw: dict[str, Any]) -> None:
         """Validate raw input; on success show it, otherwise explain and restore."""
         try:

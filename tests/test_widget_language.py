@@ -128,3 +128,12 @@ def test_teaching_cases_follow_the_language():
     assert d._cases.label == "Melasma, matlamat sederhana"
     assert "Matlamat sederhana adalah realistik" in d._point.value
     assert d.widget.profile == chosen
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-Hans", "必须是1到6之间的整数"),
+                                                  ("ms", "mestilah nombor bulat")])
+def test_a_refused_value_is_explained_in_the_widget_language(language, words):
+    w = PicoWidget(language=language)
+    before = w.profile
+    w._submit(before.model_dump() | {"fitzpatrick": 9})
+    assert words in w.message and w.profile == before
