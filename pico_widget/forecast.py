@@ -138,12 +138,12 @@ def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
             never=round(10 * never), goal=profile.goal_percent, condition=words.label.lower(),
             ceiling=people.ceiling_quantiles([0.5])[0]))
     if profile.observations:
-        observed = [(o.session, o.improvement_percent) for o in profile.observations]
-        below = shares_showing_at_most(prior, observed, settings.observation_sd_percent)
-        slow = [o for o, share in zip(profile.observations, below, strict=True)
-                if share < settings.non_response_quantile]
-        if slow:
-            obs = slow[-1]
+        # The latest result decides: a slow first session followed by a good second needs
+        # no review, and a poor latest one does, from session 1 on.
+        obs = profile.observations[-1]
+        below = shares_showing_at_most(prior, [(obs.session, obs.improvement_percent)],
+                                       settings.observation_sd_percent)
+        if below[0] < settings.non_response_quantile:
             usual = prior.improvement_quantiles(np.array([obs.session]), [0.1])[0, 0]
             notes.append(say["slow_response"].format(
                 improvement=obs.improvement_percent, session=obs.session, usual_low=usual))

@@ -52,9 +52,17 @@ _PHI_X = np.linspace(-9.0, 9.0, 4501)
 _PHI_Y = np.array([0.5 * math.erfc(-x / math.sqrt(2.0)) for x in _PHI_X])
 
 
+_PHI_STEP = float(_PHI_X[1] - _PHI_X[0])
+_PHI_TOP = len(_PHI_X) - 1 - 1e-9
+
+
 def normal_cdf(x: np.ndarray) -> np.ndarray:
-    """Standard normal CDF, numpy only: a table interpolated in one pass (error < 1e-6)."""
-    return np.interp(x, _PHI_X, _PHI_Y)
+    """Standard normal CDF, numpy only: a uniform table read by index (error < 1e-6);
+    faster here than np.interp's search or a polynomial with an exp."""
+    position = np.clip((np.asarray(x, dtype=float) - _PHI_X[0]) / _PHI_STEP, 0.0, _PHI_TOP)
+    index = position.astype(np.intp)
+    low = _PHI_Y[index]
+    return low + (_PHI_Y[index + 1] - low) * (position - index)
 
 
 @dataclass(frozen=True)
@@ -107,11 +115,19 @@ class Population:
     def _reaching(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
         """P(I(n) >= target) for every target (rows) and session count (columns)."""
         above, ceiling = self._part_above(targets)  # (t, v)
+        # lambda needed = -log(room) / n, so log lambda = log(-log(room)) - log n: the logs
+        # are taken once per (target, ceiling), not once per session as well.
+        log_need = self._log_need(targets, ceiling)  # (t, v)
+        u_needed = (log_need[:, None, :] - np.log(sessions)[None, :, None]
+                    - self.spread.log_rate) / self.spread.rate_sd  # (t, n, v)
+        return (self._survival(u_needed) * above[:, None, :]).sum(axis=2)
+
+    @staticmethod
+    def _log_need(targets: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
+        """log(-log(1 - target / ceiling)): +inf where the ceiling is at the target."""
         room = np.clip(1.0 - targets[:, None] / ceiling, 0.0, 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            needed = -np.log(room)[:, None, :] / sessions[None, :, None]  # (t, n, v)
-            u_needed = (np.log(needed) - self.spread.log_rate) / self.spread.rate_sd
-        return (self._survival(u_needed) * above[:, None, :]).sum(axis=2)
+            return np.log(-np.log(room))
 
     def share_reaching(self, target: float, sessions: np.ndarray) -> np.ndarray:
         """Chance of an improvement of at least `target` percent by each session count."""
@@ -143,13 +159,15 @@ class Population:
         return float(reached @ self.weight @ self.ceilings)
 
     def improvement_quantiles(self, sessions: np.ndarray, quantiles: Sequence[float],
-                              refinements: int = 2, grid: int = 21) -> np.ndarray:
+                              refinements: int | None = None, grid: int = 21) -> np.ndarray:
         """Improvement percentiles across patients, shape (len(quantiles), len(sessions)).
 
         The share above y is found on a grid of y (5 points apart), then each percentile is
         refined by regula-falsi steps on the exact share: within a fraction of a point for
         forecasts before treatment, within 2 points after a very sharp recorded response."""
         sessions = np.asarray(sessions, dtype=float)
+        if refinements is None:  # before any observation the shares are smooth: one will do
+            refinements = 2 if self.observed else 1
         levels = np.linspace(0.0, 100.0, grid)
         above = self._reaching(levels, sessions)  # P(I(n) >= y): (y, n), falls with y
         wanted = 1.0 - np.asarray(quantiles, dtype=float)[:, None]  # share above it
@@ -173,10 +191,8 @@ class Population:
     def _reaching_pairs(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
         """P(I(n) >= target) for matched pairs of target and session count."""
         above, ceiling = self._part_above(targets)  # (k, v)
-        room = np.clip(1.0 - targets[:, None] / ceiling, 0.0, 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            needed = -np.log(room) / sessions[:, None]
-            u_needed = (np.log(needed) - self.spread.log_rate) / self.spread.rate_sd
+        u_needed = (self._log_need(targets, ceiling) - np.log(sessions)[:, None]
+                    - self.spread.log_rate) / self.spread.rate_sd
         return (self._survival(u_needed) * above).sum(axis=1)
 
     def ceiling_quantiles(self, quantiles: Sequence[float]) -> list[float]:
