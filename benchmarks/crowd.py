@@ -14,15 +14,13 @@ import asyncio
 import contextlib
 import threading
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import psutil
 from browser import CHROMIUM_FLAGS, TABLETS, chromium_path
 from dashboard import CHARTS, DRAWN, expected, profile
-from live_server import live_server
+from live_server import live_server, status
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
@@ -99,17 +97,6 @@ async def _class(url: str, browsers: int, runs: int) -> tuple[float, list[list[t
     return alone, seen
 
 
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=120) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
-
-
 def _flood(url: str, pid: int) -> tuple[list[int], int, float]:
     """FLOOD plain GETs from FLOOD_WORKERS threads within FLOOD_SECONDS: (statuses, peak
     kernels, peak MB)."""
@@ -126,7 +113,7 @@ def _flood(url: str, pid: int) -> tuple[list[int], int, float]:
     deadline = time.monotonic() + FLOOD_SECONDS
     with ThreadPoolExecutor(max_workers=FLOOD_WORKERS) as pool:
         statuses = list(pool.map(
-            lambda _n: _status(url) if time.monotonic() < deadline else -1, range(FLOOD)))
+            lambda _n: status(url) if time.monotonic() < deadline else -1, range(FLOOD)))
     stop.set()
     watcher.join()
     return statuses, int(peak["kernels"]), float(peak["mb"])
@@ -158,7 +145,7 @@ def run(browsers: int = BROWSERS, runs: int = RUNS) -> list[Row]:
         start = time.monotonic()
         statuses, peak_kernels, peak_mb = _flood(server.url, pid)
         sent_in = time.monotonic() - start
-        up = _status(server.url + "voila/static/plotly-basic.min.js") == 200
+        up = status(server.url + "voila/static/plotly-basic.min.js") == 200
         idle_after = _settle(pid, flood_idle_kernels, 300)
         time.sleep(3)
         flood_after_mb = _memory_mb(pid)

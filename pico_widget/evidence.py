@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any, Literal, Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -155,8 +155,3 @@ def strength(condition: str, laser: str) -> Strength:
         grade = "limited"
     return Strength(grade=grade, studies=len(studies), patients=patients, designs=kinds,
                     sources=tuple(studies))
-
-
-def raw_rows() -> list[dict[str, Any]]:
-    """The rows as plain dicts (for the calibration report)."""
-    return [r.model_dump() for r in evidence().row]

@@ -198,8 +198,3 @@ class Population:
     def ceiling_quantiles(self, quantiles: Sequence[float]) -> list[float]:
         cdf = np.cumsum(self.weight.sum(axis=0))
         return [float(np.interp(q, cdf, self.ceilings)) for q in quantiles]
-
-
-def complete_target(goal: float, complete: float) -> float:
-    """The improvement a goal asks for: goals above `complete` all mean complete clearance."""
-    return min(goal, complete)

@@ -31,3 +31,24 @@ def is_local(url: str) -> bool:
     """True for requests that stay on this machine's server (or in the page itself)."""
     parts = urlsplit(url)
     return parts.scheme in ("data", "blob", "about") or parts.hostname == "127.0.0.1"
+
+
+def offline_page(chromium: Any, path: Any, viewport: dict[str, int] | None = None
+                 ) -> tuple[Any, Any, list[str]]:
+    """Open a saved file with the network cut off, as a patient's device without internet
+    would: (context, page, every URL the page asked for). Waits for the charts."""
+    context = chromium.new_context(viewport=viewport or TABLETS["portrait"], has_touch=True)
+    requests: list[str] = []
+
+    def block(route: Any) -> None:
+        requests.append(route.request.url)
+        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("#probability .main-svg")
+    return context, page, requests

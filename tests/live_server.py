@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,18 @@ class LiveServer:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+
+
+def status(url: str, timeout: float = 60) -> int:
+    """The HTTP status of a plain GET (0 when the server did not answer at all)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
 
 
 def free_port() -> int:

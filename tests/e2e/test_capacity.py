@@ -19,7 +19,7 @@ import websocket
 from browser import TABLETS
 from conftest import wait_for_dashboard
 from dashboard import assert_shows, field, profile
-from live_server import live_server
+from live_server import live_server, status
 from playwright.sync_api import expect
 from widget_client import KERNEL_ID
 
@@ -43,17 +43,6 @@ def _memory_mb(pid: int) -> float:
         with contextlib.suppress(psutil.Error):
             total += process.memory_info().rss
     return total / 2**20
-
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
 
 
 def _settle(pid: int, kernels: int, timeout: float) -> float:
@@ -121,7 +110,7 @@ def test_a_flood_of_plain_requests_stays_under_the_cap(chromium) -> None:
         deadline = time.monotonic() + 60
         with ThreadPoolExecutor(max_workers=12) as pool:  # 300 requests, within a minute
             statuses = list(pool.map(
-                lambda _n: _status(server.url) if time.monotonic() < deadline else -1,
+                lambda _n: status(server.url) if time.monotonic() < deadline else -1,
                 range(300)))
         sampling.set()
         watcher.join()

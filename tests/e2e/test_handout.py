@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pypdfium2
+from browser import offline_page
 from live_server import ARTIFACTS
 from playwright.sync_api import expect
 
@@ -29,20 +30,7 @@ def test_handout_offline_same_numbers_and_prints_with_charts(chromium) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "handout.html"
     path.write_text(handout_html(PROFILE, patient_name="Ann Example"), "utf-8")
-    context = chromium.new_context(viewport={"width": 820, "height": 1180})
-    requests: list[str] = []
-
-    def block(route: Any) -> None:
-        requests.append(route.request.url)
-        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", block)
-    page = context.new_page()
-    page.goto(path.as_uri())
-    page.wait_for_selector("#probability .main-svg")
+    context, page, requests = offline_page(chromium, path)
     fc = estimate(PROFILE)
     top = headline(fc)
     body = page.locator("body")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 import pypdfium2
 import pytest
-from browser import is_local
+from browser import is_local, offline_page
 from conftest import screenshot, wait_for_dashboard
 from live_server import ARTIFACTS
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from pico_widget import PatientProfile, estimate
 from pico_widget.handout import handout_html
@@ -22,24 +21,6 @@ from pico_widget.text import long_date, speaking, wording
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75)
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def offline_page(chromium: Any, html_name: str) -> tuple[Any, Page, list[str]]:
-    context = chromium.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
-    requests: list[str] = []
-
-    def block(route: Any) -> None:
-        requests.append(route.request.url)
-        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", block)
-    page = context.new_page()
-    page.goto((ARTIFACTS / html_name).as_uri())
-    page.wait_for_selector("#probability .main-svg")
-    return context, page, requests
 
 
 # Draws each character beside a codepoint no font has (its glyph is the empty box, "tofu")
@@ -61,7 +42,7 @@ def test_chinese_handout_prints_offline_with_cjk_glyphs(chromium) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "handout-zh-Hans.html").write_text(
         handout_html(PROFILE, language="zh-Hans"), "utf-8")
-    context, page, requests = offline_page(chromium, "handout-zh-Hans.html")
+    context, page, requests = offline_page(chromium, ARTIFACTS / "handout-zh-Hans.html")
     fc = estimate(PROFILE)
     top = headline(fc)
     with speaking("zh-Hans"):
@@ -98,7 +79,7 @@ def test_chinese_handout_prints_offline_with_cjk_glyphs(chromium) -> None:
 def test_malay_handout_prints_offline(chromium) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "handout-ms.html").write_text(handout_html(PROFILE, language="ms"), "utf-8")
-    context, page, requests = offline_page(chromium, "handout-ms.html")
+    context, page, requests = offline_page(chromium, ARTIFACTS / "handout-ms.html")
     top = headline(estimate(PROFILE))
     sentence = re.sub(r"<[^>]+>", "", wording("summary", "reach", "ms").format(
         n=top.reach, k=top.session))
