@@ -15,7 +15,7 @@ from typing import Any
 
 import psutil
 from browser import TABLETS, launch
-from live_server import live_server
+from live_server import command_line, live_server
 from playwright.sync_api import Page, sync_playwright
 
 from .pages import write_pages
@@ -80,7 +80,7 @@ def _kernel_rss_mb(server_pid: int, sockets: list[str]) -> float:
     kernel_ids = {u.split("/api/kernels/")[1].split("/")[0] for u in sockets
                   if "/api/kernels/" in u}
     for child in psutil.Process(server_pid).children(recursive=True):
-        if any(f"kernel-{k}" in " ".join(child.cmdline()) for k in kernel_ids):
+        if any(f"kernel-{k}" in command_line(child) for k in kernel_ids):
             return child.memory_info().rss / 2**20
     raise LookupError(f"no kernel process for {kernel_ids}")
 

@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pico_widget.plotly_view import PLOTLY_FILE
 
@@ -25,6 +26,17 @@ class LiveServer:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+
+
+def command_line(process: Any) -> str:
+    """A psutil process's command line, or "" for one that ended (or is a zombie) meanwhile:
+    kernels come and go while servers are watched."""
+    import psutil
+
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
 
 
 def status(url: str, timeout: float = 60) -> int:

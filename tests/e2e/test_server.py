@@ -15,7 +15,7 @@ import websocket
 from browser import TABLETS
 from conftest import wait_for_dashboard
 from dashboard import expected, profile
-from live_server import ROOT, live_server
+from live_server import ROOT, command_line, live_server
 from playwright.sync_api import expect
 from widget_client import Visitor
 
@@ -45,17 +45,9 @@ def kernel_process(server_pid: int, socket_url: str) -> psutil.Process:
                 if f"kernel-{kernel_id}" in " ".join(p.cmdline()))
 
 
-def _command(process: psutil.Process) -> str:
-    """The process's command line, or "" for one that ended (or is a zombie) meanwhile."""
-    try:
-        return " ".join(process.cmdline())
-    except psutil.Error:
-        return ""
-
-
 def kernels(server_pid: int) -> list[psutil.Process]:
     return [p for p in psutil.Process(server_pid).children(recursive=True)
-            if "ipykernel" in _command(p)]
+            if "ipykernel" in command_line(p)]
 
 
 @pytest.mark.parametrize("tablet", ["landscape"], indirect=True)
