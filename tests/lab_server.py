@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
-from live_server import ARTIFACTS, LiveServer, free_port
+from live_server import ARTIFACTS, LiveServer, free_port, stop
 
 NOTEBOOK = "pico.ipynb"
 CELL = "from pico_widget import PicoWidget\nPicoWidget()"
@@ -71,9 +71,4 @@ def lab_server(timeout: float = 120) -> Iterator[LiveServer]:
             time.sleep(0.3)
         yield LiveServer(url, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

@@ -39,6 +39,16 @@ def command_line(process: Any) -> str:
         return ""
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a server we started: politely, then by force after 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def status(url: str, timeout: float = 60) -> int:
     """The HTTP status of a plain GET (0 when the server did not answer at all)."""
     try:
@@ -89,9 +99,4 @@ def live_server(*args: str, name: str = "voila", env: dict[str, str] | None = No
         _wait(url, process, log, timeout)
         yield LiveServer(url, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
