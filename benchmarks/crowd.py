@@ -11,50 +11,23 @@ the production settings (apps/voila.json) except where a row says otherwise.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import psutil
 from browser import CHROMIUM_FLAGS, TABLETS, chromium_path
 from dashboard import CHARTS, DRAWN, expected, profile
 from live_server import live_server, status
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
+from .load import _kernels, _memory_mb, _settle  # one way to watch the server
 from .table import Row, summarise
 
 BROWSERS, RUNS = 10, 5
 FLOOD, FLOOD_CAP, FLOOD_WORKERS, FLOOD_SECONDS = 300, 20, 12, 60
 CULL_TARGET_S, FLOOD_IDLE_TARGET_S = 150, 120
-
-
-def _tree(pid: int) -> list[tuple[str, int]]:
-    server, out = psutil.Process(pid), []
-    for process in [server, *server.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            out.append((" ".join(process.cmdline()), process.memory_info().rss))
-    return out
-
-
-def _kernels(pid: int) -> int:
-    return sum("ipykernel" in command for command, _ in _tree(pid))
-
-
-def _memory_mb(pid: int) -> float:
-    return sum(rss for _, rss in _tree(pid)) / 2**20
-
-
-def _settle(pid: int, kernels: int, timeout: float) -> float:
-    """Seconds until the server holds `kernels` kernels again (inf if it never does)."""
-    start = time.monotonic()
-    while _kernels(pid) != kernels:
-        if time.monotonic() - start > timeout:
-            return float("inf")
-        time.sleep(0.5)
-    return time.monotonic() - start
 
 
 async def _tablet(browser: Any, url: str) -> tuple[bool, float, Any]:
