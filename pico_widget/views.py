@@ -88,9 +88,11 @@ class ResultViews(widgets.VBox):
         self._refresh(self.visible)
 
     def _chosen(self, change: dict[str, Any]) -> None:
+        # Bring the view up to date before it is unhidden, so its old content never shows:
+        # the browser marks the chart as being redrawn before it becomes visible.
+        self._refresh(change["new"])
         for key, panel in self.panels.items():
             panel.layout.display = None if key == change["new"] else "none"
-        self._refresh(change["new"])
 
     def _refresh(self, key: str) -> None:
         if self._state is None or key not in self._stale:

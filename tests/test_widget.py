@@ -268,9 +268,13 @@ def test_only_the_visible_view_is_sent_and_a_hidden_one_is_brought_up_to_date_wh
     choose(w, "curve")
     assert curve.revision == revision + 1  # nothing changed: not re-sent
     browser_sends(w._goal, value=90)
+    order: list[str] = []
+    chance.observe(lambda _: order.append("redrawn"), "revision")
+    chance.layout.observe(lambda _: order.append("unhidden"), "display")
     choose(w, "chance")
     assert chance.figure == probability_figure(w.forecast)
     assert w.forecast.goal_percent == 90
+    assert order == ["redrawn", "unhidden"]  # its old figure is never on view
 
 
 def test_headline_states_sessions_time_chance_and_who():
