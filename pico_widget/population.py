@@ -28,6 +28,7 @@ _RATE = np.exp(-0.5 * U**2) / np.exp(-0.5 * U**2).sum()
 _RATE_WIDE = np.exp(-0.5 * (U / ATYPICAL_RATE_SD) ** 2)
 _RATE_WIDE /= _RATE_WIDE.sum()
 CEILINGS = 100.0 / (1.0 + np.exp(-V))
+_COLUMNS = np.arange(len(V))
 
 
 def ceiling_weights(spread: Spread) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +97,13 @@ class Population:
             weight = np.exp(log_weight - log_weight.max())
             weight /= weight.sum()
         self.weight = weight
-        # Mass at or above each rate node, per ceiling column: tail[i, j] = sum_{i' >= i}.
-        self._tail = np.vstack([np.cumsum(weight[::-1], axis=0)[::-1], np.zeros(len(V))])
+        # Flat, row-major tables read by index in _survival (a flat take is about twice as
+        # fast as a 2-D gather): the weight of each cell and the mass at or above each rate
+        # node per ceiling column (tail[i, j] = sum over i' >= i), padded with zero rows so
+        # that a rate beyond the grid reads as no one.
+        zeros = np.zeros((2, len(V)))
+        self._cell = np.vstack([weight, zeros]).ravel()
+        self._tail = np.vstack([np.cumsum(weight[::-1], axis=0)[::-1], zeros]).ravel()
 
     # -- shares --------------------------------------------------------------------------
     def _part_above(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -146,12 +152,10 @@ class Population:
             return (self._typical * (1.0 - normal_cdf(u_needed))
                     + self._atypical * (1.0 - normal_cdf(u_needed / ATYPICAL_RATE_SD)))
         position = np.clip((u_needed - (U[0] - _DU / 2)) / _DU, 0.0, len(U))
-        index = np.minimum(position.astype(int), len(U) - 1)
+        index = position.astype(np.intp)
         part = position - index  # share of cell `index` below the needed rate
-        columns = np.arange(len(V))
-        above = self._tail[index + 1, columns]
-        cell = self.weight[index, columns] * (1.0 - part)
-        return np.where(position >= len(U), 0.0, above + cell)
+        flat = index * len(V) + _COLUMNS  # cell (index, column) in the flat tables
+        return self._tail.take(flat + len(V)) + self._cell.take(flat) * (1.0 - part)
 
     # -- improvement -----------------------------------------------------------------------
     def mean_improvement(self, session: float) -> float:
