@@ -127,8 +127,9 @@ class Population:
     def _reaching(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
         """P(I(n) >= target) for every target (rows) and session count (columns)."""
         above, ceiling = self._part_above(targets)  # (t, v)
-        # lambda needed = -log(room) / n, so log lambda = log(-log(room)) - log n: the logs
-        # are taken once per (target, ceiling), not once per session as well.
+        # (lambda n)^k = -log(room) at the target, so the log lambda needed is
+        # log(-log(room)) / k - log n: the logs are taken once per (target, ceiling), not
+        # once per session as well.
         log_need = self._log_need(targets, ceiling) / self.spread.shape  # (t, v)
         u_needed = (log_need[:, None, :] - np.log(sessions)[None, :, None]
                     - self.spread.log_rate) / self.spread.rate_sd  # (t, n, v)
