@@ -61,8 +61,6 @@ def condition_params(cid: str) -> list[Param]:
     params = [Param("rate_sd", math.log(spec.rate_sd), sd.rate_sd, math.log(0.1), math.log(1.0)),
               Param("ceiling_sd", math.log(spec.ceiling_sd), sd.ceiling_sd,
                     math.log(0.3), math.log(2.0))]
-    if spec.fit_shape:
-        params.append(Param("shape", 0.0, sd.shape, math.log(0.7), math.log(2.5)))
     if spec.graded_by_kirby_desai:
         assert spec.qswitched is not None
         return [Param("sessions_per_point", math.log(catalogue().tattoo
@@ -103,7 +101,7 @@ def to_condition(cid: str, theta: Sequence[float], fitted_rows: Sequence[str] = 
     """The parameter vector as the catalogue's FittedCondition."""
     v = dict(zip((p.name for p in condition_params(cid)), theta, strict=True))
     common = {"rows": tuple(fitted_rows), "rate_sd": math.exp(v["rate_sd"]),
-              "ceiling_sd": math.exp(v["ceiling_sd"]), "shape": math.exp(v.get("shape", 0.0)),
+              "ceiling_sd": math.exp(v["ceiling_sd"]),
               "qswitched_rate_factor": math.exp(v["qswitched"]) if "qswitched" in v else None}
     if conditions()[cid].graded_by_kirby_desai:
         return FittedCondition(skin_type_step=1.0, ceiling_shift=v["ceiling_shift"],
@@ -278,7 +276,7 @@ def fitted_toml(fitted: Fitted) -> str:
     for cid, c in fitted.conditions.items():
         out.append(f"[conditions.{cid}]")
         out.append("rows = [" + ", ".join(f'"{r}"' for r in c.rows) + "]")
-        for key in ("shape", "rate_sd", "ceiling_sd", "skin_type_step", "qswitched_rate_factor",
+        for key in ("rate_sd", "ceiling_sd", "skin_type_step", "qswitched_rate_factor",
                     "sessions_per_point", "ceiling_shift"):
             value = getattr(c, key)
             if value is not None:

@@ -60,7 +60,6 @@ class ConditionSpec(_Data):
     rate_sd: float = Field(gt=0, le=2)
     ceiling_sd: float = Field(gt=0, le=3)
     skin_type_step: float = Field(gt=0, le=1)
-    fit_shape: bool = False  # fit a slow first session (shape k) where the rows show one
     interval_weeks: tuple[int, int]
     usual_interval_weeks: float = Field(gt=0)
     course_sessions: float | None = Field(default=None, gt=0, le=30)
@@ -81,8 +80,7 @@ class ConditionSpec(_Data):
             raise ValueError(f"{self.id}: give either severity levels or graded_by_kirby_desai")
         if self.severity is not None and set(self.severity) != set(SEVERITIES):
             raise ValueError(f"{self.id}: severity needs exactly {SEVERITIES}")
-        required = (*REQUIRED_BASIS, "shape") if self.fit_shape else REQUIRED_BASIS
-        missing = [key for key in required if key not in self.basis]
+        missing = [key for key in REQUIRED_BASIS if key not in self.basis]
         if missing:
             raise ValueError(f"{self.id}: no basis given for {missing}")
         return self
@@ -118,7 +116,6 @@ class PriorSd(_Data):
     severity_ceiling: float = Field(gt=0)
     rate_sd: float = Field(gt=0)
     ceiling_sd: float = Field(gt=0)
-    shape: float = Field(gt=0)
     skin_type_step: float = Field(gt=0)
     qswitched: float = Field(gt=0)
     pih_base: float = Field(gt=0)
@@ -163,7 +160,6 @@ class FittedCondition(_Data):
     severity: dict[Severity, FittedLevel] | None = None
     sessions_per_point: float | None = Field(default=None, gt=0)
     ceiling_shift: float | None = None
-    shape: float = Field(default=1.0, gt=0)
 
 
 class FittedPih(_Data):

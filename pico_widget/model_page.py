@@ -49,8 +49,6 @@ def parameter_tables() -> str:
             f"- spread of rates (log-sd): prior {spec.rate_sd:g}, fitted {got.rate_sd:.2f}",
             f"- spread of ceilings (logit-sd): prior {spec.ceiling_sd:g}, fitted "
             f"{got.ceiling_sd:.2f}",
-            "- slow first session (shape k): "
-            + (f"fitted {got.shape:.2f} (prior 1)" if spec.fit_shape else "1, not fitted"),
             f"- skin type: lambda x {got.skin_type_step:.2f} for each type above III "
             f"(prior {spec.skin_type_step:g})",
             f"- interval: {spec.interval_weeks[0]}-{spec.interval_weeks[1]} weeks, usually "

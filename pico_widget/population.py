@@ -1,7 +1,6 @@
 """Patients like this one: a grid over each patient's own rate and own ceiling.
 
-Improvement after n sessions is I(n) = C (1 - exp(-(lambda n)^k)), with k = 1 except
-where a condition's first session is slower (dermal pigment). Both lambda (how fast) and
+Improvement after n sessions is I(n) = C (1 - exp(-lambda n)). Both lambda (how fast) and
 C (how far this patient can clear) vary between patients: log lambda is normal and
 logit(C / 100) is normal, independently. The grid holds these two standard-normal
 coordinates (u for the rate, v for the ceiling) with their weights; observed improvements
@@ -75,7 +74,6 @@ class Spread:
     rate_sd: float  # between-patient sd of log lambda
     logit_ceiling: float  # logit(C / 100) of the median patient
     ceiling_sd: float  # between-patient sd of logit(C / 100)
-    shape: float = 1.0  # k in 1 - exp(-(lambda n)^k): above 1, a slower first session
 
 
 class Population:
@@ -92,7 +90,7 @@ class Population:
         if observations:
             sessions = np.array([s for s, _ in observations], dtype=float)
             seen = np.array([y for _, y in observations], dtype=float)
-            reached = self.reached(sessions)  # (u, obs)
+            reached = -np.expm1(-np.outer(self.rates, sessions))  # (u, obs)
             expected = reached[:, None, :] * self.ceilings[None, :, None]  # (u, v, obs)
             misfit = (((expected - seen) / observation_sd) ** 2).sum(axis=2)
             log_weight = np.log(weight) - 0.5 * misfit
@@ -106,10 +104,6 @@ class Population:
         zeros = np.zeros((2, len(V)))
         self._cell = np.vstack([weight, zeros]).ravel()
         self._tail = np.vstack([np.cumsum(weight[::-1], axis=0)[::-1], zeros]).ravel()
-
-    def reached(self, sessions: np.ndarray) -> np.ndarray:
-        """Share of their own ceiling each rate node has reached by each session: (u, n)."""
-        return -np.expm1(-np.outer(self.rates, sessions) ** self.spread.shape)
 
     # -- shares --------------------------------------------------------------------------
     def _part_above(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -127,10 +121,9 @@ class Population:
     def _reaching(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
         """P(I(n) >= target) for every target (rows) and session count (columns)."""
         above, ceiling = self._part_above(targets)  # (t, v)
-        # (lambda n)^k = -log(room) at the target, so the log lambda needed is
-        # log(-log(room)) / k - log n: the logs are taken once per (target, ceiling), not
-        # once per session as well.
-        log_need = self._log_need(targets, ceiling) / self.spread.shape  # (t, v)
+        # lambda needed = -log(room) / n, so log lambda = log(-log(room)) - log n: the logs
+        # are taken once per (target, ceiling), not once per session as well.
+        log_need = self._log_need(targets, ceiling)  # (t, v)
         u_needed = (log_need[:, None, :] - np.log(sessions)[None, :, None]
                     - self.spread.log_rate) / self.spread.rate_sd  # (t, n, v)
         return (self._survival(u_needed) * above[:, None, :]).sum(axis=2)
@@ -166,7 +159,7 @@ class Population:
 
     # -- improvement -----------------------------------------------------------------------
     def mean_improvement(self, session: float) -> float:
-        reached = self.reached(np.array([float(session)]))[:, 0]
+        reached = -np.expm1(-self.rates * session)
         return float(reached @ self.weight @ self.ceilings)
 
     def improvement_quantiles(self, sessions: np.ndarray, quantiles: Sequence[float],
@@ -202,8 +195,7 @@ class Population:
     def _reaching_pairs(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
         """P(I(n) >= target) for matched pairs of target and session count."""
         above, ceiling = self._part_above(targets)  # (k, v)
-        u_needed = (self._log_need(targets, ceiling) / self.spread.shape
-                    - np.log(sessions)[:, None]
+        u_needed = (self._log_need(targets, ceiling) - np.log(sessions)[:, None]
                     - self.spread.log_rate) / self.spread.rate_sd
         return (self._survival(u_needed) * above).sum(axis=1)
 

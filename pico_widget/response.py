@@ -14,7 +14,7 @@ from .kirby_desai import kirby_desai_score
 from .models import PatientProfile, TattooDetails
 from .population import Spread
 
-TO_NINETY = math.log(10.0)  # (lambda n)^k at which a patient has 90% of their own ceiling
+TO_NINETY = math.log(10.0)  # lambda * n at which a patient has 90% of their own ceiling
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,7 @@ def spread_for(case: Case, params: FittedCondition | None = None) -> Spread:
     if spec.graded_by_kirby_desai:
         assert case.tattoo is not None and params.sessions_per_point is not None
         score = kirby_desai_score(case.fitzpatrick, case.tattoo)
-        log_rate = (math.log(TO_NINETY) / params.shape
-                    - math.log(params.sessions_per_point * score))
+        log_rate = math.log(TO_NINETY / (params.sessions_per_point * score))
         if case.laser == "picosecond":
             assert params.qswitched_rate_factor is not None
             log_rate -= math.log(params.qswitched_rate_factor)
@@ -56,13 +55,13 @@ def spread_for(case: Case, params: FittedCondition | None = None) -> Spread:
     else:
         assert params.severity is not None
         level = params.severity[case.severity]
-        log_rate = math.log(-math.log1p(-level.p)) / params.shape
+        log_rate = math.log(-math.log1p(-level.p))
         log_rate += math.log(params.skin_type_step) * max(0, case.fitzpatrick - 3)
         if case.laser == "q-switched":
             assert params.qswitched_rate_factor is not None
             log_rate += math.log(params.qswitched_rate_factor)
         logit_ceiling = logit(level.ceiling)
-    return Spread(log_rate, params.rate_sd, logit_ceiling, params.ceiling_sd, params.shape)
+    return Spread(log_rate, params.rate_sd, logit_ceiling, params.ceiling_sd)
 
 
 def course_sessions(case: Case, spread: Spread) -> float:
@@ -71,4 +70,4 @@ def course_sessions(case: Case, spread: Spread) -> float:
     spec = conditions()[case.condition]
     if spec.course_sessions is not None:
         return spec.course_sessions
-    return TO_NINETY ** (1.0 / spread.shape) / math.exp(spread.log_rate)
+    return TO_NINETY / math.exp(spread.log_rate)
