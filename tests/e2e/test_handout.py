@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from pico_widget import PatientProfile, estimate
 from pico_widget.charts import improvement_figure, probability_figure
 from pico_widget.handout import handout_html
+from pico_widget.headline import answer
 from pico_widget.summary import headline
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
@@ -62,6 +63,7 @@ def test_handout_offline_same_numbers_and_prints_with_charts(chromium) -> None:
     # The first page carries the answer: the headline's numbers and the improvement curve.
     first = " ".join(document[0].get_textpage().get_text_range().split())
     assert f"{fc.sessions_median} sessions" in first
-    assert f"{top.reach} in 100 reach the goal by session {top.session}" in first
+    chance = next(f for f in answer(PROFILE, fc).figures if f.key == "chance")
+    assert f"{top.reach} in 100 {chance.caption}" in first  # the headline's chance figure
     assert "Expected improvement after each session" in first
     assert blue[0] > 2000, blue
