@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -48,6 +48,23 @@ def _spoken(method: Method) -> Method:
         with speaking(self._language):
             return method(self, *args, **kwargs)
     return run  # type: ignore[return-value]
+
+
+def _widgets_under(roots: Iterable[widgets.Widget]) -> dict[int, widgets.Widget]:
+    """Every widget reachable from `roots` through their synced traits (children, layout,
+    style, ...), by id."""
+    found: dict[int, widgets.Widget] = {}
+    stack = list(roots)
+    while stack:
+        widget = stack.pop()
+        if id(widget) in found:
+            continue
+        found[id(widget)] = widget
+        for name in widget.keys:
+            value = getattr(widget, name, None)
+            items = value if isinstance(value, (tuple, list)) else (value,)
+            stack.extend(v for v in items if isinstance(v, widgets.Widget))
+    return found
 
 
 def default_profile() -> PatientProfile:
@@ -217,7 +234,14 @@ class PicoWidget(widgets.VBox):
             if self._pin_source is not None:
                 self._pin(*self._pin_source)
         self._show_message("")
+        old = _widgets_under(self.children)
         self.children = self._build(self._views.visible, bool(self._compare_box.value))
+        # Close what the rebuild replaced (each is a comm held open in kernel and browser),
+        # but nothing still on screen: a shared layout such as FULL carries over.
+        kept = _widgets_under([self])
+        for key, widget in old.items():
+            if key not in kept:
+                widget.close()
 
     @property
     def message(self) -> str:

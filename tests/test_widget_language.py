@@ -8,6 +8,7 @@ from widget_client import browser_sends
 from pico_widget import PatientProfile, PicoWidget, estimate
 from pico_widget.dashboard import Dashboard
 from pico_widget.text import wording
+from pico_widget.widget import _widgets_under
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75, observations=[{"session": 1,
@@ -64,6 +65,22 @@ def test_switching_keeps_the_case_the_forecast_and_the_view():
             "charts", "probability_title", language)
         assert len(w._probability.figure["data"]) == 2  # the compared laser is still drawn
     assert w.forecast == estimate(PROFILE)
+
+
+def test_switching_closes_the_widgets_it_replaces():
+    """A rebuild in the new language leaves no old control or chart holding a comm open in
+    the kernel and the browser; what is on screen stays open."""
+    from ipywidgets.widgets.widget import _instances
+
+    w = PicoWidget(PROFILE)
+    w.language = "ms"  # every language builds the same tree
+    live = len(_instances)
+    for language in ("zh-Hans", "en", "ms", "zh-Hans"):
+        w.language = language
+        assert len(_instances) == live
+    assert all(widget.comm is not None for widget in _widgets_under([w]).values())
+    browser_sends(w._goal, value=60)  # the new controls still work
+    assert w.profile.goal_percent == 60
 
 
 def test_controls_after_a_switch_answer_in_the_new_language():
