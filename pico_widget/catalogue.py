@@ -45,10 +45,10 @@ class SeverityLevel(_Data):
 
 
 class LaserShift(_Data):
-    """How a Q-switched laser differs from picosecond for one condition (prior)."""
+    """How a Q-switched laser differs from picosecond for one condition (prior). Its PIH
+    differs by one factor shared by all conditions ([pih] qswitched_factor)."""
 
     rate_factor: float = Field(gt=0, le=1)
-    pih_factor: float = Field(ge=1)
 
 
 class ConditionSpec(_Data):

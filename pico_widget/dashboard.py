@@ -59,7 +59,7 @@ class Dashboard(widgets.VBox):
         self.add_class("pico-app")
 
     def _word_header(self) -> None:
-        """The header's words in the widget's language (teaching cases stay English)."""
+        """The header's and the teaching cases' words in the widget's language."""
         with speaking(self.widget.language) as language:
             self._header.value = (
                 f'<div class="pico-header" lang="{language}"><h1>{wording("app_name")}</h1>'

@@ -27,8 +27,6 @@ h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4p
 .meta { color: #333; font-size: 10pt; border-bottom: 2px solid #0072B2; padding-bottom: 6px; }
 .disclaimer { border-left: 5px solid #0072B2; background: #f2f6fa; padding: 6px 10px; }
 .figures { display: flex; gap: 14px; align-items: center; }
-.pico-icons { line-height: 1; font-size: 15px; letter-spacing: 1px; }
-.pico-icon-row { white-space: nowrap; } .pico-yes { color: #0072B2; } .pico-no { color: #777; }
 .pico-warnings { border-left: 5px solid #E69F00; padding-left: 24px; }
 .chart { width: 100%; height: 340px; break-inside: avoid; page-break-inside: avoid; }
 .pico-headline { border-left: 5px solid #0072B2; padding-left: 10px; margin: 10px 0 4px;

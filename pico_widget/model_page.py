@@ -49,6 +49,8 @@ def parameter_tables() -> str:
             f"- spread of rates (log-sd): prior {spec.rate_sd:g}, fitted {got.rate_sd:.2f}",
             f"- spread of ceilings (logit-sd): prior {spec.ceiling_sd:g}, fitted "
             f"{got.ceiling_sd:.2f}",
+            "- skin type: through the Kirby-Desai score (a point for each type)"
+            if spec.graded_by_kirby_desai else
             f"- skin type: lambda x {got.skin_type_step:.2f} for each type above III "
             f"(prior {spec.skin_type_step:g})",
             f"- interval: {spec.interval_weeks[0]}-{spec.interval_weeks[1]} weeks, usually "

@@ -5,8 +5,9 @@ C (how far this patient can clear) vary between patients: log lambda is normal a
 logit(C / 100) is normal, independently. The grid holds these two standard-normal
 coordinates (u for the rate, v for the ceiling) with their weights; observed improvements
 reweight the same grid (Bayes' rule, exact on the grid), so the prior and every update
-share one code path. Shares are smooth in the goal: along the rate axis each grid weight
-is spread over its cell, so no goal, severity or session step makes a chance jump.
+share one code path. Shares are smooth in the goal: along the ceiling axis each grid weight
+is spread over its cell (and, after observations, along the rate axis too), so no goal,
+severity or session step makes a chance jump.
 """
 
 from __future__ import annotations
