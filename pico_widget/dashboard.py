@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from html import escape
 from typing import Any
 
@@ -15,8 +14,8 @@ from .controls import NO_CHOICE
 from .models import PatientProfile
 from .server_log import log_to_server
 from .text import (
-    LANGUAGE_ENV,
     check_language,
+    clinic_language,
     language_names,
     speaking,
     teaching_words,
@@ -32,7 +31,7 @@ class Dashboard(widgets.VBox):
                  **kwargs: Any) -> None:
         log_to_server()  # errors go to Voila's log, never over a visitor's websocket
         # The clinic's default (pico-widget serve --language) unless one is given.
-        language = check_language(language or os.environ.get(LANGUAGE_ENV) or "en")
+        language = check_language(language) if language else clinic_language()
         self.widget = PicoWidget(profile, language=language)
         self._header = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
         self._language = controls.ToggleButtons(

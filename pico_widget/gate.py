@@ -17,14 +17,15 @@ from tornado.websocket import WebSocketProtocol13, _WebSocketParams
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from .text import wording
+from .text import clinic_language, wording
 
 RETRY_AFTER_S = 60
 
 
 def busy_page() -> str:
-    say = wording("service")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    language = clinic_language()
+    say = wording("service", language=language)
+    return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(say['title'])}</title></head>"
             f'<body style="font: 18px system-ui, sans-serif; margin: 2em; max-width: 40em">'

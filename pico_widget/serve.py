@@ -23,7 +23,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from .gate import PicoKernelSocket, PicoPageHandler
 from .kernels import KERNEL_MB
 from .plotly_view import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
-from .text import LANGUAGE_ENV, LANGUAGES, wording
+from .text import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
@@ -39,8 +39,9 @@ def apps_dir() -> Path:
 
 def page_config(config: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
     """Voila's page config plus the sentences the page shows if the forecast never comes."""
-    return {**config, "picoText": {**wording("service"),
-                                   "ended": wording("errors", "session_ended")}}
+    language = clinic_language()
+    return {**config, "picoText": {**wording("service", language=language),
+                                   "ended": wording("errors", "session_ended", language)}}
 
 
 class PicoVoila(Voila):

@@ -13,6 +13,7 @@ read it, so none of them grows a parameter that only passes through.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +83,12 @@ def check_language(language: str) -> str:
 
 def current_language() -> str:
     return _spoken.get()
+
+
+def clinic_language() -> str:
+    """The language `pico-widget serve --language` chose for this server (or English):
+    the dashboard's first language and that of the server's own pages."""
+    return check_language(os.environ.get(LANGUAGE_ENV) or DEFAULT_LANGUAGE)
 
 
 @contextmanager

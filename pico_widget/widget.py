@@ -310,7 +310,7 @@ class PicoWidget(widgets.VBox):
     def _rejected(self, control: Any, key: str, raw: Any) -> None:
         """A control refused a browser value: explain a value in pydantic's words, else say
         that the choice (a list index) is not on offer."""
-        sentence = wording("errors", "generic").format(detail=f"{raw!r:.40} is not on offer")
+        sentence = wording("errors", "not_on_offer").format(value=f"{raw!r:.40}")
         candidate = self._with_value(control, raw) if key == "value" else None
         if candidate is not None:
             try:

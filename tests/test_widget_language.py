@@ -154,3 +154,28 @@ def test_a_refused_value_is_explained_in_the_widget_language(language, words):
     before = w.profile
     w._submit(before.model_dump() | {"fitzpatrick": 9})
     assert words in w.message and w.profile == before
+
+
+def test_the_servers_own_pages_speak_the_clinics_language(monkeypatch):
+    """`pico-widget serve --language ms`: the busy page and the page's notices (shown when no
+    kernel is there to speak) are in Malay too, as is a new dashboard."""
+    from pico_widget.gate import busy_page
+    from pico_widget.serve import page_config
+    from pico_widget.text import LANGUAGE_ENV
+
+    monkeypatch.setenv(LANGUAGE_ENV, "ms")
+    page = busy_page()
+    assert 'lang="ms"' in page and wording("service", "busy", "ms") in page
+    assert wording("service", "busy", "ms") != wording("service", "busy", "en")
+    text = page_config({})["picoText"]
+    assert text["ended"] == wording("errors", "session_ended", "ms")
+    assert text["slow"] == wording("service", "slow", "ms")
+    assert Dashboard().widget.language == "ms"
+
+
+def test_a_forged_choice_is_refused_in_the_widgets_language():
+    w = PicoWidget(PROFILE, language="ms")
+    before = w.profile
+    browser_sends(w._condition, index=99)
+    assert w.message == wording("errors", "not_on_offer", "ms").format(value="99")
+    assert w.profile == before
