@@ -3,7 +3,9 @@
 Each condition's parameters are fitted to its rows (data/evidence.toml) by maximum
 likelihood with weak priors that encode the documented judgements (data/conditions.toml):
 binomial (multinomial for several thresholds of one study) for shares, normal with the
-stated standard error for means. PIH is fitted the same way across conditions. The fit is
+stated standard error for means. PIH is fitted the same way across conditions, with a
+factor per study (a random effect) so that the trials comparing lasers in the same
+patients decide the Q-switched factor rather than differences between series. The fit is
 deterministic (L-BFGS-B from the prior), so the test suite can check that the shipped
 data/fitted.toml is what this command produces. Needs scipy (the `calibrate` extra);
 the app itself needs only numpy.
@@ -197,8 +199,9 @@ def to_pih(theta: Sequence[float], fitted_rows: Sequence[str] = ()) -> FittedPih
                      condition_factor={cid: math.exp(v[f"factor_{cid}"]) for cid in conditions()})
 
 
-def predict_pih(row: EvidenceRow, params: FittedPih) -> list[float]:
-    factor = params.condition_factor[row.condition]
+def predict_pih(row: EvidenceRow, params: FittedPih, study: float = 0.0) -> list[float]:
+    """The row's PIH figure, for the typical study or one `study` (log factor) away."""
+    factor = params.condition_factor[row.condition] * math.exp(study)
     if row.laser == "q-switched":
         factor *= params.qswitched_factor
     risks = []
@@ -211,36 +214,48 @@ def predict_pih(row: EvidenceRow, params: FittedPih) -> list[float]:
 
 # -- fitting -----------------------------------------------------------------------------------
 def _fit(params: list[Param], fitted_rows: list[EvidenceRow],
-         prediction: Callable[[EvidenceRow, Sequence[float]], list[float]]) -> np.ndarray:
+         prediction: Callable[[EvidenceRow, Sequence[float], float], list[float]],
+         study_sd: float | None = None) -> np.ndarray:
+    """Maximum a posteriori fit. With `study_sd`, each study also gets its own offset
+    (normal, sd `study_sd`), fitted alongside and dropped from the result: a difference
+    between two rows of one study then informs the shared parameters, and a difference
+    between studies is put down to the studies."""
     from scipy.optimize import minimize
 
-    prior = np.array([p.prior for p in params])
-    sd = np.array([p.sd for p in params])
+    sources = sorted({r.source for r in fitted_rows}) if study_sd else []
+    offset = {s: len(params) + i for i, s in enumerate(sources)}
+    everything = params + [Param(f"study {s}", 0.0, study_sd or 1.0, -3.0, 3.0)
+                           for s in sources]
+    prior = np.array([p.prior for p in everything])
+    sd = np.array([p.sd for p in everything])
     bounds = [(p.low if np.isfinite(p.low) else None, p.high if np.isfinite(p.high) else None)
-              for p in params]
-    start = np.clip(prior, [p.low for p in params], [p.high for p in params])
+              for p in everything]
+    start = np.clip(prior, [p.low for p in everything], [p.high for p in everything])
 
     def loss(theta: np.ndarray) -> float:
         total = 0.5 * float((((theta - prior) / sd) ** 2).sum())
+        shared = theta[:len(params)]
         for row in fitted_rows:
-            total -= log_likelihood(row, prediction(row, theta))
+            study = float(theta[offset[row.source]]) if sources else 0.0
+            total -= log_likelihood(row, prediction(row, shared, study))
         return total
 
     result = minimize(loss, start, method="L-BFGS-B", bounds=bounds,
                       options={"maxiter": 500, "ftol": 1e-10, "gtol": 1e-7})
-    return np.asarray(result.x)
+    return np.asarray(result.x)[:len(params)]
 
 
 def fit_condition(cid: str, leave_out: str | None = None) -> FittedCondition:
     used = [r for r in rows(cid, efficacy=True) if r.fitted and r.id != leave_out]
     theta = _fit(condition_params(cid), used,
-                 lambda row, t: predict(row, to_condition(cid, t)))
+                 lambda row, t, _: predict(row, to_condition(cid, t)))
     return to_condition(cid, theta, [r.id for r in used])
 
 
 def fit_pih(leave_out: str | None = None) -> FittedPih:
     used = [r for r in rows(efficacy=False) if r.fitted and r.id != leave_out]
-    theta = _fit(pih_params(), used, lambda row, t: predict_pih(row, to_pih(t)))
+    theta = _fit(pih_params(), used, lambda row, t, study: predict_pih(row, to_pih(t), study),
+                 study_sd=catalogue().model.prior_sd.pih_study)
     return to_pih(theta, [r.id for r in used])
 
 

@@ -122,6 +122,7 @@ class PriorSd(_Data):
     pih_step: float = Field(gt=0)
     pih_factor: float = Field(gt=0)
     pih_concentration: float = Field(gt=0)
+    pih_study: float = Field(gt=0)  # between studies, on the log of the per-session risk
 
 
 class ModelSettings(_Data):
