@@ -1,7 +1,8 @@
 """handout_html(profile): a self-contained printable page for the patient to take home.
 
 Everything is inline (styles, plotly.js, the figures), so it opens and prints with no
-network. The optional name is used for this page only; nothing here is written anywhere.
+network. It asks for no name: a blank 'Prepared for' line is left to write on the
+printed page, so nothing that identifies the patient passes through the app.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ body { font-family: FONT_STACK; font-size: 12pt;
   line-height: 1.4; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
 h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4px; }
 .meta { color: #333; font-size: 10pt; border-bottom: 2px solid #0072B2; padding-bottom: 6px; }
+.for .blank { display: inline-block; width: 60%; border-bottom: 1px solid #555; }
 .disclaimer { border-left: 5px solid #0072B2; background: #f2f6fa; padding: 6px 10px; }
 .figures { display: flex; gap: 14px; align-items: center; }
 .pico-warnings { border-left: 5px solid #E69F00; padding-left: 24px; }
@@ -50,22 +52,19 @@ for (const [id, figure] of Object.entries(FIGURES)) {
 """
 
 
-def handout_html(profile: PatientProfile, patient_name: str = "",
-                 today: date | None = None, language: str = "en") -> str:
+def handout_html(profile: PatientProfile, today: date | None = None,
+                 language: str = "en") -> str:
     """The patient's plan as one HTML file in the patient's language: inputs, forecast in
     words and charts, risks, aftercare."""
     with speaking(language):
-        return _handout(PatientProfile.model_validate(profile), patient_name, today, language)
+        return _handout(PatientProfile.model_validate(profile), today, language)
 
 
-def _handout(profile: PatientProfile, patient_name: str, today: date | None,
-             language: str) -> str:
+def _handout(profile: PatientProfile, today: date | None, language: str) -> str:
     fc = estimate(profile)
     spec = condition_words(profile.condition)
     say = wording("handout")
     heading = say["heading"].format(title=say["title"], condition=spec.label)
-    name = (f'<p>{escape(say["for"])} <b>{escape(patient_name.strip()[:80])}</b></p>'
-            if patient_name.strip() else "")
     figures = {"improvement": improvement_figure(fc, profile.observations),
                "probability": probability_figure(fc)}
     words = "".join(f"<p>{line}</p>" for line in sentences(profile, fc))
@@ -81,7 +80,7 @@ def _handout(profile: PatientProfile, patient_name: str, today: date | None,
 <h1>{escape(heading)}</h1>
 <p class="meta">{escape(say["made"].format(date=long_date(today or date.today()),
                                           app=__version__, model=fc.model_version))}</p>
-{name}
+<p class="for">{escape(say["for"])} <span class="blank"></span></p>
 {answer_html(answer(profile, fc))}
 <div class="chart" id="improvement"></div>
 <p class="disclaimer">{escape(wording("disclaimer"))}</p>

@@ -1,7 +1,7 @@
 """The take-home panel: patient handout, clinical note, and saved cases (export and import).
 
 It reads the widget's profile and, on import, hands a validated profile back; it keeps no
-state of its own beyond the optional handout name, which is cleared once used.
+state of its own and asks for no name (the handout leaves a line to write one by hand).
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ class TakeHome(widgets.VBox):
         self._current, self._open, self._refuse = current, open_case, refuse
         self._language = language
         self._saver = Saver()
-        self._name = widgets.Text(placeholder=label["handout_name"],
-                                  layout=widgets.Layout(width="100%"))
         handout = widgets.Button(description=label["handout"], icon="print")
         handout.on_click(lambda _b: self.save_handout())
         note = widgets.Button(description=label["note"], icon="file-text")
@@ -51,13 +49,11 @@ class TakeHome(widgets.VBox):
         self._upload.observe(self._uploaded, "value")
         buttons = widgets.HBox([handout, note, save, self._upload])
         buttons.add_class("pico-presets")
-        super().__init__([self._name, buttons, self._note_language, self._note, self._copy,
+        super().__init__([buttons, self._note_language, self._note, self._copy,
                           self._saver])
 
     def save_handout(self) -> None:
-        html = handout_html(self._current(), patient_name=self._name.value,
-                            language=self._language())
-        self._name.value = ""  # the name is for this one page only
+        html = handout_html(self._current(), language=self._language())
         self._saver.save(wording("handout", "download_name", self._language()), "text/html",
                          html)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import ipywidgets as widgets
 import pytest
 from hypothesis import given, settings
 from strategies import profiles
@@ -13,6 +14,7 @@ from pico_widget import PatientProfile, PicoWidget, conditions, estimate
 from pico_widget.cases import CaseFileError, load_case, save_case, teaching_cases
 from pico_widget.note import clinical_note
 from pico_widget.summary import headline
+from pico_widget.widget import _widgets_under
 
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
                          goal_percent=50, observations=[{"session": 1,
@@ -123,15 +125,15 @@ def test_widget_refuses_a_tampered_upload_and_keeps_the_forecast():
     assert w.forecast == before
 
 
-def test_widget_handout_uses_the_name_once_and_note_follows_the_forecast():
+def test_widget_handout_asks_for_no_name_and_note_follows_the_forecast():
     w = PicoWidget(MELASMA)
+    fields = [c for c in _widgets_under([w.take_home]).values()
+              if isinstance(c, widgets.Text)]
+    assert not fields, "the take-home panel has no free-text field to type a name into"
     sent = Sent(w.take_home._saver)
-    w.take_home._name.value = "Ann Example"
     w.take_home.save_handout()
-    assert "Ann Example" in sent.messages[-1]["text"]
-    assert w.take_home._name.value == ""
-    w.take_home.save_handout()
-    assert "Ann Example" not in sent.messages[-1]["text"]
+    page = sent.messages[-1]["text"]
+    assert 'Prepared for <span class="blank"></span>' in page  # a line to write on by hand
     w.take_home.show_note()
     assert w.take_home._note.value == clinical_note(MELASMA)
     assert w.take_home._copy.text == w.take_home._note.value
