@@ -215,8 +215,8 @@ def predict_pih(row: EvidenceRow, params: FittedPih, study: float = 0.0) -> list
 # -- fitting -----------------------------------------------------------------------------------
 def _fit(params: list[Param], fitted_rows: list[EvidenceRow],
          prediction: Callable[[EvidenceRow, Sequence[float], float], list[float]],
-         study_sd: float | None = None) -> np.ndarray:
-    """Maximum a posteriori fit. With `study_sd`, each study also gets its own offset
+         study_sd: float = 0.0) -> np.ndarray:
+    """Maximum a posteriori fit. With `study_sd` > 0, each study also gets its own offset
     (normal, sd `study_sd`), fitted alongside and dropped from the result: a difference
     between two rows of one study then informs the shared parameters, and a difference
     between studies is put down to the studies."""
@@ -224,8 +224,7 @@ def _fit(params: list[Param], fitted_rows: list[EvidenceRow],
 
     sources = sorted({r.source for r in fitted_rows}) if study_sd else []
     offset = {s: len(params) + i for i, s in enumerate(sources)}
-    everything = params + [Param(f"study {s}", 0.0, study_sd or 1.0, -3.0, 3.0)
-                           for s in sources]
+    everything = params + [Param(f"study {s}", 0.0, study_sd, -3.0, 3.0) for s in sources]
     prior = np.array([p.prior for p in everything])
     sd = np.array([p.sd for p in everything])
     bounds = [(p.low if np.isfinite(p.low) else None, p.high if np.isfinite(p.high) else None)
