@@ -63,6 +63,9 @@ def condition_params(cid: str) -> list[Param]:
     params = [Param("rate_sd", math.log(spec.rate_sd), sd.rate_sd, math.log(0.1), math.log(1.0)),
               Param("ceiling_sd", math.log(spec.ceiling_sd), sd.ceiling_sd,
                     math.log(0.3), math.log(2.0))]
+    if spec.complete_share is not None:
+        params.append(Param("complete_share", logit(100 * spec.complete_share),
+                            sd.complete_share, -8.0, 3.0))
     if spec.graded_by_kirby_desai:
         assert spec.qswitched is not None
         return [Param("sessions_per_point", math.log(catalogue().tattoo
@@ -104,7 +107,9 @@ def to_condition(cid: str, theta: Sequence[float], fitted_rows: Sequence[str] = 
     v = dict(zip((p.name for p in condition_params(cid)), theta, strict=True))
     common = {"rows": tuple(fitted_rows), "rate_sd": math.exp(v["rate_sd"]),
               "ceiling_sd": math.exp(v["ceiling_sd"]),
-              "qswitched_rate_factor": math.exp(v["qswitched"]) if "qswitched" in v else None}
+              "qswitched_rate_factor": math.exp(v["qswitched"]) if "qswitched" in v else None,
+              "complete_share": 1 / (1 + math.exp(-v["complete_share"]))
+              if "complete_share" in v else 0.0}
     if conditions()[cid].graded_by_kirby_desai:
         return FittedCondition(skin_type_step=1.0, ceiling_shift=v["ceiling_shift"],
                                sessions_per_point=math.exp(v["sessions_per_point"]), **common)
@@ -291,9 +296,9 @@ def fitted_toml(fitted: Fitted) -> str:
         out.append(f"[conditions.{cid}]")
         out.append("rows = [" + ", ".join(f'"{r}"' for r in c.rows) + "]")
         for key in ("rate_sd", "ceiling_sd", "skin_type_step", "qswitched_rate_factor",
-                    "sessions_per_point", "ceiling_shift"):
+                    "sessions_per_point", "ceiling_shift", "complete_share"):
             value = getattr(c, key)
-            if value is not None:
+            if value is not None and (key != "complete_share" or value):
                 out.append(f"{key} = {_number(value)}")
         if c.severity:
             out.append(f"[conditions.{cid}.severity]")

@@ -59,6 +59,7 @@ class ConditionSpec(_Data):
     severity_scale: str
     rate_sd: float = Field(gt=0, le=2)
     ceiling_sd: float = Field(gt=0, le=3)
+    complete_share: float | None = Field(default=None, gt=0, lt=1)  # None: none clear fully
     skin_type_step: float = Field(gt=0, le=1)
     interval_weeks: tuple[int, int]
     usual_interval_weeks: float = Field(gt=0)
@@ -80,7 +81,8 @@ class ConditionSpec(_Data):
             raise ValueError(f"{self.id}: give either severity levels or graded_by_kirby_desai")
         if self.severity is not None and set(self.severity) != set(SEVERITIES):
             raise ValueError(f"{self.id}: severity needs exactly {SEVERITIES}")
-        missing = [key for key in REQUIRED_BASIS if key not in self.basis]
+        required = (*REQUIRED_BASIS, *(("complete_share",) if self.complete_share else ()))
+        missing = [key for key in required if key not in self.basis]
         if missing:
             raise ValueError(f"{self.id}: no basis given for {missing}")
         return self
@@ -123,6 +125,7 @@ class PriorSd(_Data):
     pih_factor: float = Field(gt=0)
     pih_concentration: float = Field(gt=0)
     pih_study: float = Field(gt=0)  # between studies, on the log of the per-session risk
+    complete_share: float = Field(gt=0)  # on the logit of the share
 
 
 class ModelSettings(_Data):
@@ -131,6 +134,8 @@ class ModelSettings(_Data):
     default_max_sessions: int = Field(ge=1)
     min_reach_share: float = Field(gt=0, lt=0.5)
     atypical_share: float = Field(ge=0, lt=0.5)
+    complete_ceiling_percent: float = Field(gt=95, lt=100)  # complete responders' median
+    complete_ceiling_sd: float = Field(gt=0, le=1)  # their spread, logit scale
     non_response_quantile: float = Field(gt=0, lt=0.5)
     prior_sd: PriorSd
     basis: dict[str, Basis]
@@ -161,6 +166,7 @@ class FittedCondition(_Data):
     severity: dict[Severity, FittedLevel] | None = None
     sessions_per_point: float | None = Field(default=None, gt=0)
     ceiling_shift: float | None = None
+    complete_share: float = Field(default=0.0, ge=0, lt=1)
 
 
 class FittedPih(_Data):

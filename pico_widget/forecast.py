@@ -136,7 +136,7 @@ def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
     if never >= 0.5:
         notes.append(say["goal_beyond_most"].format(
             never=round(10 * never), goal=profile.goal_percent, condition=words.label.lower(),
-            ceiling=people.ceiling_quantiles([0.5])[0]))
+            ceiling=people.ceiling_median_below(profile.goal_percent)))
     if profile.observations:
         # The latest result decides: a slow first session followed by a good second needs
         # no review, and a poor latest one does, from session 1 on.

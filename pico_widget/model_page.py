@@ -49,6 +49,10 @@ def parameter_tables() -> str:
             f"- spread of rates (log-sd): prior {spec.rate_sd:g}, fitted {got.rate_sd:.2f}",
             f"- spread of ceilings (logit-sd): prior {spec.ceiling_sd:g}, fitted "
             f"{got.ceiling_sd:.2f}",
+            f"- patients who clear completely: prior {spec.complete_share:.0%}, fitted "
+            f"{got.complete_share:.0%}" if spec.complete_share is not None else
+            "- patients who clear completely: none modelled (no row reports complete "
+            "clearance)",
             "- skin type: through the Kirby-Desai score (a point for each type)"
             if spec.graded_by_kirby_desai else
             f"- skin type: lambda x {got.skin_type_step:.2f} for each type above III "

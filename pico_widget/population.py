@@ -2,7 +2,8 @@
 
 Improvement after n sessions is I(n) = C (1 - exp(-lambda n)). Both lambda (how fast) and
 C (how far this patient can clear) vary between patients: log lambda is normal and
-logit(C / 100) is normal, independently. The grid holds these two standard-normal
+logit(C / 100) is normal, independently, plus (where the evidence reports it) a share of
+patients whose ceiling is complete clearance. The grid holds these two standard-normal
 coordinates (u for the rate, v for the ceiling) with their weights; observed improvements
 reweight the same grid (Bayes' rule, exact on the grid), so the prior and every update
 share one code path. Shares are smooth in the goal: along the ceiling axis each grid weight
@@ -40,19 +41,41 @@ _COLUMNS = np.arange(len(V))
 def ceiling_weights(spread: Spread) -> tuple[np.ndarray, np.ndarray]:
     """Share of typical and of atypical patients in each ceiling cell, before any session.
 
-    Ceilings are logit-normal, except for a small share of atypical patients (a
-    judgement, data/conditions.toml) whose ceiling is spread evenly over the whole axis
-    and whose rate varies twice as widely: without them a patient who shows no change at
-    all would still be forecast to clear as the studies' patients do, because the normal
-    tails are too thin to move to.
+    Typical ceilings are logit-normal; where some patients clear completely (the
+    condition's complete share, fitted), those patients form a second group whose own
+    ceilings sit at complete clearance. One wide normal could not give both the partial
+    responders and the papers' complete clearance: it put nevus of Ota and cafe-au-lait
+    macules at the spread's upper bound. A small share of atypical patients (a judgement,
+    data/conditions.toml) have their ceiling spread evenly over the whole axis and a rate
+    that varies twice as widely: without them a patient who shows no change at all would
+    still be forecast to clear as the studies' patients do, because the normal tails are
+    too thin to move to.
     """
+    typical = _normal_cells(spread.logit_ceiling, spread.ceiling_sd)
+    if spread.complete_share:
+        typical = ((1 - spread.complete_share) * typical
+                   + spread.complete_share * _complete_cells())
     atypical = catalogue().model.atypical_share
-    edges = normal_cdf((np.append(V - _DV / 2, V[-1] + _DV / 2) - spread.logit_ceiling)
-                       / spread.ceiling_sd)
-    typical = np.diff(edges)
-    typical[0] += edges[0]
-    typical[-1] += 1.0 - edges[-1]
     return (1 - atypical) * typical, np.full(len(V), atypical / len(V))
+
+
+@lru_cache(maxsize=1)
+def _complete_cells() -> np.ndarray:
+    """Ceiling cells of the patients who clear completely (data/conditions.toml [model])."""
+    settings = catalogue().model
+    share = settings.complete_ceiling_percent / 100.0
+    cells = _normal_cells(math.log(share / (1.0 - share)), settings.complete_ceiling_sd)
+    cells.setflags(write=False)
+    return cells
+
+
+def _normal_cells(mean: float, sd: float) -> np.ndarray:
+    """Share of a normal(mean, sd) on the ceiling axis in each cell (tails in the end cells)."""
+    edges = normal_cdf((np.append(V - _DV / 2, V[-1] + _DV / 2) - mean) / sd)
+    cells = np.diff(edges)
+    cells[0] += edges[0]
+    cells[-1] += 1.0 - edges[-1]
+    return cells
 
 
 _PHI_X = np.linspace(-9.0, 9.0, 4501)
@@ -132,6 +155,7 @@ class Spread:
     rate_sd: float  # between-patient sd of log lambda
     logit_ceiling: float  # logit(C / 100) of the median patient
     ceiling_sd: float  # between-patient sd of logit(C / 100)
+    complete_share: float = 0.0  # patients who clear completely (their own component)
 
 
 class Population:
@@ -244,6 +268,14 @@ class Population:
         step = _clip((lo_a - wanted[:, :, 0]) / np.maximum(lo_a - hi_a, 1e-12), 0.0, 1.0)
         lo_y = levels[hi_index - 1]
         return _clip(lo_y + (levels[hi_index] - lo_y) * step, 0.0, 100.0)
+
+    def ceiling_median_below(self, target: float) -> float:
+        """The median own ceiling of the patients who never reach `target`: where they level
+        off (with a group that clears completely, the median of everyone lies between the
+        two groups, where few patients are)."""
+        above, _ = _part_above(np.array([float(target)]))
+        below = self.weight.sum(axis=0) * (1.0 - above[0])
+        return float(np.interp(0.5, np.cumsum(below) / below.sum(), self.ceilings))
 
     def ceiling_quantiles(self, quantiles: Sequence[float]) -> list[float]:
         cdf = np.cumsum(self.weight.sum(axis=0))

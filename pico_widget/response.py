@@ -61,7 +61,8 @@ def spread_for(case: Case, params: FittedCondition | None = None) -> Spread:
             assert params.qswitched_rate_factor is not None
             log_rate += math.log(params.qswitched_rate_factor)
         logit_ceiling = logit(level.ceiling)
-    return Spread(log_rate, params.rate_sd, logit_ceiling, params.ceiling_sd)
+    return Spread(log_rate, params.rate_sd, logit_ceiling, params.ceiling_sd,
+                  params.complete_share)
 
 
 def course_sessions(case: Case, spread: Spread) -> float:
