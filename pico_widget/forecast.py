@@ -89,7 +89,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None,
         weeks_to_goal=weeks,
         pih_risk_percent=_pih_risk(profile, case, spread),
         kirby_desai=_kirby_desai(profile),
-        warnings=_warnings(profile, spec, prior, people, never, open_ended, horizon),
+        warnings=_warnings(profile, spec, prior, people, target, never, open_ended, horizon),
         evidence=strength(profile.condition, profile.laser),
         references=[Reference(key=k, citation=catalogue().references[k]) for k in spec.sources],
         model_version=fitted().model_version,
@@ -127,8 +127,10 @@ def shares_showing_at_most(prior: Population, observed: list[tuple[int, float]],
 
 
 def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
-              people: Population, never: float, open_ended: bool, horizon: int) -> list[str]:
-    """Plain-language cautions, most important first."""
+              people: Population, target: float, never: float, open_ended: bool,
+              horizon: int) -> list[str]:
+    """Plain-language cautions, most important first (`target`: the goal as the model
+    reads it, complete clearance for any goal above it)."""
     say = wording("warnings")
     words = condition_words(spec.id)
     settings = catalogue().model
@@ -136,7 +138,7 @@ def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
     if never >= 0.5:
         notes.append(say["goal_beyond_most"].format(
             never=round(10 * never), goal=profile.goal_percent, condition=words.label.lower(),
-            ceiling=people.ceiling_median_below(profile.goal_percent)))
+            ceiling=people.ceiling_median_below(target)))
     if profile.observations:
         # The latest result decides: a slow first session followed by a good second needs
         # no review, and a poor latest one does, from session 1 on.

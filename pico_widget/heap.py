@@ -1,34 +1,24 @@
-"""Keep a few megabytes of freed heap in the process between forecasts.
+"""Let the C library keep a forecast's freed memory instead of faulting it back each call.
 
-A forecast allocates and frees a few hundred kilobytes of numpy temporaries (arrays of
-about 60 KB each). glibc hands free memory at the top of its heap back to the operating
-system as soon as more than 128 KB collects there, so the next forecast takes every page
-back by a page fault: about 75 per forecast, measured as 35-40% of a forecast's time on
-the 2-core VMs this runs on (`python -m benchmarks core`). A trim threshold of 4 MB keeps
-those pages; a process then holds at most 4 MB it is not using. Larger blocks are still
-mapped and returned on their own (glibc's mmap threshold), so big one-off arrays are not
-kept. Where the C library is not glibc, or the user has set MALLOC_TRIM_THRESHOLD_
-themselves, nothing changes.
+A forecast allocates and frees numpy temporaries of 60-250 KB. In a fresh process glibc
+hands freed memory at the top of its heap back to the system once more than 128 KB
+collects there, so every forecast took its pages back by page faults: about 180 a call,
+40% of a forecast's time on the 2-core VMs this runs on. glibc raises those thresholds by
+itself once a larger block has been freed (the mmap threshold to that block's size, the
+trim threshold to twice it; mallopt(3), "dynamic threshold"). Freeing one 4 MB block at
+import does that once: blocks up to 4 MB then come from the heap and up to 8 MB of freed
+memory is kept. Setting the thresholds with mallopt instead would switch that adjustment
+off for the whole process, and a 2 MB numpy operation elsewhere ran 20 times slower.
+Elsewhere than glibc this frees a block and changes nothing.
 """
 
 from __future__ import annotations
 
-import ctypes
-import os
-import sys
+import numpy as np
 
-M_TRIM_THRESHOLD = -1  # glibc's mallopt parameter number (malloc.h)
-KEEP_BYTES = 4 * 2**20
+WARM_BYTES = 4 * 2**20
 
 
-def keep_freed_heap() -> bool:
-    """Raise glibc's trim threshold once per process; True if this call set it."""
-    if not sys.platform.startswith("linux") or "MALLOC_TRIM_THRESHOLD_" in os.environ:
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt  # the C library this process already uses
-    except (OSError, AttributeError):  # not glibc (e.g. musl has no mallopt)
-        return False
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_TRIM_THRESHOLD, KEEP_BYTES))
+def warm_heap_thresholds() -> None:
+    """Allocate and free one WARM_BYTES block (never touched, so it costs no page)."""
+    np.empty(WARM_BYTES, dtype=np.uint8)

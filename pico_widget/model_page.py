@@ -23,13 +23,17 @@ def _basis(basis: Basis) -> str:
     return f"{kind}: {basis.note}"
 
 
-def _level_rows(prior: dict, fit: dict) -> list[str]:
+def _level_rows(prior: dict, fit: dict, complete: bool) -> list[str]:
+    """Median patient's p and ceiling per severity (with a group that clears completely,
+    the ceiling is the median of the others, which a line under the table says)."""
     lines = ["| severity | p prior | p fitted | ceiling prior | ceiling fitted |",
              "|---|---|---|---|---|"]
     for key, level in prior.items():
         got = fit[key]
         lines.append(f"| {level.label} | {level.p:.2f} | {got.p:.2f} | {level.ceiling:g}% "
                      f"| {got.ceiling:.0f}% |")
+    if complete:
+        lines += ["", "Ceilings here are those of the patients who do not clear completely."]
     return [*lines, ""]
 
 
@@ -43,7 +47,7 @@ def parameter_tables() -> str:
                   f"For {spec.population}. Severity graded by {spec.severity_scale}. "
                   f"Fitted to: {', '.join(got.rows) or 'no rows (priors only)'}.", ""]
         if spec.severity and got.severity:
-            lines += _level_rows(spec.severity, got.severity)
+            lines += _level_rows(spec.severity, got.severity, spec.complete_share is not None)
         qs = spec.qswitched
         lines += [
             f"- spread of rates (log-sd): prior {spec.rate_sd:g}, fitted {got.rate_sd:.2f}",

@@ -22,9 +22,9 @@ from functools import lru_cache
 import numpy as np
 
 from .catalogue import catalogue
-from .heap import keep_freed_heap
+from .heap import warm_heap_thresholds
 
-keep_freed_heap()  # the grid's temporaries would otherwise page-fault on every forecast
+warm_heap_thresholds()  # else the grid's temporaries page-fault on every forecast
 
 U = np.linspace(-6.0, 6.0, 41)  # rate axis, in standard deviations of log lambda
 V = np.linspace(-5.0, 6.0, 31)  # ceiling axis: logit(C / 100), from 0.7% to 99.75%
@@ -175,6 +175,8 @@ class Population:
     def updated(self, observations: Sequence[tuple[float, float]],
                 observation_sd: float = 10.0) -> Population:
         """These patients reweighted by observed improvements; the prior grid is reused."""
+        if not observations:
+            return self
         people = copy.copy(self)
         people._observe(observations, observation_sd)
         return people
@@ -275,6 +277,8 @@ class Population:
         two groups, where few patients are)."""
         above, _ = _part_above(np.array([float(target)]))
         below = self.weight.sum(axis=0) * (1.0 - above[0])
+        if below.sum() <= 0:
+            raise ValueError(f"no patient levels off below {target}%")
         return float(np.interp(0.5, np.cumsum(below) / below.sum(), self.ceilings))
 
     def ceiling_quantiles(self, quantiles: Sequence[float]) -> list[float]:
