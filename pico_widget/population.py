@@ -138,10 +138,10 @@ def _target_tables(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 IMPROVEMENT_LEVELS = 41  # improvement_quantiles' grid of y: 2.5 points apart
 
 
-@lru_cache(maxsize=4)
-def _level_tables(grid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The improvement levels improvement_quantiles searches over, with their tables."""
-    tables = (levels := np.linspace(0.0, 100.0, grid), *_target_tables(levels))
+@lru_cache(maxsize=1)
+def _level_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The improvement levels improvement_quantiles reads percentiles off, with their tables."""
+    tables = (levels := np.linspace(0.0, 100.0, IMPROVEMENT_LEVELS), *_target_tables(levels))
     for table in tables:
         table.setflags(write=False)  # shared by every call: never to be changed in place
     return tables
@@ -259,7 +259,7 @@ class Population:
         regula falsi was slower and less exact: it stalls at the kinks that spreading each
         grid weight over its cell puts into the shares (2 points off)."""
         sessions = np.asarray(sessions, dtype=float)
-        levels, *tables = _level_tables(IMPROVEMENT_LEVELS)
+        levels, *tables = _level_tables()
         above = self._reaching_from(*tables, sessions)  # P(I(n) >= y): (y, n), falls with y
         wanted = 1.0 - np.asarray(quantiles, dtype=float)[:, None, None]  # share above it
         # The grid interval where the share above falls through `wanted`, per (q, n).
