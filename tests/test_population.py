@@ -17,12 +17,13 @@ FINE = np.linspace(0.0, 100.0, 2001)  # 0.05 points apart
 
 
 def _populations(observed: bool, count: int = 60, seed: int = 7) -> list[Population]:
-    """Random spreads, each with 1-5 results from a patient drawn from it (or none)."""
+    """Random spreads (half with a group that clears completely), each with 1-5 results from
+    a patient drawn from the logit-normal group (or none)."""
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(count):
         spread = Spread(rng.normal(-1, 1), rng.uniform(0.1, 1), rng.normal(1, 1.5),
-                        rng.uniform(0.3, 2))
+                        rng.uniform(0.3, 2), complete_share=rng.choice([0.0, 0.5]) * rng.random())
         results: list[tuple[float, float]] = []
         if observed:
             rate = np.exp(spread.log_rate + spread.rate_sd * rng.normal())
