@@ -159,18 +159,16 @@ class Spread:
 
 
 class Population:
-    """The grid of patients like this one, optionally updated by observed improvements."""
+    """The grid of patients like this one before any session; `updated` reweights it by
+    observed improvements."""
 
-    def __init__(self, spread: Spread, observations: Sequence[tuple[float, float]] = (),
-                 observation_sd: float = 10.0) -> None:
+    def __init__(self, spread: Spread) -> None:
         self.spread = spread
         self.rates = np.exp(spread.log_rate + spread.rate_sd * U)
         self.ceilings = CEILINGS
         self._typical, self._atypical = ceiling_weights(spread)
         self.weight = np.outer(_RATE, self._typical) + np.outer(_RATE_WIDE, self._atypical)
         self.observed = False
-        if observations:
-            self._observe(observations, observation_sd)
 
     def updated(self, observations: Sequence[tuple[float, float]],
                 observation_sd: float = 10.0) -> Population:

@@ -31,7 +31,7 @@ def _populations(observed: bool, count: int = 60, seed: int = 7) -> list[Populat
                                           * rng.normal())))
             results = [(s, float(np.clip(ceiling * -np.expm1(-rate * s) + rng.normal(0, 5),
                                          0, 100))) for s in range(1, int(rng.integers(1, 6)) + 1)]
-        out.append(Population(spread, results))
+        out.append(Population(spread).updated(results))
     return out
 
 
@@ -72,7 +72,7 @@ def test_the_observation_update_is_bayes_rule_on_the_grid() -> None:
         prior = Population(people.spread)
         rng = np.random.default_rng(0)
         results = [(s, float(rng.uniform(0, 100))) for s in range(1, 6)]
-        updated = Population(people.spread, results, 10.0)
+        updated = prior.updated(results, 10.0)
         sessions = np.array([s for s, _ in results])
         seen = np.array([y for _, y in results])
         expected = -np.expm1(-np.outer(prior.rates, sessions))[:, None, :] * prior.ceilings[
@@ -80,7 +80,8 @@ def test_the_observation_update_is_bayes_rule_on_the_grid() -> None:
         log_weight = np.log(prior.weight) - 0.5 * (((expected - seen) / 10.0) ** 2).sum(axis=2)
         direct = np.exp(log_weight - log_weight.max())
         np.testing.assert_allclose(updated.weight, direct / direct.sum(), atol=1e-12)
-        np.testing.assert_allclose(prior.updated(results, 10.0).weight, updated.weight)
+        assert prior.observed is False and updated.observed  # the prior is left as it was
+        np.testing.assert_allclose(prior.weight, Population(people.spread).weight)
 
 
 FAULTS = """
