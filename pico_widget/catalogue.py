@@ -54,6 +54,7 @@ class LaserShift(_Data):
 class ConditionSpec(_Data):
     id: str
     label: str
+    in_sentence: str  # the label as it reads mid-sentence ('nevus of Ota')
     group: str
     population: str
     severity_scale: str

@@ -3,7 +3,7 @@
 Model (data/model.md): each patient has their own rate and their own ceiling
 (population.py); observed improvements reweight both. The chance of reaching a goal by
 session n levels off at the share of patients whose ceiling lies above the goal, so a
-goal few can reach reads as "about 3 in 10 never reach it", never as a cliff to 0%.
+goal few can reach reads as "about 30 in 100 never reach it", never as a cliff to 0%.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
     notes: list[str] = []
     if never >= 0.5:
         notes.append(say["goal_beyond_most"].format(
-            never=round(10 * never), goal=profile.goal_percent, condition=words.label.lower(),
+            never=round(100 * never), goal=profile.goal_percent, condition=words.in_sentence,
             ceiling=people.ceiling_median_below(target)))
     if profile.observations:
         # The latest result decides: a slow first session followed by a good second needs

@@ -159,13 +159,13 @@ class PatientProfile(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         spec = conditions()[self.condition]
-        label = condition_words(self.condition).label
+        words = condition_words(self.condition)
         if spec.graded_by_kirby_desai and self.tattoo is None:
             raise ValueError(_say("tattoo_needed"))
         if not spec.graded_by_kirby_desai and self.tattoo is not None:
-            raise ValueError(_say("tattoo_given", condition=label))
+            raise ValueError(_say("tattoo_given", condition=words.in_sentence))
         if self.laser == "q-switched" and spec.qswitched is None:
-            raise ValueError(_say("no_qswitched", condition=label.lower()))
+            raise ValueError(_say("no_qswitched", condition=words.in_sentence))
         sessions = [o.session for o in self.observations]
         for before, after in itertools.pairwise(sessions):
             if after == before:

@@ -133,6 +133,7 @@ class ConditionWords:
     its severity grades and its cautions."""
 
     label: str
+    in_sentence: str  # the label mid-sentence: names keep their capitals
     group: str
     population: str
     severity: dict[str, str]
@@ -152,13 +153,14 @@ def condition_words(cid: str, language: str | None = None) -> ConditionWords:
     """A condition's words in `language`; English from data/conditions.toml, the others
     from the locale file's [conditions.<id>] (English where a piece is missing)."""
     spec = conditions()[cid]
-    base = ConditionWords(spec.label, spec.group, spec.population,
+    base = ConditionWords(spec.label, spec.in_sentence, spec.group, spec.population,
                           {k: v.label for k, v in (spec.severity or {}).items()}, spec.caveats)
     language = language or current_language()
     if language == DEFAULT_LANGUAGE:
         return base
     own = locale_file(language).get("conditions", {}).get(cid, {})
-    return ConditionWords(own.get("label", base.label), own.get("group", base.group),
+    label = own.get("label", base.label)
+    return ConditionWords(label, own.get("in_sentence", label), own.get("group", base.group),
                           own.get("population", base.population),
                           base.severity | own.get("severity", {}),
                           tuple(own.get("caveats", base.caveats)))

@@ -221,7 +221,8 @@ def test_goal_most_never_reach_says_how_many_and_where_they_level_off():
         PatientProfile(condition="acne_scars", severity="severe", fitzpatrick=3, goal_percent=90)
     )
     assert fc.never_percent > 50 and fc.reach_percent < fc.never_percent
-    assert f"About {round(fc.never_percent / 10)} in 10" in fc.warnings[0]
+    assert f"About {round(fc.never_percent)} in 100 patients" in fc.warnings[0]
+    assert "for atrophic acne scars with" in fc.warnings[0]
     # Nearly everyone levels off below 90% here: where they do is the usual ceiling.
     assert abs(_level_off(fc.warnings[0]) - fc.ceiling_percent) <= 2
 
@@ -233,6 +234,7 @@ def test_where_those_who_never_reach_level_off_is_their_own_ceiling(goal):
     a goal above complete clearance (read as complete clearance) too."""
     fc = estimate(PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=goal))
     assert fc.never_percent >= 50
+    assert "for nevus of Ota with" in fc.warnings[0]
     level = _level_off(fc.warnings[0])
     assert level < 90 and level < fc.ceiling_percent - 10
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pico_widget import PatientProfile, estimate
+from pico_widget import PatientProfile, TattooDetails, estimate
 from pico_widget.catalogue import conditions
 from pico_widget.handout import handout_html
 from pico_widget.note import clinical_note
@@ -90,11 +90,23 @@ def test_every_condition_is_translated_in_full(language):
     assert set(own) == set(conditions())
     for cid, spec in conditions().items():
         words = own[cid]
-        assert set(words) <= {"label", "group", "population", "caveats", "severity"}
+        assert set(words) <= {"label", "in_sentence", "group", "population", "caveats",
+                              "severity"}
         assert {"label", "group", "population", "caveats"} <= set(words), cid
         assert len(words["caveats"]) == len(spec.caveats), cid
         assert set(words.get("severity", {})) == set(spec.severity or {}), cid
         assert condition_words(cid, language).label == words["label"]
+        # Mid-sentence the name keeps its capitals where the language has them.
+        assert condition_words(cid, language).in_sentence == words.get("in_sentence",
+                                                                       words["label"])
+
+
+def test_a_condition_named_mid_sentence_keeps_its_proper_names():
+    ota = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=90)
+    assert "untuk nevus Ota dengan" in estimate(ota, language="ms").warnings[0]
+    with pytest.raises(ValueError, match="condition is Hori's nevus \\(ABNOM\\)"):
+        PatientProfile(condition="hori_nevus", fitzpatrick=4, goal_percent=90,
+                       tattoo=TattooDetails(location="head_neck", colours="black", ink="amateur"))
 
 
 @pytest.mark.parametrize("language", OTHERS)

@@ -36,7 +36,7 @@ def profile(**changes):
         ({"condition": "tattoo"}, "A tattoo forecast needs the Kirby-Desai details"),
         (
             {"condition": "melasma", "tattoo": BLACK_ARM},
-            "Tattoo details were given, but the condition is Melasma.",
+            "Tattoo details were given, but the condition is melasma.",
         ),
         ({"condition": "acne_scars", "laser": "q-switched"}, "no Q-switched evidence for atrophic"),
         (
