@@ -220,11 +220,13 @@ def predict_pih(row: EvidenceRow, params: FittedPih, study: float = 0.0) -> list
 # -- fitting -----------------------------------------------------------------------------------
 def _fit(params: list[Param], fitted_rows: list[EvidenceRow],
          prediction: Callable[[EvidenceRow, Sequence[float], float], list[float]],
-         study_sd: float = 0.0) -> np.ndarray:
+         study_sd: float = 0.0, restarts: Sequence[dict[str, float]] = ()) -> np.ndarray:
     """Maximum a posteriori fit. With `study_sd` > 0, each study also gets its own offset
     (normal, sd `study_sd`), fitted alongside and dropped from the result: a difference
     between two rows of one study then informs the shared parameters, and a difference
-    between studies is put down to the studies."""
+    between studies is put down to the studies. The fit starts from the prior and from
+    each of `restarts` (values by parameter name) and keeps the best end: the posterior
+    can have more than one peak."""
     from scipy.optimize import minimize
 
     sources = sorted({r.source for r in fitted_rows}) if study_sd else []
@@ -244,15 +246,27 @@ def _fit(params: list[Param], fitted_rows: list[EvidenceRow],
             total -= log_likelihood(row, prediction(row, shared, study))
         return total
 
-    result = minimize(loss, start, method="L-BFGS-B", bounds=bounds,
-                      options={"maxiter": 500, "ftol": 1e-10, "gtol": 1e-7})
-    return np.asarray(result.x)[:len(params)]
+    names = [p.name for p in everything]
+    starts = [start]
+    for values in restarts:
+        other = start.copy()
+        for name, value in values.items():
+            other[names.index(name)] = value
+        starts.append(other)
+    ends = [minimize(loss, s, method="L-BFGS-B", bounds=bounds,
+                     options={"maxiter": 500, "ftol": 1e-10, "gtol": 1e-7}) for s in starts]
+    best = min(ends, key=lambda end: end.fun)  # the first of equals: deterministic
+    return np.asarray(best.x)[:len(params)]
 
 
 def fit_condition(cid: str, leave_out: str | None = None) -> FittedCondition:
     used = [r for r in rows(cid, efficacy=True) if r.fitted and r.id != leave_out]
-    theta = _fit(condition_params(cid), used,
-                 lambda row, t, _: predict(row, to_condition(cid, t)))
+    params = condition_params(cid)
+    # Many complete responders and a low ceiling for the rest, or few and a high one, can
+    # fit a condition's rows almost equally well (tattoos): start from half as well.
+    halves = [{"complete_share": 0.0}] if any(p.name == "complete_share" for p in params) else []
+    theta = _fit(params, used, lambda row, t, _: predict(row, to_condition(cid, t)),
+                 restarts=halves)
     return to_condition(cid, theta, [r.id for r in used])
 
 

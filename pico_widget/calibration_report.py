@@ -7,6 +7,7 @@ that row and predicts it: how the model does on a study it has not seen.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,8 @@ def plot(found: list[Line], path: Path) -> None:
               (axes[1], ("sessions", "sessions_capped"), 9, "sessions")]
     for ax, kinds, top, unit in panels:
         chosen = [x for x in found if x.row.kind in kinds and x.row.fitted]
+        # Room for every point, a left-out forecast far off included.
+        top = max(top, math.ceil(max(max(x.published, x.forecast, x.left_out) for x in chosen)))
         ax.plot([0, top], [0, top], color="#555555", lw=1, ls="--", label="forecast = published")
         ax.scatter([x.published for x in chosen], [x.forecast for x in chosen], s=30,
                    color="#0072B2", marker="o", label="fitted")

@@ -48,10 +48,11 @@ def _errors(kinds: tuple[str, ...]) -> list[float]:
 
 
 def test_fitted_shares_and_means_do_not_regress():
-    """The issue's target is a mean error of 8 points. The model met it on the first 45
-    figures (7.6); with the 11 studies added from search, which disagree with the earlier
-    ones more than their patient counts allow, it is 8.8 (docs/calibration.md). Excluding
-    studies to meet a number is not an option, so this guards against getting worse."""
+    """The issue's target is a mean error of 8 points. It is 8.5 over 60 figures (8.1 over
+    the 58 before T11 and T14's 'all cleared' figures; docs/calibration.md): the studies
+    added from search disagree with the earlier ones more than their patient counts allow.
+    Excluding studies to meet a number is not an option, so this guards against getting
+    worse."""
     errors = _errors(("shares", "mean"))
     assert np.mean(errors) <= 9.0
 
@@ -100,6 +101,34 @@ def test_complete_clearance_is_possible_where_papers_report_it():
     fc = estimate(PatientProfile(condition="tattoo", fitzpatrick=3, laser="q-switched",
                                  goal_percent=100, tattoo=tattoo), max_sessions=10)
     assert 25 <= 100 * fc.prob_goal_by_session[9] <= 70
+
+
+def test_every_amateur_tattoo_clears_as_t11_reports():
+    """T11: all 100 amateur tattoos (type V, Q-switched) cleared, after a mean 6 sessions."""
+    tattoo = TattooDetails(location="proximal_extremity", colours="black", ink="amateur")
+    fc = estimate(PatientProfile(condition="tattoo", fitzpatrick=5, laser="q-switched",
+                                 goal_percent=100, tattoo=tattoo))
+    assert fc.never_percent < 10 and fc.sessions_median is not None
+    assert 4 <= fc.sessions_median <= 8
+
+
+def test_the_fit_keeps_the_best_of_its_starting_points():
+    """A posterior with two peaks: from the prior the fit climbs the nearer, lower one
+    (x = -2, a misfit of 1), from the restart the better one (x = 2, no misfit)."""
+    from pico_widget.calibrate import Param, _fit
+    from pico_widget.evidence import EvidenceRow
+
+    row = EvidenceRow(id="toy", source="M3", condition="melasma", laser="picosecond",
+                      fitzpatrick=(3,), patients=10, kind="mean", session=1, value=0.0,
+                      se=1.0, note="a made-up row with two peaks")
+
+    def two_wells(_: EvidenceRow, theta, __: float) -> list[float]:
+        x = float(theta[0])
+        return [math.sqrt(min((x + 2) ** 2 + 1, (x - 2) ** 2))]
+
+    params = [Param("x", -1.5, 10.0, -5.0, 5.0)]
+    assert _fit(params, [row], two_wells)[0] == pytest.approx(-2, abs=0.05)
+    assert _fit(params, [row], two_wells, restarts=[{"x": 2.5}])[0] == pytest.approx(2, abs=0.05)
 
 
 def test_nevus_of_ota_median_sessions_in_the_published_range():
@@ -151,9 +180,9 @@ def test_a_usual_response_prompts_no_review():
 @pytest.mark.slow
 def test_leave_one_row_out_error_does_not_regress():
     """Each share or mean row predicted by a fit that never saw it. The issue's target is a
-    mean error of 10 points; the model reaches 14.2 over 58 figures (12.7 on the first 45;
-    docs/calibration.md says which rows and why), so this guards against getting worse
-    rather than claiming the target."""
+    mean error of 10 points; the model reaches 14.1 over 60 figures (docs/calibration.md
+    says which rows and why), so this guards against getting worse rather than claiming
+    the target."""
     from pico_widget.calibrate import leave_one_out
 
     errors = []
