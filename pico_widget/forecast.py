@@ -3,7 +3,7 @@
 Model (data/model.md): each patient has their own rate and their own ceiling
 (population.py); observed improvements reweight both. The chance of reaching a goal by
 session n levels off at the share of patients whose ceiling lies above the goal, so a
-goal few can reach reads as "about 30 in 100 never reach it", never as a cliff to 0%.
+goal few can reach reads as "about 70 in 100 never reach it", never as a cliff to 0%.
 """
 
 from __future__ import annotations

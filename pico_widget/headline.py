@@ -93,7 +93,8 @@ def _pih(fc: Forecast) -> Figure:
 
 def _who(profile: PatientProfile, fc: Forecast) -> str:
     spec = condition_words(profile.condition)
-    return _say("who", condition=escape(spec.label), severity=escape(severity_text(profile, fc)),
+    return _say("who", condition=escape(spec.in_sentence),
+                severity=escape(severity_text(profile, fc)),
                 fitzpatrick=profile.fitzpatrick_numeral,
                 laser=wording("lasers")[profile.laser].lower(),
                 goal=f"{profile.goal_percent:.0f}",

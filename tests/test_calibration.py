@@ -48,7 +48,7 @@ def _errors(kinds: tuple[str, ...]) -> list[float]:
 
 
 def test_fitted_shares_and_means_do_not_regress():
-    """The issue's target is a mean error of 8 points. It is 8.5 over 60 figures (8.1 over
+    """The issue's target is a mean error of 8 points. It is 8.1 over 60 figures (8.06 over
     the 58 before T11 and T14's 'all cleared' figures; docs/calibration.md): the studies
     added from search disagree with the earlier ones more than their patient counts allow.
     Excluding studies to meet a number is not an option, so this guards against getting
@@ -103,13 +103,15 @@ def test_complete_clearance_is_possible_where_papers_report_it():
     assert 25 <= 100 * fc.prob_goal_by_session[9] <= 70
 
 
-def test_every_amateur_tattoo_clears_as_t11_reports():
-    """T11: all 100 amateur tattoos (type V, Q-switched) cleared, after a mean 6 sessions."""
+def test_nearly_every_amateur_tattoo_clears_as_t11_reports():
+    """T11: all 100 amateur tattoos (type V, Q-switched) cleared, after a mean 6 sessions.
+    The other reading of the tattoo rows (over half clear completely, the rest level off
+    far lower) leaves 4 in 10 uncleared; the 1 in 20 atypical patients cap it near 95."""
     tattoo = TattooDetails(location="proximal_extremity", colours="black", ink="amateur")
     fc = estimate(PatientProfile(condition="tattoo", fitzpatrick=5, laser="q-switched",
-                                 goal_percent=100, tattoo=tattoo))
-    assert fc.never_percent < 10 and fc.sessions_median is not None
-    assert 4 <= fc.sessions_median <= 8
+                                 goal_percent=100, tattoo=tattoo), max_sessions=20)
+    assert fc.never_percent < 10 and fc.reach_percent >= 80
+    assert fc.sessions_median is not None and 4 <= fc.sessions_median <= 8
 
 
 def test_the_fit_keeps_the_best_of_its_starting_points():
@@ -180,7 +182,7 @@ def test_a_usual_response_prompts_no_review():
 @pytest.mark.slow
 def test_leave_one_row_out_error_does_not_regress():
     """Each share or mean row predicted by a fit that never saw it. The issue's target is a
-    mean error of 10 points; the model reaches 14.1 over 60 figures (docs/calibration.md
+    mean error of 10 points; the model reaches 13.8 over 60 figures (docs/calibration.md
     says which rows and why), so this guards against getting worse rather than claiming
     the target."""
     from pico_widget.calibrate import leave_one_out

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from pico_widget import PatientProfile, TattooDetails, estimate
+from pico_widget import PatientProfile, estimate
 from pico_widget.catalogue import conditions
 from pico_widget.handout import handout_html
+from pico_widget.headline import answer
 from pico_widget.note import clinical_note
 from pico_widget.summary import sentences
 from pico_widget.text import (
@@ -102,11 +103,12 @@ def test_every_condition_is_translated_in_full(language):
 
 
 def test_a_condition_named_mid_sentence_keeps_its_proper_names():
+    """Lowercased, 'Nevus of Ota' read 'nevus of ota'; left as it is, 'For Nevus of Ota'."""
     ota = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=90)
     assert "untuk nevus Ota dengan" in estimate(ota, language="ms").warnings[0]
-    with pytest.raises(ValueError, match="condition is Hori's nevus \\(ABNOM\\)"):
-        PatientProfile(condition="hori_nevus", fitzpatrick=4, goal_percent=90,
-                       tattoo=TattooDetails(location="head_neck", colours="black", ink="amateur"))
+    assert answer(ota, estimate(ota)).who.startswith("For nevus of Ota, skin type IV")
+    with speaking("ms"):
+        assert answer(ota, estimate(ota)).who.startswith("Untuk nevus Ota, jenis kulit IV")
 
 
 @pytest.mark.parametrize("language", OTHERS)

@@ -89,7 +89,7 @@ def test_controls_after_a_switch_answer_in_the_new_language():
     browser_sends(w._fitzpatrick, index=5)  # type VI: the dark-skin caution appears
     assert w.profile.fitzpatrick == 6
     assert "Jenis kulit VI mempunyai risiko" in w._warnings.value
-    assert "Untuk Nevus Ota, jenis kulit VI" in w._headline.value
+    assert "Untuk nevus Ota, jenis kulit VI" in w._headline.value
     assert ">sessions<" not in w._headline.value
     assert w.forecast.model_dump(exclude={"warnings"}) == estimate(w.profile).model_dump(
         exclude={"warnings"})
