@@ -208,12 +208,9 @@ def to_pih(theta: Sequence[float], fitted_rows: Sequence[str] = ()) -> FittedPih
 
 def predict_pih(row: EvidenceRow, params: FittedPih, study: float = 0.0) -> list[float]:
     """The row's PIH figure, for the typical study or one `study` (log factor) away."""
-    factor = params.condition_factor[row.condition] * math.exp(study)
-    if row.laser == "q-switched":
-        factor *= params.qswitched_factor
     risks = []
     for fst in row.fitzpatrick:
-        mean = per_session_mean(params.per_session_percent, fst, factor)
+        mean = per_session_mean(params, row.condition, row.laser, fst, study)
         risks.append(mean if row.kind == "pih_rate"
                      else course_risk(mean, params.concentration, row.session or 1.0))
     return [100 * float(np.mean(risks))]

@@ -104,10 +104,7 @@ def _kirby_desai(profile: PatientProfile) -> int | None:
 def _pih_risk(profile: PatientProfile, case: Case, spread: Spread) -> float:
     """Chance of PIH over the rest of a typical course, percent (not driven by the goal)."""
     params = fitted().pih
-    factor = params.condition_factor[profile.condition]
-    if profile.laser == "q-switched":
-        factor *= params.qswitched_factor
-    mean = per_session_mean(params.per_session_percent, profile.fitzpatrick, factor)
+    mean = per_session_mean(params, profile.condition, profile.laser, profile.fitzpatrick)
     course = course_sessions(case, spread)
     done = float(profile.observations[-1].session) if profile.observations else 0.0
     remaining = max(course - done, 1.0)

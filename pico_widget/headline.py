@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from .models import Forecast, PatientProfile
-from .summary import WEEKS_PER_MONTH, headline, severity_text
+from .summary import course_length, headline, severity_text
 from .text import condition_words, wording
 
 
@@ -66,17 +66,14 @@ def _time(fc: Forecast) -> Figure:
     if fc.weeks_to_goal is None:
         return Figure("time", _say("time_none"),
                       _say("time_none_caption", interval_low=low_w, interval_high=high_w))
-    weeks = fc.weeks_to_goal[1]
-    if weeks <= 0:
+    length = course_length(fc)
+    if length is None:  # one session suffices
         return Figure("time", _say("time_single"),
                       _say("time_single_caption", interval_low=low_w, interval_high=high_w))
-    if weeks <= 3 * WEEKS_PER_MONTH:
-        value, unit = _say("time_weeks", weeks=f"{weeks:.0f}"), _say("weeks_unit")
-    else:
-        value = _say("time_months", months=f"{weeks / WEEKS_PER_MONTH:.0f}")
-        unit = _say("months_unit")
-    return Figure("time", value,
-                  _say("time_caption", interval_low=low_w, interval_high=high_w), unit)
+    unit, count = length
+    return Figure("time", _say(f"time_{unit}", **{unit: count}),
+                  _say("time_caption", interval_low=low_w, interval_high=high_w),
+                  _say(f"{unit}_unit"))
 
 
 def _chance(fc: Forecast) -> Figure:

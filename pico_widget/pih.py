@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from .catalogue import FittedPih
+
 MAX_PER_SESSION = 0.6
 
 
@@ -24,6 +26,12 @@ def course_risk(mean: float, concentration: float, sessions: float, done: float 
     return 1.0 - math.exp(log_spared)
 
 
-def per_session_mean(table: tuple[float, ...], fitzpatrick: int, factor: float) -> float:
-    """Mean chance of PIH after one session: the skin-type table times the factors."""
-    return min(table[fitzpatrick - 1] / 100.0 * factor, MAX_PER_SESSION)
+def per_session_mean(params: FittedPih, condition: str, laser: str, fitzpatrick: int,
+                     study: float = 0.0) -> float:
+    """Mean chance of PIH after one session: the skin-type table times the condition's
+    factor, the Q-switched factor for that laser and a study's own factor (`study`, its
+    log; 0 for the typical study, which is what the app shows)."""
+    factor = params.condition_factor[condition] * math.exp(study)
+    if laser == "q-switched":
+        factor *= params.qswitched_factor
+    return min(params.per_session_percent[fitzpatrick - 1] / 100.0 * factor, MAX_PER_SESSION)

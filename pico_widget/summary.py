@@ -93,15 +93,22 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
     return lines
 
 
-def timeline(fc: Forecast) -> str:
-    """' (about 9 months from the first to the last)': the typical course at the usual
-    interval, in weeks up to three months, then in months."""
+def course_length(fc: Forecast) -> tuple[str, str] | None:
+    """The typical course from the first session to the last at the usual interval, as
+    ('weeks', '9') up to three months and ('months', '8') beyond; None when there is no
+    typical session count or one session suffices."""
     if fc.weeks_to_goal is None or fc.weeks_to_goal[1] <= 0:
-        return ""
+        return None
     weeks = fc.weeks_to_goal[1]
     if weeks <= 3 * WEEKS_PER_MONTH:
-        return wording("summary", "weeks").format(median=f"{weeks:.0f}")
-    return wording("summary", "months").format(median=f"{weeks / WEEKS_PER_MONTH:.0f}")
+        return "weeks", f"{weeks:.0f}"
+    return "months", f"{weeks / WEEKS_PER_MONTH:.0f}"
+
+
+def timeline(fc: Forecast) -> str:
+    """' (about 9 months from the first to the last)', or nothing (see course_length)."""
+    length = course_length(fc)
+    return "" if length is None else wording("summary", length[0]).format(median=length[1])
 
 
 def summary_html(profile: PatientProfile, fc: Forecast,
