@@ -94,6 +94,9 @@ def condition_params(cid: str) -> list[Param]:
         Param("ceiling_severe", ceiling("severe") - ceiling("moderate"), sd.severity_ceiling,
               -3.0, 0.0),
         *params,
+        *([Param("complete_mild", 0.0, sd.severity_complete, 0.0, 3.0),
+           Param("complete_severe", 0.0, sd.severity_complete, -3.0, 0.0)]
+          if spec.complete_share is not None else []),
         Param("skin_type_step", math.log(spec.skin_type_step), sd.skin_type_step,
               math.log(0.5), 0.0),
     ]
@@ -116,14 +119,19 @@ def to_condition(cid: str, theta: Sequence[float], fitted_rows: Sequence[str] = 
         return FittedCondition(skin_type_step=1.0, ceiling_shift=v["ceiling_shift"],
                                sessions_per_point=math.exp(v["sessions_per_point"]), **common)
 
-    def level(rate: float, ceiling: float) -> FittedLevel:
+    def level(rate: float, ceiling: float, step: str | None = None) -> FittedLevel:
+        complete = 0.0
+        if "complete_share" in v:
+            complete = 1 / (1 + math.exp(-v["complete_share"] - (v[step] if step else 0.0)))
         return FittedLevel(p=-math.expm1(-math.exp(rate)),
-                           ceiling=100.0 / (1.0 + math.exp(-ceiling)))
+                           ceiling=100.0 / (1.0 + math.exp(-ceiling)), complete_share=complete)
 
     levels = {
-        "mild": level(v["rate"] + v["rate_mild"], v["ceiling"] + v["ceiling_mild"]),
+        "mild": level(v["rate"] + v["rate_mild"], v["ceiling"] + v["ceiling_mild"],
+                      "complete_mild"),
         "moderate": level(v["rate"], v["ceiling"]),
-        "severe": level(v["rate"] + v["rate_severe"], v["ceiling"] + v["ceiling_severe"]),
+        "severe": level(v["rate"] + v["rate_severe"], v["ceiling"] + v["ceiling_severe"],
+                        "complete_severe"),
     }
     return FittedCondition(severity=levels, skin_type_step=math.exp(v["skin_type_step"]),
                            **common)
@@ -322,8 +330,10 @@ def fitted_toml(fitted: Fitted) -> str:
             out.append(f"[conditions.{cid}.severity]")
             for sev in SEVERITIES:
                 level = c.severity[sev]
+                share = (f", complete_share = {_number(level.complete_share)}"
+                         if level.complete_share else "")
                 out.append(f"{sev} = {{ p = {_number(level.p)}, "
-                           f"ceiling = {_number(level.ceiling)} }}")
+                           f"ceiling = {_number(level.ceiling)}{share} }}")
         out.append("")
     pih = fitted.pih
     out += ["[pih]", "rows = [" + ", ".join(f'"{r}"' for r in pih.rows) + "]",

@@ -117,6 +117,7 @@ class PriorSd(_Data):
     ceiling: float = Field(gt=0)
     severity_rate: float = Field(gt=0)
     severity_ceiling: float = Field(gt=0)
+    severity_complete: float = Field(gt=0)  # on the logit of the share who clear completely
     rate_sd: float = Field(gt=0)
     ceiling_sd: float = Field(gt=0)
     skin_type_step: float = Field(gt=0)
@@ -154,6 +155,7 @@ class PihTable(_Data):
 class FittedLevel(_Data):
     p: float = Field(gt=0, lt=1)
     ceiling: float = Field(gt=0, lt=100)
+    complete_share: float = Field(default=0.0, ge=0, lt=1)  # who clear completely
 
 
 class FittedCondition(_Data):

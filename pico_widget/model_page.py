@@ -12,7 +12,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .catalogue import Basis, catalogue, fitted
+from .catalogue import Basis, FittedCondition, catalogue, fitted
 
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 
@@ -37,6 +37,14 @@ def _level_rows(prior: dict, fit: dict, complete: bool) -> list[str]:
     return [*lines, ""]
 
 
+def _by_severity(got: FittedCondition) -> str:
+    """' (mild 35%, moderate 35%, severe 18%)' where severity moves the share."""
+    if not got.severity or len({level.complete_share for level in got.severity.values()}) == 1:
+        return ""
+    return " (" + ", ".join(f"{sev} {level.complete_share:.0%}"
+                            for sev, level in got.severity.items()) + ")"
+
+
 def parameter_tables() -> str:
     """Markdown: one section per condition (priors and fitted values), then shared ones."""
     cat, fit = catalogue(), fitted()
@@ -54,7 +62,7 @@ def parameter_tables() -> str:
             f"- spread of ceilings (logit-sd): prior {spec.ceiling_sd:g}, fitted "
             f"{got.ceiling_sd:.2f}",
             f"- patients who clear completely: prior {spec.complete_share:.0%}, fitted "
-            f"{got.complete_share:.0%}" if spec.complete_share is not None else
+            f"{got.complete_share:.0%}{_by_severity(got)}" if spec.complete_share is not None else
             "- patients who clear completely: none modelled (no row reports complete "
             "clearance)",
             "- skin type: through the Kirby-Desai score (a point for each type)"

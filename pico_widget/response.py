@@ -42,6 +42,7 @@ def spread_for(case: Case, params: FittedCondition | None = None) -> Spread:
     """Rate and ceiling of the median patient like this one, and the spreads around them."""
     spec: ConditionSpec = conditions()[case.condition]
     params = params or fitted().conditions[case.condition]
+    complete = params.complete_share  # tattoos; graded conditions have one per severity
     if spec.graded_by_kirby_desai:
         assert case.tattoo is not None and params.sessions_per_point is not None
         score = kirby_desai_score(case.fitzpatrick, case.tattoo)
@@ -61,8 +62,8 @@ def spread_for(case: Case, params: FittedCondition | None = None) -> Spread:
             assert params.qswitched_rate_factor is not None
             log_rate += math.log(params.qswitched_rate_factor)
         logit_ceiling = logit(level.ceiling)
-    return Spread(log_rate, params.rate_sd, logit_ceiling, params.ceiling_sd,
-                  params.complete_share)
+        complete = level.complete_share
+    return Spread(log_rate, params.rate_sd, logit_ceiling, params.ceiling_sd, complete)
 
 
 def course_sessions(case: Case, spread: Spread) -> float:

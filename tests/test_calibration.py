@@ -47,14 +47,12 @@ def _errors(kinds: tuple[str, ...]) -> list[float]:
     return out
 
 
-def test_fitted_shares_and_means_do_not_regress():
-    """The issue's target is a mean error of 8 points. It is 8.1 over 60 figures (8.06 over
-    the 58 before T11 and T14's 'all cleared' figures; docs/calibration.md): the studies
-    added from search disagree with the earlier ones more than their patient counts allow.
-    Excluding studies to meet a number is not an option, so this guards against getting
-    worse."""
+def test_fitted_shares_and_means_within_eight_points_on_average():
+    """The issue's target: a mean error of 8 points or less over the fitted share and mean
+    figures. It is 7.94 over 60 (docs/calibration.md), only just met: the studies added
+    from search disagree with the earlier ones more than their patient counts allow."""
     errors = _errors(("shares", "mean"))
-    assert np.mean(errors) <= 9.0
+    assert np.mean(errors) <= 8.0
 
 
 def test_fitted_sessions_to_an_endpoint_within_one_session_on_average():
@@ -133,6 +131,19 @@ def test_the_fit_keeps_the_best_of_its_starting_points():
     assert _fit(params, [row], two_wells, restarts=[{"x": 2.5}])[0] == pytest.approx(2, abs=0.05)
 
 
+def test_smooth_bordered_cafe_au_lait_macules_clear_completely_less_often():
+    """C1: smooth borders 31.5% mean improvement after 4 sessions, irregular 79%. With one
+    complete share for every border, a third of smooth ones cleared completely and C1-smooth
+    was forecast at 42.5; severity now moves the share where rows say so."""
+    from pico_widget.response import Case, spread_for
+
+    share = {sev: spread_for(Case("cafe_au_lait", sev, 3, "picosecond", None)).complete_share
+             for sev in ("mild", "moderate", "severe")}
+    assert share["mild"] >= share["moderate"] > 1.5 * share["severe"]
+    smooth = next(r for r in rows("cafe_au_lait") if r.id == "C1-smooth")
+    assert abs(forecast_row(smooth, fitted())[0] - 31.5) <= 5
+
+
 def test_nevus_of_ota_median_sessions_in_the_published_range():
     # O3 4.2, O5 2.5, O2 5.26 sessions (picosecond) to excellent or clear.
     fc = estimate(PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=90))
@@ -182,7 +193,7 @@ def test_a_usual_response_prompts_no_review():
 @pytest.mark.slow
 def test_leave_one_row_out_error_does_not_regress():
     """Each share or mean row predicted by a fit that never saw it. The issue's target is a
-    mean error of 10 points; the model reaches 13.8 over 60 figures (docs/calibration.md
+    mean error of 10 points; the model reaches 13.85 over 60 figures (docs/calibration.md
     says which rows and why), so this guards against getting worse rather than claiming
     the target."""
     from pico_widget.calibrate import leave_one_out
