@@ -169,7 +169,20 @@ class FittedCondition(_Data):
     severity: dict[Severity, FittedLevel] | None = None
     sessions_per_point: float | None = Field(default=None, gt=0)
     ceiling_shift: float | None = None
-    complete_share: float = Field(default=0.0, ge=0, lt=1)
+    complete_share: float = Field(default=0.0, ge=0, lt=1)  # moderate's, or the tattoos'
+
+    @model_validator(mode="after")
+    def _complete_by_severity(self) -> Self:
+        """Where some clear completely, every grade says how many, mild >= moderate >= severe
+        (a fitted.toml from before the share moved with severity would otherwise quietly
+        lose the group)."""
+        if self.complete_share and self.severity:
+            shares = [self.severity[s].complete_share for s in ("mild", "moderate", "severe")]
+            if not (shares[1] == self.complete_share and shares[0] >= shares[1] >= shares[2]
+                    and shares[2] > 0):
+                raise ValueError("each severity needs its complete_share (mild >= moderate "
+                                 ">= severe, moderate the condition's): run make calibrate")
+        return self
 
 
 class FittedPih(_Data):

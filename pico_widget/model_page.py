@@ -12,7 +12,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .catalogue import Basis, FittedCondition, catalogue, fitted
+from .catalogue import Basis, catalogue, fitted
 
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 
@@ -24,25 +24,20 @@ def _basis(basis: Basis) -> str:
 
 
 def _level_rows(prior: dict, fit: dict, complete: bool) -> list[str]:
-    """Median patient's p and ceiling per severity (with a group that clears completely,
-    the ceiling is the median of the others, which a line under the table says)."""
-    lines = ["| severity | p prior | p fitted | ceiling prior | ceiling fitted |",
-             "|---|---|---|---|---|"]
+    """Median patient's p and ceiling per severity and, with a group that clears
+    completely, its share (the ceiling is then the median of the others, as a line under
+    the table says)."""
+    extra = (" clear completely, fitted |", "---|") if complete else ("", "")
+    lines = ["| severity | p prior | p fitted | ceiling prior | ceiling fitted |" + extra[0],
+             "|---|---|---|---|---|" + extra[1]]
     for key, level in prior.items():
         got = fit[key]
+        share = f" {got.complete_share:.0%} |" if complete else ""
         lines.append(f"| {level.label} | {level.p:.2f} | {got.p:.2f} | {level.ceiling:g}% "
-                     f"| {got.ceiling:.0f}% |")
+                     f"| {got.ceiling:.0f}% |{share}")
     if complete:
         lines += ["", "Ceilings here are those of the patients who do not clear completely."]
     return [*lines, ""]
-
-
-def _by_severity(got: FittedCondition) -> str:
-    """' (mild 35%, moderate 35%, severe 18%)' where severity moves the share."""
-    if not got.severity or len({level.complete_share for level in got.severity.values()}) == 1:
-        return ""
-    return " (" + ", ".join(f"{sev} {level.complete_share:.0%}"
-                            for sev, level in got.severity.items()) + ")"
 
 
 def parameter_tables() -> str:
@@ -62,7 +57,9 @@ def parameter_tables() -> str:
             f"- spread of ceilings (logit-sd): prior {spec.ceiling_sd:g}, fitted "
             f"{got.ceiling_sd:.2f}",
             f"- patients who clear completely: prior {spec.complete_share:.0%}, fitted "
-            f"{got.complete_share:.0%}{_by_severity(got)}" if spec.complete_share is not None else
+            f"{got.complete_share:.0%}" + (" at moderate severity (by severity in the table)"
+                                          if got.severity else "")
+            if spec.complete_share is not None else
             "- patients who clear completely: none modelled (no row reports complete "
             "clearance)",
             "- skin type: through the Kirby-Desai score (a point for each type)"

@@ -42,7 +42,7 @@ def spread_for(case: Case, params: FittedCondition | None = None) -> Spread:
     """Rate and ceiling of the median patient like this one, and the spreads around them."""
     spec: ConditionSpec = conditions()[case.condition]
     params = params or fitted().conditions[case.condition]
-    complete = params.complete_share  # tattoos; graded conditions have one per severity
+    complete = params.complete_share  # Kirby-Desai graded; severity grades have their own
     if spec.graded_by_kirby_desai:
         assert case.tattoo is not None and params.sessions_per_point is not None
         score = kirby_desai_score(case.fitzpatrick, case.tattoo)
