@@ -45,7 +45,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None,
     case = Case.of(profile)
     spread = spread_for(case)
     prior = Population(spread)
-    people = prior.updated(observed, settings.observation_sd_percent) if observed else prior
+    people = prior.updated(observed, settings.observation_sd_percent)  # prior if none
     target = min(profile.goal_percent, evidence().complete_clearance_percent)
     sessions = np.arange(1, horizon + 1)
 
