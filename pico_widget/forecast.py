@@ -117,7 +117,7 @@ def shares_showing_at_most(prior: Population, observed: list[tuple[int, float]],
     that improvement or lower by then (assessment noise included)."""
     sessions = np.array([s for s, _ in observed], dtype=float)
     seen = np.array([y for _, y in observed], dtype=float)
-    reached = -np.expm1(-np.outer(prior.rates, sessions))  # (u, obs)
+    reached = prior.reached(sessions)  # (u, obs)
     expected = reached[:, None, :] * prior.ceilings[None, :, None]  # (u, v, obs)
     below = normal_cdf((seen - expected) / noise)
     return np.einsum("uv,uvk->k", prior.weight, below)

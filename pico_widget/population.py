@@ -183,7 +183,7 @@ class Population:
                  observation_sd: float) -> None:
         sessions = np.array([s for s, _ in observations], dtype=float)
         seen = np.array([y for _, y in observations], dtype=float)
-        reached = -np.expm1(-np.outer(self.rates, sessions))  # (u, obs)
+        reached = self.reached(sessions)  # (u, obs)
         # sum over obs of (C r - y)^2 = C^2 sum r^2 - 2 C sum r y + sum y^2: a (u, v) table,
         # never a (u, v, obs) one.
         c = self.ceilings
@@ -243,8 +243,15 @@ class Population:
         return self._tail.take(flat + len(V)) + self._cell.take(flat) * (1.0 - part)
 
     # -- improvement -----------------------------------------------------------------------
+    def reached(self, sessions: np.ndarray) -> np.ndarray:
+        """The part of their own ceiling a patient at each rate node has cleared by each
+        session count, 1 - exp(-lambda n), shape (rate nodes, sessions): the response curve,
+        written once for the update, the mean and the non-response check (its inverse, the
+        rate a target needs, is _target_tables)."""
+        return -np.expm1(-np.outer(self.rates, sessions))
+
     def mean_improvement(self, session: float) -> float:
-        reached = -np.expm1(-self.rates * session)
+        reached = self.reached(np.array([float(session)]))[:, 0]
         return float(reached @ self.weight @ self.ceilings)
 
     def improvement_quantiles(self, sessions: np.ndarray, quantiles: Sequence[float]
