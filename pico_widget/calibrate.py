@@ -43,6 +43,7 @@ from .response import Case, logit, spread_for
 PACKAGE = Path(__file__).resolve().parent
 FITTED = PACKAGE / "data" / "fitted.toml"
 PLOT = PACKAGE / "data" / "calibration.png"
+ACCURACY = PACKAGE / "data" / "accuracy.toml"
 REPORT = PACKAGE.parent / "docs" / "calibration.md"
 _EPS = 1e-6
 _BETTER = 1e-3  # how much lower a restart's negative log posterior must end to be taken
@@ -366,7 +367,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     from .calibration_report import write_report
 
-    write_report(fitted, REPORT, PLOT)
+    write_report(fitted, REPORT, PLOT, ACCURACY)
 
 
 if __name__ == "__main__":

@@ -121,14 +121,45 @@ def rows(condition: str | None = None, *, efficacy: bool | None = None) -> list[
             and (efficacy is None or r.efficacy == efficacy)]
 
 
+class Accuracy(_Data):
+    """How far the model missed a condition's published figures, each predicted by a fit
+    that never saw it (`make calibrate`'s leave-one-out, data/accuracy.toml)."""
+
+    figures: int = Field(gt=0)  # shares and mean improvements the fit used
+    left_out_error: float = Field(ge=0)  # mean absolute error, percentage points
+
+
+class Accuracies(_Data):
+    model_version: str
+    conditions: dict[str, Accuracy]
+
+
+@cache
+def accuracy() -> dict[str, Accuracy]:
+    """Per condition, how well the model predicts studies it was not fitted to."""
+    return parse_accuracy(
+        resources.files("pico_widget").joinpath("data/accuracy.toml").read_text("utf-8"))
+
+
+def parse_accuracy(text: str) -> dict[str, Accuracy]:
+    """data/accuracy.toml, refused if it was written for another model version."""
+    found = Accuracies.model_validate(tomllib.loads(text))
+    if found.model_version != catalogue().model.version:
+        raise ValueError(f"accuracy.toml is for model {found.model_version}, not "
+                         f"{catalogue().model.version}: run make calibrate")
+    return found.conditions
+
+
 class Strength(_Data):
-    """How much published evidence stands behind a forecast, in numbers and one word."""
+    """How much published evidence stands behind a forecast, in numbers and one word, and
+    how far the model missed that evidence when each figure was left out of the fit."""
 
     grade: Grade
     studies: int
     patients: int
     designs: tuple[Design, ...]
     sources: tuple[str, ...]
+    accuracy: Accuracy | None = None  # None where no figure of the condition was fitted
 
 
 @cache
@@ -154,4 +185,4 @@ def strength(condition: str, laser: str) -> Strength:
     else:
         grade = "limited"
     return Strength(grade=grade, studies=len(studies), patients=patients, designs=kinds,
-                    sources=tuple(studies))
+                    sources=tuple(studies), accuracy=accuracy().get(condition))

@@ -88,6 +88,9 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
                                        ceiling=f"{fc.ceiling_percent:.0f}"))
     lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
     lines.append(escape(strength_text(fc)))
+    if fc.evidence.accuracy is not None:
+        lines.append(plural("evidence", "checked", fc.evidence.accuracy.figures,
+                            error=f"{fc.evidence.accuracy.left_out_error:.0f}"))
     if profile.observations:
         lines.append(plural("summary", "observed", len(profile.observations)))
     return lines

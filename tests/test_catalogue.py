@@ -69,3 +69,13 @@ def test_model_page_is_current():
 
     page = model_page_path()
     assert page.read_text("utf-8") == refresh(page), "run: python -m pico_widget.model_page"
+
+
+def test_every_condition_says_how_close_the_model_has_come():
+    """data/accuracy.toml (make calibrate) covers every condition, for this model version;
+    a file left from another version is refused with what to do."""
+    from pico_widget.evidence import accuracy, parse_accuracy
+
+    assert set(accuracy()) == set(conditions())
+    with pytest.raises(ValueError, match="run make calibrate"):
+        parse_accuracy('model_version = "2026.11-5"\n[conditions]\n')

@@ -29,6 +29,8 @@ def test_note_states_the_forecast():
     assert "Inputs: Melasma, Moderate: mMASI 5 to 10; Fitzpatrick V; Picosecond laser" in note
     assert "Response recorded: S1 10%." in note
     assert f"about {fc.pih_risk_percent:.0f}%" in note
+    assert fc.evidence.accuracy is not None
+    assert f"off by about {fc.evidence.accuracy.left_out_error:.0f} percentage points" in note
     for warning in fc.warnings:
         assert f"- {warning}" in note
     assert f"Model {fc.model_version}." in note

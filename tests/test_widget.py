@@ -54,6 +54,10 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     if top.never >= 5:
         assert f"About <b>{top.never}</b> in 100 never reach it" in text
     assert "Strength of evidence" in text
+    checked = fc.evidence.accuracy
+    assert checked is not None
+    assert (f"each of the {checked.figures} published results for this condition" in text
+            and f"off by about {checked.left_out_error:.0f} percentage points" in text)
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
 
