@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -272,8 +272,9 @@ def _fit(params: list[Param], fitted_rows: list[EvidenceRow],
     return theta[:len(params)]
 
 
-def fit_condition(cid: str, leave_out: str | None = None) -> FittedCondition:
-    used = [r for r in rows(cid, efficacy=True) if r.fitted and r.id != leave_out]
+def fit_condition(cid: str, leave_out: Collection[str] = ()) -> FittedCondition:
+    """The condition's parameters fitted to its rows, without the rows `leave_out` names."""
+    used = [r for r in rows(cid, efficacy=True) if r.fitted and r.id not in leave_out]
     params = condition_params(cid)
     # Many complete responders and a low ceiling for the rest, or few and a high one, can
     # fit a condition's rows almost equally well (tattoos): start from half as well.
@@ -304,8 +305,17 @@ def forecast_row(row: EvidenceRow, fitted: Fitted) -> list[float]:
 def leave_one_out(row: EvidenceRow) -> list[float]:
     """The row predicted by a fit that never saw it."""
     if row.efficacy:
-        return predict(row, fit_condition(row.condition, leave_out=row.id))
+        return predict(row, fit_condition(row.condition, leave_out={row.id}))
     return predict_pih(row, fit_pih(leave_out=row.id))
+
+
+def leave_study_out(condition: str, source: str) -> dict[str, list[float]]:
+    """Every efficacy row of one study, predicted by a fit that saw none of that study's
+    rows: how the model does on a new study, which leaving one row out overstates when a
+    study reports several (the same patients at several sessions)."""
+    own = [r for r in rows(condition, efficacy=True) if r.source == source]
+    params = fit_condition(condition, leave_out={r.id for r in own})
+    return {r.id: predict(r, params) for r in own}
 
 
 # -- writing -----------------------------------------------------------------------------------

@@ -122,26 +122,29 @@ def rows(condition: str | None = None, *, efficacy: bool | None = None) -> list[
 
 
 class Accuracy(_Data):
-    """How far the model missed a condition's published figures, each predicted by a fit
-    that never saw it (`make calibrate`'s leave-one-out, data/accuracy.toml)."""
+    """How far the model missed a condition's published figures when each study was left
+    out of the fit in turn and predicted (`make calibrate`, data/accuracy.toml)."""
 
-    figures: int = Field(gt=0)  # shares and mean improvements the fit used
-    left_out_error: float = Field(ge=0)  # mean absolute error, percentage points
+    studies: int = Field(gt=0)  # studies with fitted share or mean figures
+    figures: int = Field(gt=0)  # those figures
+    left_out_error: float = Field(ge=0)  # their mean absolute error, percentage points
 
 
 class Accuracies(_Data):
+    """data/accuracy.toml: the model version it was computed for, and each condition's."""
+
     model_version: str
     conditions: dict[str, Accuracy]
 
 
 @cache
-def accuracy() -> dict[str, Accuracy]:
+def accuracies() -> dict[str, Accuracy]:
     """Per condition, how well the model predicts studies it was not fitted to."""
-    return parse_accuracy(
+    return parse_accuracies(
         resources.files("pico_widget").joinpath("data/accuracy.toml").read_text("utf-8"))
 
 
-def parse_accuracy(text: str) -> dict[str, Accuracy]:
+def parse_accuracies(text: str) -> dict[str, Accuracy]:
     """data/accuracy.toml, refused if it was written for another model version."""
     found = Accuracies.model_validate(tomllib.loads(text))
     if found.model_version != catalogue().model.version:
@@ -185,4 +188,4 @@ def strength(condition: str, laser: str) -> Strength:
     else:
         grade = "limited"
     return Strength(grade=grade, studies=len(studies), patients=patients, designs=kinds,
-                    sources=tuple(studies), accuracy=accuracy().get(condition))
+                    sources=tuple(studies), accuracy=accuracies().get(condition))

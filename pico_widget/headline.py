@@ -13,7 +13,7 @@ from typing import Any
 
 from .models import Forecast, PatientProfile
 from .summary import course_length, headline, severity_text
-from .text import condition_words, wording
+from .text import condition_words, plural, wording
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ def _who(profile: PatientProfile, fc: Forecast) -> str:
                 fitzpatrick=profile.fitzpatrick_numeral,
                 laser=wording("lasers")[profile.laser].lower(),
                 goal=f"{profile.goal_percent:.0f}",
-                evidence=_say("evidence", grade=wording("evidence", "grades")[fc.evidence.grade],
-                              studies=fc.evidence.studies))
+                evidence=plural("headline", "evidence", fc.evidence.studies,
+                                grade=wording("evidence", "grades")[fc.evidence.grade]))
 
 
 def answer_html(result: Answer) -> str:

@@ -45,8 +45,8 @@ def evidence_text(fc: Forecast) -> str:
     say = wording("evidence")
     grade = fc.evidence
     designs = say["designs_join"].join(say["designs"][d] for d in grade.designs)
-    return say["short"].format(grade=say["grades"][grade.grade], studies=grade.studies,
-                               patients=f"{grade.patients:,}", designs=designs)
+    return plural("evidence", "short", grade.studies, grade=say["grades"][grade.grade],
+                  patients=f"{grade.patients:,}", designs=designs)
 
 
 def strength_text(fc: Forecast) -> str:
@@ -88,9 +88,11 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
                                        ceiling=f"{fc.ceiling_percent:.0f}"))
     lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
     lines.append(escape(strength_text(fc)))
-    if fc.evidence.accuracy is not None:
-        lines.append(plural("evidence", "checked", fc.evidence.accuracy.figures,
-                            error=f"{fc.evidence.accuracy.left_out_error:.0f}"))
+    checked = fc.evidence.accuracy
+    if checked is not None:  # one study or several, in every language (not a plural rule)
+        key = "checked_one" if checked.studies == 1 else "checked_other"
+        lines.append(wording("evidence", key).format(studies=checked.studies,
+                                                     error=f"{checked.left_out_error:.0f}"))
     if profile.observations:
         lines.append(plural("summary", "observed", len(profile.observations)))
     return lines

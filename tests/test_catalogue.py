@@ -72,10 +72,15 @@ def test_model_page_is_current():
 
 
 def test_every_condition_says_how_close_the_model_has_come():
-    """data/accuracy.toml (make calibrate) covers every condition, for this model version;
-    a file left from another version is refused with what to do."""
-    from pico_widget.evidence import accuracy, parse_accuracy
+    """data/accuracy.toml (make calibrate) counts each condition's fitted share and mean
+    figures and their studies as evidence.toml has them now, for this model version; a
+    file left from another version is refused with what to do."""
+    from pico_widget.evidence import accuracies, parse_accuracies, rows
 
-    assert set(accuracy()) == set(conditions())
+    for cid in conditions():
+        counted = [r for r in rows(cid) if r.fitted and r.kind in ("shares", "mean")]
+        shipped = accuracies()[cid]
+        assert shipped.figures == sum(len(r.published) for r in counted), cid
+        assert shipped.studies == len({r.source for r in counted}), cid
     with pytest.raises(ValueError, match="run make calibrate"):
-        parse_accuracy('model_version = "2026.11-5"\n[conditions]\n')
+        parse_accuracies('model_version = "2026.11-5"\n[conditions]\n')

@@ -56,7 +56,7 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     assert "Strength of evidence" in text
     checked = fc.evidence.accuracy
     assert checked is not None
-    assert (f"each of the {checked.figures} published results for this condition" in text
+    assert (f"each of the {checked.studies} studies behind this condition" in text
             and f"off by about {checked.left_out_error:.0f} percentage points" in text)
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
@@ -324,6 +324,18 @@ def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
     assert f"Evidence: {fc.evidence.grade}, {fc.evidence.studies} studies" in who
     easy = p.model_copy(update={"condition": "wrinkles", "goal_percent": 10})
     assert "never do" not in answer(easy, estimate(easy)).figures[2].caption
+
+
+def test_one_study_reads_as_one_study():
+    """Q-switched melasma rests on one study: '1 study', never '1 studies'."""
+    from pico_widget.headline import answer
+    from pico_widget.summary import evidence_text
+
+    p = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=50, laser="q-switched")
+    fc = estimate(p)
+    assert fc.evidence.studies == 1
+    assert f"(1 study, {fc.evidence.patients:,} patients;" in evidence_text(fc)
+    assert answer(p, fc).who.endswith(f"Evidence: {fc.evidence.grade}, 1 study.")
 
 
 @settings(max_examples=40, deadline=None)
