@@ -56,7 +56,8 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     assert "Strength of evidence" in text
     checked = fc.evidence.accuracy
     assert checked is not None
-    assert (f"each of the {checked.studies} studies behind this condition" in text
+    assert (f"for the {checked.studies} studies behind this condition that report percentages"
+            in text
             and f"off by about {checked.left_out_error:.0f} percentage points" in text)
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
