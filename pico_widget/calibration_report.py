@@ -65,19 +65,18 @@ def by_condition() -> dict[str, tuple[int, int, float]]:
     """Per condition: the studies with fitted share or mean figures, those figures, and their
     mean absolute error with each study left out of the fit in turn (what the app tells a
     doctor about how far to trust a chance; a new study is what a new patient is like)."""
-    errors: dict[str, list[float]] = {}
-    studies: dict[str, set[str]] = {}
+    out = {}
     for cid in conditions():
-        for source in dict.fromkeys(r.source for r in rows(cid) if _counted(r)):
+        counted = [r for r in rows(cid) if _counted(r)]
+        sources = list(dict.fromkeys(r.source for r in counted))
+        errors: list[float] = []
+        for source in sources:
             predicted = leave_study_out(cid, source)
-            for row in rows(cid):
-                if row.source == source and _counted(row):
-                    errors.setdefault(cid, []).extend(
-                        abs(f - v) for (_, v), f in zip(row.published, predicted[row.id],
-                                                        strict=True))
-                    studies.setdefault(cid, set()).add(source)
-    return {cid: (len(studies[cid]), len(found), float(np.mean(found)))
-            for cid, found in errors.items()}
+            errors += [abs(f - v) for r in counted if r.source == source
+                       for (_, v), f in zip(r.published, predicted[r.id], strict=True)]
+        if errors:
+            out[cid] = (len(sources), len(errors), float(np.mean(errors)))
+    return out
 
 
 def _counted(row: EvidenceRow) -> bool:

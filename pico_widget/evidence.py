@@ -155,7 +155,7 @@ def parse_accuracies(text: str) -> dict[str, Accuracy]:
 
 class Strength(_Data):
     """How much published evidence stands behind a forecast, in numbers and one word, and
-    how far the model missed that evidence when each figure was left out of the fit."""
+    how far the model missed that evidence when each study was left out of the fit."""
 
     grade: Grade
     studies: int
