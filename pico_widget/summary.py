@@ -89,8 +89,8 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
     lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
     lines.append(escape(strength_text(fc)))
     checked = fc.evidence.accuracy
-    if checked is not None:  # one study or several, in every language (not a plural rule)
-        key = "checked_one" if checked.studies == 1 else "checked_other"
+    if checked is not None:  # a sentence of its own for a single study, in every language
+        key = "checked_one_study" if checked.studies == 1 else "checked"
         lines.append(wording("evidence", key).format(studies=checked.studies,
                                                      error=f"{checked.left_out_error:.0f}"))
     if profile.observations:

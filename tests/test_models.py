@@ -38,6 +38,10 @@ def profile(**changes):
             {"condition": "melasma", "tattoo": BLACK_ARM},
             "Tattoo details were given, but the condition is melasma.",
         ),
+        (  # the condition as it reads mid-sentence, proper names kept
+            {"condition": "hori_nevus", "tattoo": BLACK_ARM},
+            "Tattoo details were given, but the condition is Hori's nevus (ABNOM).",
+        ),
         ({"condition": "acne_scars", "laser": "q-switched"}, "no Q-switched evidence for atrophic"),
         (
             {

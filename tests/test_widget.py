@@ -327,6 +327,25 @@ def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
     assert "never do" not in answer(easy, estimate(easy)).figures[2].caption
 
 
+def test_a_check_on_a_single_study_says_so():
+    """No shipped condition has one study that reports percentages; one that did would
+    read 'the one study', not 'the 1 studies', in every language."""
+    from pico_widget.evidence import Accuracy
+    from pico_widget.summary import sentences
+    from pico_widget.text import speaking
+
+    p = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=50)
+    fc = estimate(p)
+    single = Accuracy(studies=1, figures=3, left_out_error=12.4)
+    fc = fc.model_copy(update={"evidence": fc.evidence.model_copy(update={"accuracy": single})})
+    assert ("fitted without the one study behind this condition that reports percentages"
+            in sentences(p, fc)[-1] and "off by about 12 percentage points" in sentences(p, fc)[-1])
+    for language, single_study in (("zh-Hans", "唯一"), ("ms", "satu-satunya")):
+        with speaking(language):
+            line = sentences(p, fc)[-1]
+            assert single_study in line and "12" in line and "{" not in line
+
+
 def test_one_study_reads_as_one_study():
     """Q-switched melasma rests on one study: '1 study', never '1 studies'."""
     from pico_widget.headline import answer
