@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable
+from html import escape
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -374,7 +375,8 @@ class PicoWidget(widgets.VBox):
 
     def _show_message(self, sentence: str) -> None:
         self._message = sentence
-        self._error.value = f'<div role="alert">{sentence}</div>' if sentence else ""
+        # The sentence can quote a visitor's value (a case file field): never markup.
+        self._error.value = f'<div role="alert">{escape(sentence)}</div>' if sentence else ""
 
     @_spoken
     def _sync_controls(self, rebuild_rows: bool = False) -> None:

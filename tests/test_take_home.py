@@ -155,3 +155,13 @@ def test_dashboard_teaching_case_picker_loads_cases_and_refuses_unknown_ones():
     browser_sends(d._cases, index=99)
     assert "that teaching case is not on offer" in d.widget.message
     assert d.widget.profile == case.profile
+
+
+def test_markup_in_an_uploaded_case_is_shown_as_text_and_runs_nothing():
+    w = PicoWidget(MELASMA)
+    attack = "<img src=x onerror=alert(1)>"
+    upload(w, _tampered(profile_extra={"condition": attack}))
+    assert attack in w.message  # the sentence quotes the value...
+    assert "<img" not in w._error.value  # ...but the page receives it as text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in w._error.value
+    assert w.profile == MELASMA
