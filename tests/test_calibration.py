@@ -32,10 +32,18 @@ def test_shipped_parameters_are_what_calibrate_produces():
     shipped = _flatten(tomllib.loads(FITTED.read_text("utf-8")))
     assert fresh.keys() == shipped.keys()
     for key, value in shipped.items():
-        if isinstance(value, float):
-            assert fresh[key] == pytest.approx(value, rel=1e-3, abs=1e-4), key
-        else:
-            assert fresh[key] == value, key
+        assert _same_fit(fresh[key], value), (key, fresh[key], value)
+
+
+def _same_fit(fresh: object, shipped: object) -> bool:
+    """Fitted floats agree to the optimiser's tolerance, in lists too: the fit stops on ftol,
+    so the sixth digit differs between machines (0.907583 here, 0.907559 shipped)."""
+    if isinstance(shipped, float):
+        return fresh == pytest.approx(shipped, rel=1e-3, abs=1e-4)
+    if isinstance(shipped, list):
+        return (isinstance(fresh, list) and len(fresh) == len(shipped)
+                and all(_same_fit(f, s) for f, s in zip(fresh, shipped, strict=True)))
+    return fresh == shipped
 
 
 def _errors(kinds: tuple[str, ...]) -> list[float]:
