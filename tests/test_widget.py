@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from hypothesis import given, settings
 from strategies import profiles
@@ -114,7 +116,7 @@ def test_hostile_trait_values_are_refused_visibly(control, state, sentence):
     before_profile, before_figures = w.profile, shown(w)
     browser_sends(getattr(w, control), **state)
     assert sentence in w.message
-    assert sentence in w._error.value
+    assert escape(sentence) in w._error.value  # shown as text, quotes and all
     assert w.profile == before_profile
     assert shown(w) == before_figures
     # The session keeps working: the next good value is accepted and clears the message.
