@@ -35,4 +35,4 @@ load: $(STAMP) chromium
 
 # Refit the model to data/evidence.toml: data/fitted.toml, docs/calibration.md, the plot.
 calibrate: $(STAMP)
-	$(PY) -m pico_widget.calibrate
+	$(PY) -m pico_widget.fit.calibrate

@@ -13,8 +13,7 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 
 from pico_widget import PatientProfile, estimate
-from pico_widget.charts import improvement_figure, probability_figure
-from pico_widget.plotly_view import plotly_js_path
+from pico_widget.render.charts import improvement_figure, plotly_js_path, probability_figure
 
 from .browser import launch
 from .table import Row, summarise

@@ -27,7 +27,7 @@ from live_server import live_server
 from playwright.sync_api import sync_playwright
 from widget_client import Visitor
 
-from pico_widget.models import FITZPATRICK_NUMERALS
+from pico_widget.core.models import FITZPATRICK_NUMERALS
 
 from .table import Row, print_table, summarise
 

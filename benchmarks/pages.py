@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from pico_widget.serve import NOTEBOOK, apps_dir
+from pico_widget.server.serve import NOTEBOOK, apps_dir
 
 # A bare ipywidgets page: a slider echoing into a label (the floor for everything).
 ECHO = """import ipywidgets as widgets

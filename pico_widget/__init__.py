@@ -3,15 +3,15 @@
 A guide for the conversation between a patient and a qualified doctor, not a prescription.
 """
 
-from .cases import teaching_cases
-from .catalogue import ConditionSpec, conditions
-from .forecast import estimate
-from .kirby_desai import kirby_desai_score
-from .models import Forecast, Observation, PatientProfile, TattooDetails
-from .note import clinical_note
+from .core.cases import teaching_cases
+from .core.catalogue import ConditionSpec, conditions
+from .core.forecast import estimate
+from .core.kirby_desai import kirby_desai_score
+from .core.models import Forecast, Observation, PatientProfile, TattooDetails
+from .render.note import clinical_note
 
 # The widget pulls in ipywidgets; scripts that only forecast should not pay for it.
-_LAZY = {"PicoWidget": "widget", "handout_html": "handout"}
+_LAZY = {"PicoWidget": "ui.widget", "handout_html": "render.handout"}
 
 
 def __getattr__(name: str) -> object:

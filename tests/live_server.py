@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pico_widget.plotly_view import PLOTLY_FILE
+from pico_widget.render.charts import PLOTLY_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -85,11 +85,11 @@ def live_server(*args: str, name: str = "voila", env: dict[str, str] | None = No
                 timeout: float = 60, program: list[str] | None = None,
                 cwd: Path = ROOT) -> Iterator[LiveServer]:
     """Run the server until the block ends; its log goes to test-artifacts/<name>.log.
-    `program` replaces `python -m pico_widget.serve` (an installed `pico-widget`)."""
+    `program` replaces `python -m pico_widget.server.serve` (an installed `pico-widget`)."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     log = ARTIFACTS / f"{name}-{port}.log"
-    program = program or [sys.executable, "-m", "pico_widget.serve"]
+    program = program or [sys.executable, "-m", "pico_widget.server.serve"]
     command = [*program, "serve", f"--port={port}", *args]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from pico_widget import Observation, PatientProfile, TattooDetails, conditions
-from pico_widget.models import TATTOO_OPTIONS
+from pico_widget.core.models import TATTOO_OPTIONS
 
 tattoo_details = st.builds(
     TattooDetails, **{field: st.sampled_from(options) for field, options in TATTOO_OPTIONS.items()}

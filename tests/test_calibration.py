@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from pico_widget import Observation, PatientProfile, TattooDetails, estimate
-from pico_widget.calibrate import FITTED, fit_all, fitted_toml, forecast_row, parse
-from pico_widget.catalogue import fitted
-from pico_widget.evidence import rows
+from pico_widget.core.catalogue import fitted
+from pico_widget.core.evidence import rows
+from pico_widget.fit.calibrate import FITTED, fit_all, fitted_toml, forecast_row, parse
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, object]:
@@ -123,8 +123,8 @@ def test_nearly_every_amateur_tattoo_clears_as_t11_reports():
 def test_the_fit_keeps_the_best_of_its_starting_points():
     """A posterior with two peaks: from the prior the fit climbs the nearer, lower one
     (x = -2, a misfit of 1), from the restart the better one (x = 2, no misfit)."""
-    from pico_widget.calibrate import Param, _fit
-    from pico_widget.evidence import EvidenceRow
+    from pico_widget.core.evidence import EvidenceRow
+    from pico_widget.fit.calibrate import Param, _fit
 
     row = EvidenceRow(id="toy", source="M3", condition="melasma", laser="picosecond",
                       fitzpatrick=(3,), patients=10, kind="mean", session=1, value=0.0,
@@ -143,7 +143,7 @@ def test_smooth_bordered_cafe_au_lait_macules_clear_completely_less_often():
     """C1: smooth borders 31.5% mean improvement after 4 sessions, irregular 79%. With one
     complete share for every border, a third of smooth ones cleared completely and C1-smooth
     was forecast at 42.5; severity now moves the share where rows say so."""
-    from pico_widget.response import Case, spread_for
+    from pico_widget.core.response import Case, spread_for
 
     share = {sev: spread_for(Case("cafe_au_lait", sev, 3, "picosecond", None)).complete_share
              for sev in ("mild", "moderate", "severe")}
@@ -204,7 +204,7 @@ def test_leave_one_row_out_error_does_not_regress():
     mean error of 10 points; the model reaches 13.85 over 60 figures (13.9 in docs/calibration.md
     says which rows and why), so this guards against getting worse rather than claiming
     the target."""
-    from pico_widget.calibrate import leave_one_out
+    from pico_widget.fit.calibrate import leave_one_out
 
     errors = []
     for row in rows():
@@ -219,8 +219,8 @@ def test_leave_one_row_out_error_does_not_regress():
 def test_shipped_accuracy_is_what_calibrate_produces():
     """What the app tells a doctor per condition (data/accuracy.toml): each study left out
     of the fit in turn and predicted, refitted here."""
-    from pico_widget.calibration_report import by_condition
-    from pico_widget.evidence import accuracies
+    from pico_widget.core.evidence import accuracies
+    from pico_widget.fit.calibration_report import by_condition
 
     fresh, shipped = by_condition(), accuracies()
     assert fresh.keys() == shipped.keys()

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from strategies import profiles
 
-from pico_widget.cases import save_case
-from pico_widget.dashboard import Dashboard
-from pico_widget.text import wording
+from pico_widget.core.cases import save_case
+from pico_widget.i18n.wording import wording
+from pico_widget.ui.dashboard import Dashboard
 
 
 def restore(dashboard: Dashboard, value) -> list:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pico_widget import conditions
-from pico_widget.catalogue import catalogue
+from pico_widget.core.catalogue import catalogue
 
 CONTRACT_IDS = [
     "solar_lentigines",
@@ -52,7 +52,7 @@ def test_caveats_from_the_evidence():
 
 
 def test_cited_rows_exist_in_evidence_sheet_or_say_where_they_were_read():
-    from pico_widget.evidence import evidence
+    from pico_widget.core.evidence import evidence
 
     assert EVIDENCE.exists(), "shared/ must sit beside the checkout (as in CI)"
     text = EVIDENCE.read_text("utf-8")
@@ -65,17 +65,17 @@ def test_cited_rows_exist_in_evidence_sheet_or_say_where_they_were_read():
 
 
 def test_model_page_is_current():
-    from pico_widget.model_page import model_page_path, refresh
+    from pico_widget.render.model_page import model_page_path, refresh
 
     page = model_page_path()
-    assert page.read_text("utf-8") == refresh(page), "run: python -m pico_widget.model_page"
+    assert page.read_text("utf-8") == refresh(page), "run: python -m pico_widget.render.model_page"
 
 
 def test_every_condition_says_how_close_the_model_has_come():
     """data/accuracy.toml (make calibrate) counts each condition's fitted share and mean
     figures and their studies as evidence.toml has them now, for this model version; a
     file left from another version is refused with what to do."""
-    from pico_widget.evidence import accuracies, parse_accuracies, rows
+    from pico_widget.core.evidence import accuracies, parse_accuracies, rows
 
     for cid in conditions():
         counted = [r for r in rows(cid) if r.fitted and r.kind in ("shares", "mean")]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from strategies import profiles
 
 from pico_widget import estimate
-from pico_widget.charts import improvement_figure, probability_figure
+from pico_widget.render.charts import improvement_figure, probability_figure
 
 
 @settings(max_examples=40, deadline=None)

@@ -9,12 +9,8 @@ from typing import Any
 import pytest
 
 from pico_widget import PatientProfile, estimate
-from pico_widget.catalogue import conditions
-from pico_widget.handout import handout_html
-from pico_widget.headline import answer
-from pico_widget.note import clinical_note
-from pico_widget.summary import sentences
-from pico_widget.text import (
+from pico_widget.core.catalogue import conditions
+from pico_widget.i18n.wording import (
     DATA_SECTIONS,
     LANGUAGES,
     LOCALE_ONLY,
@@ -28,6 +24,10 @@ from pico_widget.text import (
     speaking,
     wording,
 )
+from pico_widget.render.handout import handout_html
+from pico_widget.render.headline import answer
+from pico_widget.render.note import clinical_note
+from pico_widget.render.summary import sentences
 
 OTHERS = [code for code in LANGUAGES if code != "en"]
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
@@ -194,7 +194,7 @@ def test_handout_in_each_language(language, title, day):
 
 @pytest.mark.parametrize("language", OTHERS)
 def test_every_teaching_case_is_translated(language):
-    from pico_widget.cases import teaching_cases
+    from pico_widget.core.cases import teaching_cases
 
     own = locale_file(language)["teaching_cases"]
     assert len(own["titles"]) == len(own["points"]) == len(teaching_cases())

@@ -28,4 +28,4 @@ def test_notebook_executes(path: Path) -> None:
 def test_dashboard_notebook_is_thin() -> None:
     notebook = nbformat.read(ROOT / "apps" / "pico_dashboard.ipynb", as_version=4)
     code = [c.source for c in notebook.cells if c.cell_type == "code"]
-    assert code == ["from pico_widget.dashboard import Dashboard\n\nDashboard()"]
+    assert code == ["from pico_widget.ui.dashboard import Dashboard\n\nDashboard()"]

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from pico_widget.population import Population, Spread
+from pico_widget.core.population import Population, Spread
 
 SESSIONS = np.arange(1, 13, dtype=float)
 QUANTILES = (0.1, 0.5, 0.9)
@@ -101,7 +101,7 @@ print((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 200)
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heap thresholds")
 def test_a_forecast_in_a_fresh_process_does_not_page_fault() -> None:
-    """A fresh process, as a kernel or script starts: without pico_widget.heap each warm
+    """A fresh process, as a kernel or script starts: without pico_widget.core.heap each warm
     forecast faults about 180 pages back in from the system (40% of its time here)."""
     faults = float(subprocess.run([sys.executable, "-c", FAULTS], capture_output=True,
                                   text=True, check=True).stdout)

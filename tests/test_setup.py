@@ -52,7 +52,7 @@ def test_vendored_plotly_js_matches_the_plotly_package():
     """The served basic bundle is the plotly.js release the plotly package was built with."""
     from importlib.util import find_spec
 
-    from pico_widget.plotly_view import plotly_js_path
+    from pico_widget.render.charts import plotly_js_path
 
     def version(path: Path) -> str:
         match = re.search(r"plotly\.js.*? v(\d+\.\d+\.\d+)", path.read_text("utf-8")[:400])

@@ -11,10 +11,10 @@ from strategies import profiles
 from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, conditions, estimate
-from pico_widget.cases import CaseFileError, load_case, save_case, teaching_cases
-from pico_widget.note import clinical_note
-from pico_widget.summary import headline
-from pico_widget.widget import _widgets_under
+from pico_widget.core.cases import CaseFileError, load_case, save_case, teaching_cases
+from pico_widget.render.note import clinical_note
+from pico_widget.render.summary import headline
+from pico_widget.ui.widget import _widgets_under
 
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
                          goal_percent=50, observations=[{"session": 1,
@@ -144,7 +144,7 @@ def test_widget_handout_asks_for_no_name_and_note_follows_the_forecast():
 
 
 def test_dashboard_teaching_case_picker_loads_cases_and_refuses_unknown_ones():
-    from pico_widget.dashboard import Dashboard
+    from pico_widget.ui.dashboard import Dashboard
 
     d = Dashboard()
     assert d._cases.index == 0  # "Choose a teaching case..." shows, not an empty box

@@ -10,9 +10,9 @@ from strategies import profiles
 from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
-from pico_widget.charts import improvement_figure, probability_figure
-from pico_widget.summary import headline
-from pico_widget.text import wording
+from pico_widget.i18n.wording import wording
+from pico_widget.render.charts import improvement_figure, probability_figure
+from pico_widget.render.summary import headline
 
 TATTOO = {"location": "upper_trunk", "colours": "black", "ink": "moderate", "scarring": "none",
           "layering": "none"}
@@ -252,7 +252,7 @@ def test_unexpected_failure_inside_a_callback_is_a_sentence(monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("/secret/path/forecast.py exploded")
 
-    monkeypatch.setattr("pico_widget.widget.estimate", broken)
+    monkeypatch.setattr("pico_widget.ui.widget.estimate", broken)
     browser_sends(w._goal, value=80)
     assert "Something went wrong" in w.message
     assert "/secret" not in w._error.value
@@ -285,7 +285,7 @@ def test_only_the_visible_view_is_sent_and_a_hidden_one_is_brought_up_to_date_wh
 
 
 def test_headline_states_sessions_time_chance_and_who():
-    from pico_widget.headline import answer
+    from pico_widget.render.headline import answer
 
     p = PatientProfile(condition="hori_nevus", severity="moderate", fitzpatrick=3,
                        goal_percent=75)
@@ -316,7 +316,7 @@ def test_headline_states_sessions_time_chance_and_who():
 
 
 def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
-    from pico_widget.headline import answer
+    from pico_widget.render.headline import answer
 
     p = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4, goal_percent=50)
     fc = estimate(p)
@@ -332,9 +332,9 @@ def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
 def test_a_check_on_a_single_study_says_so():
     """No shipped condition has one study that reports percentages; one that did would
     read 'the one study', not 'the 1 studies', in every language."""
-    from pico_widget.evidence import Accuracy
-    from pico_widget.summary import sentences
-    from pico_widget.text import speaking
+    from pico_widget.core.evidence import Accuracy
+    from pico_widget.i18n.wording import speaking
+    from pico_widget.render.summary import sentences
 
     p = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=50)
     fc = estimate(p)
@@ -350,8 +350,8 @@ def test_a_check_on_a_single_study_says_so():
 
 def test_one_study_reads_as_one_study():
     """Q-switched melasma rests on one study: '1 study', never '1 studies'."""
-    from pico_widget.headline import answer
-    from pico_widget.summary import evidence_text
+    from pico_widget.render.headline import answer
+    from pico_widget.render.summary import evidence_text
 
     p = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=50, laser="q-switched")
     fc = estimate(p)

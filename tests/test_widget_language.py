@@ -6,9 +6,9 @@ import pytest
 from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
-from pico_widget.dashboard import Dashboard
-from pico_widget.text import wording
-from pico_widget.widget import _widgets_under
+from pico_widget.i18n.wording import wording
+from pico_widget.ui.dashboard import Dashboard
+from pico_widget.ui.widget import _widgets_under
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75, observations=[{"session": 1,
@@ -159,9 +159,9 @@ def test_a_refused_value_is_explained_in_the_widget_language(language, words):
 def test_the_servers_own_pages_speak_the_clinics_language(monkeypatch):
     """`pico-widget serve --language ms`: the busy page and the page's notices (shown when no
     kernel is there to speak) are in Malay too, as is a new dashboard."""
-    from pico_widget.gate import busy_page
-    from pico_widget.serve import page_config
-    from pico_widget.text import LANGUAGE_ENV
+    from pico_widget.i18n.wording import LANGUAGE_ENV
+    from pico_widget.server.gate import busy_page
+    from pico_widget.server.serve import page_config
 
     monkeypatch.setenv(LANGUAGE_ENV, "ms")
     page = busy_page()

@@ -18,7 +18,7 @@ from typing import Any
 
 import websocket
 
-from pico_widget.models import FITZPATRICK_NUMERALS
+from pico_widget.core.models import FITZPATRICK_NUMERALS
 
 CHARTS = ("improvement",)  # the view a page opens with; hidden views are sent when chosen
 # How to recognise the dashboard's controls among the kernel's widget models.

@@ -7,10 +7,10 @@ from typing import Any
 from playwright.sync_api import Locator, Page
 
 from pico_widget import PatientProfile, estimate
-from pico_widget.charts import improvement_figure, probability_figure
-from pico_widget.headline import answer
-from pico_widget.summary import headline
-from pico_widget.text import wording
+from pico_widget.i18n.wording import wording
+from pico_widget.render.charts import improvement_figure, probability_figure
+from pico_widget.render.headline import answer
+from pico_widget.render.summary import headline
 
 CHARTS = ("improvement", "probability")
 DEFAULT = ("improvement",)  # the chart a page opens with; the others are drawn when chosen
@@ -98,6 +98,6 @@ def assert_shows(page: Page, profile: PatientProfile) -> None:
 
 
 def profile(**changes: Any) -> PatientProfile:
-    from pico_widget.widget import default_profile
+    from pico_widget.ui.widget import default_profile
 
     return PatientProfile.model_validate(default_profile().model_dump() | changes)

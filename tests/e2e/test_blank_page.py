@@ -11,7 +11,7 @@ from dashboard import assert_shows, profile
 from live_server import live_server
 from playwright.sync_api import expect
 
-from pico_widget.text import wording
+from pico_widget.i18n.wording import wording
 
 LATE = {"PYTHONPATH": str(Path(__file__).parent / "late_iopub"),
         "PICO_TEST_IOPUB_DELAY": "6"}

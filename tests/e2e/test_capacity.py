@@ -23,9 +23,9 @@ from live_server import live_server, status
 from playwright.sync_api import expect
 from widget_client import KERNEL_ID
 
-from pico_widget.kernels import KERNEL_MB, default_kernel_cap
-from pico_widget.models import FITZPATRICK_NUMERALS
-from pico_widget.text import wording
+from pico_widget.core.models import FITZPATRICK_NUMERALS
+from pico_widget.i18n.wording import wording
+from pico_widget.server.kernels import KERNEL_MB, default_kernel_cap
 
 
 def _kernels(pid: int) -> int:

@@ -11,9 +11,9 @@ from dashboard import assert_shows, field, profile
 from playwright.sync_api import Page, expect
 from test_server import kernel_process, kernel_socket
 
-from pico_widget.cases import save_case
-from pico_widget.models import FITZPATRICK_NUMERALS
-from pico_widget.text import wording
+from pico_widget.core.cases import save_case
+from pico_widget.core.models import FITZPATRICK_NUMERALS
+from pico_widget.i18n.wording import wording
 
 KEY = "pico-widget-case"
 

@@ -6,9 +6,9 @@ from dashboard import act, assert_shows, choose, drawn, expected, field, profile
 from playwright.sync_api import Page, expect
 
 from pico_widget import estimate
-from pico_widget.catalogue import conditions
-from pico_widget.note import clinical_note
-from pico_widget.summary import headline
+from pico_widget.core.catalogue import conditions
+from pico_widget.render.note import clinical_note
+from pico_widget.render.summary import headline
 
 
 def test_first_paint_is_the_default_forecast(page: Page) -> None:
@@ -136,7 +136,7 @@ def test_invalid_entry_shows_a_sentence_and_the_page_keeps_working(page: Page) -
 
 
 def test_trainer_compares_two_teaching_cases_on_the_same_axes(page: Page) -> None:
-    from pico_widget.cases import teaching_cases
+    from pico_widget.core.cases import teaching_cases
 
     cases = {c.title: c for c in teaching_cases()}
     first, second = "Nevus of Ota, picosecond or Q-switched", "Hori's nevus after two slow sessions"
@@ -165,7 +165,7 @@ def test_handout_and_case_download_from_the_dashboard(page: Page) -> None:
     assert f"about <b>{headline(fc).reach}</b> reach the goal" in html
     with page.expect_download() as download:
         page.get_by_role("button", name="Save case (JSON)").tap()
-    from pico_widget.cases import load_case
+    from pico_widget.core.cases import load_case
 
     assert load_case(download.value.path().read_text("utf-8")) == profile()
     page.get_by_role("button", name="Clinical note").tap()

@@ -11,10 +11,10 @@ from live_server import ARTIFACTS
 from playwright.sync_api import expect
 
 from pico_widget import PatientProfile, estimate
-from pico_widget.charts import improvement_figure, probability_figure
-from pico_widget.handout import handout_html
-from pico_widget.headline import answer
-from pico_widget.summary import headline
+from pico_widget.render.charts import improvement_figure, probability_figure
+from pico_widget.render.handout import handout_html
+from pico_widget.render.headline import answer
+from pico_widget.render.summary import headline
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75, observations=[{"session": 1,

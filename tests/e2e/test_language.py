@@ -14,9 +14,9 @@ from live_server import ARTIFACTS
 from playwright.sync_api import expect
 
 from pico_widget import PatientProfile, estimate
-from pico_widget.handout import handout_html
-from pico_widget.summary import headline
-from pico_widget.text import long_date, speaking, wording
+from pico_widget.i18n.wording import long_date, speaking, wording
+from pico_widget.render.handout import handout_html
+from pico_widget.render.summary import headline
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75)

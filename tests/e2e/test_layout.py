@@ -10,8 +10,8 @@ from live_server import ARTIFACTS
 from playwright.sync_api import Page, expect
 
 from pico_widget import estimate
-from pico_widget.catalogue import conditions
-from pico_widget.summary import headline
+from pico_widget.core.catalogue import conditions
+from pico_widget.render.summary import headline
 
 # Every control a finger uses, and every element that holds text, inside the widget.
 TARGETS = "button, select, input[type=number], input[type=text]"

@@ -19,8 +19,8 @@ from live_server import ROOT, command_line, live_server
 from playwright.sync_api import expect
 from widget_client import Visitor
 
-from pico_widget.plotly_view import PLOTLY_FILE
-from pico_widget.text import wording
+from pico_widget.i18n.wording import wording
+from pico_widget.render.charts import PLOTLY_FILE
 
 
 def get(url: str) -> tuple[int, str]:
@@ -108,12 +108,12 @@ def test_kernels_talk_to_the_server_over_unix_sockets(server) -> None:
 def test_sources_cannot_be_downloaded(server) -> None:
     status, page = get(server.url)
     assert status == 200
-    assert "from pico_widget.dashboard import Dashboard" not in page
+    assert "from pico_widget.ui.dashboard import Dashboard" not in page
     for path in ["pico_dashboard.ipynb", "voila/files/pico_dashboard.ipynb",
-                 "voila/files/voila.json", "voila/files/../pico_widget/widget.py",
+                 "voila/files/voila.json", "voila/files/../pico_widget/ui/widget.py",
                  "files/pico_dashboard.ipynb", "api/contents/pico_dashboard.ipynb",
                  "voila/render/pico_dashboard.ipynb", "voila/static/../../serve.py",
-                 "voila/files/%2e%2e/pico_widget/forecast.py", "voila/tree",
+                 "voila/files/%2e%2e/pico_widget/core/forecast.py", "voila/tree",
                  "voila/templates/pico/index.html.j2", "api/kernels", "api/sessions"]:
         status, body = get(server.url + path)
         assert "from pico_widget" not in body and "import " not in body[:2000], path

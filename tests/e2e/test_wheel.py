@@ -12,7 +12,7 @@ from dashboard import expected
 from live_server import ROOT, live_server
 from widget_client import Visitor
 
-from pico_widget.widget import default_profile
+from pico_widget.ui.widget import default_profile
 
 
 def _run(*command: str | Path, timeout: float) -> None:

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import os
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
-from .text import wording
+from ..i18n.wording import wording
+from ..render.charts import plotly_js_path
 
 PLOTLY_URL_ENV = "PICO_WIDGET_PLOTLY_URL"
-PLOTLY_FILE = "plotly-basic.min.js"
-
-
-def plotly_js_path() -> Path:
-    """plotly.js's basic bundle, shipped in the package (static/vendor/README.md says why)."""
-    return Path(str(resources.files("pico_widget").joinpath("static/vendor", PLOTLY_FILE)))
 
 
 class PlotlyView(anywidget.AnyWidget):

@@ -13,10 +13,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..core.models import Observation
+from ..i18n.wording import wording
 from . import controls
 from .controls import NO_CHOICE
-from .models import Observation
-from .text import wording
 
 
 class ObservationRow(widgets.Box):

@@ -19,11 +19,9 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 from pydantic import ValidationError
 
-from . import controls
-from .catalogue import conditions
-from .forecast import estimate
-from .headline import answer, answer_html
-from .models import (
+from ..core.catalogue import conditions
+from ..core.forecast import estimate
+from ..core.models import (
     FITZPATRICK_NUMERALS,
     TATTOO_OPTIONS,
     Forecast,
@@ -31,10 +29,12 @@ from .models import (
     PatientProfile,
     explain,
 )
+from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
+from ..render.headline import answer, answer_html
+from ..render.summary import warnings_html
+from . import controls
 from .observations import ObservationRow
-from .summary import warnings_html
 from .take_home import TakeHome
-from .text import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
 from .views import ResultViews, Shown
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The parameter tables of the model page, generated from the catalogue.
 
 data/model.md holds the hand-written explanation and, between two markers, these tables;
-`python -m pico_widget.model_page` rewrites them so the page never drifts from the data.
+`python -m pico_widget.render.model_page` rewrites them so the page never drifts from the data.
 The dashboard shows the same page (model_page_html).
 """
 
@@ -12,7 +12,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .catalogue import Basis, catalogue, fitted
+from ..core.catalogue import Basis, catalogue, fitted
 
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 

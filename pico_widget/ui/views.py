@@ -13,11 +13,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from . import charts, controls
-from .models import Forecast, PatientProfile
+from ..core.models import Forecast, PatientProfile
+from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
+from ..render import charts
+from ..render.summary import icon_array_html, references_html, summary_html
+from . import controls
 from .plotly_view import PlotlyView
-from .summary import icon_array_html, references_html, summary_html
-from .text import DEFAULT_LANGUAGE, speaking, wording
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from tornado.websocket import WebSocketProtocol13, _WebSocketParams
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from .text import clinic_language, wording
+from ..i18n.wording import clinic_language, wording
 
 RETRY_AFTER_S = 60
 

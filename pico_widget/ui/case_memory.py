@@ -15,8 +15,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-from .cases import CaseFileError, load_case, save_case
-from .models import PatientProfile
+from ..core.cases import CaseFileError, load_case, save_case
+from ..core.models import PatientProfile
 from .widget import PicoWidget
 
 

@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .catalogue import conditions
+from ..core.catalogue import conditions
 
 LANGUAGES = ("en", "zh-Hans", "ms")
 DEFAULT_LANGUAGE = "en"

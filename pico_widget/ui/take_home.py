@@ -11,12 +11,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .cases import CaseFileError, load_case, save_case
+from ..core.cases import CaseFileError, load_case, save_case
+from ..core.models import PatientProfile
+from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
+from ..render.handout import handout_html
+from ..render.note import clinical_note
 from .files import CopyButton, Saver
-from .handout import handout_html
-from .models import PatientProfile
-from .note import clinical_note
-from .text import DEFAULT_LANGUAGE, speaking, wording
 
 
 class TakeHome(widgets.VBox):

@@ -7,13 +7,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from . import controls
-from .case_memory import CaseMemory
-from .cases import teaching_cases
-from .controls import NO_CHOICE
-from .models import PatientProfile
-from .server_log import log_to_server
-from .text import (
+from ..core.cases import teaching_cases
+from ..core.models import PatientProfile
+from ..i18n.wording import (
     check_language,
     clinic_language,
     language_names,
@@ -21,6 +17,10 @@ from .text import (
     teaching_words,
     wording,
 )
+from ..server.server_log import log_to_server
+from . import controls
+from .case_memory import CaseMemory
+from .controls import NO_CHOICE
 from .widget import PicoWidget
 
 
@@ -101,7 +101,7 @@ class Dashboard(widgets.VBox):
 
     def _toggle_model(self, change: dict[str, Any]) -> None:
         if change["new"] and not self._model.value:
-            from .model_page import model_page_html
+            from ..render.model_page import model_page_html
 
             english = wording("labels", "english_only", self.widget.language)
             note = f'<p class="pico-english-only" lang="{self.widget.language}">{english}</p>'

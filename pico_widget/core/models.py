@@ -12,9 +12,9 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..i18n.wording import condition_words, wording
 from .catalogue import SEVERITIES, Severity, conditions
 from .evidence import Strength
-from .text import condition_words, wording
 
 Laser = Literal["picosecond", "q-switched"]
 LASERS: tuple[Laser, ...] = ("picosecond", "q-switched")

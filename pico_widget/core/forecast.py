@@ -13,6 +13,7 @@ from typing import Annotated
 import numpy as np
 from pydantic import Field, TypeAdapter
 
+from ..i18n.wording import condition_words, speaking, wording
 from .catalogue import ConditionSpec, catalogue, conditions, fitted
 from .evidence import evidence, strength
 from .kirby_desai import kirby_desai_score
@@ -20,7 +21,6 @@ from .models import MAX_SESSION, Forecast, PatientProfile, Reference, SessionImp
 from .pih import course_risk, per_session_mean
 from .population import Population, Spread, normal_cdf
 from .response import Case, course_sessions, spread_for
-from .text import condition_words, speaking, wording
 
 PERCENTILES = (0.1, 0.5, 0.9)
 _MAX_SESSIONS = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_SESSION)])

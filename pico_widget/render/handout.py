@@ -11,14 +11,13 @@ import json
 from datetime import date
 from html import escape
 
-from . import __version__
-from .charts import FONT_STACK, improvement_figure, probability_figure
-from .forecast import estimate
+from .. import __version__
+from ..core.forecast import estimate
+from ..core.models import PatientProfile
+from ..i18n.wording import condition_words, long_date, speaking, wording
+from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .headline import answer, answer_html
-from .models import PatientProfile
-from .plotly_view import plotly_js_path
 from .summary import icon_array_html, references_html, sentences, warnings_html
-from .text import condition_words, long_date, speaking, wording
 
 CSS = """
 @page { size: auto; margin: 14mm; }

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.catalogue import Fitted, conditions
+from ..core.evidence import EvidenceRow, evidence, rows
 from .calibrate import forecast_row, leave_one_out, leave_study_out
-from .catalogue import Fitted, conditions
-from .evidence import EvidenceRow, evidence, rows
 
 MODEL_PAGE_START, MODEL_PAGE_END = "<!-- calibration:start -->", "<!-- calibration:end -->"
 SHARES_AND_MEANS = ("shares", "mean")  # figures in percentage points, scored together
@@ -155,7 +155,7 @@ def write_report(fitted: Fitted, report: Path, picture: Path, accuracy: Path) ->
     report.parent.mkdir(exist_ok=True)
     report.write_text(
         "# Calibration report\n\n"
-        "Written by `make calibrate` (pico_widget/calibrate.py); do not edit by hand. "
+        "Written by `make calibrate` (pico_widget/fit/calibrate.py); do not edit by hand. "
         "Each row of `pico_widget/data/evidence.toml`: the published figure, the forecast of "
         "the fitted model for the row's population, and the forecast of a model fitted "
         "without that row (leave-one-out). Rows marked 'fitted: no' re-use patients "
@@ -164,7 +164,7 @@ def write_report(fitted: Fitted, report: Path, picture: Path, accuracy: Path) ->
         f"![Forecast against published](../pico_widget/data/calibration.png)\n\n"
         f"## Totals (fitted rows)\n\n{summary}\n\n## Every row\n\n{table(found)}\n",
         "utf-8")
-    from .model_page import model_page_path
+    from ..render.model_page import model_page_path
 
     page = model_page_path()
     text = page.read_text("utf-8")

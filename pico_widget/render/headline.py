@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .models import Forecast, PatientProfile
+from ..core.models import Forecast, PatientProfile
+from ..i18n.wording import condition_words, plural, wording
 from .summary import course_length, headline, severity_text
-from .text import condition_words, plural, wording
 
 
 @dataclass(frozen=True)

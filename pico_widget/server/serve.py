@@ -20,10 +20,11 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
+from ..render.charts import PLOTLY_FILE, plotly_js_path
+from ..ui.plotly_view import PLOTLY_URL_ENV
 from .gate import PicoKernelSocket, PicoPageHandler
 from .kernels import KERNEL_MB
-from .plotly_view import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
-from .text import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
@@ -31,7 +32,7 @@ NOTEBOOK = "pico_dashboard.ipynb"
 
 def apps_dir() -> Path:
     """apps/ inside an installed wheel, or beside the package in a source checkout."""
-    for candidate in (PACKAGE / "apps", PACKAGE.parent / "apps"):
+    for candidate in (PACKAGE.parent / "apps", PACKAGE.parent.parent / "apps"):
         if (candidate / NOTEBOOK).exists():
             return candidate
     raise FileNotFoundError(f"{NOTEBOOK} is not installed with pico_widget")

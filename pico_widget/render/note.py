@@ -6,10 +6,10 @@ import re
 from datetime import date
 from html import unescape
 
-from .forecast import estimate
-from .models import PatientProfile
+from ..core.forecast import estimate
+from ..core.models import PatientProfile
+from ..i18n.wording import condition_words, speaking, wording
 from .summary import sentences, severity_text
-from .text import condition_words, speaking, wording
 
 
 def plain(html: str) -> str:

@@ -7,10 +7,21 @@ tests/test_charts.py checks every figure against plotly's own schema.
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from .models import Forecast, Observation
-from .text import wording
+from ..core.models import Forecast, Observation
+from ..i18n.wording import wording
+
+PLOTLY_FILE = "plotly-basic.min.js"
+
+
+def plotly_js_path() -> Path:
+    """plotly.js's basic bundle, shipped in the package (static/vendor/README.md says why):
+    the widget's charts, the served page and the self-contained handout all draw with it."""
+    return Path(str(resources.files("pico_widget").joinpath("static/vendor", PLOTLY_FILE)))
+
 
 # Okabe-Ito, colour-blind safe; every series also differs by line style or marker.
 BLUE, VERMILLION, GREEN, ORANGE, GREY = "#0072B2", "#D55E00", "#009E73", "#E69F00", "#555555"

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..i18n.wording import wording
 from .models import PatientProfile, explain
-from .text import wording
 
 FORMAT = "pico-widget case"
 FORMAT_VERSION = 1

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from .models import Forecast, PatientProfile
-from .text import condition_words, plural, wording
+from ..core.models import Forecast, PatientProfile
+from ..i18n.wording import condition_words, plural, wording
 
 WEEKS_PER_MONTH = 4.345
 
