@@ -3,6 +3,7 @@
 A guide for the conversation between a patient and a qualified doctor, not a prescription.
 """
 
+from . import i18n  # noqa: F401  (hands the core its English: see core/codes.py)
 from .core.cases import teaching_cases
 from .core.catalogue import ConditionSpec, conditions
 from .core.forecast import estimate

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from strategies import profiles
 
 from pico_widget import PatientProfile, conditions, estimate
-from pico_widget.core.models import TATTOO_OPTIONS, explain
+from pico_widget.core.models import TATTOO_OPTIONS
+from pico_widget.i18n.problems import explain
 
 anything = st.one_of(
     st.none(), st.booleans(), st.text(max_size=30), st.binary(max_size=10),

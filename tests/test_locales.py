@@ -10,6 +10,7 @@ import pytest
 
 from pico_widget import PatientProfile, estimate
 from pico_widget.core.catalogue import conditions
+from pico_widget.i18n.problems import caution_sentence
 from pico_widget.i18n.wording import (
     DATA_SECTIONS,
     LANGUAGES,
@@ -105,7 +106,7 @@ def test_every_condition_is_translated_in_full(language):
 def test_a_condition_named_mid_sentence_keeps_its_proper_names():
     """Lowercased, 'Nevus of Ota' read 'nevus of ota'; left as it is, 'For Nevus of Ota'."""
     ota = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=90)
-    assert "untuk nevus Ota dengan" in estimate(ota, language="ms").warnings[0]
+    assert "untuk nevus Ota dengan" in caution_sentence(estimate(ota).cautions[0], "ms")
     assert answer(ota, estimate(ota)).who.startswith("For nevus of Ota, skin type IV")
     with speaking("ms"):
         assert answer(ota, estimate(ota)).who.startswith("Untuk nevus Ota, jenis kulit IV")
@@ -152,22 +153,24 @@ def test_unknown_language_is_refused_with_the_offered_ones():
 def test_summary_warnings_and_note_in_each_language(language, words):
     with speaking(language):
         fc = estimate(MELASMA)
-        text = " ".join(sentences(MELASMA, fc) + fc.warnings)
+        text = " ".join(sentences(MELASMA, fc) + [caution_sentence(c) for c in fc.cautions])
     for word in words:
         assert word in text
     note = clinical_note(MELASMA, today=date(2026, 11, 25), language=language)
     assert words[0] in note and "M3" in note
 
 
-def test_forecast_numbers_do_not_depend_on_the_language():
-    """Only the cautions' words change; the same count of cautions in every language."""
-    base = estimate(MELASMA)
+def test_the_forecast_carries_codes_and_each_language_words_them():
+    """estimate() speaks no language: the cautions are codes, worded at the edge."""
+    fc = estimate(MELASMA)
+    english = [caution_sentence(c, "en") for c in fc.cautions]
+    assert english == fc.warnings  # the public English reading
     for language in OTHERS:
-        other = estimate(MELASMA, language=language)
-        assert other.model_dump(exclude={"warnings"}) == base.model_dump(exclude={"warnings"})
-        assert len(other.warnings) == len(base.warnings)
-        assert other.warnings != base.warnings
-    assert estimate(MELASMA) == base  # the default stays English outside any `speaking`
+        worded = [caution_sentence(c, language) for c in fc.cautions]
+        assert len(worded) == len(english)
+        assert all(w != e for w, e in zip(worded, english, strict=True))
+        with speaking(language):
+            assert estimate(MELASMA) == fc
 
 
 def test_note_defaults_to_english_the_records_language():

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from pico_widget import Observation, PatientProfile, TattooDetails, estimate
-from pico_widget.core.models import explain
+from pico_widget.i18n.problems import explain
 
 BLACK_ARM = {"location": "proximal_extremity", "colours": "black", "ink": "moderate"}
 

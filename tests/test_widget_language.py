@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
+from pico_widget.i18n.problems import caution_sentence
 from pico_widget.i18n.wording import wording
 from pico_widget.ui.dashboard import Dashboard
 from pico_widget.ui.widget import _widgets_under
@@ -22,7 +25,7 @@ KNOWN = {
 
 
 def numbers(w: PicoWidget) -> dict:
-    return w.forecast.model_dump(exclude={"warnings"})
+    return w.forecast.model_dump()
 
 
 def titles_and_legends(w: PicoWidget) -> tuple[str, str, list[str]]:
@@ -179,3 +182,16 @@ def test_a_forged_choice_is_refused_in_the_widgets_language():
     browser_sends(w._condition, index=99)
     assert w.message == wording("errors", "not_on_offer", "ms").format(value="99")
     assert w.profile == before
+
+
+def test_switching_language_rewords_without_forecasting_again(monkeypatch):
+    """The forecast holds no words, so a language switch has nothing to recompute."""
+    w = PicoWidget(PROFILE)
+    before = w.forecast
+    calls = []
+    monkeypatch.setattr("pico_widget.ui.widget.estimate",
+                        lambda *a, **k: calls.append(a) or estimate(*a, **k))
+    w.language = "ms"
+    assert calls == []
+    assert w.forecast is before
+    assert escape(caution_sentence(before.cautions[-1], "ms")) in w._warnings.value

@@ -1,7 +1,8 @@
 """Saved cases (JSON a follow-up visit can reload) and the shipped teaching cases.
 
 A saved case is the PatientProfile and nothing else: no name, no date of birth, no notes.
-Loading validates it like any other input and explains what is wrong with a bad file.
+Loading validates it like any other input; a bad file raises CaseFileError with a code
+(pico_widget.i18n.problems words it).
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..i18n.wording import wording
-from .models import PatientProfile, explain
+from .codes import CaseFileError
+from .models import PatientProfile
+
+__all__ = ["CaseFileError", "TeachingCase", "load_case", "save_case", "teaching_cases"]
 
 FORMAT = "pico-widget case"
 FORMAT_VERSION = 1
 MAX_CASE_BYTES = 100_000
-
-
-class CaseFileError(ValueError):
-    """A case file that cannot be used, with a sentence saying why."""
 
 
 def save_case(profile: PatientProfile) -> str:
@@ -36,21 +35,20 @@ def save_case(profile: PatientProfile) -> str:
 
 def load_case(text: str | bytes) -> PatientProfile:
     """Read a saved case, refusing anything that is not exactly what save_case writes."""
-    say = wording("case_file")
     if len(text) > MAX_CASE_BYTES:
-        raise CaseFileError(say["too_large"])
+        raise CaseFileError("too_large")
     try:
         body: Any = json.loads(text)
     except (ValueError, UnicodeDecodeError):
-        raise CaseFileError(say["not_json"]) from None
+        raise CaseFileError("not_json") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise CaseFileError(say["not_a_case"])
+        raise CaseFileError("not_a_case")
     if body.get("version") != FORMAT_VERSION or set(body) != {"format", "version", "profile"}:
-        raise CaseFileError(say["other_version"])
+        raise CaseFileError("other_version")
     try:
         return PatientProfile.model_validate(body["profile"])
     except ValidationError as error:
-        raise CaseFileError(say["invalid"].format(detail=explain(error))) from None
+        raise CaseFileError("invalid", error) from None
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,17 @@ from typing import Annotated
 import numpy as np
 from pydantic import Field, TypeAdapter
 
-from ..i18n.wording import condition_words, speaking, wording
 from .catalogue import ConditionSpec, catalogue, conditions, fitted
 from .evidence import evidence, strength
 from .kirby_desai import kirby_desai_score
-from .models import MAX_SESSION, Forecast, PatientProfile, Reference, SessionImprovement
+from .models import (
+    MAX_SESSION,
+    Caution,
+    Forecast,
+    PatientProfile,
+    Reference,
+    SessionImprovement,
+)
 from .pih import course_risk, per_session_mean
 from .population import Population, Spread, normal_cdf
 from .response import Case, course_sessions, spread_for
@@ -27,13 +33,9 @@ _MAX_SESSIONS = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_SESSION)])
 _TOLERANCE = 1e-9
 
 
-def estimate(profile: PatientProfile, max_sessions: int | None = None,
-             language: str | None = None) -> Forecast:
-    """Forecast sessions, improvement, timeline and PIH risk for one patient; the cautions
-    in `language` (default: the language in effect, English unless set)."""
-    if language is not None:
-        with speaking(language):
-            return estimate(profile, max_sessions)
+def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Forecast:
+    """Forecast sessions, improvement, timeline and PIH risk for one patient (cautions as
+    codes: the forecast is the same in every language)."""
     spec = conditions()[profile.condition]
     settings = catalogue().model
     if max_sessions is None:
@@ -89,7 +91,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None,
         weeks_to_goal=weeks,
         pih_risk_percent=_pih_risk(profile, case, spread),
         kirby_desai=_kirby_desai(profile),
-        warnings=_warnings(profile, spec, prior, people, target, never, open_ended, horizon),
+        cautions=_cautions(profile, spec, prior, people, target, never, open_ended, horizon),
         evidence=strength(profile.condition, profile.laser),
         references=[Reference(key=k, citation=catalogue().references[k]) for k in spec.sources],
         model_version=fitted().model_version,
@@ -123,19 +125,17 @@ def shares_showing_at_most(prior: Population, observed: list[tuple[int, float]],
     return np.einsum("uv,uvk->k", prior.weight, below)
 
 
-def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
+def _cautions(profile: PatientProfile, spec: ConditionSpec, prior: Population,
               people: Population, target: float, never: float, open_ended: bool,
-              horizon: int) -> list[str]:
-    """Plain-language cautions, most important first (`target`: the goal as the model
-    reads it, complete clearance for any goal above it)."""
-    say = wording("warnings")
-    words = condition_words(spec.id)
+              horizon: int) -> list[Caution]:
+    """Cautions, most important first (`target`: the goal as the model reads it, complete
+    clearance for any goal above it)."""
     settings = catalogue().model
-    notes: list[str] = []
+    notes: list[Caution] = []
     if never >= 0.5:
-        notes.append(say["goal_beyond_most"].format(
-            never=round(100 * never), goal=profile.goal_percent, condition=words.in_sentence,
-            ceiling=people.ceiling_median_below(target)))
+        notes.append(Caution(code="goal_beyond_most", values={
+            "never": round(100 * never), "goal": profile.goal_percent, "condition": spec.id,
+            "ceiling": people.ceiling_median_below(target)}))
     if profile.observations:
         # The latest result decides: a slow first session followed by a good second needs
         # no review, and a poor latest one does, from session 1 on.
@@ -144,15 +144,18 @@ def _warnings(profile: PatientProfile, spec: ConditionSpec, prior: Population,
                                        settings.observation_sd_percent)
         if below[0] < settings.non_response_quantile:
             usual = prior.improvement_quantiles(np.array([obs.session]), [0.1])[0, 0]
-            notes.append(say["slow_response"].format(
-                improvement=obs.improvement_percent, session=obs.session, usual_low=usual))
+            notes.append(Caution(code="slow_response", values={
+                "improvement": obs.improvement_percent, "session": obs.session,
+                "usual_low": float(usual)}))
         best = max(o.improvement_percent for o in profile.observations)
         usual_high = prior.ceiling_quantiles([0.9])[0]
         if best > usual_high:
-            notes.append(say["above_ceiling"].format(best=best, ceiling=usual_high))
+            notes.append(Caution(code="above_ceiling",
+                                 values={"best": best, "ceiling": float(usual_high)}))
     if open_ended:
-        notes.append(say["open_ended"].format(horizon=horizon))
+        notes.append(Caution(code="open_ended", values={"horizon": horizon}))
     if profile.fitzpatrick >= 5:
-        notes.append(say["dark_skin"].format(numeral=profile.fitzpatrick_numeral))
-    notes.extend(words.caveats)
+        notes.append(Caution(code="dark_skin", values={"numeral": profile.fitzpatrick_numeral}))
+    notes.extend(Caution(code="caveat", values={"condition": spec.id, "index": i})
+                 for i in range(len(spec.caveats)))
     return notes

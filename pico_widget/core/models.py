@@ -10,10 +10,10 @@ import itertools
 import math
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..i18n.wording import condition_words, wording
 from .catalogue import SEVERITIES, Severity, conditions
+from .codes import english, refusal
 from .evidence import Strength
 
 Laser = Literal["picosecond", "q-switched"]
@@ -26,22 +26,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _say(key: str, **values: Any) -> str:
-    """A refusal in the language in effect (data/wording.toml [validation])."""
-    return str(wording("validation", key)).format(**values)
-
-
-def _field(key: str, **values: Any) -> str:
-    return str(wording("validation", "fields")[key]).format(**values)
-
-
 def _number(value: Any, what: str, low: float, high: float, *, whole: bool = False) -> float:
     """Accept a finite number in [low, high] or raise a sentence saying what is allowed."""
-    sentence = "whole_number" if whole else "number"
+    code = "whole_number" if whole else "number"
 
-    def refuse(got: str) -> ValueError:
-        return ValueError(_say(sentence, what=_field(what), low=f"{low:g}", high=f"{high:g}",
-                               got=got))
+    def refuse(got: str) -> Exception:
+        return refusal(code, what=what, low=f"{low:g}", high=f"{high:g}", got=got)
 
     if isinstance(value, bool) or not isinstance(value, int | float):
         try:
@@ -57,8 +47,7 @@ def _number(value: Any, what: str, low: float, high: float, *, whole: bool = Fal
 
 def _choice(value: Any, what: str, options: tuple[str, ...], **names: str) -> str:
     if value not in options:
-        raise ValueError(_say("choice", what=_field(what, **names), options=", ".join(options),
-                              got=repr(value)))
+        raise refusal("choice", what=what, **names, options=", ".join(options), got=repr(value))
     return value
 
 
@@ -130,7 +119,7 @@ class PatientProfile(_Model):
     def _condition(cls, v: Any) -> str:
         known = tuple(conditions())
         if v not in known:
-            raise ValueError(_say("unknown_condition", got=repr(v), options=", ".join(known)))
+            raise refusal("unknown_condition", got=repr(v), options=", ".join(known))
         return v
 
     @field_validator("severity", mode="before")
@@ -148,7 +137,7 @@ class PatientProfile(_Model):
     def _goal(cls, v: Any) -> float:
         value = _number(v, "goal", 0, 100)
         if value == 0:
-            raise ValueError(_say("goal_zero"))
+            raise refusal("goal_zero")
         return value
 
     @field_validator("laser", mode="before")
@@ -159,19 +148,18 @@ class PatientProfile(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         spec = conditions()[self.condition]
-        words = condition_words(self.condition)
         if spec.graded_by_kirby_desai and self.tattoo is None:
-            raise ValueError(_say("tattoo_needed"))
+            raise refusal("tattoo_needed")
         if not spec.graded_by_kirby_desai and self.tattoo is not None:
-            raise ValueError(_say("tattoo_given", condition=words.in_sentence))
+            raise refusal("tattoo_given", condition=self.condition)
         if self.laser == "q-switched" and spec.qswitched is None:
-            raise ValueError(_say("no_qswitched", condition=words.in_sentence))
+            raise refusal("no_qswitched", condition=self.condition)
         sessions = [o.session for o in self.observations]
         for before, after in itertools.pairwise(sessions):
             if after == before:
-                raise ValueError(_say("twice", session=after))
+                raise refusal("twice", session=after)
             if after < before:
-                raise ValueError(_say("order", after=after, before=before))
+                raise refusal("order", after=after, before=before)
         return self
 
     @property
@@ -191,6 +179,13 @@ class SessionImprovement(_Model):
     low: float
     median: float
     high: float
+
+
+class Caution(_Model):
+    """A caution under the forecast as a code and its values; pico_widget.i18n words it."""
+
+    code: str
+    values: dict[str, str | int | float] = Field(default_factory=dict)
 
 
 class Forecast(_Model):
@@ -224,18 +219,12 @@ class Forecast(_Model):
         description="(sessions - 1) x the usual interval, for the range's ends and median")
     pih_risk_percent: float
     kirby_desai: int | None
-    warnings: list[str]
+    cautions: list[Caution] = Field(description="most important first; words: i18n")
     evidence: Strength
     references: list[Reference]
     model_version: str
 
-
-def explain(error: ValidationError) -> str:
-    """One plain sentence for the first problem in a ValidationError (for the screen)."""
-    first = error.errors()[0]
-    message = str(first.get("msg", "This value is not allowed."))
-    message = message.removeprefix("Value error, ")
-    if first.get("type") in {"missing", "extra_forbidden"}:
-        field = ".".join(str(part) for part in first.get("loc", ()))
-        message = f"{field.replace('_', ' ')}: {message.lower()}."
-    return message
+    @property
+    def warnings(self) -> list[str]:
+        """The cautions in plain English (the screen words them in its own language)."""
+        return [english("warnings", c.code, c.values) for c in self.cautions]

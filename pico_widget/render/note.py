@@ -8,6 +8,7 @@ from html import unescape
 
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
+from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, speaking, wording
 from .summary import sentences, severity_text
 
@@ -43,9 +44,9 @@ def _note(profile: PatientProfile, today: date | None) -> str:
         lines.append(say["observed"].format(seen=seen))
     lines.append(say["forecast"])
     lines += [f"- {plain(s)}" for s in sentences(profile, fc)[1:]]
-    if fc.warnings:
+    if fc.cautions:
         lines.append(say["warnings"])
-        lines += [f"- {w}" for w in fc.warnings]
+        lines += [f"- {caution_sentence(c)}" for c in fc.cautions]
     lines.append(say["evidence"].format(keys=", ".join(r.key for r in fc.references)))
     lines.append(say["footer"].format(version=fc.model_version))
     return "\n".join(lines) + "\n"

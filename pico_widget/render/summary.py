@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..core.models import Forecast, PatientProfile
+from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, plural, wording
 
 WEEKS_PER_MONTH = 4.345
@@ -160,9 +161,9 @@ def icon_array_html(fc: Forecast) -> str:
 
 
 def warnings_html(fc: Forecast) -> str:
-    if not fc.warnings:
+    if not fc.cautions:
         return ""
-    items = "".join(f"<li>{escape(w)}</li>" for w in fc.warnings)
+    items = "".join(f"<li>{escape(caution_sentence(c))}</li>" for c in fc.cautions)
     return f'<ul class="pico-warnings">{items}</ul>'
 
 

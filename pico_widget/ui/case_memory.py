@@ -17,6 +17,7 @@ import traitlets
 
 from ..core.cases import CaseFileError, load_case, save_case
 from ..core.models import PatientProfile
+from ..i18n.problems import case_file_sentence
 from .widget import PicoWidget
 
 
@@ -43,7 +44,7 @@ class CaseMemory(anywidget.AnyWidget):
         try:  # anything but text is refused as "not JSON"
             profile = load_case(text if isinstance(text, str) else "")
         except CaseFileError as error:
-            self._widget._refuse(str(error))
+            self._widget._refuse(case_file_sentence(error))
             self.send({"type": "refused"})
             return
         self._widget.profile = profile

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from ..core.cases import CaseFileError, load_case, save_case
 from ..core.models import PatientProfile
+from ..i18n.problems import case_file_sentence
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..render.handout import handout_html
 from ..render.note import clinical_note
@@ -83,7 +84,7 @@ class TakeHome(widgets.VBox):
             content = files[0]["content"]
             profile = load_case(bytes(content))
         except CaseFileError as error:
-            self._refuse(str(error))
+            self._refuse(case_file_sentence(error))
         except (KeyError, IndexError, TypeError, ValueError):
             self._refuse(wording("case_file", "not_a_case"))
         else:

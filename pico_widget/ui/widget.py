@@ -27,8 +27,8 @@ from ..core.models import (
     Forecast,
     Observation,
     PatientProfile,
-    explain,
 )
+from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
 from ..render.headline import answer, answer_html
 from ..render.summary import warnings_html
@@ -95,7 +95,7 @@ class PicoWidget(widgets.VBox):
         self._listeners: list[Callable[[PatientProfile], None]] = []
         self._language = check_language(language)
         self._profile = profile or default_profile()
-        self._forecast = estimate(self._profile, language=self._language)
+        self._forecast = estimate(self._profile)
         self._message = ""
         self._syncing = False
         self._pinned: tuple[str, Forecast] | None = None
@@ -231,8 +231,7 @@ class PicoWidget(widgets.VBox):
             return
         self._language = value
         with speaking(value):
-            self._forecast = estimate(self._profile)  # the same numbers; cautions reworded
-            if self._pin_source is not None:
+            if self._pin_source is not None:  # its name is worded; its numbers are not
                 self._pin(*self._pin_source)
         self._show_message("")
         old = _widgets_under(self.children)

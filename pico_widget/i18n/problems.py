@@ -1,0 +1,79 @@
+"""Words for what the core says as codes: refusals, cautions and case-file problems.
+
+The core raises pydantic errors whose type is a code (core/codes.py) and lists cautions as
+Caution(code, values); here they become sentences in a language (data/wording.toml
+[validation], [warnings], [case_file] and the locales). Importing this module also hands
+the core its English, so a ValidationError reads as a sentence to a developer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..core.codes import CaseFileError, Kind, use_english
+from ..core.models import Caution
+from .wording import DEFAULT_LANGUAGE, condition_words, wording
+
+
+def _worded(values: Mapping[str, Any], language: str | None) -> dict[str, Any]:
+    """Values as a sentence takes them: a condition id becomes its name mid-sentence, a
+    field code ("what") the field's name."""
+    out = dict(values)
+    if "condition" in out:
+        out["condition"] = condition_words(str(out["condition"]), language).in_sentence
+    if "what" in out:
+        fields = wording("validation", "fields", language)
+        out["what"] = str(fields[out["what"]]).format(field=out.get("field", ""))
+    return out
+
+
+def refusal_sentence(code: str, values: Mapping[str, Any], language: str | None = None) -> str:
+    return str(wording("validation", code, language)).format(**_worded(values, language))
+
+
+def caution_sentence(caution: Caution, language: str | None = None) -> str:
+    """A caution in `language` (default: the language in effect)."""
+    if caution.code == "caveat":  # the condition's own cautions, in its words
+        words = condition_words(str(caution.values["condition"]), language)
+        return words.caveats[int(caution.values["index"])]
+    return str(wording("warnings", caution.code, language)).format(
+        **_worded(caution.values, language))
+
+
+def explain(error: ValidationError, language: str | None = None) -> str:
+    """One plain sentence for the first problem in a ValidationError (for the screen)."""
+    first = error.errors()[0]
+    code = first.get("type", "")
+    if code in wording("validation", language=language) and code != "fields":
+        return refusal_sentence(code, first.get("ctx") or {}, language)
+    message = str(first.get("msg", "This value is not allowed.")).removeprefix("Value error, ")
+    if code in {"missing", "extra_forbidden"}:
+        field = ".".join(str(part) for part in first.get("loc", ()))
+        message = f"{field.replace('_', ' ')}: {message.lower()}."
+    return message
+
+
+def case_file_sentence(error: CaseFileError, language: str | None = None) -> str:
+    """Why a case file was refused, in `language`."""
+    say = wording("case_file", language=language)
+    if isinstance(error.detail, ValidationError):
+        return str(say[error.code]).format(detail=explain(error.detail, language))
+    return str(say[error.code])
+
+
+def _english(kind: Kind, code: str, values: Mapping[str, Any]) -> str:
+    if kind == "validation":
+        return refusal_sentence(code, values, DEFAULT_LANGUAGE)
+    if kind == "warnings":
+        return caution_sentence(Caution(code=code, values=dict(values)), DEFAULT_LANGUAGE)
+    detail = values.get("detail")
+    if isinstance(detail, ValidationError):
+        return str(wording("case_file", code, DEFAULT_LANGUAGE)).format(
+            detail=explain(detail, DEFAULT_LANGUAGE))
+    return str(wording("case_file", code, DEFAULT_LANGUAGE))
+
+
+use_english(_english)
