@@ -17,10 +17,10 @@ from ..i18n.wording import (
     teaching_words,
     wording,
 )
-from ..server.server_log import log_to_server
 from . import controls
 from .case_memory import CaseMemory
 from .controls import NO_CHOICE
+from .kernel_log import log_to_server
 from .widget import PicoWidget
 
 
