@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: run test lint bench load chromium clean calibrate
+.PHONY: run check test lint bench load chromium clean calibrate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,7 +20,13 @@ chromium:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pico_widget tests benchmarks
+	$(VENV)/bin/lint-imports
 
+# The edit loop (about a minute here): lint, import contracts, unit and property tests.
+check: lint
+	$(VENV)/bin/pytest -m "not browser and not slow"
+
+# Everything, browsers included: what CI runs.
 test: $(STAMP) chromium lint
 	$(VENV)/bin/pytest
 
@@ -33,6 +39,8 @@ clean:
 load: $(STAMP) chromium
 	$(PY) -m benchmarks.load
 
-# Refit the model to data/evidence.toml: data/fitted.toml, docs/calibration.md, the plot.
+# Refit the model to data/evidence.toml: data/fitted.toml, docs/calibration.md, the plot,
+# then the model page's parameter tables.
 calibrate: $(STAMP)
 	$(PY) -m pico_widget.fit.calibrate
+	$(PY) -m pico_widget.render.model_page

@@ -45,6 +45,8 @@ FITTED = PACKAGE / "data" / "fitted.toml"
 PLOT = PACKAGE / "data" / "calibration.png"
 ACCURACY = PACKAGE / "data" / "accuracy.toml"
 REPORT = PACKAGE.parent / "docs" / "calibration.md"
+MODEL_PAGE = PACKAGE / "data" / "model.md"  # its accuracy table; `make calibrate` then
+# refreshes its parameter tables (python -m pico_widget.render.model_page)
 _EPS = 1e-6
 _BETTER = 1e-3  # how much lower a restart's negative log posterior must end to be taken
 
@@ -368,11 +370,6 @@ def main(argv: list[str] | None = None) -> None:
     fitted = parse(fitted_toml(fit_all()))  # rounded as shipped
     FITTED.write_text(fitted_toml(fitted), "utf-8")
     print(f"wrote {FITTED.relative_to(PACKAGE.parent)}")
-    from ..core.catalogue import fitted as shipped
-    from ..render.model_page import model_page_path, refresh
-
-    shipped.cache_clear()  # the model page's tables read the file just written
-    model_page_path().write_text(refresh(model_page_path()), "utf-8")
     if args.no_cv:
         return
     from .calibration_report import write_report

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core.catalogue import Fitted, conditions
 from ..core.evidence import EvidenceRow, evidence, rows
-from .calibrate import forecast_row, leave_one_out, leave_study_out
+from .calibrate import MODEL_PAGE, forecast_row, leave_one_out, leave_study_out
 
 MODEL_PAGE_START, MODEL_PAGE_END = "<!-- calibration:start -->", "<!-- calibration:end -->"
 SHARES_AND_MEANS = ("shares", "mean")  # figures in percentage points, scored together
@@ -164,9 +164,7 @@ def write_report(fitted: Fitted, report: Path, picture: Path, accuracy: Path) ->
         f"![Forecast against published](../pico_widget/data/calibration.png)\n\n"
         f"## Totals (fitted rows)\n\n{summary}\n\n## Every row\n\n{table(found)}\n",
         "utf-8")
-    from ..render.model_page import model_page_path
-
-    page = model_page_path()
+    page = MODEL_PAGE
     text = page.read_text("utf-8")
     head, _, rest = text.partition(MODEL_PAGE_START)
     _, _, tail = rest.partition(MODEL_PAGE_END)
