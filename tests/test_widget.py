@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import pytest
 from hypothesis import given, settings
+from markupsafe import escape
 from strategies import profiles
 from widget_client import browser_sends
 

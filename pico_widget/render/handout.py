@@ -7,9 +7,9 @@ printed page, so nothing that identifies the patient passes through the app.
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from html import escape
+
+from markupsafe import Markup
 
 from .. import __version__
 from ..core.forecast import estimate
@@ -17,7 +17,8 @@ from ..core.models import PatientProfile
 from ..i18n.wording import condition_words, long_date, speaking, wording
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .headline import answer, answer_html
-from .summary import icon_array_html, references_html, sentences, warnings_html
+from .summary import icon_array_html, references_html, summary_html, warnings_html
+from .templates import html
 
 CSS = """
 @page { size: auto; margin: 14mm; }
@@ -63,37 +64,24 @@ def _handout(profile: PatientProfile, today: date | None, language: str) -> str:
     fc = estimate(profile)
     spec = condition_words(profile.condition)
     say = wording("handout")
-    heading = say["heading"].format(title=say["title"], condition=spec.label)
-    figures = {"improvement": improvement_figure(fc, profile.observations),
-               "probability": probability_figure(fc)}
-    words = "".join(f"<p>{line}</p>" for line in sentences(profile, fc))
     low_w, high_w = fc.interval_weeks
-    aftercare = "".join(f"<li>{escape(item)}</li>" for item in say["aftercare"])
-    script = plotly_js_path().read_text("utf-8").replace("</script", "<\\/script")
-    return f"""<!doctype html>
-<html lang="{language}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(heading)}</title>
-<style>{CSS}</style></head>
-<body>
-<h1>{escape(heading)}</h1>
-<p class="meta">{escape(say["made"].format(date=long_date(today or date.today()),
-                                          app=__version__, model=fc.model_version))}</p>
-<p class="for">{escape(say["for"])} <span class="blank"></span></p>
-{answer_html(answer(profile, fc))}
-<div class="chart" id="improvement"></div>
-<p class="disclaimer">{escape(wording("disclaimer"))}</p>
-<h2>{escape(say["forecast"])}</h2>
-{words}
-<div class="figures">{icon_array_html(fc)}</div>
-<div class="chart" id="probability"></div>
-<h2>{escape(say["timeline"])}</h2>
-<p>{escape(say["interval"].format(low=low_w, high=high_w))}</p>
-{warnings_html(fc)}
-<h2>{escape(say["aftercare_title"])}</h2>
-<ul>{aftercare}</ul>
-{references_html(fc).replace("<details", "<details open")}
-<script>{script}</script>
-<script>const FIGURES = {json.dumps(figures)};{DRAW}</script>
-</body></html>
-"""
+    # Trusted pieces go in as Markup: our CSS, the vendored plotly.js (its "</script" kept
+    # from closing the tag) and fragments already rendered by templates.
+    return html(
+        "handout.html.j2", language=language, say=say,
+        heading=say["heading"].format(title=say["title"], condition=spec.label),
+        css=Markup(CSS),
+        made=say["made"].format(date=long_date(today or date.today()), app=__version__,
+                                model=fc.model_version),
+        prepared_for=say["for"],
+        headline=Markup(answer_html(answer(profile, fc))),
+        disclaimer=wording("disclaimer"),
+        summary=Markup(summary_html(profile, fc)),
+        icons=Markup(icon_array_html(fc)),
+        interval=say["interval"].format(low=low_w, high=high_w),
+        cautions=Markup(warnings_html(fc)),
+        references=Markup(references_html(fc, open=True)),
+        plotly_js=Markup(plotly_js_path().read_text("utf-8").replace("</script", "<\\/script")),
+        figures={"improvement": improvement_figure(fc, profile.observations),
+                 "probability": probability_figure(fc)},
+        draw=Markup(DRAW))

@@ -8,12 +8,12 @@ who never reach the goal) is a line or two here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import condition_words, plural, wording
 from .summary import course_length, headline, severity_text
+from .templates import html
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,8 @@ def _pih(fc: Forecast) -> Figure:
 
 def _who(profile: PatientProfile, fc: Forecast) -> str:
     spec = condition_words(profile.condition)
-    return _say("who", condition=escape(spec.in_sentence),
-                severity=escape(severity_text(profile, fc)),
+    return _say("who", condition=spec.in_sentence,
+                severity=severity_text(profile, fc),
                 fitzpatrick=profile.fitzpatrick_numeral,
                 laser=wording("lasers")[profile.laser].lower(),
                 goal=f"{profile.goal_percent:.0f}",
@@ -101,10 +101,4 @@ def _who(profile: PatientProfile, fc: Forecast) -> str:
 
 def answer_html(result: Answer) -> str:
     """The headline as one small HTML block (values in large type, captions beneath)."""
-    cells = "".join(
-        f'<div class="pico-figure" data-key="{f.key}"><span class="pico-value">{f.value}'
-        + (f' <span class="pico-unit">{f.unit}</span>' if f.unit else "")
-        + f'</span><span class="pico-figcap">{f.caption}</span></div>'
-        for f in result.figures)
-    return (f'<div class="pico-headline"><div class="pico-figures-row">{cells}</div>'
-            f'<p class="pico-who">{result.who}</p></div>')
+    return html("headline.html.j2", answer=result)

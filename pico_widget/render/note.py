@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from html import unescape
 
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, speaking, wording
 from .summary import sentences, severity_text
-
-
-def plain(html: str) -> str:
-    """Our own summary HTML (bold tags only) as plain text."""
-    return unescape(re.sub(r"<[^>]+>", "", html))
+from .templates import text_of
 
 
 def clinical_note(profile: PatientProfile, today: date | None = None,
@@ -32,7 +26,7 @@ def _note(profile: PatientProfile, today: date | None) -> str:
     say = wording("note")
     lines = [
         say["title"].format(date=(today or date.today()).isoformat()),
-        say["inputs"].format(condition=spec.label, severity=plain(severity_text(profile, fc)),
+        say["inputs"].format(condition=spec.label, severity=severity_text(profile, fc),
                              fitzpatrick=profile.fitzpatrick_numeral,
                              laser=wording("lasers")[profile.laser],
                              goal=f"{profile.goal_percent:.0f}"),
@@ -43,7 +37,7 @@ def _note(profile: PatientProfile, today: date | None) -> str:
             for o in profile.observations)
         lines.append(say["observed"].format(seen=seen))
     lines.append(say["forecast"])
-    lines += [f"- {plain(s)}" for s in sentences(profile, fc)[1:]]
+    lines += [f"- {text_of(s)}" for s in sentences(profile, fc)[1:]]
     if fc.cautions:
         lines.append(say["warnings"])
         lines += [f"- {caution_sentence(c)}" for c in fc.cautions]

@@ -1,4 +1,5 @@
-"""Forecast -> the plain-language results as HTML fragments (pure; wording from the data file).
+"""Forecast -> the plain-language results as HTML fragments (pure; wording from the data file;
+HTML from render/templates).
 
 The same sentences serve the screen, the handout and the clinical note, so what a patient
 reads and what goes into the record never disagree.
@@ -7,11 +8,13 @@ reads and what goes into the record never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
+
+from markupsafe import Markup, escape
 
 from ..core.models import Forecast, PatientProfile
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, plural, wording
+from .templates import html, sentence
 
 WEEKS_PER_MONTH = 4.345
 
@@ -55,47 +58,46 @@ def strength_text(fc: Forecast) -> str:
     return wording("evidence", "sentence").format(evidence=evidence_text(fc))
 
 
-def sentences(profile: PatientProfile, fc: Forecast) -> list[str]:
+def sentences(profile: PatientProfile, fc: Forecast) -> list[Markup]:
     """The summary in order: who, how many reach the goal when, how many never, range and
-    timeline, where patients level off, risks, evidence."""
+    timeline, where patients level off, risks, evidence (our wording's <b> kept, every
+    value escaped)."""
     spec = condition_words(profile.condition)
     say = wording("summary")
     lasers = wording("lasers")
     goal = (say["goal_complete"] if fc.target_percent < fc.goal_percent
             or fc.goal_percent >= 100
             else say["goal_percent"].format(goal=f"{profile.goal_percent:.0f}"))
-    lines = [say["who"].format(
-        population=escape(spec.population), condition=escape(spec.label),
-        severity=escape(severity_text(profile, fc)),
-        fitzpatrick=profile.fitzpatrick_numeral, laser=lasers[profile.laser].lower(),
-        goal=goal)]
+    lines = [sentence(say["who"], population=spec.population, condition=spec.label,
+                      severity=severity_text(profile, fc),
+                      fitzpatrick=profile.fitzpatrick_numeral,
+                      laser=lasers[profile.laser].lower(), goal=goal)]
     top = headline(fc)
     if fc.sessions_median is None or fc.sessions_range is None:
-        lines.append(say["few_reach"].format(n=top.reach, k=top.session))
+        lines.append(sentence(say["few_reach"], n=top.reach, k=top.session))
     else:
-        lines.append(say["reach"].format(n=top.reach, k=top.session))
+        lines.append(sentence(say["reach"], n=top.reach, k=top.session))
         low, high = fc.sessions_range
         if high == 1:
-            lines.append(say["single"].format(interval_low=fc.interval_weeks[0],
-                                              interval_high=fc.interval_weeks[1]))
+            lines.append(sentence(say["single"], interval_low=fc.interval_weeks[0],
+                                  interval_high=fc.interval_weeks[1]))
         else:
-            lines.append(say["range"].format(low=low, high=high, median=fc.sessions_median,
-                                             months=timeline(fc),
-                                             usual=f"{fc.usual_interval_weeks:g}"))
+            lines.append(sentence(say["range"], low=low, high=high, median=fc.sessions_median,
+                                  months=timeline(fc), usual=f"{fc.usual_interval_weeks:g}"))
     if top.never >= 5:
-        lines.append(say["never"].format(never=top.never))
+        lines.append(sentence(say["never"], never=top.never))
     low_c, high_c = fc.ceiling_range
-    lines.append(say["ceiling"].format(low=f"{low_c:.0f}", high=f"{high_c:.0f}",
-                                       ceiling=f"{fc.ceiling_percent:.0f}"))
-    lines.append(say["pih"].format(pih=f"{fc.pih_risk_percent:.0f}"))
+    lines.append(sentence(say["ceiling"], low=f"{low_c:.0f}", high=f"{high_c:.0f}",
+                          ceiling=f"{fc.ceiling_percent:.0f}"))
+    lines.append(sentence(say["pih"], pih=f"{fc.pih_risk_percent:.0f}"))
     lines.append(escape(strength_text(fc)))
     checked = fc.evidence.accuracy
     if checked is not None:  # a sentence of its own for a single study, in every language
         key = "checked_one_study" if checked.studies == 1 else "checked"
-        lines.append(wording("evidence", key).format(studies=checked.studies,
-                                                     error=f"{checked.left_out_error:.0f}"))
+        lines.append(sentence(wording("evidence", key), studies=checked.studies,
+                              error=f"{checked.left_out_error:.0f}"))
     if profile.observations:
-        lines.append(plural("summary", "observed", len(profile.observations)))
+        lines.append(escape(plural("summary", "observed", len(profile.observations))))
     return lines
 
 
@@ -119,13 +121,12 @@ def timeline(fc: Forecast) -> str:
 
 def summary_html(profile: PatientProfile, fc: Forecast,
                  compare: tuple[str, Forecast] | None = None) -> str:
-    paragraphs = [f"<p>{line}</p>" for line in sentences(profile, fc)]
+    lines = sentences(profile, fc)
     if compare is not None:
         name, other = compare
         median = other.sessions_median if other.sessions_median is not None else "n/a"
-        paragraphs.append("<p>" + wording("summary", "compare").format(
-            other=escape(name), median=median) + "</p>")
-    return "".join(paragraphs)
+        lines.append(sentence(wording("summary", "compare"), other=name, median=median))
+    return html("summary.html.j2", lines=lines)
 
 
 def icon_array_html(fc: Forecast) -> str:
@@ -146,31 +147,18 @@ def icon_array_html(fc: Forecast) -> str:
             paths["half"].append(f"M{x - radius:g} {y:g}a{radius} {radius} 0 0 0 "
                                  f"{2 * radius} 0Z")
     say = wording("summary")
-    label = say["icons_label"].format(reach=top.reach, k=top.session, never=top.never)
-    caption = say["icons_caption"].format(k=top.session)
-    side = 10 * size
-    return (f'<svg class="pico-icons" role="img" aria-label="{escape(label)}" width="{side}" '
-            f'height="{side}" viewBox="0 0 {side} {side}">'
-            f'<path class="pico-yes" d="{"".join(paths["yes"])}" fill="#0072B2"/>'
-            f'<path class="pico-half" d="{"".join(paths["half"])}" fill="#0072B2"/>'
-            f'<path class="pico-later" d="{"".join(paths["later"])}" fill="none" '
-            f'stroke="#0072B2" stroke-width="2"/>'
-            f'<path class="pico-no" d="{"".join(paths["no"])}" fill="none" stroke="#6b6b6b" '
-            f'stroke-width="2"/></svg>'
-            f'<p class="pico-caption">{caption}</p>')
+    return html("icons.html.j2", side=10 * size,
+                paths={kind: "".join(d) for kind, d in paths.items()},
+                label=say["icons_label"].format(reach=top.reach, k=top.session,
+                                                never=top.never),
+                caption=say["icons_caption"].format(k=top.session))
 
 
 def warnings_html(fc: Forecast) -> str:
-    if not fc.cautions:
-        return ""
-    items = "".join(f"<li>{escape(caution_sentence(c))}</li>" for c in fc.cautions)
-    return f'<ul class="pico-warnings">{items}</ul>'
+    return html("cautions.html.j2", cautions=[caution_sentence(c) for c in fc.cautions])
 
 
-def references_html(fc: Forecast) -> str:
-    items = "".join(f"<li><b>{escape(r.key)}</b> {escape(r.citation)}</li>"
-                    for r in fc.references)
-    title, english = wording("summary", "references"), wording("labels", "english_only")
-    note = f'<p class="pico-english-only">{english}</p>' if english else ""
-    return (f'<details class="pico-refs"><summary>{title}</summary>{note}<ul>{items}</ul>'
-            "</details>")
+def references_html(fc: Forecast, open: bool = False) -> str:
+    return html("references.html.j2", references=fc.references, open=open,
+                title=wording("summary", "references"),
+                english_only=wording("labels", "english_only"))

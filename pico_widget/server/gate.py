@@ -11,26 +11,18 @@ closes a vanished tablet's socket; Tornado's duplicate is switched off here.
 
 from __future__ import annotations
 
-from html import escape
-
 from tornado.websocket import WebSocketProtocol13, _WebSocketParams
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..i18n.wording import clinic_language, wording
+from ..i18n.wording import clinic_language
+from ..render.fragments import busy_page as render_busy_page
 
 RETRY_AFTER_S = 60
 
 
 def busy_page() -> str:
-    language = clinic_language()
-    say = wording("service", language=language)
-    return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(say['title'])}</title></head>"
-            f'<body style="font: 18px system-ui, sans-serif; margin: 2em; max-width: 40em">'
-            f'<p role="alert">{escape(say["busy"])}</p>'
-            f'<p><a href="">{escape(say["try_again"])}</a></p></body></html>')
+    return render_busy_page(clinic_language())
 
 
 class PicoPageHandler(TornadoVoilaHandler):

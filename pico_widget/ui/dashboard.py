@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
@@ -17,6 +16,7 @@ from ..i18n.wording import (
     teaching_words,
     wording,
 )
+from ..render.fragments import header_html, model_panel_html, point_html
 from . import controls
 from .case_memory import CaseMemory
 from .controls import NO_CHOICE
@@ -60,9 +60,7 @@ class Dashboard(widgets.VBox):
     def _word_header(self) -> None:
         """The header's and the teaching cases' words in the widget's language."""
         with speaking(self.widget.language) as language:
-            self._header.value = (
-                f'<div class="pico-header" lang="{language}"><h1>{wording("app_name")}</h1>'
-                f'<span class="pico-tagline">{wording("tagline")}</span></div>')
+            self._header.value = header_html(language)
             chosen = self._cases.value
             self._cases.unobserve(self._teaching_case, "value")
             self._cases.options = [(wording("labels", "teaching_none"), NO_CHOICE), *(
@@ -96,14 +94,11 @@ class Dashboard(widgets.VBox):
             return
         case = teaching_cases()[index]
         title, point = teaching_words(index, case.title, case.point, self.widget.language)
-        self._point.value = (f'<p class="pico-point"><b>{escape(title)}.</b> '
-                             f"{escape(point)}</p>")
+        self._point.value = point_html(title, point)
 
     def _toggle_model(self, change: dict[str, Any]) -> None:
         if change["new"] and not self._model.value:
             from ..render.model_page import model_page_html
 
-            english = wording("labels", "english_only", self.widget.language)
-            note = f'<p class="pico-english-only" lang="{self.widget.language}">{english}</p>'
-            self._model.value = (note if english else "") + model_page_html()
+            self._model.value = model_panel_html(model_page_html(), self.widget.language)
         self._model.layout.display = None if change["new"] else "none"

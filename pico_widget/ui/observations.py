@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from ..core.models import Observation
 from ..i18n.wording import wording
+from ..render.templates import sentence
 from . import controls
 from .controls import NO_CHOICE
 
@@ -55,8 +56,8 @@ class ObservationRow(widgets.Box):
     def show(self, obs: Observation) -> None:
         self.session.value = obs.session
         self.improvement.value = obs.improvement_percent
-        self.title.value = wording("labels", "observation_title").format(
-            n=obs.session, percent=f"{obs.improvement_percent:.0f}")
+        self.title.value = sentence(wording("labels", "observation_title"),
+                                    n=obs.session, percent=f"{obs.improvement_percent:.0f}")
 
     def _pick_band(self, change: dict[str, Any]) -> None:
         """A band sets the slider to its middle, then the dropdown shows its hint again."""

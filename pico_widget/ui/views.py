@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..render import charts
+from ..render.fragments import panel_html
 from ..render.summary import icon_array_html, references_html, summary_html
 from . import controls
 from .plotly_view import PlotlyView
@@ -40,16 +41,16 @@ def chance(state: Shown) -> dict[str, Any]:
 
 
 def icons(state: Shown) -> str:
-    return f'<div class="pico-icon-view">{icon_array_html(state.forecast)}</div>'
+    return panel_html("pico-icon-view", icon_array_html(state.forecast))
 
 
 def words(state: Shown) -> str:
-    return (f'<div class="pico-summary">'
-            f'{summary_html(state.profile, state.forecast, state.compare)}</div>')
+    return panel_html("pico-summary",
+                      summary_html(state.profile, state.forecast, state.compare))
 
 
 def evidence(state: Shown) -> str:
-    return references_html(state.forecast).replace("<details", "<details open", 1)
+    return references_html(state.forecast, open=True)
 
 
 class ResultViews(widgets.VBox):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable
-from html import escape
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -30,8 +29,10 @@ from ..core.models import (
 )
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
+from ..render.fragments import disclaimer_html, heading_html, message_html, style_html
 from ..render.headline import answer, answer_html
 from ..render.summary import warnings_html
+from ..render.templates import sentence
 from . import controls
 from .observations import ObservationRow
 from .take_home import TakeHome
@@ -74,7 +75,7 @@ def default_profile() -> PatientProfile:
 
 def _field(heading: str, *children: widgets.Widget) -> widgets.VBox:
     """One labelled input group; the stylesheet lays groups out in one or two columns."""
-    title = widgets.HTML(f'<h3 class="pico-label">{heading}</h3>')
+    title = widgets.HTML(heading_html(heading))
     title.add_class("pico-label-box")
     box = widgets.VBox([title, *children])
     box.add_class("pico-field")
@@ -151,10 +152,7 @@ class PicoWidget(widgets.VBox):
         self._pin_button.on_click(lambda _b: self.unpin() if self._pinned else self.pin())
         self._headline = widgets.HTML(layout=FULL)
         self._headline.add_class("pico-answer")
-        disclaimer = widgets.HTML(
-            f'<details class="pico-disclaimer"><summary>{wording("disclaimer_short")} '
-            f'<span class="pico-more">{wording("disclaimer_more")}</span></summary>'
-            f'<p>{wording("disclaimer")}</p></details>', layout=FULL)
+        disclaimer = widgets.HTML(disclaimer_html(), layout=FULL)
         self._views = ResultViews(view)
         self._views.choice.on_reject = self._rejected
         self._improvement, self._probability = (self._views.charts["curve"],
@@ -374,8 +372,9 @@ class PicoWidget(widgets.VBox):
 
     def _show_message(self, sentence: str) -> None:
         self._message = sentence
-        # The sentence can quote a visitor's value (a case file field): never markup.
-        self._error.value = f'<div role="alert">{escape(sentence)}</div>' if sentence else ""
+        # The sentence can quote a visitor's value (a case file field): the template
+        # escapes it.
+        self._error.value = message_html(sentence)
 
     @_spoken
     def _sync_controls(self, rebuild_rows: bool = False) -> None:
@@ -398,9 +397,9 @@ class PicoWidget(widgets.VBox):
                 for field, control in self._tattoo.items():
                     control.value = getattr(p.tattoo, field)
                 score = self._forecast.kirby_desai
-                self._kd.value = label["kd_score"].format(score=score, sessions=score)
+                self._kd.value = sentence(label["kd_score"], score=score, sessions=score)
             self._fitzpatrick.value = p.fitzpatrick
-            self._fitz_text.value = wording("fitzpatrick")[str(p.fitzpatrick)]
+            self._fitz_text.value = sentence(wording("fitzpatrick")[str(p.fitzpatrick)])
             self._goal.value = max(1, round(p.goal_percent))  # a goal under 1% shows as 1
             for button, preset in zip(self._presets, wording("goal_presets").values(),
                                       strict=True):
@@ -409,7 +408,7 @@ class PicoWidget(widgets.VBox):
             self._laser.disabled = self._compare_box.disabled = spec.qswitched is None
             if spec.qswitched is None:
                 self._compare_box.value = False
-            self._laser_note.value = "" if spec.qswitched else label["no_qswitched"]
+            self._laser_note.value = "" if spec.qswitched else sentence(label["no_qswitched"])
             if rebuild_rows or len(self._rows.children) != len(p.observations):
                 self._rows.children = [self._observation_row(o) for o in p.observations]
             else:
@@ -455,4 +454,4 @@ def _describe(p: PatientProfile) -> str:
 
 def _style() -> widgets.HTML:
     css = resources.files("pico_widget").joinpath("static/pico.css").read_text("utf-8")
-    return widgets.HTML(f"<style>{css}</style>", layout=widgets.Layout(display="none"))
+    return widgets.HTML(style_html(css), layout=widgets.Layout(display="none"))

@@ -1,0 +1,57 @@
+"""The small pieces of HTML the widget, the dashboard and the server show around the
+results: a refusal, a control's heading, the disclaimer, the header, a teaching point,
+the model page panel, the busy page. Each is a template (render/templates), so whatever a
+visitor sent arrives in the page as text.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..i18n.wording import wording
+from .templates import html
+
+
+def message_html(sentence: str) -> str:
+    """A refusal or problem, announced to screen readers; "" when there is none."""
+    return html("message.html.j2", sentence=sentence)
+
+
+def heading_html(heading: str) -> str:
+    return html("heading.html.j2", heading=heading)
+
+
+def disclaimer_html() -> str:
+    return html("disclaimer.html.j2", short=wording("disclaimer_short"),
+                more=wording("disclaimer_more"), full=wording("disclaimer"))
+
+
+def header_html(language: str) -> str:
+    return html("header.html.j2", language=language, name=wording("app_name"),
+                tagline=wording("tagline"))
+
+
+def point_html(title: str, point: str) -> str:
+    """A teaching case's point (its words come from a data file, escaped all the same)."""
+    return html("point.html.j2", title=title, point=point)
+
+
+def model_panel_html(page_html: str, language: str) -> str:
+    """The model page (rendered from our own Markdown) under a note that it is in English."""
+    return html("english_only.html.j2", language=language, page=Markup(page_html),
+                note=wording("labels", "english_only", language))
+
+
+def style_html(css: str) -> str:
+    """Our own stylesheet (static/pico.css) in a style element."""
+    return html("style.html.j2", css=Markup(css))
+
+
+def panel_html(css_class: str, inner_html: str) -> str:
+    """A view's panel around a fragment already rendered here."""
+    return html("panel.html.j2", css_class=css_class, inner=Markup(inner_html))
+
+
+def busy_page(language: str) -> str:
+    """The server's 503 page when every visitor place is taken."""
+    return html("busy.html.j2", language=language, say=wording("service", language=language))
