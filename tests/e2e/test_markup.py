@@ -50,3 +50,15 @@ def test_markup_in_the_case_kept_in_the_tab(page: Page) -> None:
     wait_for_dashboard(page)
     _shown_as_text_and_ran_nothing(page)
 
+
+@pytest.mark.parametrize("tablet", ["landscape"], indirect=True)
+def test_the_page_policy_refuses_inline_event_handlers(page: Page) -> None:
+    """Defence in depth: were markup ever to reach the page unescaped, its onerror= would
+    not run (script-src-attr 'none'); the page's own scripts still do (the charts drew)."""
+    page.evaluate("""() => document.body.insertAdjacentHTML("beforeend",
+        '<img id="pico-probe" src="x" onerror="window.__pwned = 3">')""")
+    page.wait_for_function("document.getElementById('pico-probe').complete")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("document.querySelector('script[data-pico-plotly]').dataset.done") \
+        == "loaded"
