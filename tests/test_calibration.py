@@ -306,3 +306,61 @@ def test_shipped_accuracy_is_what_calibrate_produces():
                                       - value))
         assert accuracies()[cid].left_out_error == pytest.approx(np.mean(errors), abs=0.5), cid
 
+
+# -- the face-validity faults of issue 22, each tied to the rows it answers to --------------------
+def _ota(laser: str, goal: float = 75):
+    return estimate(PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=goal,
+                                   laser=laser))
+
+
+@pytest.mark.xfail(strict=True, reason="issue 22 target not met by model 2026.12-7: median 3 "
+                   "sessions, but 27 in 100 never reach 75% (target <= 15): O6 (212 patients, "
+                   "42% under 75% after 5 sessions) and the Q-switched series O12 and O13 "
+                   "hold the ceilings down against O11-all and O9-all")
+def test_nevus_of_ota_picosecond_clears_as_the_series_report():
+    """O11: 83 of 86 (96.5%) over 95% in a mean 4.3 sessions; O9: all 48 reached 75%; O3:
+    4.2 sessions to 75%. Model 2026.11-6 read 'fast but capped': median 2 sessions and 39 in
+    100 never reaching 75%."""
+    fc = _ota("picosecond")
+    assert fc.sessions_median is not None and 3 <= fc.sessions_median <= 6
+    assert fc.never_percent <= 15
+
+
+@pytest.mark.xfail(strict=True, reason="issue 22 target not met by model 2026.12-7: 5 against "
+                   "3 sessions (1.67; target 1.0-1.6); the rate factor is 0.65 (was 0.41), "
+                   "the head-to-head rows themselves come out at 1.0-1.6 (test above)")
+def test_qswitched_takes_1_to_1_6_times_the_picosecond_sessions():
+    """O2 (5.87 against 5.26 sessions) and O3 (5.4 against 4.2), the trials that treated
+    both lasers; 2026.11-6 read 2.5 times from the difference between clinics."""
+    pico, qs = _ota("picosecond"), _ota("q-switched")
+    assert pico.sessions_median is not None and qs.sessions_median is not None
+    assert 1.0 <= qs.sessions_median / pico.sessions_median <= 1.6
+
+
+def test_darker_skin_clears_lentigines_more_slowly():
+    """L12 (Q-switched, types IV-VI): 53% over 75% after 1-2 sessions, against L1's 93% in
+    types III-IV; 2026.11-6 gave type VI the first-session chance of type II (62%)."""
+    def first(fitzpatrick: int) -> float:
+        return estimate(PatientProfile(condition="solar_lentigines", fitzpatrick=fitzpatrick,
+                                       goal_percent=95, laser="q-switched")
+                        ).prob_goal_by_session[0]
+
+    assert first(6) <= first(2) - 0.05
+
+
+def test_some_lentigines_lag_as_l3_reports():
+    """L3: 90% moderate-to-significant improvement within 3 sessions, so about one in ten
+    is under 50% then; 2026.11-6's band had its low end at 92% after one session. (At
+    session 3 the low end is still about 93: L1 and L11 outweigh L3's 20 patients; model
+    page.)"""
+    fc = estimate(PatientProfile(condition="solar_lentigines", fitzpatrick=4, goal_percent=75))
+    assert fc.improvement[0].low <= 80
+
+
+def test_a_professional_black_tattoo_is_not_quick():
+    """T16: 4.6 Q-switched sessions to 60% (black, arms and legs, types II-IV); KD24: 5.09 to
+    75%; T15: professional tattoos 6-10 sessions to 90%. 2026.11-6: median 2 sessions."""
+    tattoo = TattooDetails(location="proximal_extremity", colours="black", ink="moderate")
+    fc = estimate(PatientProfile(condition="tattoo", fitzpatrick=3, laser="q-switched",
+                                 goal_percent=60, tattoo=tattoo))
+    assert fc.sessions_median is not None and 3 <= fc.sessions_median <= 8
