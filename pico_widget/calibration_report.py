@@ -26,6 +26,8 @@ from .evidence import EvidenceRow, rows
 
 MODEL_PAGE_START, MODEL_PAGE_END = "<!-- calibration:start -->", "<!-- calibration:end -->"
 SHARES_AND_MEANS = ("shares", "mean")  # figures in percentage points, scored together
+BINOMIAL = ("shares", "pih", "pih_rate")  # shares of patients (or of sessions)
+PERCENT = (*SHARES_AND_MEANS, "pih", "pih_rate")
 _GRID = np.linspace(-12.0, 12.0, 2401)  # logit (or session) grid the bands are read from
 _ALPHA = 0.2  # the 80% band's miss rate, for the interval score
 
@@ -68,13 +70,13 @@ def _expit(x: np.ndarray | float) -> np.ndarray:
 
 def _floor(row: EvidenceRow) -> float:
     """How close to 0 or 1 a share can be read: half a patient (a mean: half a point)."""
-    return 0.5 / (row.patients * row.weight) if row.kind == "shares" else 0.005
+    return 0.5 / (row.patients * row.weight) if row.kind in BINOMIAL else 0.005
 
 
 def _spread(row: EvidenceRow, share: np.ndarray) -> np.ndarray:
     """The figure's own sampling sd on the logit scale, at a true value `share` (0-1)."""
     p = np.clip(share, _floor(row), 1 - _floor(row))
-    if row.kind == "shares":
+    if row.kind in BINOMIAL:
         return 1.0 / np.sqrt(row.patients * row.weight * p * (1 - p))
     assert row.se is not None
     return (row.se / math.sqrt(row.weight)) / (100 * p * (1 - p))
@@ -119,7 +121,7 @@ def log_score(row: EvidenceRow, published: float, truth: np.ndarray,
     """log predictive probability of the published figure given true values at a new
     clinic (`truth` (K,), percent) with `weights`: for a share, the binomial probability of
     the count published; for a mean, the normal density (per point) of its stated error."""
-    if row.kind == "shares":
+    if row.kind in BINOMIAL:
         return _log_sum(np.log(weights) + _binomial_log(row, published, truth / 100))
     assert row.se is not None
     sd = row.se / math.sqrt(row.weight)
@@ -155,7 +157,7 @@ def _truth(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndar
 def figure_score(row: EvidenceRow, published: float, values: np.ndarray,
                  weights: np.ndarray) -> float:
     """figure_forecast's log score alone (what the spread factor is chosen by)."""
-    if row.kind in SHARES_AND_MEANS:
+    if row.kind in PERCENT:
         grid, density = _truth(values, weights)
         return log_score(row, published, 100 * _expit(grid), density)
     return figure_forecast(row, published, values, weights)[3]
@@ -170,7 +172,7 @@ def figure_forecast(row: EvidenceRow, published: float, values: np.ndarray,
     figure's sampling error as normal on the logit scale, the log score uses it exactly
     (binomial for shares)."""
     mean = float(weights @ values)
-    if row.kind in SHARES_AND_MEANS:
+    if row.kind in PERCENT:
         grid, density = _truth(values, weights)  # as the app's band summarises it
         truth = _expit(grid)
         q = _bands(grid, _spread(row, truth), density, _GRID)
@@ -278,7 +280,29 @@ def lines(fitted: Fitted) -> tuple[list[Line], float]:
             mean, b50, b80, score = figure_forecast(row, value, values[:, i], weights)
             base = naive(row, value, pooled) if row.kind in SHARES_AND_MEANS else None
             out.append(Line(row, what, value, f, mean, b50, b80, score, base))
-    return out, spread_factor(scores, None)
+    return out + pih_lines(fitted), spread_factor(scores, None)
+
+
+def pih_lines(fitted: Fitted) -> list[Line]:
+    """Every fitted PIH figure with its study left out of the PIH fit, forecast for a new
+    clinic (its own factor on the risk drawn from the fitted clinic sd, 9 Gauss-Hermite
+    nodes). Shown and counted apart from the efficacy totals."""
+    from .calibrate import fit_pih, predict_pih
+
+    nodes, weights = np.polynomial.hermite_e.hermegauss(9)
+    weights = weights / weights.sum()
+    used = [r for r in rows(efficacy=False) if r.fitted]
+    out = []
+    for source in dict.fromkeys(r.source for r in used):
+        own = [r for r in used if r.source == source]
+        params = fit_pih(leave_out={r.id for r in own})
+        for row in own:
+            values = np.array([predict_pih(row, params, params.study_sd * float(z))[0]
+                               for z in nodes])
+            for (what, value), f in zip(row.published, forecast_row(row, fitted), strict=True):
+                mean, b50, b80, score = figure_forecast(row, value, values, weights)
+                out.append(Line(row, what, value, f, mean, b50, b80, score))
+    return out
 
 
 def totals(found: list[Line]) -> dict[str, float]:
@@ -378,6 +402,12 @@ def totals_table(found: list[Line]) -> str:
               "| score | model | naive baseline |", "|---|---|---|"]
     lines_ += [f"| {name} | {fmt.format(total[key])} | {fmt.format(total[key + '_naive'])} |"
                for name, key, fmt in rows_]
+    pih = [x for x in found if x.row.kind in ("pih", "pih_rate")]
+    if pih:
+        lines_ += ["", f"PIH figures (not in the totals above; each study left out of the PIH "
+                   f"fit): the 80% band holds {sum(x.inside80 for x in pih)} of {len(pih)}, "
+                   f"the 50% band {sum(x.inside50 for x in pih)}; mean error "
+                   f"{np.mean([abs(x.left_out - x.published) for x in pih]):.1f} points."]
     if sessions:
         inside = sum(x.inside80 for x in sessions)
         lines_ += ["", f"Session counts (not in the totals above): the 80% band holds "
@@ -395,7 +425,7 @@ def plot(found: list[Line], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), dpi=110)
-    panels = [(axes[0], SHARES_AND_MEANS, 100, "percent"),
+    panels = [(axes[0], PERCENT, 100, "percent"),
               (axes[1], ("sessions", "sessions_capped"), 9, "sessions")]
     for ax, kinds, top, unit in panels:
         chosen = [x for x in found if x.row.kind in kinds]
@@ -416,7 +446,7 @@ def plot(found: list[Line], path: Path) -> None:
         ax.set_ylabel(f"forecast, study left out ({unit})")
         ax.set_aspect("equal")
         ax.grid(color="#e5e5e5")
-    axes[0].set_title("Shares and mean improvements")
+    axes[0].set_title("Shares, mean improvements and PIH")
     axes[1].set_title("Mean sessions to an endpoint")
     axes[0].legend(loc="upper left", fontsize=8)
     fig.tight_layout()
