@@ -126,8 +126,12 @@ class PriorSd(_Data):
     pih_step: float = Field(gt=0)
     pih_factor: float = Field(gt=0)
     pih_concentration: float = Field(gt=0)
-    pih_study: float = Field(gt=0)  # between studies, on the log of the per-session risk
+    pih_study: float = Field(gt=0)  # half-normal scale of the clinic sd of log PIH risk
     complete_share: float = Field(gt=0)  # on the logit of the share
+    # Half-normal scales of the between-clinic (study) sds, pooled across conditions.
+    clinic_rate: float = Field(gt=0)  # on log lambda
+    clinic_ceiling: float = Field(gt=0)  # on logit(C / 100)
+    clinic_complete: float = Field(gt=0)  # on the logit of the share who clear completely
 
 
 class ModelSettings(_Data):
@@ -166,6 +170,9 @@ class FittedCondition(_Data):
     ceiling_sd: float = Field(gt=0)
     skin_type_step: float = Field(gt=0, le=1)
     qswitched_rate_factor: float | None = Field(default=None, gt=0, le=1)
+    # log rate of the Q-switched-only series against the rest, as a group: fitted so that
+    # the laser factor rests on the trials that treated both lasers; not used to forecast.
+    qswitched_series_shift: float | None = None
     severity: dict[Severity, FittedLevel] | None = None
     sessions_per_point: float | None = Field(default=None, gt=0)
     ceiling_shift: float | None = None
@@ -190,11 +197,22 @@ class FittedPih(_Data):
     per_session_percent: tuple[float, float, float, float, float, float]
     concentration: float = Field(gt=0)
     qswitched_factor: float = Field(ge=1)
+    study_sd: float = Field(gt=0)  # between clinics, on the log of the per-session risk
     condition_factor: dict[str, float]
+
+
+class FittedClinic(_Data):
+    """How far clinics (studies) differ beyond their patients: the sds of a clinic's own
+    offset, pooled across conditions and fitted by marginal likelihood (data/model.md)."""
+
+    rate_sd: float = Field(gt=0)  # on log lambda
+    ceiling_sd: float = Field(gt=0)  # on logit(C / 100)
+    complete_sd: float = Field(gt=0)  # on the logit of the share who clear completely
 
 
 class Fitted(_Data):
     model_version: str
+    clinic: FittedClinic
     conditions: dict[str, FittedCondition]
     pih: FittedPih
 

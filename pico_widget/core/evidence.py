@@ -46,6 +46,7 @@ class EvidenceRow(_Data):
     value: float | None = None
     se: float | None = Field(default=None, gt=0)
     fitted: bool = True
+    weight: float = Field(default=1.0, gt=0, le=1)  # where rows of a study share patients
     note: str = Field(min_length=10)
 
     @model_validator(mode="after")
@@ -130,27 +131,67 @@ class Accuracy(_Data):
     left_out_error: float = Field(ge=0)  # their mean absolute error, percentage points
 
 
+class OutOfSample(_Data):
+    """Every fitted share and mean figure predicted for a new clinic by a fit that left its
+    whole study out (`make calibrate`): how often the bands held it and how good the
+    forecast was, against a naive baseline (docs/calibration.md)."""
+
+    figures: int = Field(gt=0)
+    studies: int = Field(gt=0)
+    coverage_80: float = Field(ge=0, le=100)  # percent of figures inside the 80% band
+    coverage_50: float = Field(ge=0, le=100)
+    mean_width_80: float = Field(ge=0)  # points
+    interval_score_80: float = Field(ge=0)  # points
+    log_score: float  # mean nats per figure (logit scale of the figure)
+    log_score_naive: float
+    mae: float = Field(ge=0)  # points, the predictive mean against the published figure
+    # How much wider than the marginal likelihood's clinic sds a new clinic lies, chosen by
+    # the studies left out (the app's bands use it; calibration_report.spread_factor).
+    clinic_sd_factor: float = Field(gt=0)
+    coverage_80_naive: float = Field(ge=0, le=100)
+    coverage_50_naive: float = Field(ge=0, le=100)
+    mean_width_80_naive: float = Field(ge=0)
+    interval_score_80_naive: float = Field(ge=0)
+    mae_naive: float = Field(ge=0)
+
+
 class Accuracies(_Data):
     """data/accuracy.toml: the model version it was computed for, and each condition's."""
 
     model_version: str
+    out_of_sample: OutOfSample | None = None
     conditions: dict[str, Accuracy]
 
 
 @cache
 def accuracies() -> dict[str, Accuracy]:
     """Per condition, how well the model predicts studies it was not fitted to."""
-    return parse_accuracies(
-        resources.files("pico_widget").joinpath("data/accuracy.toml").read_text("utf-8"))
+    return _shipped_accuracies().conditions
+
+
+@cache
+def _shipped_accuracies() -> Accuracies:
+    return _parse(resources.files("pico_widget").joinpath("data/accuracy.toml")
+                  .read_text("utf-8"))
+
+
+def shipped_spread_factor() -> float:
+    """The clinic spread factor the left-out studies chose (data/accuracy.toml), else 1."""
+    found = _shipped_accuracies().out_of_sample
+    return found.clinic_sd_factor if found is not None else 1.0
 
 
 def parse_accuracies(text: str) -> dict[str, Accuracy]:
     """data/accuracy.toml, refused if it was written for another model version."""
+    return _parse(text).conditions
+
+
+def _parse(text: str) -> Accuracies:
     found = Accuracies.model_validate(tomllib.loads(text))
     if found.model_version != catalogue().model.version:
         raise ValueError(f"accuracy.toml is for model {found.model_version}, not "
                          f"{catalogue().model.version}: run make calibrate")
-    return found.conditions
+    return found
 
 
 class Strength(_Data):

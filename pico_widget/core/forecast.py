@@ -8,6 +8,7 @@ goal few can reach reads as "about 70 in 100 never reach it", never as a cliff t
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
 
 import numpy as np
@@ -25,8 +26,8 @@ from .models import (
     SessionImprovement,
 )
 from .pih import course_risk, per_session_mean
-from .population import Population, Spread, normal_cdf
-from .response import Case, course_sessions, spread_for
+from .population import Population, Spread, clinic_shares, normal_cdf, predictive_spread
+from .response import Case, clinic_sd, course_sessions, spread_for
 
 PERCENTILES = (0.1, 0.5, 0.9)
 _MAX_SESSIONS = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_SESSION)])
@@ -45,7 +46,9 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     if observed:
         horizon = max(horizon, observed[-1][0])
     case = Case.of(profile)
-    spread = spread_for(case)
+    typical = spread_for(case)  # the typical clinic's patients
+    clinic_sd = _clinic_sd(profile.condition)
+    spread = predictive_spread(typical, clinic_sd)  # at a clinic like those studied
     prior = Population(spread)
     people = prior.updated(observed, settings.observation_sd_percent)  # prior if none
     target = min(profile.goal_percent, evidence().complete_clearance_percent)
@@ -55,12 +58,18 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     reach = float(probs[-1])
     never = people.share_never(target)
     median = low = high = None
+    typical_reaches = reach >= 0.5
     if reach >= settings.min_reach_share:
         # Among the patients who reach the goal within the horizon: when they get there.
         def first(share: float) -> int:
             return int(np.argmax(probs / reach >= share - _TOLERANCE)) + 1
 
         low, median, high = (first(q) for q in PERCENTILES)
+        if typical_reaches:  # the typical patient's session: half of everyone by then
+            median = int(np.argmax(probs >= 0.5 - _TOLERANCE)) + 1
+            low, high = min(low, median), max(high, median)
+    band = _clinic_band(typical, clinic_sd, people, observed, target, sessions)
+    headline_session = high if high is not None else horizon
     open_ended = (1.0 - never) - reach > 0.1
     bands = people.improvement_quantiles(sessions, PERCENTILES)
     usual = spec.usual_interval_weeks
@@ -76,6 +85,9 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
         goal_reachable=median is not None,
         max_sessions=horizon,
         prob_goal_by_session=[float(p) for p in probs],
+        prob_goal_band=[(float(lo), float(hi)) for lo, hi in band],
+        reach_band=(float(band[headline_session - 1, 0]), float(band[headline_session - 1, 1])),
+        typical_reaches_goal=typical_reaches,
         reach_percent=100 * reach,
         never_percent=100 * never,
         sessions_median=median,
@@ -98,19 +110,53 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     )
 
 
+@cache
+def _clinic_sd(condition: str) -> tuple[float, float, float]:
+    return clinic_sd(condition=condition)
+
+
+_Z80 = 1.2815515655446004  # the standard normal's 90th percentile
+
+
+def _clinic_band(typical: Spread, clinic_sd: tuple[float, float, float], people: Population,
+                 observed: list[tuple[int, float]], target: float,
+                 sessions: np.ndarray) -> np.ndarray:
+    """Per session, the 80% band across clinics of the share reaching the target, (N, 2).
+
+    The share at 27 clinics (population.clinic_shares) is summarised on the logit scale by
+    its weighted mean and sd, and the band read as a logit-normal's 10th and 90th
+    percentiles: smooth in the goal and the session, where percentiles of 27 points would
+    jump. Each end is made non-decreasing over sessions, as every clinic's share is."""
+    shares, weights = clinic_shares(typical, clinic_sd, people, observed,
+                                    catalogue().model.observation_sd_percent, target, sessions)
+    logits = np.log(np.clip(shares, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(shares, 1e-6, 1 - 1e-6))
+    mean = weights @ logits
+    sd = np.sqrt(np.maximum(weights @ (logits - mean) ** 2, 0.0))
+    band = 1.0 / (1.0 + np.exp(-(mean[:, None] + _Z80 * sd[:, None] * np.array([-1.0, 1.0]))))
+    return np.maximum.accumulate(band, axis=0)
+
+
 def _kirby_desai(profile: PatientProfile) -> int | None:
     return None if profile.tattoo is None else kirby_desai_score(profile.fitzpatrick,
                                                                  profile.tattoo)
 
 
 def _pih_risk(profile: PatientProfile, case: Case, spread: Spread) -> float:
-    """Chance of PIH over the rest of a typical course, percent (not driven by the goal)."""
+    """Chance of PIH over the rest of a typical course, percent (not driven by the goal), at
+    a clinic like those studied: each clinic's own factor on the risk integrated out."""
     params = fitted().pih
-    mean = per_session_mean(params, profile.condition, profile.laser, profile.fitzpatrick)
     course = course_sessions(case, spread)
     done = float(profile.observations[-1].session) if profile.observations else 0.0
     remaining = max(course - done, 1.0)
-    return round(100 * course_risk(mean, params.concentration, remaining, done), 1)
+    risk = sum(weight * course_risk(per_session_mean(params, profile.condition, profile.laser,
+                                                     profile.fitzpatrick,
+                                                     params.study_sd * float(node)),
+                                    params.concentration, remaining, done)
+               for node, weight in zip(*_PIH_NODES, strict=True))
+    return round(100 * risk, 1)
+
+
+_PIH_NODES = (lambda x, w: (x, w / w.sum()))(*np.polynomial.hermite_e.hermegauss(5))
 
 
 def shares_showing_at_most(prior: Population, observed: list[tuple[int, float]],

@@ -189,7 +189,21 @@ class Caution(_Model):
 
 
 class Forecast(_Model):
-    """Everything the screen, the handout and the note show, computed once."""
+    """Everything the screen, the handout and the note show, computed once.
+
+    Two uncertainties, named apart (model 2026.12-7). Between patients: `improvement`'s
+    low-high band, where 8 in 10 patients like this one land at each session. Between
+    clinics: `prob_goal_band` and `reach_band`, where the share of patients reaching the goal
+    would lie at 8 in 10 clinics like those studied (the studies disagree far beyond their
+    sampling error). A patient's own chances (`prob_goal_by_session`, `reach_percent`,
+    `never_percent`, the sessions and the curve) are for a patient at a clinic like those
+    studied, the clinic not known: patient and clinic spread together.
+
+    One meaning of "typical": when at least half of patients like this one reach the goal
+    within the horizon (`typical_reaches_goal`), `sessions_median` is the session by which
+    half of them have, which is where the curve's typical patient (`improvement` median)
+    reaches the goal (within one session, tests/test_forecast_properties.py).
+    """
 
     condition: str
     laser: Laser
@@ -200,14 +214,31 @@ class Forecast(_Model):
     goal_reachable: bool = Field(
         description="enough patients reach the goal within max_sessions to speak of sessions")
     max_sessions: int
-    prob_goal_by_session: list[float]
+    prob_goal_by_session: list[float] = Field(
+        description="item i: chance that a patient like this one, at a clinic like those "
+                    "studied, reaches the goal by session i + 1 (0-1, non-decreasing)")
+    prob_goal_band: list[tuple[float, float]] = Field(
+        description="item i: the 80% band (low, high) across clinics like those studied of "
+                    "the share of patients like this one reaching the goal by session i + 1 "
+                    "(0-1, the scale of prob_goal_by_session): 1 clinic in 10 below low, 1 "
+                    "in 10 above high; non-decreasing in the session")
+    reach_band: tuple[float, float] = Field(
+        description="prob_goal_band at the headline's session: sessions_range[1] when there "
+                    "is a range, else max_sessions (0-1)")
+    typical_reaches_goal: bool = Field(
+        description="at least half of patients like this one reach the goal by max_sessions; "
+                    "then sessions_median is the typical patient's (the curve's median line "
+                    "reaches the goal there), else it is the median of those who reach it")
     reach_percent: float = Field(description="patients reaching the goal by max_sessions")
     never_percent: float = Field(
         description="patients whose own ceiling lies below the goal: they never reach it")
     sessions_median: int | None = Field(
-        description="median sessions among the patients who reach the goal by max_sessions")
+        description="typical sessions: with typical_reaches_goal, the first session by which "
+                    "half of patients like this one reach the goal; otherwise the median "
+                    "among those who reach it by max_sessions; None below 1 in 20 reaching it")
     sessions_range: tuple[int, int] | None = Field(
-        description="10th-90th percentile of sessions among those who reach the goal")
+        description="10th-90th percentile of sessions among those who reach the goal, "
+                    "widened to hold sessions_median")
     sessions_open_ended: bool = Field(
         description="more than 1 in 10 patients reach the goal only after max_sessions")
     improvement: list[SessionImprovement]

@@ -169,6 +169,7 @@ class Population:
         self._typical, self._atypical = ceiling_weights(spread)
         self.weight = np.outer(_RATE, self._typical) + np.outer(_RATE_WIDE, self._atypical)
         self.observed = False
+        self.fit: np.ndarray | None = None  # log-likelihood of the observations on the grid
 
     def updated(self, observations: Sequence[tuple[float, float]],
                 observation_sd: float = 10.0) -> Population:
@@ -181,15 +182,8 @@ class Population:
 
     def _observe(self, observations: Sequence[tuple[float, float]],
                  observation_sd: float) -> None:
-        sessions = np.array([s for s, _ in observations], dtype=float)
-        seen = np.array([y for _, y in observations], dtype=float)
-        reached = self.reached(sessions)  # (u, obs)
-        # sum over obs of (C r - y)^2 = C^2 sum r^2 - 2 C sum r y + sum y^2: a (u, v) table,
-        # never a (u, v, obs) one.
-        c = self.ceilings
-        misfit = (np.outer((reached * reached).sum(axis=1), c * c)
-                  - np.outer(2.0 * (reached @ seen), c) + seen @ seen) / observation_sd**2
-        log_weight = np.log(self.weight) - 0.5 * misfit
+        self.fit = self.log_likelihood(observations, observation_sd)
+        log_weight = np.log(self.weight) + self.fit
         weight = np.exp(log_weight - log_weight.max())
         weight /= weight.sum()
         self.weight = weight
@@ -202,6 +196,19 @@ class Population:
         cell[:-2] = weight
         tail[:-2] = np.cumsum(weight[::-1], axis=0)[::-1]
         self._cell, self._tail = cell.ravel(), tail.ravel()
+
+    def log_likelihood(self, observations: Sequence[tuple[float, float]],
+                       observation_sd: float) -> np.ndarray:
+        """log P(observations | a patient's rate and ceiling) on the grid, up to a constant."""
+        sessions = np.array([s for s, _ in observations], dtype=float)
+        seen = np.array([y for _, y in observations], dtype=float)
+        reached = self.reached(sessions)  # (u, obs)
+        # sum over obs of (C r - y)^2 = C^2 sum r^2 - 2 C sum r y + sum y^2: a (u, v) table,
+        # never a (u, v, obs) one.
+        c = self.ceilings
+        misfit = (np.outer((reached * reached).sum(axis=1), c * c)
+                  - np.outer(2.0 * (reached @ seen), c) + seen @ seen) / observation_sd**2
+        return -0.5 * misfit
 
     # -- shares --------------------------------------------------------------------------
     def _reaching(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
@@ -289,3 +296,79 @@ class Population:
     def ceiling_quantiles(self, quantiles: Sequence[float]) -> list[float]:
         cdf = np.cumsum(self.weight.sum(axis=0))
         return [float(np.interp(q, cdf, self.ceilings)) for q in quantiles]
+
+
+# -- between clinics ------------------------------------------------------------------------------
+_CLINIC_X, _CLINIC_W = np.polynomial.hermite_e.hermegauss(3)
+_CLINIC_W = _CLINIC_W / _CLINIC_W.sum()
+_EDGES = np.append(V - _DV / 2, V[-1] + _DV / 2)
+_MEAN_X, _MEAN_W = np.polynomial.hermite_e.hermegauss(20)  # for a mean over clinics
+_MEAN_W = _MEAN_W / _MEAN_W.sum()
+
+
+def predictive_spread(spread: Spread, clinic_sd: tuple[float, float, float]) -> Spread:
+    """Patients like this one at a clinic like those studied, the clinic not known: each
+    clinic's own offset (normal, sds `clinic_sd` on log rate, logit ceiling and the logit of
+    the complete share) integrated out. The rate and typical ceilings stay normal with the
+    variances added; the share who clear completely is its mean over clinics."""
+    rate_tau, ceiling_tau, complete_tau = clinic_sd
+    complete = spread.complete_share
+    if complete:
+        logit_k = math.log(complete / (1.0 - complete))
+        complete = float(_MEAN_W @ (1.0 / (1.0 + np.exp(-(logit_k + complete_tau * _MEAN_X)))))
+    return Spread(spread.log_rate, math.hypot(spread.rate_sd, rate_tau), spread.logit_ceiling,
+                  math.hypot(spread.ceiling_sd, ceiling_tau), complete)
+
+
+def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people: Population,
+                  observations: Sequence[tuple[float, float]], observation_sd: float,
+                  target: float, sessions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The share of patients like this one (with these recorded results) reaching `target`
+    by each session, at each of 27 clinics (3 Gauss-Hermite nodes a clinic offset), and each
+    clinic's weight given the results (its prior weight times how well it explains them).
+    `people` is the predictive population (predictive_spread), whose grid every clinic
+    shares: a clinic is a reweighting of it, so one likelihood table serves all 27.
+    Returns (shares (27, sessions), weights (27,))."""
+    rate_tau, ceiling_tau, complete_tau = clinic_sd
+    own = people.spread
+    # Typical patients' rates at each rate node, on the grid (u in own sds): (3, U).
+    centre = (rate_tau * _CLINIC_X[:, None]) / own.rate_sd
+    rate = np.exp(-0.5 * ((U[None, :] - centre) * own.rate_sd / typical.rate_sd) ** 2)
+    rate /= rate.sum(axis=1, keepdims=True)
+    # Their ceilings at each (ceiling node, complete node): (9, V), or (3, V) with none.
+    edges = normal_cdf((_EDGES[None, :] - typical.logit_ceiling
+                        - ceiling_tau * _CLINIC_X[:, None]) / typical.ceiling_sd)
+    cells = np.diff(edges, axis=1)
+    cells[:, 0] += edges[:, 0]
+    cells[:, -1] += 1.0 - edges[:, -1]
+    atypical = catalogue().model.atypical_share
+    if typical.complete_share:
+        logit_k = math.log(typical.complete_share / (1.0 - typical.complete_share))
+        share = 1.0 / (1.0 + np.exp(-(logit_k + complete_tau * _CLINIC_X)))
+        ceiling = ((1 - share)[None, :, None] * cells[:, None, :]
+                   + share[None, :, None] * _complete_cells()[None, None, :])
+        ceiling_w = np.outer(_CLINIC_W, _CLINIC_W).ravel()
+        ceiling = ceiling.reshape(-1, len(V))
+    else:
+        ceiling, ceiling_w = cells, _CLINIC_W
+    ceiling = (1 - atypical) * ceiling
+    fit = people.fit if people.fit is not None and observations else None
+    likelihood = np.exp(fit - fit.max()) if fit is not None else np.ones((len(U), len(V)))
+    # Which part of each cell reaches the target by each session: (N, U, V).
+    above, log_need = _target_tables(np.array([float(target)]))
+    u_needed = (log_need[0][None, :] - np.log(sessions)[:, None] - own.log_rate) / own.rate_sd
+    position = _clip((u_needed - (U[0] - _DU / 2)) / _DU, 0.0, len(U))
+    reach = _clip(np.arange(len(U))[None, :, None] + 1.0 - position[:, None, :], 0.0, 1.0)
+    gained = reach * above[0]
+    if fit is not None:
+        gained *= likelihood
+    rates = np.vstack([rate, _RATE_WIDE])  # the atypical patients' rates last: (4, U)
+    by_rate = rates @ gained  # (N, 4, V)
+    numerator = by_rate[:, :3, :] @ ceiling.T  # (N, 3, C)
+    flat = atypical / len(V)
+    numerator += flat * by_rate[:, 3, :].sum(axis=1)[:, None, None]
+    fitted_rates = rates @ likelihood  # (4, V)
+    evidence = fitted_rates[:3] @ ceiling.T + flat * fitted_rates[3].sum()  # (3, C)
+    weight = np.outer(_CLINIC_W, ceiling_w) * evidence
+    shares = numerator / evidence[None, :, :]
+    return shares.reshape(len(sessions), -1).T, (weight / weight.sum()).ravel()

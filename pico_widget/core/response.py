@@ -9,7 +9,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .catalogue import ConditionSpec, FittedCondition, Severity, catalogue, conditions, fitted
+from .catalogue import (
+    ConditionSpec,
+    FittedClinic,
+    FittedCondition,
+    Severity,
+    catalogue,
+    conditions,
+    fitted,
+)
+from .evidence import evidence, shipped_spread_factor
 from .kirby_desai import kirby_desai_score
 from .models import PatientProfile, TattooDetails
 from .population import Spread
@@ -73,3 +82,25 @@ def course_sessions(case: Case, spread: Spread) -> float:
     if spec.course_sessions is not None:
         return spec.course_sessions
     return TO_NINETY / math.exp(spread.log_rate)
+
+
+def clinic_sd(params: FittedCondition | None = None, clinic: FittedClinic | None = None,
+              condition: str | None = None, factor: float | None = None
+              ) -> tuple[float, float, float]:
+    """How far a new clinic's offsets (log rate, logit ceiling, logit of the complete share)
+    may lie from the typical clinic's as the fit knows it: the pooled clinic sds, widened by
+    sqrt(1 + 1/J) for a typical clinic itself estimated from the J studies behind the
+    condition's parameters (the random-effects prediction interval, Higgins, Thompson and
+    Spiegelhalter 2009), times `factor`: by default the one the studies left out chose
+    (data/accuracy.toml, calibration_report.spread_factor), 1 where none is shipped. The
+    app and the calibration report use this one function."""
+    if params is None:
+        assert condition is not None
+        params = fitted().conditions[condition]
+    clinic = clinic or fitted().clinic
+    if factor is None:
+        factor = shipped_spread_factor()
+    sources = {row.id: row.source for row in evidence().row}
+    studies = max(len({sources[r] for r in params.rows}), 1)
+    widen = factor * math.sqrt(1.0 + 1.0 / studies)
+    return (clinic.rate_sd * widen, clinic.ceiling_sd * widen, clinic.complete_sd * widen)
