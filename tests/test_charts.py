@@ -23,7 +23,15 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
     go.Figure(probability)
     traces = {t["name"]: t for t in improvement["data"]}
     assert traces["Typical patient"]["y"][1:] == [round(b.median, 1) for b in fc.improvement]
-    assert probability["data"][0]["y"] == [round(100 * p, 1) for p in fc.prob_goal_by_session]
+    bars = probability["data"][0]
+    assert bars["y"] == [round(100 * p, 1) for p in fc.prob_goal_by_session]
+    # The whiskers reach the band across clinics at every session.
+    for y, up, down, (low, high) in zip(bars["y"], bars["error_y"]["array"],
+                                        bars["error_y"]["arrayminus"], fc.prob_goal_band,
+                                        strict=True):
+        assert abs(y + up - 100 * high) <= 0.11 or (up == 0 and y >= 100 * high - 0.11)
+        assert abs(y - down - 100 * low) <= 0.11 or (down == 0 and y <= 100 * low + 0.11)
+    assert probability["data"][-1]["name"] == "8 in 10 clinics like those studied"
     goal = next(line for line in improvement["layout"]["shapes"] if line["name"] == "goal")
     assert goal["y0"] == goal["y1"] == fc.goal_percent
     labels = {a["name"]: a for a in improvement["layout"]["annotations"]}
@@ -36,4 +44,4 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
     if profile.observations:
         assert traces["Seen so far"]["x"] == [o.session for o in profile.observations]
     if compare is not None:
-        assert len(probability["data"]) == 2
+        assert len(probability["data"]) == 3  # this case, the other laser, the band

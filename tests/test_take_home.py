@@ -29,8 +29,8 @@ def test_note_states_the_forecast():
     assert "Inputs: Melasma, Moderate: mMASI 5 to 10; Fitzpatrick V; Picosecond laser" in note
     assert "Response recorded: S1 10%." in note
     assert f"about {fc.pih_risk_percent:.0f}%" in note
-    assert fc.evidence.accuracy is not None
-    assert f"off by about {fc.evidence.accuracy.left_out_error:.0f} percentage points" in note
+    low, high = (round(100 * b) for b in fc.prob_goal_band[top.session - 1])
+    assert f"between about {low} and {high} in 100 reach it by session {top.session}" in note
     for warning in fc.warnings:
         assert f"- {warning}" in note
     assert f"Model {fc.model_version}." in note

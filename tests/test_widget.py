@@ -55,11 +55,9 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     if top.never >= 5:
         assert f"About <b>{top.never}</b> in 100 never reach it" in text
     assert "Strength of evidence" in text
-    checked = fc.evidence.accuracy
-    assert checked is not None
-    assert (f"for the {checked.studies} studies behind this condition that report percentages"
-            in text
-            and f"off by about {checked.left_out_error:.0f} percentage points" in text)
+    low, high = (round(100 * b) for b in fc.prob_goal_band[top.session - 1])
+    assert (f"at 8 in 10 clinics like those studied, between about <b>{low}</b> and "
+            f"<b>{high}</b> in 100 reach it by session {top.session}") in text
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
 
@@ -196,7 +194,7 @@ def test_compare_lasers_draws_both():
     names = [t["name"] for t in w._improvement.figure["data"]]
     assert "Q-switched laser, same patient" in names
     choose(w, "chance")
-    assert len(w._probability.figure["data"]) == 2
+    assert len(w._probability.figure["data"]) == 3
     other = estimate(w.profile.model_copy(update={"laser": "q-switched"}))
     choose(w, "words")
     assert (f"Dashed or hatched: Q-switched laser, same patient (typical number of sessions "
@@ -217,7 +215,7 @@ def test_pinned_case_is_drawn_beside_the_current_one():
     assert w._probability.figure["data"][1]["y"] == [
         round(100 * p, 1) for p in estimate(pinned).prob_goal_by_session]
     w.unpin()
-    assert len(w._probability.figure["data"]) == 1
+    assert len(w._probability.figure["data"]) == 2
 
 
 def test_laser_is_fixed_where_only_picosecond_has_evidence():
@@ -328,23 +326,25 @@ def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
     assert "never do" not in answer(easy, estimate(easy)).figures[2].caption
 
 
-def test_a_check_on_a_single_study_says_so():
-    """No shipped condition has one study that reports percentages; one that did would
-    read 'the one study', not 'the 1 studies', in every language."""
-    from pico_widget.core.evidence import Accuracy
+def test_the_chance_carries_its_band_across_clinics_in_every_language():
+    """One number would be false precision: the headline gives the chance with where it
+    would lie at 8 in 10 clinics like those studied, the same band as the words view."""
     from pico_widget.i18n.wording import speaking
-    from pico_widget.render.summary import sentences
+    from pico_widget.render.headline import answer
+    from pico_widget.render.summary import headline
 
-    p = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=50)
+    p = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=75)
     fc = estimate(p)
-    single = Accuracy(studies=1, figures=3, left_out_error=12.4)
-    fc = fc.model_copy(update={"evidence": fc.evidence.model_copy(update={"accuracy": single})})
-    assert ("fitted without the one study behind this condition that reports percentages"
-            in sentences(p, fc)[-1] and "off by about 12 percentage points" in sentences(p, fc)[-1])
-    for language, single_study in (("zh-Hans", "唯一"), ("ms", "satu-satunya")):
+    top = headline(fc)
+    low, high = (round(100 * b) for b in fc.reach_band)
+    assert low <= top.reach <= high and high - low >= 5
+    chance = {f.key: f for f in answer(p, fc).figures}["chance"]
+    assert chance.note == f"{low}-{high} in 100 at clinics like those studied"
+    for language, words in (("zh-Hans", "诊所"), ("ms", "klinik")):
         with speaking(language):
-            line = sentences(p, fc)[-1]
-            assert single_study in line and "12" in line and "{" not in line
+            note = {f.key: f for f in answer(p, fc).figures}["chance"].note
+            assert words in note and f"{low}" in note and f"{high}" in note
+
 
 
 def test_one_study_reads_as_one_study():

@@ -66,7 +66,7 @@ def test_switching_keeps_the_case_the_forecast_and_the_view():
         assert w._compare_box.value is True
         assert w._probability.figure["layout"]["title"]["text"] == wording(
             "charts", "probability_title", language)
-        assert len(w._probability.figure["data"]) == 2  # the compared laser is still drawn
+        assert len(w._probability.figure["data"]) == 3  # the compared laser is still drawn
     assert w.forecast == estimate(PROFILE)
 
 

@@ -130,11 +130,22 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     percent = [round(100 * p, 1) for p in fc.prob_goal_by_session]
     milestones = _milestones(fc)
     outline = [2.5 if n in milestones.values() else 0 for n in x]
+    low = [round(100 * lo, 1) for lo, _ in fc.prob_goal_band]
+    high = [round(100 * hi, 1) for _, hi in fc.prob_goal_band]
+    # The whiskers: where the share would lie at 8 in 10 clinics like those studied. The
+    # bar's own number sits inside its top, where no whisker crosses it.
     data: list[dict[str, Any]] = [{
         "type": "bar", "name": label["chance"], "x": x, "y": percent,
         "marker": {"color": BLUE, "line": {"color": "black", "width": outline}},
-        "text": [f"{p:.0f}" for p in percent], "textposition": "outside", "cliponaxis": False,
-        "textfont": {"size": 13}, "hovertemplate": "%{y:.0f}%"}]
+        "error_y": {"type": "data", "symmetric": False, "color": "black", "thickness": 1.5,
+                    "width": 5, "array": [max(h - p, 0) for h, p in zip(high, percent,
+                                                                     strict=True)],
+                    "arrayminus": [max(p - lo, 0) for lo, p in zip(low, percent,
+                                                                   strict=True)]},
+        "customdata": list(zip(low, high, strict=True)),
+        "text": [f"{p:.0f}" for p in percent], "textposition": "inside",
+        "insidetextanchor": "end", "textfont": {"size": 13, "color": "white"},
+        "hovertemplate": "%{y:.0f}% (%{customdata[0]:.0f}-%{customdata[1]:.0f}%)"}]
     if compare is not None:
         name, other_fc = compare
         other = [round(100 * p, 1) for p in other_fc.prob_goal_by_session]
@@ -145,6 +156,11 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
                        "pattern": {"shape": "/", "fgcolor": "white", "bgcolor": GREEN,
                                    "fillmode": "replace", "solidity": 0.3}},
             "hovertemplate": "%{y:.0f}%"})
+    data.append({  # the whiskers' legend entry (a trace with no points)
+        "type": "scatter", "mode": "markers", "name": label["clinics_band"], "x": [None],
+        "y": [None], "hoverinfo": "skip",
+        "marker": {"symbol": "line-ns-open", "size": 16, "color": "black",
+                   "line": {"width": 2}}})
     layout = _layout(label["probability_title"], label["probability_axis"], sessions)
     layout["xaxis"]["range"] = [0.4, sessions + 0.6]
     layout["barmode"] = "group"

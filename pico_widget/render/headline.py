@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import condition_words, plural, wording
-from .summary import course_length, headline, severity_text
+from .summary import clinics_band, course_length, headline, severity_text
 from .templates import html
 
 
@@ -24,6 +24,7 @@ class Figure:
     value: str
     caption: str
     unit: str = ""
+    note: str = ""  # a second caption line: the band across clinics for the chance
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,15 @@ def _sessions(fc: Forecast) -> Figure:
                            ceiling=f"{fc.ceiling_percent:.0f}"))
     median = fc.sessions_median
     low, high = fc.sessions_range or (median, median)
+    # "Typical" is the curve's typical patient when at least half reach the goal; else
+    # the number is the median of those who do, and the caption says so.
+    among = "" if fc.typical_reaches_goal else "_reachers"
     if fc.sessions_open_ended:
-        caption = _say("sessions_open", low=low, high=high)
+        caption = _say(f"sessions_open{among}", low=low, high=high)
     elif high == 1:
         caption = _say("sessions_single")
     else:
-        caption = _say("sessions_range", low=low, high=high)
+        caption = _say(f"sessions_range{among}", low=low, high=high)
     unit = _say("session_unit" if median == 1 else "sessions_unit")
     return Figure("sessions", _say("sessions", median=median), caption, unit)
 
@@ -81,7 +85,9 @@ def _chance(fc: Forecast) -> Figure:
     top = headline(fc)
     caption = (_say("chance_never_caption", session=top.session, never=top.never)
                if top.never >= 5 else _say("chance_caption", session=top.session))
-    return Figure("chance", _say("chance", reach=top.reach), caption)
+    low, high = clinics_band(fc, top.session)
+    return Figure("chance", _say("chance", reach=top.reach), caption,
+                  note=_say("chance_clinics", low=low, high=high))
 
 
 def _pih(fc: Forecast) -> Figure:

@@ -37,6 +37,13 @@ def headline(fc: Forecast) -> Headline:
     return Headline(round(100 * fc.prob_goal_by_session[k - 1]), k, never)
 
 
+def clinics_band(fc: Forecast, session: int) -> tuple[int, int]:
+    """In 100, the share reaching the goal by `session` at 8 in 10 clinics like those
+    studied (the studies disagree far beyond chance: one number would be false precision)."""
+    low, high = fc.prob_goal_band[session - 1]
+    return round(100 * low), round(100 * high)
+
+
 def severity_text(profile: PatientProfile, fc: Forecast) -> str:
     words = condition_words(profile.condition)
     if not words.severity:
@@ -73,10 +80,12 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[Markup]:
                       fitzpatrick=profile.fitzpatrick_numeral,
                       laser=lasers[profile.laser].lower(), goal=goal)]
     top = headline(fc)
+    low_band, high_band = clinics_band(fc, top.session)
+    clinics = sentence(say["reach_clinics"], low=low_band, high=high_band, k=top.session)
     if fc.sessions_median is None or fc.sessions_range is None:
-        lines.append(sentence(say["few_reach"], n=top.reach, k=top.session))
+        lines += [sentence(say["few_reach"], n=top.reach, k=top.session), clinics]
     else:
-        lines.append(sentence(say["reach"], n=top.reach, k=top.session))
+        lines += [sentence(say["reach"], n=top.reach, k=top.session), clinics]
         low, high = fc.sessions_range
         if high == 1:
             lines.append(sentence(say["single"], interval_low=fc.interval_weeks[0],
@@ -91,11 +100,6 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[Markup]:
                           ceiling=f"{fc.ceiling_percent:.0f}"))
     lines.append(sentence(say["pih"], pih=f"{fc.pih_risk_percent:.0f}"))
     lines.append(escape(strength_text(fc)))
-    checked = fc.evidence.accuracy
-    if checked is not None:  # a sentence of its own for a single study, in every language
-        key = "checked_one_study" if checked.studies == 1 else "checked"
-        lines.append(sentence(wording("evidence", key), studies=checked.studies,
-                              error=f"{checked.left_out_error:.0f}"))
     if profile.observations:
         lines.append(escape(plural("summary", "observed", len(profile.observations))))
     return lines
