@@ -213,8 +213,8 @@ def test_adaptive_quadrature_integrates_a_peaked_study():
     """A study of 471 patients pins its own clinic offset far more tightly than fixed nodes
     are spaced; the adaptive rule must still give the integral (checked against a fine
     fixed rule of 201 nodes a dimension on a one-dimensional toy)."""
-    from pico_widget.fit.calibrate import study_log_marginal
     from pico_widget.core.evidence import EvidenceRow
+    from pico_widget.fit.calibrate import study_log_marginal
 
     row = EvidenceRow(id="toy", source="C4", condition="cafe_au_lait", laser="q-switched",
                       fitzpatrick=(3,), patients=471, kind="shares", session=4,
