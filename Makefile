@@ -42,5 +42,5 @@ load: $(STAMP) chromium
 # Refit the model to data/evidence.toml: data/fitted.toml, docs/calibration.md, the plot,
 # then the model page's parameter tables.
 calibrate: $(STAMP)
-	$(PY) -m pico_widget.fit.calibrate
+	$(PY) -m pico_widget.fit
 	$(PY) -m pico_widget.render.model_page

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..core.catalogue import Fitted, FittedCondition, conditions
 from ..core.evidence import EvidenceRow, rows
-from .calibrate import MODEL_PAGE, forecast_row, predictive, refit_without
+from .calibrate import forecast_row, predictive, refit_without
 
 MODEL_PAGE_START, MODEL_PAGE_END = "<!-- calibration:start -->", "<!-- calibration:end -->"
 SHARES_AND_MEANS = ("shares", "mean")  # figures in percentage points, scored together
@@ -454,7 +454,10 @@ def plot(found: list[Line], path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(fitted: Fitted, report: Path, picture: Path, accuracy: Path) -> None:
+def write_report(fitted: Fitted, report: Path, picture: Path, accuracy: Path,
+                 model_page: Path) -> None:
+    """Leave each study out, then write the report, the plot, accuracy.toml and the model
+    page's calibration table (between its markers)."""
     found, factor = lines(fitted)
     plot(found, picture)
     accuracy.write_text(accuracy_toml(fitted.model_version, found, factor), "utf-8")
@@ -479,7 +482,7 @@ def write_report(fitted: Fitted, report: Path, picture: Path, accuracy: Path) ->
         "(../pico_widget/data/calibration.png)\n\n"
         f"## Totals (studies left out)\n\n{summary}\n\n## Every figure\n\n{table(found)}\n",
         "utf-8")
-    page = MODEL_PAGE
+    page = model_page
     text = page.read_text("utf-8")
     head, _, rest = text.partition(MODEL_PAGE_START)
     _, _, tail = rest.partition(MODEL_PAGE_END)
