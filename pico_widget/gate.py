@@ -17,19 +17,36 @@ from tornado.websocket import WebSocketProtocol13, _WebSocketParams
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from .health import client_address
 from .text import clinic_language, wording
 
-RETRY_AFTER_S = 60
+RETRY_AFTER_S = 15  # the busy page tries again by itself after this many seconds
 
 
-def busy_page() -> str:
+def busy_page(reason: str = "busy", seconds: int = RETRY_AFTER_S) -> str:
+    """The page for a visitor turned away (`reason`: "busy", the cap is reached, or
+    "too_many", this address asked for too many pages): it says why, counts down and
+    reloads itself (meta refresh; the countdown is CSS, so the page runs no script), and
+    the tab keeps the case in its sessionStorage across the reload. Every variable part
+    is escaped."""
     language = clinic_language()
     say = wording("service", language=language)
-    return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
+    before, _, after = escape(say["retrying"]).partition("{seconds}")
+    wait = int(seconds)
+    return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(say['title'])}</title></head>"
+            f'<meta http-equiv="refresh" content="{wait}">'
+            f"<title>{escape(say['title'])}</title>"
+            "<style>@property --pico-s { syntax: '<integer>'; inherits: false; "
+            "initial-value: 0; }"
+            f"@keyframes pico-tick {{ from {{ --pico-s: {wait}; }} to {{ --pico-s: 0; }} }}"
+            f".pico-seconds {{ animation: pico-tick {wait}s steps({wait}, end) forwards; "
+            "counter-reset: pico-s var(--pico-s); }"
+            ".pico-seconds::after { content: counter(pico-s); }</style></head>"
             f'<body style="font: 18px system-ui, sans-serif; margin: 2em; max-width: 40em">'
-            f'<p role="alert">{escape(say["busy"])}</p>'
+            f'<p role="alert">{escape(say[reason])}</p>'
+            f'<p class="pico-retry" data-seconds="{wait}">{before}'
+            f'<span class="pico-seconds"></span>{after}</p>'
             f'<p><a href="">{escape(say["try_again"])}</a></p></body></html>')
 
 
@@ -46,17 +63,26 @@ class PicoPageHandler(TornadoVoilaHandler):
         if path or not hasattr(manager, "admit"):
             await super().get(path)
             return
+        limit = self.settings.get("pico_page_limit")  # health.TokenBuckets, from serve.py
+        client = client_address(self.request, self.settings.get("pico_trust_forwarded", False))
+        if limit is not None and not limit.take(client):
+            self.log.warning("Too many pages for %s: answered 429", client)
+            self._turn_away(429, "too_many", max(RETRY_AFTER_S, round(limit.wait_s(client))))
+            return
         if not manager.admit():
             self.log.warning("Kernel cap of %s reached: answered 503", manager.kernel_cap)
-            self.set_status(503)
-            self.set_header("Retry-After", str(RETRY_AFTER_S))
-            self.set_header("Cache-Control", "no-store")
-            self.finish(busy_page())
+            self._turn_away(503, "busy", RETRY_AFTER_S)
             return
         try:
             await super().get(path)
         finally:
             manager.done()
+
+    def _turn_away(self, status: int, reason: str, seconds: int) -> None:
+        self.set_status(status)
+        self.set_header("Retry-After", str(seconds))
+        self.set_header("Cache-Control", "no-store")
+        self.finish(busy_page(reason, seconds))
 
 
 class PicoKernelSocket(VoilaKernelWebsocketHandler):
