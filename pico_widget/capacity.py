@@ -32,20 +32,41 @@ def machine_memory_mb() -> int | None:
         return None
 
 
-def cgroup_memory_mb(root: Path = CGROUP) -> tuple[int | None, str]:
-    """(the cgroup's memory limit in MB, the file it came from), or (None, why not).
+def own_cgroup(proc_cgroup: Path = Path("/proc/self/cgroup")) -> str:
+    """This process's cgroup v2 path ("/system.slice/pico-widget@8701.service"), or ""."""
+    try:
+        lines = proc_cgroup.read_text().splitlines()
+    except OSError:
+        return ""
+    return next((line[3:] for line in lines if line.startswith("0::")), "")
 
-    `root` is the cgroup mount (an argument so tests can give a fake one)."""
-    for name in ("memory.max", "memory/memory.limit_in_bytes"):
-        path = root / name
-        try:
-            text = path.read_text().strip()
-        except OSError:
-            continue
-        if text == "max" or not text.isdigit() or int(text) >= NO_LIMIT_BYTES:
-            return None, f"{path} says no limit"
-        return int(text) // 2**20, str(path)
-    return None, f"no cgroup memory limit under {root}"
+
+def cgroup_memory_mb(root: Path = CGROUP, own: str | None = None) -> tuple[int | None, str]:
+    """(the tightest cgroup memory limit over this process in MB, the file it came from),
+    or (None, why not): v2 `memory.max` in the process's own cgroup and its parents (a
+    systemd unit's MemoryMax=, a container's --memory), then v1's limit_in_bytes.
+
+    `root` is the cgroup mount and `own` the process's cgroup under it (arguments so
+    tests can give fake ones)."""
+    own = own_cgroup() if own is None else own
+    parts = [part for part in own.strip("/").split("/") if part and part != ".."]
+    places = [root.joinpath(*parts[:n]) for n in range(len(parts), -1, -1)]
+    found: list[tuple[int, str]] = []
+    seen = []
+    for folder in places:
+        for name in ("memory.max", "memory/memory.limit_in_bytes"):
+            path = folder / name
+            try:
+                text = path.read_text().strip()
+            except OSError:
+                continue
+            seen.append(str(path))
+            if text.isdigit() and int(text) < NO_LIMIT_BYTES:
+                found.append((int(text) // 2**20, str(path)))
+    if found:
+        return min(found)
+    return None, (f"{', '.join(seen)}: no limit" if seen
+                  else f"no cgroup memory limit under {root}")
 
 
 @dataclass(frozen=True)
@@ -77,8 +98,9 @@ def visitor_share(replicas: int = 1, max_visitors: int = 0, *,
                       f"~{KERNEL_MB} MB (at least {MIN_CAP})")
 
 
-def replica_share(replicas: int = 1, max_visitors: int = 0, root: Path = CGROUP) -> Share:
-    """`visitor_share` with this host's machine memory and cgroup limit."""
-    cgroup_mb, source = cgroup_memory_mb(root)
+def replica_share(replicas: int = 1, max_visitors: int = 0, root: Path = CGROUP,
+                  own: str | None = None) -> Share:
+    """`visitor_share` with this host's machine memory and this process's cgroup limit."""
+    cgroup_mb, source = cgroup_memory_mb(root, own)
     return visitor_share(replicas, max_visitors, machine_mb=machine_memory_mb(),
                          cgroup_mb=cgroup_mb, cgroup_source=source)

@@ -13,6 +13,7 @@ from pico_widget.capacity import (
     MIN_CAP,
     SERVER_MB,
     cgroup_memory_mb,
+    own_cgroup,
     replica_share,
     visitor_share,
 )
@@ -28,23 +29,42 @@ def _cgroup(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_cgroup_v2_limit_is_read_in_mb(tmp_path: Path) -> None:
-    root = _cgroup(tmp_path, "memory.max", str(2 * 2**30))
-    assert cgroup_memory_mb(root) == (2048, str(root / "memory.max"))
+    root = _cgroup(tmp_path, "memory.max", str(2 * 2**30))  # a container's namespace
+    assert cgroup_memory_mb(root, own="/") == (2048, str(root / "memory.max"))
 
 
 def test_cgroup_v2_max_means_no_limit(tmp_path: Path) -> None:
-    mb, why = cgroup_memory_mb(_cgroup(tmp_path, "memory.max", "max"))
+    mb, why = cgroup_memory_mb(_cgroup(tmp_path, "memory.max", "max"), own="/")
     assert mb is None and "no limit" in why
+
+
+def test_a_units_own_cgroup_and_its_parents_are_read_the_tightest_wins(tmp_path: Path
+                                                                      ) -> None:
+    unit = "system.slice/pico-widget@8701.service"
+    _cgroup(tmp_path, f"{unit}/memory.max", str(4 * 2**30))
+    _cgroup(tmp_path, "system.slice/memory.max", "max")
+    assert cgroup_memory_mb(tmp_path, own=f"/{unit}")[0] == 4096
+    _cgroup(tmp_path, "system.slice/memory.max", str(3 * 2**30))
+    assert cgroup_memory_mb(tmp_path, own=f"/{unit}") == (
+        3072, str(tmp_path / "system.slice" / "memory.max"))
+
+
+def test_own_cgroup_is_read_from_proc(tmp_path: Path) -> None:
+    proc = tmp_path / "cgroup"
+    proc.write_text("0::/system.slice/pico-widget@8701.service\n")
+    assert own_cgroup(proc) == "/system.slice/pico-widget@8701.service"
+    proc.write_text("9:name=systemd:/\n8:pids:/\n")  # v1 only
+    assert own_cgroup(proc) == ""
 
 
 def test_cgroup_v1_limit_and_its_no_limit_value(tmp_path: Path) -> None:
     v1 = "memory/memory.limit_in_bytes"
-    assert cgroup_memory_mb(_cgroup(tmp_path, v1, str(3 * 2**30)))[0] == 3072
-    assert cgroup_memory_mb(_cgroup(tmp_path, v1, "9223372036854771712"))[0] is None
+    assert cgroup_memory_mb(_cgroup(tmp_path, v1, str(3 * 2**30)), own="")[0] == 3072
+    assert cgroup_memory_mb(_cgroup(tmp_path, v1, "9223372036854771712"), own="")[0] is None
 
 
 def test_no_cgroup_files_means_no_limit(tmp_path: Path) -> None:
-    assert cgroup_memory_mb(tmp_path)[0] is None
+    assert cgroup_memory_mb(tmp_path, own="/a/b")[0] is None
 
 
 def test_three_replicas_share_a_24_gb_host() -> None:
@@ -71,7 +91,7 @@ def test_the_cap_never_goes_below_the_minimum_and_an_explicit_cap_wins() -> None
 
 
 def test_replica_share_reads_the_given_cgroup(tmp_path: Path) -> None:
-    share = replica_share(2, root=_cgroup(tmp_path, "memory.max", str(4 * 2**30)))
+    share = replica_share(2, root=_cgroup(tmp_path, "memory.max", str(4 * 2**30)), own="/")
     assert share.cap == int((4096 / 2 - SERVER_MB) * 0.5 // KERNEL_MB)
 
 
