@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: run test lint bench load chromium clean calibrate
+.PHONY: run test lint bench load chromium haproxy cluster clean calibrate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,19 +18,26 @@ run: $(STAMP)
 chromium:
 	bash .ci/ensure-chromium
 
-lint: $(STAMP)
-	$(VENV)/bin/ruff check pico_widget tests benchmarks
+haproxy:
+	bash .ci/ensure-haproxy
 
-test: $(STAMP) chromium lint
+# Three replicas behind HAProxy on https://127.0.0.1:8443 (docs/deploy.md); Ctrl-C stops all.
+cluster: $(STAMP) haproxy
+	$(PY) deploy/cluster.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pico_widget tests benchmarks deploy
+
+test: $(STAMP) chromium haproxy lint
 	$(VENV)/bin/pytest
 
 bench: $(STAMP) chromium
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts .cluster
 
-load: $(STAMP) chromium
+load: $(STAMP) chromium haproxy
 	$(PY) -m benchmarks.load
 
 # Refit the model to data/evidence.toml: data/fitted.toml, docs/calibration.md, the plot.
