@@ -86,7 +86,14 @@ class PicoPageHandler(TornadoVoilaHandler):
 
 
 class PicoKernelSocket(VoilaKernelWebsocketHandler):
-    """The kernel websocket, kept alive by jupyter_server's ping alone."""
+    """The kernel websocket, kept alive by jupyter_server's ping alone; its request marks
+    the kernel as joined at once (kernels.PicoKernelManager.joining)."""
+
+    async def pre_get(self):
+        joining = getattr(self.kernel_manager, "joining", None)
+        if joining is not None:
+            joining(self.kernel_id)
+        await super().pre_get()
 
     def get_websocket_protocol(self):
         if self.request.headers.get("Sec-WebSocket-Version") != "13":

@@ -130,6 +130,14 @@ class PicoKernelManager(AsyncMappingKernelManager):
         self._start_reaper()
         return kernel_id
 
+    def joining(self, kernel_id: str) -> None:
+        """A page's websocket has asked for this kernel: its page is here, even while the
+        kernel, still running the notebook on a loaded machine, takes long to answer the
+        connection's kernel_info (up to kernel_info_timeout, 60 s). The reaper shut such
+        kernels down at 60 s while their page waited (`make load`'s cluster part)."""
+        if kernel_id in self._kernels:
+            self._joined.add(kernel_id)
+
     def notify_connect(self, kernel_id):
         self._joined.add(kernel_id)
         super().notify_connect(kernel_id)
