@@ -161,10 +161,10 @@ def _row(target: str, measured: str, met: bool) -> tuple[str, str, str]:
 
 def run(visitors: int = VISITORS, wave: int = WAVE) -> list[tuple[str, str, str]]:
     started = time.monotonic()
-    # Closed tabs' kernels are culled after 20 s here (120 s in production), so the flood
+    # Closed tabs' kernels are culled after 60 s here (120 s in production), so the flood
     # starts from an idle cluster within the run's time.
     running = Cluster(3, state=ARTIFACTS / "load-cluster", quiet=False,
-                      serve_args=["--MappingKernelManager.cull_idle_timeout=20",
+                      serve_args=["--MappingKernelManager.cull_idle_timeout=60",
                                   "--MappingKernelManager.cull_interval=5"])
     with running.running(timeout=300), sync_playwright() as playwright:
         chromium = launch(playwright)

@@ -22,6 +22,7 @@ from .capacity import machine_memory_mb as _physical_mb
 
 MEMORY_SHARE = 0.5  # at most half the machine's memory goes to visitor kernels
 PREHEAT_ENV = "VOILA_PREHEAT"  # "True" in the environment of the pool's own kernels
+JOIN_GRACE_S = 90  # a websocket being set up waits up to kernel_info_timeout (60 s)
 
 
 def machine_memory_mb() -> int | None:
@@ -63,6 +64,7 @@ class PicoKernelManager(AsyncMappingKernelManager):
         self._awaiting = 0  # pages admitted that have no kernel yet
         self._joined: set[str] = set()
         self._quiet_since: dict[str, float] = {}
+        self._joining_since: dict[str, float] = {}  # websocket asked for, not yet open
         self._reaper: PeriodicCallback | None = None
         inner = getattr(self, "get_rendered_notebook", None)  # Voila's pool, when pre-heating
         if inner is not None:
@@ -137,13 +139,16 @@ class PicoKernelManager(AsyncMappingKernelManager):
         kernels down at 60 s while their page waited (`make load`'s cluster part)."""
         if kernel_id in self._kernels:
             self._joined.add(kernel_id)
+            self._joining_since.setdefault(kernel_id, time.monotonic())
 
     def notify_connect(self, kernel_id):
         self._joined.add(kernel_id)
+        self._joining_since.pop(kernel_id, None)
         super().notify_connect(kernel_id)
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
         self._joined.discard(kernel_id)
+        self._joining_since.pop(kernel_id, None)
         self._quiet_since.pop(kernel_id, None)
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
         self._close_sockets(kernel_id)
@@ -174,6 +179,9 @@ class PicoKernelManager(AsyncMappingKernelManager):
         websocket joining it, and that visitor's page never worked."""
         if kernel_id not in self._joined or self._last_activity(kernel_id) is None:
             return None
+        since = self._joining_since.get(kernel_id)
+        if since is not None and time.monotonic() - since < JOIN_GRACE_S:
+            return None  # its page's websocket is still being set up: not idle, slow
         return await super().cull_kernel_if_idle(kernel_id)
 
     def _start_reaper(self) -> None:
