@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +64,8 @@ class Report:
     others: int = 0
     others_ok: int = 0
     kernels_left_10s: int = -1
-    back_s: float = math.inf
+    back_s: float = math.inf  # the restarted replica's /healthz says ready
+    in_pool_s: float = math.inf  # ... and HAProxy has marked it UP again
     loopback_only: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -122,8 +124,21 @@ def _open(chromium: Any, cluster: Cluster, number: int) -> Visit:
     return visit
 
 
-def _kill_time_line(cluster: Cluster, name: str, since: int) -> bool:
-    return f"replicas/{name} is DOWN" in cluster.haproxy_log.read_text(errors="replace")[since:]
+def _logged(cluster: Cluster, line: str, since: int) -> bool:
+    """HAProxy has logged `line` (e.g. "replicas/r1 is DOWN") after offset `since`."""
+    return line in cluster.haproxy_log.read_text(errors="replace")[since:]
+
+
+def _watch_pool(cluster: Cluster, name: str, since: int, start: float,
+                seen: dict[str, float]) -> None:
+    """Record when HAProxy marks `name` down, then up again (seconds after `start`)."""
+    for state in ("DOWN", "UP"):
+        waited = _until(lambda s=state, o=since: _logged(cluster, f"replicas/{name} is {s}", o),
+                        max(0.0, start + 90 - time.monotonic()), step=0.1)
+        seen[state] = time.monotonic() - start if waited < math.inf else math.inf
+        if waited == math.inf:
+            return
+        since = len(cluster.haproxy_log.read_text(errors="replace"))
 
 
 def consultations(cluster: Cluster, chromium: Any, visitors: int, wave: int,
@@ -162,7 +177,10 @@ def consultations(cluster: Cluster, chromium: Any, visitors: int, wave: int,
     log_at = len(cluster.haproxy_log.read_text(errors="replace"))
     killed_at = time.monotonic()
     pid = cluster.kill(report.killed)
-    report.marked_down_s = _until(lambda: _kill_time_line(cluster, report.killed, log_at), 20)
+    pool: dict[str, float] = {}
+    watcher = threading.Thread(target=_watch_pool, daemon=True,
+                               args=(cluster, report.killed, log_at, killed_at, pool))
+    watcher.start()
     ended = {v.number: math.inf for v in hit}
     while time.monotonic() - killed_at < 20 and math.inf in ended.values():
         for visit in hit:
@@ -203,6 +221,9 @@ def consultations(cluster: Cluster, chromium: Any, visitors: int, wave: int,
         report.back_s = replica.back[-1] - killed_at
     elif wait == math.inf:
         report.errors.append(f"{report.killed} not back within 60 s")
+    watcher.join(timeout=max(0.0, killed_at + 90 - time.monotonic()))
+    report.marked_down_s = pool.get("DOWN", math.inf)
+    report.in_pool_s = pool.get("UP", math.inf)
     report.not_https = [u for v in visits for u in v.urls
                         if not u.startswith((cluster.url, cluster.url.replace("https", "wss")))
                         and not u.startswith(("data:", "blob:", "about:"))]
