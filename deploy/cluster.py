@@ -194,6 +194,10 @@ class Cluster:
                 time.sleep(0.5)
             self.say(f"{replica.name} on 127.0.0.1:{replica.port} (pid {seen['pid']}), "
                      f"at most {seen['cap']} visitors")
+        reasoning = next((line for line in self.replicas[0].log.read_text(
+            errors="replace").splitlines() if line.startswith("pico-widget: at most")), "")
+        if reasoning:  # the replicas share the machine alike: one says why for all
+            self.say(f"each replica's cap: {reasoning.removeprefix('pico-widget: ')}")
         time.sleep(4.5)  # HAProxy's checks: 2 good ones, 2 s apart
         self._watcher = threading.Thread(target=self._watch, daemon=True)
         self._watcher.start()
