@@ -167,3 +167,33 @@ def test_the_rendered_haproxy_config_is_valid(replicas: int, tmp_path) -> None:
     config = tmp_path / "haproxy.cfg"
     config.write_text(text)
     subprocess.run([HAPROXY, "-c", "-q", "-f", str(config)], check=True)
+
+
+def test_a_replica_alone_limits_pages_per_client() -> None:
+    """For a clinic that runs one `pico-widget serve` without a proxy: a token bucket per
+    client address answers 429 with the page that retries by itself; behind a proxy on
+    this machine (--behind-proxy) each forwarded address has its own bucket."""
+    import urllib.error
+    import urllib.request
+
+    from live_server import live_server
+
+    def get(url: str, forwarded: str | None = None) -> tuple[int, str]:
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                        timeout=120) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    settings = ("--page-burst=2", "--page-rate=0.05", "--behind-proxy",
+                "--PicoKernelManager.unconnected_timeout=10")
+    with live_server(*settings, name="page-limit", timeout=120) as server:
+        assert [get(server.url)[0] for _ in range(2)] == [200, 200]
+        status, body = get(server.url)
+        assert status == 429 and wording("service", "too_many") in body
+        assert f'<meta http-equiv="refresh" content="{RETRY_AFTER_S}">' in body
+        assert get(server.url + "healthz")[0] == 200  # only the page is limited
+        assert get(server.url, forwarded="203.0.113.9")[0] == 200  # another visitor
+        assert "Too many pages for 127.0.0.1: answered 429" in server.log.read_text()
