@@ -197,3 +197,41 @@ def test_a_replica_alone_limits_pages_per_client() -> None:
         assert get(server.url + "healthz")[0] == 200  # only the page is limited
         assert get(server.url, forwarded="203.0.113.9")[0] == 200  # another visitor
         assert "Too many pages for 127.0.0.1: answered 429" in server.log.read_text()
+
+
+def test_the_cap_counts_each_page_once() -> None:
+    """Three pages at once under a cap of three are all served, and only the fourth gets the
+    busy page: a page in flight was counted up to three times (the request, the kernel it
+    took from the pool, the pool's refill), and a visitor was refused with places free."""
+    import urllib.error
+    import urllib.request
+
+    from live_server import live_server
+
+    def status(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def health(url: str) -> dict:
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=10) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError:  # 503 until the first kernel is pre-heated
+            return {}
+
+    settings = ("--max-visitors=3", "--page-rate=0",
+                "--PicoKernelManager.unconnected_timeout=60")
+    with live_server(*settings, name="cap-once", timeout=120) as server:
+        deadline = time.monotonic() + 60
+        while health(server.url).get("ready") is not True:
+            assert time.monotonic() < deadline, "the replica never became ready"
+            time.sleep(0.5)
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            assert list(pool.map(lambda _n: status(server.url), range(3))) == [200] * 3
+        seen = health(server.url)
+        assert (seen["visitors"], seen["cap"], seen["room"]) == (3, 3, 0)
+        assert status(server.url) == 503
