@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: run check test lint bench load chromium clean calibrate
+.PHONY: run check test lint bench load chromium haproxy cluster clean calibrate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,8 +18,15 @@ run: $(STAMP)
 chromium:
 	bash .ci/ensure-chromium
 
+haproxy:
+	bash .ci/ensure-haproxy
+
+# Three replicas behind HAProxy on https://127.0.0.1:8443 (docs/deploy.md); Ctrl-C stops all.
+cluster: $(STAMP) haproxy
+	$(PY) deploy/cluster.py
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pico_widget tests benchmarks
+	$(VENV)/bin/ruff check pico_widget tests benchmarks deploy
 	$(VENV)/bin/lint-imports
 
 # The edit loop (about a minute here): lint, import contracts, unit and property tests.
@@ -27,16 +34,16 @@ check: lint
 	$(VENV)/bin/pytest -m "not browser and not slow"
 
 # Everything, browsers included: what CI runs.
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium haproxy lint
 	$(VENV)/bin/pytest
 
 bench: $(STAMP) chromium
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts .cluster
 
-load: $(STAMP) chromium
+load: $(STAMP) chromium haproxy
 	$(PY) -m benchmarks.load
 
 # Refit the model to data/evidence.toml: data/fitted.toml, docs/calibration.md, the plot,

@@ -125,7 +125,8 @@ def run(browsers: int = BROWSERS, runs: int = RUNS) -> list[Row]:
         next_ok, next_s, _ = asyncio.run(_next_visitor(server.url))
     print(f"flood: {len(statuses) - statuses.count(-1)} requests in {sent_in:.0f} s: "
           f"{statuses.count(200)} pages, {statuses.count(503)} busy (503), "
-          f"{sum(s not in (200, 503, -1) for s in statuses)} other; server up: {up}; peak "
+          f"{statuses.count(429)} limited (429), "
+          f"{sum(s not in (200, 503, 429, -1) for s in statuses)} other; server up: {up}; peak "
           f"{peak_kernels} kernels (cap {FLOOD_CAP} + the pool's 1); back to idle in "
           f"{idle_after:.0f} s; next visitor {'served' if next_ok else 'NOT served'} in "
           f"{next_s:.1f} s", flush=True)

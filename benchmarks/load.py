@@ -249,10 +249,13 @@ def run(visitors: int = 20, rounds: int = 8, taps: int = 8, waves: int = 3) -> l
 if __name__ == "__main__":
     import sys
 
-    from . import crowd
+    from . import cluster, crowd
 
-    parts = sys.argv[1:] or ["protocol", "class"]  # `python -m benchmarks.load class`
+    # `python -m benchmarks.load class`; "cluster": 3 replicas behind HAProxy (issue 24)
+    parts = sys.argv[1:] or ["protocol", "class", "cluster"]
     if "protocol" in parts:
         print_table(run())
     if "class" in parts:
         print_table(crowd.run())
+    if "cluster" in parts:
+        cluster.print_rows(cluster.run())

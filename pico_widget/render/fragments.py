@@ -52,6 +52,10 @@ def panel_html(css_class: str, inner_html: str) -> str:
     return html("panel.html.j2", css_class=css_class, inner=Markup(inner_html))
 
 
-def busy_page(language: str) -> str:
-    """The server's 503 page when every visitor place is taken."""
-    return html("busy.html.j2", language=language, say=wording("service", language=language))
+def busy_page(language: str, reason: str, seconds: int) -> str:
+    """The server's page for a visitor turned away ("busy": every place is taken;
+    "too_many": this address asked for too many pages), counting down to a reload."""
+    say = wording("service", language=language)
+    before, _, after = str(say["retrying"]).partition("{seconds}")
+    return html("busy.html.j2", language=language, say=say, reason=reason,
+                seconds=int(seconds), before=before, after=after)

@@ -17,12 +17,16 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n.wording import clinic_language
 from ..render.fragments import busy_page as render_busy_page
+from .health import client_address
 
-RETRY_AFTER_S = 60
+RETRY_AFTER_S = 15  # the busy page tries again by itself after this many seconds
 
 
-def busy_page() -> str:
-    return render_busy_page(clinic_language())
+def busy_page(reason: str = "busy", seconds: int = RETRY_AFTER_S) -> str:
+    """The page for a visitor turned away (`reason`: "busy", the cap is reached, or
+    "too_many", this address asked for too many pages): it says why, counts down and
+    reloads itself, and the tab keeps the case in its sessionStorage across the reload."""
+    return render_busy_page(clinic_language(), reason, int(seconds))
 
 
 class PicoPageHandler(TornadoVoilaHandler):
@@ -38,21 +42,37 @@ class PicoPageHandler(TornadoVoilaHandler):
         if path or not hasattr(manager, "admit"):
             await super().get(path)
             return
+        limit = self.settings.get("pico_page_limit")  # health.TokenBuckets, from serve.py
+        client = client_address(self.request, self.settings.get("pico_trust_forwarded", False))
+        if limit is not None and not limit.take(client):
+            self.log.warning("Too many pages for %s: answered 429", client)
+            self._turn_away(429, "too_many", max(RETRY_AFTER_S, round(limit.wait_s(client))))
+            return
         if not manager.admit():
             self.log.warning("Kernel cap of %s reached: answered 503", manager.kernel_cap)
-            self.set_status(503)
-            self.set_header("Retry-After", str(RETRY_AFTER_S))
-            self.set_header("Cache-Control", "no-store")
-            self.finish(busy_page())
+            self._turn_away(503, "busy", RETRY_AFTER_S)
             return
         try:
             await super().get(path)
         finally:
             manager.done()
 
+    def _turn_away(self, status: int, reason: str, seconds: int) -> None:
+        self.set_status(status)
+        self.set_header("Retry-After", str(seconds))
+        self.set_header("Cache-Control", "no-store")
+        self.finish(busy_page(reason, seconds))
+
 
 class PicoKernelSocket(VoilaKernelWebsocketHandler):
-    """The kernel websocket, kept alive by jupyter_server's ping alone."""
+    """The kernel websocket, kept alive by jupyter_server's ping alone; its request marks
+    the kernel as joined at once (kernels.PicoKernelManager.joining)."""
+
+    async def pre_get(self):
+        joining = getattr(self.kernel_manager, "joining", None)
+        if joining is not None:
+            joining(self.kernel_id)
+        await super().pre_get()
 
     def get_websocket_protocol(self):
         if self.request.headers.get("Sec-WebSocket-Version") != "13":

@@ -9,23 +9,37 @@ kernels waiting in the pool are neither visitors nor reaped.
 
 from __future__ import annotations
 
-import os
 import time
+from contextvars import ContextVar
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer
 
-KERNEL_MB = 80  # resident size of one visitor kernel, measured (README, `make bench`)
+from .capacity import KERNEL_MB, cgroup_memory_mb
+from .capacity import machine_memory_mb as _physical_mb
+
 MEMORY_SHARE = 0.5  # at most half the machine's memory goes to visitor kernels
+PREHEAT_ENV = "VOILA_PREHEAT"  # "True" in the environment of the pool's own kernels
+JOIN_GRACE_S = 90  # a websocket being set up waits up to kernel_info_timeout (60 s)
 
 
 def machine_memory_mb() -> int | None:
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
-    except (AttributeError, ValueError, OSError):
-        return None
+    """The machine's memory, or its cgroup's limit where that is smaller (a container)."""
+    known = [mb for mb in (_physical_mb(), cgroup_memory_mb()[0]) if mb]
+    return min(known) if known else None
+
+
+class _Place:
+    """One admitted page's place under the cap, until its kernel takes the place over."""
+
+    held = True
+
+
+# The page request being served in this task (set by `admit`, read where its kernel is
+# started or handed over from the pool, which run in the same task).
+_PAGE: ContextVar[_Place | None] = ContextVar("pico_page", default=None)
 
 
 def default_kernel_cap(memory_mb: int | None = None) -> int:
@@ -47,10 +61,19 @@ class PicoKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._starting = 0
-        self._admitting = 0
+        self._awaiting = 0  # pages admitted that have no kernel yet
         self._joined: set[str] = set()
         self._quiet_since: dict[str, float] = {}
+        self._joining_since: dict[str, float] = {}  # websocket asked for, not yet open
         self._reaper: PeriodicCallback | None = None
+        inner = getattr(self, "get_rendered_notebook", None)  # Voila's pool, when pre-heating
+        if inner is not None:
+            async def handed_over(*args, **kwargs):
+                result = await inner(*args, **kwargs)
+                self._claim()  # the pooled kernel is this page's now: counted as running
+                return result
+
+            self.get_rendered_notebook = handed_over
 
     @property
     def kernel_cap(self) -> int:
@@ -66,40 +89,66 @@ class PicoKernelManager(AsyncMappingKernelManager):
         return ids
 
     def visitor_kernels(self) -> int:
-        """Visitor kernels running or starting, plus pages being served (the pool's waiting
-        kernel is not counted; a page in flight may be counted twice: erring on the safe
-        side, so the cap holds however many requests arrive at once)."""
+        """What the visitors really hold: kernels running or starting for a page, plus pages
+        admitted that have no kernel yet; each page once. The pool's kernel, waiting or
+        being refilled, is not a visitor's. (It counted a page in flight up to three times,
+        and a visitor was refused with half the places free: issue 24.)"""
         pooled = self.pooled_ids()
         running = sum(kid not in pooled for kid in self.list_kernel_ids())
-        return running + self._starting + self._admitting
+        return running + self._starting + self._awaiting
 
     def admit(self) -> bool:
         """Take a place for one page request, or False when the cap is reached; whoever
         was admitted calls `done()` once the page is served."""
         if self.visitor_kernels() >= self.kernel_cap:
             return False
-        self._admitting += 1
+        self._awaiting += 1
+        _PAGE.set(_Place())
         return True
 
+    def _claim(self) -> None:
+        """This task's page has its kernel now (started, or handed over from the pool): the
+        kernel holds the place from here on."""
+        place = _PAGE.get()
+        if place is not None and place.held:
+            place.held = False
+            self._awaiting -= 1
+
     def done(self) -> None:
-        self._admitting -= 1
+        self._claim()  # a page that ended before it had a kernel gives its place back
 
     async def start_kernel(self, *args, **kwargs):
-        self._starting += 1
+        env = kwargs.get("env") or {}
+        for_pool = env.get(PREHEAT_ENV) == "True"  # the pool's: not a visitor's until taken
+        if not for_pool:
+            self._claim()
+            self._starting += 1
         try:
             kernel_id = await super().start_kernel(*args, **kwargs)
         finally:
-            self._starting -= 1
+            if not for_pool:
+                self._starting -= 1
         self._quiet_since[kernel_id] = time.monotonic()
         self._start_reaper()
         return kernel_id
 
+    def joining(self, kernel_id: str) -> None:
+        """A page's websocket has asked for this kernel: its page is here, even while the
+        kernel, still running the notebook on a loaded machine, takes long to answer the
+        connection's kernel_info (up to kernel_info_timeout, 60 s). The reaper shut such
+        kernels down at 60 s while their page waited (`make load`'s cluster part)."""
+        if kernel_id in self._kernels:
+            self._joined.add(kernel_id)
+            self._joining_since.setdefault(kernel_id, time.monotonic())
+
     def notify_connect(self, kernel_id):
         self._joined.add(kernel_id)
+        self._joining_since.pop(kernel_id, None)
         super().notify_connect(kernel_id)
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
         self._joined.discard(kernel_id)
+        self._joining_since.pop(kernel_id, None)
         self._quiet_since.pop(kernel_id, None)
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
         self._close_sockets(kernel_id)
@@ -130,6 +179,9 @@ class PicoKernelManager(AsyncMappingKernelManager):
         websocket joining it, and that visitor's page never worked."""
         if kernel_id not in self._joined or self._last_activity(kernel_id) is None:
             return None
+        since = self._joining_since.get(kernel_id)
+        if since is not None and time.monotonic() - since < JOIN_GRACE_S:
+            return None  # its page's websocket is still being set up: not idle, slow
         return await super().cull_kernel_if_idle(kernel_id)
 
     def _start_reaper(self) -> None:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jupyter_server.utils import url_path_join
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -23,7 +24,9 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
 from ..render.charts import PLOTLY_FILE, plotly_js_path
 from ..ui.plotly_view import PLOTLY_URL_ENV
+from .capacity import replica_share
 from .gate import PicoKernelSocket, PicoPageHandler
+from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id
 from .kernels import KERNEL_MB
 
 PACKAGE = Path(__file__).resolve().parent
@@ -46,7 +49,12 @@ def page_config(config: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
 
 
 class PicoVoila(Voila):
-    """Voila that serves the vendored plotly.js, caps visitor kernels and words its page."""
+    """Voila that serves the vendored plotly.js, caps visitor kernels and words its page;
+    /healthz for a proxy, and a per-client limit on page requests (health.py)."""
+
+    page_limit: TokenBuckets | None = None
+    trust_forwarded = False
+    replica = ""
 
     def setup_template_dirs(self) -> None:
         super().setup_template_dirs()
@@ -59,13 +67,17 @@ class PicoVoila(Voila):
         if cap is not None:
             print(f"pico-widget: at most {cap} visitors at once (a kernel is ~{KERNEL_MB} MB; "
                   "set --PicoKernelManager.max_kernels=N to change)", flush=True)
+        settings["pico_page_limit"] = self.page_limit
+        settings["pico_trust_forwarded"] = self.trust_forwarded
         return settings
 
     def init_handlers(self) -> list[Any]:
         swap = {TornadoVoilaHandler: PicoPageHandler,
                 VoilaKernelWebsocketHandler: PicoKernelSocket}
-        return [(rule[0], swap.get(rule[1], rule[1]), *rule[2:])
-                for rule in super().init_handlers()]
+        health = (url_path_join(self.server_url, HEALTH_PATH), HealthHandler,
+                  {"replica": self.replica or replica_id(self.port)})
+        return [health, *((rule[0], swap.get(rule[1], rule[1]), *rule[2:])
+                          for rule in super().init_handlers())]
 
 
 def prepare_environment() -> None:
@@ -109,10 +121,32 @@ def main(argv: list[str] | None = None) -> None:
                        help="serve every notebook in this folder instead (benchmarks)")
     serve.add_argument("--language", choices=LANGUAGES, default=None,
                        help="the language the dashboard opens in (default: English)")
+    serve.add_argument("--replicas", type=int, default=1,
+                       help="replicas on this host sharing its memory (the cap is a share)")
+    serve.add_argument("--max-visitors", type=int, default=0,
+                       help="most visitors at once on this replica (default: its share of "
+                            "the memory, the cgroup's limit where there is one)")
+    serve.add_argument("--replica-id", default="", help="this replica's name in /healthz")
+    serve.add_argument("--page-rate", type=float, default=1.0,
+                       help="pages a second per client address once its burst is spent "
+                            "(0: no limit)")
+    serve.add_argument("--page-burst", type=int, default=40,
+                       help="pages one client address may ask for at once")
+    serve.add_argument("--behind-proxy", action="store_true",
+                       help="a proxy on this machine forwards the visitors: take their "
+                            "address from X-Forwarded-For (believed from 127.0.0.1 only)")
     args, extra = parser.parse_known_args(argv)
     if args.language:  # the kernels Voila starts inherit it
         os.environ[LANGUAGE_ENV] = args.language
+    if not any(arg.startswith("--PicoKernelManager.max_kernels") for arg in extra):
+        share = replica_share(args.replicas, args.max_visitors)
+        print(f"pico-widget: {share.reasoning}", flush=True)
+        extra = [*extra, f"--PicoKernelManager.max_kernels={share.cap}"]
     app = build_app(args.port, args.host, extra, args.root)
+    if args.page_rate > 0:
+        app.page_limit = TokenBuckets(rate=args.page_rate, burst=max(1, args.page_burst))
+    app.trust_forwarded = args.behind_proxy
+    app.replica = args.replica_id
     print(f"pico-widget: open http://{args.host}:{app.port}/ (Ctrl-C to stop)", flush=True)
     app.start()
 

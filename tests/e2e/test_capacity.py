@@ -25,6 +25,7 @@ from widget_client import KERNEL_ID
 
 from pico_widget.core.models import FITZPATRICK_NUMERALS
 from pico_widget.i18n.wording import wording
+from pico_widget.server.gate import RETRY_AFTER_S
 from pico_widget.server.kernels import KERNEL_MB, default_kernel_cap
 
 
@@ -83,8 +84,8 @@ def test_tablets_arriving_together_all_show_the_forecast(chromium) -> None:
 
 def test_a_flood_of_plain_requests_stays_under_the_cap(chromium) -> None:
     cap, quiet_s = 4, 8
-    settings = [f"--PicoKernelManager.max_kernels={cap}",
-                f"--PicoKernelManager.unconnected_timeout={quiet_s}"]
+    settings = [f"--PicoKernelManager.max_kernels={cap}",  # the cap alone: no page limit
+                f"--PicoKernelManager.unconnected_timeout={quiet_s}", "--page-rate=0"]
     with live_server(*settings, name="flood", timeout=120) as server:
         pid = server.process.pid
         _settle(pid, 1, 60)
@@ -145,11 +146,12 @@ def test_when_full_a_new_visitor_gets_a_plain_busy_page(chromium) -> None:
         status, body = _busy_page(server.url)
         assert status == 503
         assert wording("service", "busy") in body and "<script" not in body
+        assert f'<meta http-equiv="refresh" content="{RETRY_AFTER_S}">' in body
         other = chromium.new_context(viewport=TABLETS["portrait"], has_touch=True)
         page = other.new_page()
         response = page.goto(server.url)
         assert response is not None and response.status == 503
-        assert response.headers.get("retry-after") == "60"
+        assert response.headers.get("retry-after") == str(RETRY_AFTER_S)
         expect(page.get_by_role("alert")).to_have_text(wording("service", "busy"))
         other.close()
         assert_shows(first, profile())  # the visitor already in is untouched
