@@ -16,13 +16,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import server_watch as watch
 from browser import CHROMIUM_FLAGS, TABLETS, chromium_path
 from dashboard import CHARTS, DRAWN, expected, profile
 from live_server import live_server, status
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
-from .load import _kernels, _memory_mb, _settle  # one way to watch the server
 from .table import Row, summarise
 
 BROWSERS, RUNS = 10, 5
@@ -78,8 +78,8 @@ def _flood(url: str, pid: int) -> tuple[list[int], int, float]:
 
     def sample() -> None:
         while not stop.wait(0.25):
-            peak["kernels"] = max(peak["kernels"], _kernels(pid))
-            peak["mb"] = max(peak["mb"], _memory_mb(pid))
+            peak["kernels"] = max(peak["kernels"], watch.kernels(pid))
+            peak["mb"] = max(peak["mb"], watch.memory_mb(pid))
 
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
@@ -95,33 +95,33 @@ def _flood(url: str, pid: int) -> tuple[list[int], int, float]:
 def run(browsers: int = BROWSERS, runs: int = RUNS) -> list[Row]:
     with live_server(name="crowd", timeout=120) as server:
         pid = server.process.pid
-        _settle(pid, 1, 120)
+        watch.settle(pid, 1, 120)
         time.sleep(3)
-        idle_mb, idle_kernels = _memory_mb(pid), _kernels(pid)
+        idle_mb, idle_kernels = watch.memory_mb(pid), watch.kernels(pid)
         alone, seen = asyncio.run(_class(server.url, browsers, runs))
         closed = time.monotonic()  # every tab is closed now; no tab said goodbye
-        held = _kernels(pid) - idle_kernels
-        freed_after = _settle(pid, idle_kernels, 600)
+        held = watch.kernels(pid) - idle_kernels
+        freed_after = watch.settle(pid, idle_kernels, 600)
         if freed_after != float("inf"):
             freed_after = time.monotonic() - closed
         time.sleep(3)
-        after_mb = _memory_mb(pid)
+        after_mb = watch.memory_mb(pid)
     print(f"class: {held} kernels held after the last run; freed {freed_after:.0f} s after "
           f"the tabs closed; memory {after_mb:.0f} MB (idle {idle_mb:.0f} MB)", flush=True)
 
     with live_server(f"--PicoKernelManager.max_kernels={FLOOD_CAP}", name="flood",
                      timeout=120) as server:
         pid = server.process.pid
-        _settle(pid, 1, 120)
+        watch.settle(pid, 1, 120)
         time.sleep(3)
-        flood_idle_mb, flood_idle_kernels = _memory_mb(pid), _kernels(pid)
+        flood_idle_mb, flood_idle_kernels = watch.memory_mb(pid), watch.kernels(pid)
         start = time.monotonic()
         statuses, peak_kernels, peak_mb = _flood(server.url, pid)
         sent_in = time.monotonic() - start
         up = status(server.url + "voila/static/plotly-basic.min.js") == 200
-        idle_after = _settle(pid, flood_idle_kernels, 300)
+        idle_after = watch.settle(pid, flood_idle_kernels, 300)
         time.sleep(3)
-        flood_after_mb = _memory_mb(pid)
+        flood_after_mb = watch.memory_mb(pid)
         next_ok, next_s, _ = asyncio.run(_next_visitor(server.url))
     print(f"flood: {len(statuses) - statuses.count(-1)} requests in {sent_in:.0f} s: "
           f"{statuses.count(200)} pages, {statuses.count(503)} busy (503), "

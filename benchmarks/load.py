@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psutil
+import server_watch as watch
 from browser import TABLETS, launch
 from dashboard import assert_shows, expected, field, profile
 from live_server import live_server
@@ -35,39 +35,6 @@ PROBE = (Path(__file__).parent / "probe.js").read_text()
 CULL_SECONDS = 20
 CULL = [f"--MappingKernelManager.cull_idle_timeout={CULL_SECONDS}",
         "--MappingKernelManager.cull_interval=5"]
-
-
-def _tree(pid: int) -> list[tuple[str, int]]:
-    """(command line, resident bytes) of the server and every live child; kernels come
-    and go while this runs, so one that ends mid-read is skipped."""
-    server = psutil.Process(pid)
-    out = []
-    for process in [server, *server.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            out.append((" ".join(process.cmdline()), process.memory_info().rss))
-    return out
-
-
-def _memory_mb(pid: int) -> float:
-    return sum(rss for _, rss in _tree(pid)) / 2**20
-
-
-def _server_mb(pid: int) -> float:
-    return psutil.Process(pid).memory_info().rss / 2**20
-
-
-def _kernels(pid: int) -> int:
-    return sum("ipykernel" in command for command, _ in _tree(pid))
-
-
-def _settle(pid: int, kernels: int, timeout: float) -> float:
-    """Seconds until the server holds `kernels` kernels again (inf if it never does)."""
-    start = time.monotonic()
-    while _kernels(pid) != kernels:
-        if time.monotonic() - start > timeout:
-            return float("inf")
-        time.sleep(0.5)
-    return time.monotonic() - start
 
 
 class _ProtocolVisitor(threading.Thread):
@@ -146,12 +113,12 @@ def _crowd(browser: Any, url: str, pid: int, idle_kernels: int, visitors: int, r
     """`visitors - 1` protocol visitors and one tablet arrive at once, work, then vanish."""
     gate = threading.Barrier(visitors)  # the tablet taps once everyone is in
     crowd = [_ProtocolVisitor(url, n, rounds, gate) for n in range(visitors - 1)]
-    peak = [_memory_mb(pid)]
+    peak = [watch.memory_mb(pid)]
     sampling = threading.Event()
 
     def sample() -> None:
         while not sampling.wait(0.5):
-            peak.append(_memory_mb(pid))
+            peak.append(watch.memory_mb(pid))
 
     threading.Thread(target=sample, daemon=True).start()
     for visitor in crowd:
@@ -170,16 +137,16 @@ def _crowd(browser: Any, url: str, pid: int, idle_kernels: int, visitors: int, r
         assert_shows(context.pages[0], profile(fitzpatrick=(taps % 6) + 1))
     except AssertionError:
         wrong += 1
-    held = _kernels(pid) - idle_kernels
+    held = watch.kernels(pid) - idle_kernels
     for visitor in crowd:  # they vanish: sockets dropped, nobody shuts a kernel down
         visitor.visitor.close()
     context.close()
-    culled_after = _settle(pid, idle_kernels, 180)
+    culled_after = watch.settle(pid, idle_kernels, 180)
     time.sleep(2)
     return _Wave([v.first * 1000 for v in crowd if v.first is not None],
                  [x * 1000 for v in crowd for x in v.latency], tablet_first, tablet_latency,
-                 wrong, held, max(peak), culled_after, _memory_mb(pid), _server_mb(pid),
-                 _kernels(pid) - idle_kernels)
+                 wrong, held, max(peak), culled_after, watch.memory_mb(pid), watch.server_mb(pid),
+                 watch.kernels(pid) - idle_kernels)
 
 
 def run(visitors: int = 20, rounds: int = 8, taps: int = 8, waves: int = 3) -> list[Row]:
@@ -187,22 +154,22 @@ def run(visitors: int = 20, rounds: int = 8, taps: int = 8, waves: int = 3) -> l
             sync_playwright() as playwright:
         browser = launch(playwright)
         pid = server.process.pid
-        _settle(pid, 1, 60)  # the preheated kernel is ready
+        watch.settle(pid, 1, 60)  # the preheated kernel is ready
         time.sleep(2)
-        idle_mb, idle_kernels = _memory_mb(pid), _kernels(pid)
+        idle_mb, idle_kernels = watch.memory_mb(pid), watch.kernels(pid)
         # Alone, on a quiet server: one protocol visitor (same taps and pauses), one tablet.
         alone = _ProtocolVisitor(server.url, 0, rounds, threading.Barrier(1))
         alone.run()
         alone.visitor.close()
         if alone.error is not None:
             raise alone.error
-        _settle(pid, idle_kernels + 1, 60)
+        watch.settle(pid, idle_kernels + 1, 60)
         tablet_first, tablet_latency, context = _browser_visit(browser, server.url, taps)
         context.close()
-        _settle(pid, idle_kernels, 120)  # both culled, the pool refilled
+        watch.settle(pid, idle_kernels, 120)  # both culled, the pool refilled
         # Then the same crowd `waves` times: the server's heap grows to a high-water mark
         # in the first waves; bounded means a later wave adds nothing more.
-        idle_server_mb = _server_mb(pid)
+        idle_server_mb = watch.server_mb(pid)
         seen = []
         for wave in range(waves):
             seen.append(_crowd(browser, server.url, pid, idle_kernels, visitors, rounds, taps))

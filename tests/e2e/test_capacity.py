@@ -15,6 +15,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
+import server_watch as watch
 import websocket
 from browser import TABLETS
 from conftest import wait_for_dashboard
@@ -27,31 +28,6 @@ from pico_widget.core.models import FITZPATRICK_NUMERALS
 from pico_widget.i18n.wording import wording
 from pico_widget.server.gate import RETRY_AFTER_S
 from pico_widget.server.kernels import KERNEL_MB, default_kernel_cap
-
-
-def _kernels(pid: int) -> int:
-    count = 0
-    for process in psutil.Process(pid).children(recursive=True):
-        with contextlib.suppress(psutil.Error):  # one that ends mid-read is not counted
-            count += "ipykernel" in " ".join(process.cmdline())
-    return count
-
-
-def _memory_mb(pid: int) -> float:
-    total = 0
-    server = psutil.Process(pid)
-    for process in [server, *server.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            total += process.memory_info().rss
-    return total / 2**20
-
-
-def _settle(pid: int, kernels: int, timeout: float) -> float:
-    """Seconds until the server holds exactly `kernels` kernels (gives up after timeout)."""
-    start = time.monotonic()
-    while _kernels(pid) != kernels and time.monotonic() - start < timeout:
-        time.sleep(0.5)
-    return time.monotonic() - start
 
 
 def test_default_cap_follows_memory_and_kernel_size() -> None:
@@ -88,9 +64,9 @@ def test_a_flood_of_plain_requests_stays_under_the_cap(chromium) -> None:
                 f"--PicoKernelManager.unconnected_timeout={quiet_s}", "--page-rate=0"]
     with live_server(*settings, name="flood", timeout=120) as server:
         pid = server.process.pid
-        _settle(pid, 1, 60)
+        watch.settle(pid, 1, 60)
         time.sleep(2)
-        idle_kernels, idle_mb = _kernels(pid), _memory_mb(pid)
+        idle_kernels, idle_mb = watch.kernels(pid), watch.memory_mb(pid)
         assert f"at most {cap} visitors at once" in server.log.read_text()
         # A visitor already at work when the flood comes.
         context = chromium.new_context(viewport=TABLETS["landscape"], has_touch=True)
@@ -103,8 +79,8 @@ def test_a_flood_of_plain_requests_stays_under_the_cap(chromium) -> None:
         def sample() -> None:
             while not sampling.wait(0.2):
                 with contextlib.suppress(psutil.Error):
-                    peak["kernels"] = max(peak["kernels"], _kernels(pid))
-                    peak["mb"] = max(peak["mb"], _memory_mb(pid))
+                    peak["kernels"] = max(peak["kernels"], watch.kernels(pid))
+                    peak["mb"] = max(peak["mb"], watch.memory_mb(pid))
 
         watcher = threading.Thread(target=sample, daemon=True)
         watcher.start()
@@ -121,7 +97,7 @@ def test_a_flood_of_plain_requests_stays_under_the_cap(chromium) -> None:
         assert peak["kernels"] <= idle_kernels + cap  # the pool's kernel and `cap` visitors
         assert peak["mb"] <= idle_mb + (cap + 1) * 2 * KERNEL_MB
         # The flood's kernels had no page: they go within about a minute (here quiet_s).
-        assert _settle(pid, idle_kernels + 1, quiet_s + 60) < quiet_s + 60
+        assert watch.settle(pid, idle_kernels + 1, quiet_s + 60) < quiet_s + 60
         # The visitor who was there all along is untouched and still answered.
         field(tablet, "Skin type").get_by_role("button", name=FITZPATRICK_NUMERALS[4],
                                                exact=True).tap()
@@ -213,7 +189,7 @@ def test_a_long_pooled_kernel_is_not_culled_before_its_page_joins() -> None:
     culling = ["--MappingKernelManager.cull_idle_timeout=2",
                "--MappingKernelManager.cull_interval=1"]
     with live_server(*culling, name="pool-cull", timeout=120) as server:
-        _settle(server.process.pid, 1, 60)
+        watch.settle(server.process.pid, 1, 60)
         time.sleep(5)  # the pooled kernel is now "idle" for longer than the timeout
         with urllib.request.urlopen(server.url, timeout=60) as response:
             kernel_id = KERNEL_ID.search(response.read().decode("utf-8")).group(1)
