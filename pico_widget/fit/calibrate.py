@@ -585,7 +585,7 @@ def fit_clinic(fits: dict[str, FittedCondition], start: FittedClinic) -> FittedC
     return to_clinic(_minimise(params, loss, start=origin))
 
 
-CLINIC_ROUNDS = 2  # alternations of (each condition | clinic sds) and (clinic sds | conditions)
+CLINIC_ROUNDS = 3  # alternations of (each condition | clinic sds) and (clinic sds | conditions)
 
 
 def fit_efficacy() -> tuple[FittedClinic, dict[str, FittedCondition]]:
