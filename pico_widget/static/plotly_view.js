@@ -120,6 +120,12 @@ async function render({ model, el }) {
   const chart = document.createElement("div");
   chart.className = "pico-chart";
   chart.setAttribute("data-testid", model.get("name"));
+  // A picture to a screen reader, named by its title and pointing to the same numbers in
+  // sentences (the "In words" view); plotly's SVG text inside is not read piecemeal.
+  chart.setAttribute("role", "img");
+  const name = () => chart.setAttribute("aria-label", model.get("label") || model.get("name"));
+  name();
+  model.on("change:label", name);
   el.appendChild(chart);
   const Plotly = await plotly(model);
   // Plotly sizes a chart to its column: draw only once the chart has a width in the page,
@@ -164,6 +170,7 @@ async function render({ model, el }) {
   return () => {
     resize.disconnect();
     model.off("change:revision", draw);
+    model.off("change:label", name);
     Plotly.purge(chart);
   };
 }

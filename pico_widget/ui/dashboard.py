@@ -18,6 +18,7 @@ from ..i18n.wording import (
 )
 from ..render.fragments import header_html, model_panel_html, point_html
 from . import controls
+from .a11y import Accessibility
 from .case_memory import CaseMemory
 from .controls import NO_CHOICE
 from .kernel_log import log_to_server
@@ -43,18 +44,23 @@ class Dashboard(widgets.VBox):
         self._cases = controls.Dropdown(
             options=[("", NO_CHOICE), *((case.title, index) for index, case in enumerate(cases))],
             layout=widgets.Layout(width="auto", max_width="100%"))
+        self._cases.add_class("pico-cases")
         self._cases.observe(self._teaching_case, "value")
         self._cases.on_reject = lambda *_args: self.widget._refuse(wording("errors", "no_case"))
         self._model_button = widgets.ToggleButton(icon="book")
+        self._model_button.add_class("pico-model-button")
         self._model_button.observe(self._toggle_model, "value")
         self._model = widgets.HTML(layout=widgets.Layout(display="none"))
         self._model.add_class("pico-model")
         top = widgets.HBox([self._header, self._language, self._cases, self._model_button])
         top.add_class("pico-header-row")
         self._point = widgets.HTML()
+        # The whole page speaks the widget's language (screen readers pick their voice).
+        self._accessibility = Accessibility(language=language, page=True)
         self._word_header()
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
-        super().__init__([top, self._model, self._point, self.widget, self.memory], **kwargs)
+        super().__init__([top, self._model, self._point, self.widget, self.memory,
+                          self._accessibility], **kwargs)
         self.add_class("pico-app")
 
     def _word_header(self) -> None:
@@ -70,6 +76,9 @@ class Dashboard(widgets.VBox):
             self._cases.observe(self._teaching_case, "value")
             self._show_point()
             self._model_button.description = wording("labels", "model_link")
+            self._accessibility.language = language
+            self._accessibility.names = {"pico-cases": wording("labels", "teaching_case"),
+                                         "pico-model": wording("labels", "model_link")}
             self._language.tooltips = [wording("labels", "language")] * len(self._language.options)
             self._model.value = ""  # drawn again, with its note, when next opened
             if self._model_button.value:

@@ -53,6 +53,14 @@ def evidence(state: Shown) -> str:
     return references_html(state.forecast, open=True)
 
 
+def chart_label(figure: dict[str, Any]) -> str:
+    """A chart's accessible name: its title and subtitle, and where its numbers are in words."""
+    title = figure["layout"].get("title", {})
+    text = ". ".join(t for t in (title.get("text", ""),
+                                 title.get("subtitle", {}).get("text", "")) if t)
+    return str(wording("charts", "chart_alt")).format(title=text, words=wording("views", "words"))
+
+
 class ResultViews(widgets.VBox):
     """A segmented control over one panel per view; only the chosen panel is ever updated."""
 
@@ -102,7 +110,8 @@ class ResultViews(widgets.VBox):
         self._stale.discard(key)
         with speaking(self._state.language):
             content = self._draw[key](self._state)
+            label = chart_label(content) if key in self.charts else ""
         if key in self.charts:
-            self.charts[key].show(content)
+            self.charts[key].show(content, label)
         else:
             self.pages[key].value = content

@@ -34,6 +34,7 @@ from ..render.headline import answer, answer_html
 from ..render.summary import warnings_html
 from ..render.templates import sentence
 from . import controls
+from .a11y import Accessibility
 from .observations import ObservationRow
 from .take_home import TakeHome
 from .views import ResultViews, Shown
@@ -130,6 +131,7 @@ class PicoWidget(widgets.VBox):
                                         readout_format="d", layout=FULL)
         self._laser = controls.ToggleButtons(options=[(v, k) for k, v in
                                                       wording("lasers").items()])
+        self._laser.add_class("pico-laser")
         self._compare_box = controls.Checkbox(description=label["compare"], indent=False)
         self._laser_note = widgets.HTML()
         tattoo_labels = wording("tattoo_labels")
@@ -195,7 +197,8 @@ class PicoWidget(widgets.VBox):
         results.add_class("pico-results")
         body = widgets.Box([inputs, results, more])
         body.add_class("pico-body")
-        return [_style(), body]
+        self.accessibility = Accessibility(language=self._language)
+        return [_style(), body, self.accessibility]
 
     # -- public surface ---------------------------------------------------------------
     @property
