@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: run check test lint bench load chromium clean calibrate
+.PHONY: run check test lint bench load chromium axe clean calibrate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(STAMP)
 chromium:
 	bash .ci/ensure-chromium
 
+# axe-core from npm for the accessibility test, cached in the virtualenv (not in the wheel).
+axe: $(STAMP)
+	VENV=$(VENV) bash .ci/ensure-axe
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pico_widget tests benchmarks
 	$(VENV)/bin/lint-imports
@@ -27,7 +31,7 @@ check: lint
 	$(VENV)/bin/pytest -m "not browser and not slow"
 
 # Everything, browsers included: what CI runs.
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium axe lint
 	$(VENV)/bin/pytest
 
 bench: $(STAMP) chromium
