@@ -28,6 +28,12 @@ def choose(w: PicoWidget, view: str) -> None:
     assert w._views.visible == view
 
 
+def record(w: PicoWidget, typed: str) -> None:
+    """Tap "Record a session", then type what was seen into the new row's number box."""
+    w._add.click()
+    browser_sends(w._pending.children[0].number, value=typed)
+
+
 def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     """Every view equals the views of estimate(profile), computed independently: the
     headline and the default curve at once, the other views when chosen."""
@@ -152,8 +158,8 @@ def test_switching_to_a_tattoo_in_the_dropdown_uses_default_details():
 def test_poor_response_lengthens_the_forecast_and_says_so():
     w = PicoWidget()
     base = w.forecast
-    w._add.click()
-    w._add.click()
+    record(w, "30")
+    record(w, "40")
     assert [o.session for o in w.profile.observations] == [1, 2]
     for row in w._rows.children:
         browser_sends(row.improvement, value=2)
@@ -168,8 +174,8 @@ def test_poor_response_lengthens_the_forecast_and_says_so():
 
 def test_observations_can_be_edited_and_removed():
     w = PicoWidget()
-    for _ in range(3):
-        w._add.click()
+    for typed in ("20", "30", "40"):
+        record(w, typed)
     browser_sends(w._rows.children[1].improvement, value=55)
     assert w.profile.observations[1].improvement_percent == 55
     assert "Session 2: improvement seen <b>55%</b>" in w._rows.children[1].title.value
@@ -187,6 +193,39 @@ def test_observations_can_be_edited_and_removed():
     assert w._rows.children[1].session.value == 3
     browser_sends(w._rows.children[0].improvement, value=101)
     assert "improvement seen must be a number from 0 to 100" in w.message
+    browser_sends(w._rows.children[0].number, value="abc")
+    assert "improvement seen must be a number from 0 to 100" in w.message
+    assert w._rows.children[0].number.value == "12"
+
+
+def test_recording_a_session_starts_empty_and_changes_nothing_until_a_value():
+    """No value is assumed: the new row is empty, the forecast stays, and only a typed (or
+    tapped) value records the session; a bad value is refused and the row waits."""
+    w = PicoWidget()
+    before = (w.profile, shown(w))
+    w._add.click()
+    row = w._pending.children[0]
+    assert row.number.value == "" and not row.entered
+    assert "Session 1" in row.title.value and "%" not in row.title.value
+    assert (w.profile, shown(w)) == before
+    w._add.click()  # a second tap adds no second empty row
+    assert len(w._pending.children) == 1
+    browser_sends(row.session, value=2)  # a session number alone records nothing
+    assert (w.profile, shown(w)) == before
+    browser_sends(row.number, value="130")
+    assert "improvement seen must be a number from 0 to 100" in w.message
+    assert w.profile == before[0] and w._pending.children == (row,)
+    browser_sends(row.number, value="35")
+    assert [(o.session, o.improvement_percent) for o in w.profile.observations] == [(2, 35)]
+    assert w._pending.children == () and w.message == ""
+    assert w._rows.children[0].number.value == "35"
+    assert w._rows.children[0].improvement.value == 35
+    w._add.click()
+    browser_sends(w._pending.children[0].improvement, value=50)  # a tap on the bar
+    assert [o.improvement_percent for o in w.profile.observations] == [35, 50]
+    w._add.click()
+    w._pending.children[0].remove.click()
+    assert w._pending.children == () and len(w.profile.observations) == 2
 
 
 def test_compare_lasers_draws_both():

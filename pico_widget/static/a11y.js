@@ -25,19 +25,24 @@ function nameSource(control) {
   return field ? field.querySelector(".pico-label") : null;
 }
 
+// Each app (the dashboard, the widget inside it) names its own controls.
+function own(root, selector) {
+  return [...root.querySelectorAll(selector)].filter((e) => e.closest(".pico-app") === root);
+}
+
 function fix(root, names) {
-  for (const button of root.querySelectorAll(".widget-toggle-buttons button, button.widget-toggle-button")) {
+  for (const button of own(root, ".widget-toggle-buttons button, button.widget-toggle-button")) {
     setAttr(button, "aria-pressed", String(button.classList.contains("mod-active")));
   }
-  for (const button of root.querySelectorAll(".pico-presets button")) {
+  for (const button of own(root, ".pico-presets button")) {
     setAttr(button, "aria-pressed", String(button.classList.contains("mod-info")));
   }
-  for (const group of root.querySelectorAll(".widget-toggle-buttons .btn-group")) {
+  for (const group of own(root, ".widget-toggle-buttons .btn-group")) {
     const heading = nameSource(group);
     setAttr(group, "role", "group");
     if (heading) setAttr(group, "aria-labelledby", idOf(heading));
   }
-  for (const control of root.querySelectorAll("select, .noUi-handle, input")) {
+  for (const control of own(root, "select, .noUi-handle, input")) {
     if (control.type === "checkbox" || control.type === "file") continue;
     // A control's class (set in Python) may name it outright: the teaching cases, say.
     const named = Object.keys(names).find((cls) => control.closest(`.${cls}`));
@@ -50,7 +55,7 @@ function fix(root, names) {
     if (title && control.classList.contains("noUi-handle")) labelledBy.unshift(idOf(title));
     setAttr(control, "aria-labelledby", labelledBy.join(" "));
   }
-  for (const panel of root.querySelectorAll(".pico-model")) {
+  for (const panel of own(root, ".pico-model")) {
     setAttr(panel, "tabindex", "0");
     setAttr(panel, "role", "region");
     if (names["pico-model"]) setAttr(panel, "aria-label", names["pico-model"]);

@@ -145,7 +145,8 @@ class PicoWidget(widgets.VBox):
         self._tattoo_box = _field(label["tattoo"], *self._tattoo.values(), self._kd)
         self._tattoo_box.add_class("pico-wide")
         self._severity_box = _field(label["severity"], self._severity)
-        self._rows = widgets.VBox()
+        self._rows = widgets.VBox()  # the sessions recorded in the profile
+        self._pending = widgets.VBox()  # a session being recorded: no value yet
         self._add = widgets.Button(description=label["add_observation"], icon="plus")
         self._add.on_click(lambda _b: self._add_observation())
 
@@ -174,7 +175,7 @@ class PicoWidget(widgets.VBox):
 
         presets = widgets.HBox(self._presets)
         presets.add_class("pico-presets")
-        observed = _field(label["observations"], self._rows, self._add)
+        observed = _field(label["observations"], self._rows, self._pending, self._add)
         observed.add_class("pico-wide")
         # The inputs a doctor sets for every patient come first (a compact band above the
         # answer when the widget is narrow); the rest follow the answer.
@@ -197,7 +198,8 @@ class PicoWidget(widgets.VBox):
         results.add_class("pico-results")
         body = widgets.Box([inputs, results, more])
         body.add_class("pico-body")
-        self.accessibility = Accessibility(language=self._language)
+        self.accessibility = Accessibility(language=self._language,
+                                           names={"pico-seen-number": label["seen_number"]})
         return [_style(), body, self.accessibility]
 
     # -- public surface ---------------------------------------------------------------
@@ -251,7 +253,8 @@ class PicoWidget(widgets.VBox):
 
     # -- one path in: controls -> raw dict -> profile -> forecast -> views -------------
     def _all_controls(self) -> list[Any]:
-        rows = [c for row in self._rows.children for c in row.guarded]
+        rows = [c for row in (*self._rows.children, *self._pending.children)
+                for c in row.guarded]
         return [self._condition, self._severity, self._fitzpatrick, self._goal, self._laser,
                 self._compare_box, *self._tattoo.values(), *rows]
 
@@ -328,7 +331,10 @@ class PicoWidget(widgets.VBox):
                   id(self._laser): "laser"}
         if id(control) in fields:
             return candidate | {fields[id(control)]: raw}
-        for index, row in enumerate(self._rows.children):
+        for row in self._pending.children:  # as if its value were entered
+            candidate["observations"].append(row.read())
+        rows = (*self._rows.children, *self._pending.children)
+        for index, row in enumerate(rows):
             keys = {id(row.session): "session", id(row.improvement): "improvement_percent"}
             if id(control) in keys:
                 candidate["observations"][index][keys[id(control)]] = raw
@@ -421,21 +427,42 @@ class PicoWidget(widgets.VBox):
             self._syncing = False
 
     # -- observed response -----------------------------------------------------------------
-    def _observation_row(self, obs: Observation) -> ObservationRow:
-        row = ObservationRow(obs, self._remove_row)
+    def _observation_row(self, obs: Observation | dict[str, Any],
+                         on_remove: Callable[[ObservationRow], None] | None = None,
+                         on_change: Callable[[ObservationRow], None] | None = None
+                         ) -> ObservationRow:
+        row = ObservationRow(obs, on_remove or self._remove_row,
+                             on_change or (lambda _row: self._changed()))
         for control in row.guarded:
             control.on_reject = self._rejected
-            control.observe(self._changed, "value")
         return row
 
     @_spoken
     def _add_observation(self) -> None:
+        """An empty row for the next session: the forecast waits for the doctor's value."""
+        if self._pending.children:
+            return
+        done = self._profile.observations
+        session = done[-1].session + 1 if done else 1
+        self._pending.children = [self._observation_row(
+            {"session": session, "improvement_percent": None}, self._drop_pending,
+            self._pending_changed)]
+
+    def _drop_pending(self, row: ObservationRow) -> None:
+        self._pending.children = []
+        row.close()
+
+    @_spoken
+    def _pending_changed(self, row: ObservationRow) -> None:
+        """A value entered in the new row: record the session (or explain, and keep it)."""
+        if self._syncing or not str(row.number.value).strip():
+            return  # a session number alone records nothing
         raw = self._read_controls()
-        done = raw["observations"]
-        session = done[-1]["session"] + 1 if done else 1
-        expected = self._forecast.improvement[min(session, self._forecast.max_sessions) - 1]
-        done.append({"session": session, "improvement_percent": round(expected.median)})
+        raw["observations"].append(row.read())
+        before = self._profile
         self._submit(raw)
+        if self._profile is not before:
+            self._drop_pending(row)
 
     @_spoken
     def _remove_row(self, row: ObservationRow) -> None:

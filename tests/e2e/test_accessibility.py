@@ -56,6 +56,17 @@ def axe_script() -> Path:
     return AXE
 
 
+def record_sessions(page: Page, button: str) -> None:
+    """One recorded session (typed) and one still empty, so both kinds of row are audited."""
+    page.get_by_role("button", name=button).tap()
+    number = page.locator(".pico-row .pico-seen-number input").first
+    number.fill("30")
+    number.press("Enter")
+    page.wait_for_selector(".pico-row:not(.pico-pending) .noUi-handle")
+    page.get_by_role("button", name=button).tap()
+    page.wait_for_selector(".pico-row.pico-pending")
+
+
 def _open(server: Any, chromium: Any, language: str) -> tuple[Any, Page, list[str]]:
     context = chromium.new_context(viewport=TABLETS["landscape"], has_touch=True)
     page = context.new_page()
@@ -74,6 +85,7 @@ def _open(server: Any, chromium: Any, language: str) -> tuple[Any, Page, list[st
 def test_no_axe_violations_in_any_view_language_or_size(server, chromium,
                                                         language: str) -> None:
     context, page, requests = _open(server, chromium, language)
+    record_sessions(page, wording("labels", "add_observation", language))
     found: dict[str, list[dict[str, Any]]] = {}
     labels = wording("views", language=language)
     for size, viewport in TABLETS.items():
@@ -139,8 +151,7 @@ def test_toggles_say_which_is_selected_and_charts_have_names(page: Page) -> None
     assert wording("charts", "improvement_title") in report["chart"]["name"]
 
     # Touch targets: slider handles and the compare checkbox at least 44 px.
-    page.get_by_role("button", name="Record a session").tap()
-    page.wait_for_selector(".pico-row .noUi-handle")
+    record_sessions(page, "Record a session")
     sizes = page.evaluate("""() => [...document.querySelectorAll(
             '.pico-app .noUi-handle, .pico-app .widget-checkbox input')]
         .filter((e) => e.offsetParent !== null)

@@ -52,7 +52,8 @@ def test_answer_is_on_the_first_screen(page: Page, tablet: str) -> None:
 
 
 def test_nothing_clipped_targets_48px_text_16px(page: Page) -> None:
-    act(page, lambda: page.get_by_role("button", name="Record a session").tap())
+    page.get_by_role("button", name="Record a session").tap()
+    page.wait_for_selector(".pico-row .pico-seen-number input")
     width = page.viewport_size["width"]
     report = page.evaluate("""(targets) => {
         const app = document.querySelector('.pico-frame');
