@@ -63,9 +63,15 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     assert "Strength of evidence" in text
     checked = fc.evidence.accuracy
     assert checked is not None
-    assert (f"for the {checked.studies} studies behind this condition that report percentages"
-            in text
+    assert ("each study of this condition that reports percentages" in text
             and f"off by about {checked.left_out_error:.0f} percentage points" in text)
+    # One count of studies: the headline's, the evidence view's list, the strength sentence.
+    n = fc.evidence.studies
+    assert f"{n} stud" in w._headline.value and f"({n} stud" in text
+    choose(w, "evidence")
+    assert f"The {n} stud" in w._views.pages["evidence"].value
+    assert w._views.pages["evidence"].value.count("<li>") >= n
+    choose(w, "curve")
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
 

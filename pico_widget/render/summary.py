@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from ..core.models import Forecast, PatientProfile
+from ..core.catalogue import catalogue
+from ..core.models import Forecast, PatientProfile, Reference
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, plural, wording
 from .templates import html, sentence
@@ -159,6 +160,14 @@ def warnings_html(fc: Forecast) -> str:
 
 
 def references_html(fc: Forecast, open: bool = False) -> str:
-    return html("references.html.j2", references=fc.references, open=open,
+    """The studies the headline counts (fc.evidence.sources: this condition's efficacy
+    studies, with this laser where the lasers were compared), then the others read for the
+    condition: one count of studies on every screen."""
+    cited = catalogue().references
+    behind = [Reference(key=key, citation=cited[key]) for key in fc.evidence.sources]
+    others = [r for r in fc.references if r.key not in fc.evidence.sources]
+    return html("references.html.j2", behind=behind, others=others, open=open,
                 title=wording("summary", "references"),
+                behind_title=plural("summary", "behind", len(behind)),
+                others_title=wording("summary", "also_read"),
                 english_only=wording("labels", "english_only"))
