@@ -9,7 +9,7 @@ from strategies import profiles
 from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
-from pico_widget.i18n.wording import wording
+from pico_widget.i18n.wording import speaking, wording
 from pico_widget.render.charts import improvement_figure, probability_figure
 from pico_widget.render.summary import headline
 
@@ -355,7 +355,16 @@ def test_headline_states_sessions_time_chance_and_who():
                           goal_percent=95)
     few = {f.key: f for f in answer(rare, estimate(rare)).figures}
     assert estimate(rare).sessions_median is None
-    assert few["sessions"].value == "Rarely"
+    # Sentences where there is no number: never a bare "Rarely" or "-".
+    assert few["sessions"].value == "Under 1 in 20"
+    assert few["sessions"].caption.startswith("reach this goal within")
+    assert few["time"].value == "No typical time"
+    assert "too few reach the goal" in few["time"].caption
+    for language in ("en", "zh-Hans", "ms"):
+        with speaking(language):
+            worded = answer(rare, estimate(rare)).figures
+        assert all(len(f.value) > 3 and f.value not in ("-", "Rarely") for f in worded
+                   if f.key in ("sessions", "time"))
     assert f"{headline(estimate(rare)).never} never do" in few["chance"].caption
 
 
