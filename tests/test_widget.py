@@ -420,3 +420,34 @@ def test_any_valid_profile_can_be_shown(profile):
     w = PicoWidget()
     w.profile = profile
     assert w.profile == profile and w.message == ""
+
+
+def test_an_edited_teaching_case_is_no_longer_named():
+    from pico_widget.ui.controls import NO_CHOICE
+    from pico_widget.ui.dashboard import Dashboard
+
+    d = Dashboard()
+    browser_sends(d._cases, index=3)  # "Melasma, modest goal"
+    assert "Melasma, modest goal." in d._point.value
+    browser_sends(d._language, index=0)  # a language switch keeps the case: same profile
+    assert d._cases.value != NO_CHOICE
+    other = (d.widget.profile.fitzpatrick % 6) + 1
+    browser_sends(d.widget._fitzpatrick, index=other - 1)
+    assert d.widget.profile.fitzpatrick == other
+    assert d._cases.value == NO_CHOICE and d._point.value == ""
+    assert d._cases.label == wording("labels", "teaching_none")
+
+
+def test_the_100_people_show_the_pinned_case_too():
+    w = PicoWidget()
+    pinned = estimate(w.profile)
+    w.pin("Melasma case")
+    browser_sends(w._fitzpatrick, index=1)
+    choose(w, "icons")
+    page = w._views.pages["icons"].value
+    assert page.count("<svg") == 2
+    assert "This case" in page and "Pinned: Melasma case" in page
+    top = headline(pinned)
+    assert f"{top.reach} of 100 patients reach the goal by session {top.session}" in page
+    w.unpin()
+    assert w._views.pages["icons"].value.count("<svg") == 1

@@ -155,6 +155,14 @@ def icon_array_html(fc: Forecast) -> str:
                 caption=say["icons_caption"].format(k=top.session))
 
 
+def compared_icons_html(fc: Forecast, compare: tuple[str, Forecast]) -> str:
+    """The 100 people for this case and, beside them, for the case it is compared with (a
+    pinned case, the other laser): the view shows both, as the charts do."""
+    cases = [{"title": wording("charts", "this_case"), "icons": Markup(icon_array_html(fc))},
+             {"title": compare[0], "icons": Markup(icon_array_html(compare[1]))}]
+    return html("icons_compared.html.j2", cases=cases)
+
+
 def warnings_html(fc: Forecast) -> str:
     return html("cautions.html.j2", cautions=[caution_sentence(c) for c in fc.cautions])
 

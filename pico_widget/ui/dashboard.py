@@ -58,6 +58,7 @@ class Dashboard(widgets.VBox):
         # The whole page speaks the widget's language (screen readers pick their voice).
         self._accessibility = Accessibility(language=language, page=True)
         self._word_header()
+        self.widget.on_profile(self._edited)
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
         super().__init__([top, self._model, self._point, self.widget, self.memory,
                           self._accessibility], **kwargs)
@@ -95,6 +96,16 @@ class Dashboard(widgets.VBox):
             return
         self.widget.profile = teaching_cases()[change["new"]].profile
         self._show_point()
+
+    def _edited(self, profile: PatientProfile) -> None:
+        """A teaching case changed by hand is no longer that case: its title and point go."""
+        index = self._cases.value
+        if index == NO_CHOICE or profile == teaching_cases()[index].profile:
+            return
+        self._cases.unobserve(self._teaching_case, "value")
+        self._cases.value = NO_CHOICE
+        self._cases.observe(self._teaching_case, "value")
+        self._point.value = ""
 
     def _show_point(self) -> None:
         """The chosen teaching case's point, in the widget's language."""

@@ -17,7 +17,12 @@ from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..render import charts
 from ..render.fragments import panel_html
-from ..render.summary import icon_array_html, references_html, summary_html
+from ..render.summary import (
+    compared_icons_html,
+    icon_array_html,
+    references_html,
+    summary_html,
+)
 from . import controls
 from .plotly_view import PlotlyView
 
@@ -41,6 +46,8 @@ def chance(state: Shown) -> dict[str, Any]:
 
 
 def icons(state: Shown) -> str:
+    if state.compare is not None:
+        return panel_html("pico-icon-view", compared_icons_html(state.forecast, state.compare))
     return panel_html("pico-icon-view", icon_array_html(state.forecast))
 
 
