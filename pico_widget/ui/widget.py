@@ -144,7 +144,8 @@ class PicoWidget(widgets.VBox):
         self._kd = widgets.HTML()
         self._tattoo_box = _field(label["tattoo"], *self._tattoo.values(), self._kd)
         self._tattoo_box.add_class("pico-wide")
-        self._severity_box = _field(label["severity"], self._severity)
+        self._severity_text = widgets.HTML()
+        self._severity_box = _field(label["severity"], self._severity, self._severity_text)
         self._rows = widgets.VBox()  # the sessions recorded in the profile
         self._pending = widgets.VBox()  # a session being recorded: no value yet
         self._add = widgets.Button(description=label["add_observation"], icon="plus")
@@ -398,10 +399,13 @@ class PicoWidget(widgets.VBox):
             self._tattoo_box.layout.display = None if kd else "none"
             if spec.severity is not None:
                 words = condition_words(p.condition).severity
-                options = [(words[key], key) for key in spec.severity]
+                # The grade in the box, its description beneath: a whole description does
+                # not fit a dropdown on a tablet or phone ("Moderat...").
+                options = [(_grade(words[key])[0], key) for key in spec.severity]
                 if list(self._severity.options) != options:
                     self._severity.options = options
                 self._severity.value = p.severity
+                self._severity_text.value = sentence(_grade(words[p.severity])[1])
             if p.tattoo is not None:  # the forecast carries its Kirby-Desai score
                 for field, control in self._tattoo.items():
                     control.value = getattr(p.tattoo, field)
@@ -473,6 +477,16 @@ class PicoWidget(widgets.VBox):
 
     def _set_goal(self, percent: int) -> None:
         self._goal.value = percent
+
+
+def _grade(words: str) -> tuple[str, str]:
+    """'Moderate: blue-grey or brown, ...' -> ('Moderate', 'blue-grey or brown, ...');
+    a severity without a description is its own grade."""
+    for mark in ("\uff1a", ": "):  # the full-width colon of Chinese, then ": "
+        grade, found, description = words.partition(mark)
+        if found:
+            return grade.strip(), description.strip()
+    return words, ""
 
 
 def _describe(p: PatientProfile) -> str:
