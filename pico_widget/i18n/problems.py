@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..core.catalogue import conditions
 from ..core.codes import CaseFileError, Kind, use_english
 from ..core.models import Caution
 from .wording import DEFAULT_LANGUAGE, condition_words, wording
@@ -24,6 +25,11 @@ def _worded(values: Mapping[str, Any], language: str | None) -> dict[str, Any]:
     out = dict(values)
     if "condition" in out:
         out["condition"] = condition_words(str(out["condition"]), language).in_sentence
+    if "options" in out:  # a condition or laser offered by its name, never its id
+        names = {**{c: condition_words(c, language).label for c in conditions()},
+                 **wording("lasers", language=language)}
+        out["options"] = ", ".join(str(names.get(o, o)) for o in str(out["options"])
+                                   .split(", "))
     if "what" in out:
         fields = wording("validation", "fields", language)
         out["what"] = str(fields[out["what"]]).format(field=out.get("field", ""))

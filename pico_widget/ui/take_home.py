@@ -50,7 +50,12 @@ class TakeHome(widgets.VBox):
         self._upload.observe(self._uploaded, "value")
         buttons = widgets.HBox([handout, note, save, self._upload])
         buttons.add_class("pico-presets")
-        super().__init__([buttons, self._note_language, self._note, self._copy,
+        # A case file's problem shows here, beside the button that opened it, where the
+        # doctor is looking (the top of the page may be off-screen on a tablet).
+        self.problem = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.problem.add_class("pico-error")
+        self.problem.add_class("pico-upload-problem")
+        super().__init__([buttons, self.problem, self._note_language, self._note, self._copy,
                           self._saver])
 
     def save_handout(self) -> None:

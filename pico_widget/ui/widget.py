@@ -162,7 +162,8 @@ class PicoWidget(widgets.VBox):
         self._improvement, self._probability = (self._views.charts["curve"],
                                                 self._views.charts["chance"])
         self._warnings = widgets.HTML(layout=FULL)
-        self.take_home = TakeHome(lambda: self._profile, self._apply, self._refuse,
+        self.take_home = TakeHome(lambda: self._profile, self._apply,
+                                  lambda sentence: self._refuse(sentence, beside_upload=True),
                                   lambda: self._language)
         self._compare_box.value = compare
 
@@ -307,8 +308,10 @@ class PicoWidget(widgets.VBox):
             self._refuse(wording("errors", "unexpected"))
 
     @_spoken
-    def _refuse(self, sentence: str) -> None:
-        self._show_message(sentence)
+    def _refuse(self, sentence: str, beside_upload: bool = False) -> None:
+        """Explain, where the eye is (beside the upload button for a case file), and put
+        the controls back."""
+        self._show_message(sentence, beside_upload)
         self._sync_controls()
 
     @_spoken
@@ -380,11 +383,12 @@ class PicoWidget(widgets.VBox):
         self._warnings.value = warnings_html(fc)
         self.take_home.refresh()
 
-    def _show_message(self, sentence: str) -> None:
+    def _show_message(self, sentence: str, beside_upload: bool = False) -> None:
         self._message = sentence
         # The sentence can quote a visitor's value (a case file field): the template
-        # escapes it.
-        self._error.value = message_html(sentence)
+        # escapes it. One place shows it, so a screen reader hears it once.
+        self._error.value = "" if beside_upload else message_html(sentence)
+        self.take_home.problem.value = message_html(sentence) if beside_upload else ""
 
     @_spoken
     def _sync_controls(self, rebuild_rows: bool = False) -> None:
