@@ -22,6 +22,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
 from ..render.charts import PLOTLY_FILE, plotly_js_path
+from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
 from ..ui.plotly_view import PLOTLY_URL_ENV
 from .gate import PicoKernelSocket, PicoPageHandler
 from .kernels import KERNEL_MB
@@ -109,7 +110,15 @@ def main(argv: list[str] | None = None) -> None:
                        help="serve every notebook in this folder instead (benchmarks)")
     serve.add_argument("--language", choices=LANGUAGES, default=None,
                        help="the language the dashboard opens in (default: English)")
+    serve.add_argument("--clinic", type=Path, default=None,
+                       help="a clinic.toml: name, address, phone, logo, price per session")
     args, extra = parser.parse_known_args(argv)
+    if args.clinic:  # checked now, so a bad file stops the server with a sentence
+        try:
+            load_clinic(args.clinic)
+        except ClinicError as error:
+            parser.exit(2, f"pico-widget: {error}\n")
+        os.environ[CLINIC_ENV] = str(args.clinic.resolve())
     if args.language:  # the kernels Voila starts inherit it
         os.environ[LANGUAGE_ENV] = args.language
     app = build_app(args.port, args.host, extra, args.root)

@@ -16,6 +16,7 @@ from ..i18n.wording import (
     teaching_words,
     wording,
 )
+from ..render.clinic import Clinic, clinic_from_env
 from ..render.fragments import header_html, model_panel_html, point_html
 from . import controls
 from .a11y import Accessibility
@@ -29,11 +30,13 @@ class Dashboard(widgets.VBox):
     """What the Voila app shows: product name, model page on demand, and the widget."""
 
     def __init__(self, profile: PatientProfile | None = None, language: str | None = None,
-                 **kwargs: Any) -> None:
+                 clinic: Clinic | None = None, **kwargs: Any) -> None:
         log_to_server()  # errors go to Voila's log, never over a visitor's websocket
         # The clinic's default (pico-widget serve --language) unless one is given.
         language = check_language(language) if language else clinic_language()
-        self.widget = PicoWidget(profile, language=language)
+        # The clinic `pico-widget serve --clinic` was started with, unless one is given.
+        self.widget = PicoWidget(profile, language=language,
+                                 clinic=clinic or clinic_from_env())
         self._header = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
         self._language = controls.ToggleButtons(
             options=[(name, code) for code, name in language_names().items()],

@@ -29,6 +29,7 @@ from ..core.models import (
 )
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
+from ..render.clinic import Clinic, clinic_of
 from ..render.fragments import disclaimer_html, heading_html, message_html, style_html
 from ..render.headline import answer, answer_html
 from ..render.summary import warnings_html
@@ -93,8 +94,12 @@ class PicoWidget(widgets.VBox):
     """The forecast for one patient. Display it in a notebook cell or serve it with Voila."""
 
     def __init__(self, profile: PatientProfile | None = None,
-                 language: str = DEFAULT_LANGUAGE, **kwargs: Any) -> None:
+                 language: str = DEFAULT_LANGUAGE,
+                 clinic: Clinic | dict[str, Any] | str | None = None, **kwargs: Any) -> None:
         self._listeners: list[Callable[[PatientProfile], None]] = []
+        # The clinic's name, contact and usual price (a Clinic, its settings or a clinic
+        # file's path), validated here: a bad one raises ClinicError with a sentence.
+        self.clinic = clinic_of(clinic)
         self._language = check_language(language)
         self._profile = profile or default_profile()
         self._forecast = estimate(self._profile)
@@ -164,7 +169,7 @@ class PicoWidget(widgets.VBox):
         self._warnings = widgets.HTML(layout=FULL)
         self.take_home = TakeHome(lambda: self._profile, self._apply,
                                   lambda sentence: self._refuse(sentence, beside_upload=True),
-                                  lambda: self._language)
+                                  lambda: self._language, lambda: self.clinic)
         self._compare_box.value = compare
 
         for field, control in self._tattoo.items():
@@ -378,7 +383,7 @@ class PicoWidget(widgets.VBox):
     def _render(self) -> None:
         """Push the forecast to the views: the headline first, then only the visible view."""
         fc = self._forecast
-        self._headline.value = answer_html(answer(self._profile, fc))
+        self._headline.value = answer_html(answer(self._profile, fc, self.clinic))
         self._views.show(Shown(self._profile, fc, self._compare_forecast(), self._language))
         self._warnings.value = warnings_html(fc)
         self.take_home.refresh()
