@@ -132,8 +132,8 @@ def summary_html(profile: PatientProfile, fc: Forecast,
 
 def icon_array_html(fc: Forecast) -> str:
     """100 people as one SVG (a few paths, not 100 elements, so a change repaints cheaply):
-    filled = reach the goal by session k, half-filled = later, outline = never. Shape as
-    well as colour carries the meaning."""
+    filled circle = reach the goal by session k, half-filled circle = later, empty grey
+    square = never. Shape as well as fill carries the meaning."""
     top = headline(fc)
     later = 100 - top.reach - top.never
     kinds = ["yes"] * top.reach + ["later"] * later + ["no"] * top.never
@@ -143,7 +143,10 @@ def icon_array_html(fc: Forecast) -> str:
         x, y = size * (index % 10) + size / 2, size * (index // 10) + size / 2
         circle = (f"M{x - radius:g} {y:g}a{radius} {radius} 0 1 0 {2 * radius} 0"
                   f"a{radius} {radius} 0 1 0 {-2 * radius} 0")
-        paths[kind].append(circle)
+        # Never: a square, so it differs from the others by shape, not only by fill.
+        side = 2 * radius - 2
+        square = f"M{x - side / 2:g} {y - side / 2:g}h{side}v{side}h{-side}Z"
+        paths[kind].append(square if kind == "no" else circle)
         if kind == "later":  # the lower half filled
             paths["half"].append(f"M{x - radius:g} {y:g}a{radius} {radius} 0 0 0 "
                                  f"{2 * radius} 0Z")
