@@ -30,7 +30,7 @@ function own(root, selector) {
   return [...root.querySelectorAll(selector)].filter((e) => e.closest(".pico-app") === root);
 }
 
-function fix(root, names) {
+function fix(root, names, watchStyle) {
   for (const button of own(root, ".widget-toggle-buttons button, button.widget-toggle-button")) {
     setAttr(button, "aria-pressed", String(button.classList.contains("mod-active")));
   }
@@ -55,6 +55,19 @@ function fix(root, names) {
     if (title && control.classList.contains("noUi-handle")) labelledBy.unshift(idOf(title));
     setAttr(control, "aria-labelledby", labelledBy.join(" "));
   }
+  for (const dialog of own(root, ".pico-model-dialog")) {
+    watchStyle(dialog);  // it opens by a style change, which the page-wide watch skips
+    setAttr(dialog, "role", "dialog");
+    if (names["pico-model"]) setAttr(dialog, "aria-label", names["pico-model"]);
+    // Keyboard and screen reader land in the dialog when it opens.
+    const open = dialog.offsetParent !== null || getComputedStyle(dialog).position === "fixed"
+      && getComputedStyle(dialog).display !== "none";
+    if (open && dialog.dataset.picoOpen !== "1") {
+      const panel = dialog.querySelector(".pico-model");
+      if (panel) panel.focus({ preventScroll: true });
+    }
+    dialog.dataset.picoOpen = open ? "1" : "0";
+  }
   for (const panel of own(root, ".pico-model")) {
     setAttr(panel, "tabindex", "0");
     setAttr(panel, "role", "region");
@@ -73,7 +86,14 @@ function render({ model, el }) {
     const language = model.get("language");
     setAttr(root, "lang", language);
     if (model.get("page")) setAttr(document.documentElement, "lang", language);
-    fix(root, model.get("names"));
+    fix(root, model.get("names"), watchStyle);
+  };
+  const styled = new WeakSet();
+  const styleWatch = new MutationObserver(() => soon());
+  const watchStyle = (element) => {
+    if (styled.has(element)) return;
+    styled.add(element);
+    styleWatch.observe(element, { attributes: true, attributeFilter: ["style"] });
   };
   const soon = () => {
     if (!scheduled) { scheduled = true; requestAnimationFrame(run); }
@@ -83,7 +103,7 @@ function render({ model, el }) {
                                  attributeFilter: ["class"] });
   model.on("change", soon);
   soon();
-  return () => { watch.disconnect(); model.off("change", soon); };
+  return () => { watch.disconnect(); styleWatch.disconnect(); model.off("change", soon); };
 }
 
 export default { render };

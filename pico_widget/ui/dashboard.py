@@ -53,8 +53,14 @@ class Dashboard(widgets.VBox):
         self._model_button = widgets.ToggleButton(icon="book")
         self._model_button.add_class("pico-model-button")
         self._model_button.observe(self._toggle_model, "value")
-        self._model = widgets.HTML(layout=widgets.Layout(display="none"))
+        # The model page opens as a dialog over the page: the controls stay where they are.
+        self._model = widgets.HTML()
         self._model.add_class("pico-model")
+        self._model_close = widgets.Button(icon="times")
+        self._model_close.on_click(lambda _b: setattr(self._model_button, "value", False))
+        self._model_dialog = widgets.VBox([self._model_close, self._model],
+                                          layout=widgets.Layout(display="none"))
+        self._model_dialog.add_class("pico-model-dialog")
         top = widgets.HBox([self._header, self._language, self._cases, self._model_button])
         top.add_class("pico-header-row")
         self._point = widgets.HTML()
@@ -63,7 +69,7 @@ class Dashboard(widgets.VBox):
         self._word_header()
         self.widget.on_profile(self._edited)
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
-        super().__init__([top, self._model, self._point, self.widget, self.memory,
+        super().__init__([top, self._point, self.widget, self._model_dialog, self.memory,
                           self._accessibility], **kwargs)
         self.add_class("pico-app")
 
@@ -80,6 +86,7 @@ class Dashboard(widgets.VBox):
             self._cases.observe(self._teaching_case, "value")
             self._show_point()
             self._model_button.description = wording("labels", "model_link")
+            self._model_close.description = wording("model_intro", "close")
             self._accessibility.language = language
             self._accessibility.names = {"pico-cases": wording("labels", "teaching_case"),
                                          "pico-model": wording("labels", "model_link")}
@@ -124,4 +131,4 @@ class Dashboard(widgets.VBox):
             from ..render.model_page import model_page_html
 
             self._model.value = model_panel_html(model_page_html(), self.widget.language)
-        self._model.layout.display = None if change["new"] else "none"
+        self._model_dialog.layout.display = None if change["new"] else "none"
