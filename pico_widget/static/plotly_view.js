@@ -134,7 +134,37 @@ function wrapText(text, size, width) {
   return lines;
 }
 
-function fitted(figure, width) {
+// On a projector (a 1920 px screen) every chart's words grow for the back of the room:
+// axis labels 18 px and more, body text 20 px.
+const PROJECTOR_WIDTH = 1800;
+
+function projected(figure) {
+  if (window.innerWidth < PROJECTOR_WIDTH || !figure.layout) return figure;
+  const layout = { ...figure.layout };
+  const big = (font, size) => ({ ...(font || {}), size: Math.max((font || {}).size || 0, size) });
+  layout.font = big(layout.font, 20);
+  layout.legend = { ...(layout.legend || {}), font: big((layout.legend || {}).font, 20) };
+  for (const axis of ["xaxis", "yaxis"]) {
+    const a = { ...(layout[axis] || {}) };
+    a.tickfont = big(a.tickfont, 19);
+    a.title = { ...(a.title || {}), font: big((a.title || {}).font, 21) };
+    layout[axis] = a;
+  }
+  if (layout.title) {
+    layout.title = { ...layout.title, font: big(layout.title.font, 26) };
+    if (layout.title.subtitle) {
+      layout.title.subtitle = { ...layout.title.subtitle,
+                                font: big(layout.title.subtitle.font, 21) };
+    }
+  }
+  layout.margin = { ...layout.margin, l: 80, b: 130, t: (layout.margin || {}).t + 12 };
+  const data = figure.data.map((trace) => (trace.textfont
+    ? { ...trace, textfont: big(trace.textfont, 18) } : trace));
+  return { data, layout };
+}
+
+function fitted(original, width) {
+  const figure = projected(original);
   const title = figure.layout && figure.layout.title;
   if (!title || !width) return figure;
   const room = width - 12;
