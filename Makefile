@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: run check test lint bench load chromium haproxy cluster clean calibrate
+.PHONY: run check test lint bench load chromium haproxy cluster axe clean calibrate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -25,6 +25,10 @@ haproxy:
 cluster: $(STAMP) haproxy
 	$(PY) deploy/cluster.py
 
+# axe-core from npm for the accessibility test, cached in the virtualenv (not in the wheel).
+axe: $(STAMP)
+	VENV=$(VENV) bash .ci/ensure-axe
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pico_widget tests benchmarks deploy
 	$(VENV)/bin/lint-imports
@@ -34,7 +38,7 @@ check: lint
 	$(VENV)/bin/pytest -m "not browser and not slow"
 
 # Everything, browsers included: what CI runs.
-test: $(STAMP) chromium haproxy lint
+test: $(STAMP) chromium haproxy axe lint
 	$(VENV)/bin/pytest
 
 bench: $(STAMP) chromium

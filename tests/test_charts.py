@@ -32,15 +32,20 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
         assert abs(y + up - 100 * high) <= 0.11 or (up == 0 and y >= 100 * high - 0.11)
         assert abs(y - down - 100 * low) <= 0.11 or (down == 0 and y <= 100 * low + 0.11)
     assert probability["data"][-1]["name"] == "8 in 10 clinics like those studied"
-    goal = next(line for line in improvement["layout"]["shapes"] if line["name"] == "goal")
-    assert goal["y0"] == goal["y1"] == fc.goal_percent
-    labels = {a["name"]: a for a in improvement["layout"]["annotations"]}
-    assert labels["goal"]["text"] == f"Goal {fc.goal_percent:.0f}%"
-    assert f" {fc.ceiling_percent:.0f}% " in labels["ceiling"]["text"]
-    ceiling = next(line for line in improvement["layout"]["shapes"] if line["name"] == "ceiling")
-    assert ceiling["y0"] == fc.ceiling_percent
-    # Labelled at opposite ends, so the two labels never cover each other.
-    assert {labels["goal"]["xanchor"], labels["ceiling"]["xanchor"]} == {"left", "right"}
+    levels = {line["legendgroup"]: line for line in improvement["layout"]["shapes"]}
+    assert levels["goal"]["y0"] == levels["goal"]["y1"] == fc.goal_percent
+    assert levels["ceiling"]["y0"] == fc.ceiling_percent
+    # Named in the legend, not written over the plot, where a label hid data.
+    assert "annotations" not in improvement["layout"]
+    assert levels["goal"]["name"] == f"Goal {fc.goal_percent:.0f}%" and levels["goal"]["showlegend"]
+    assert f" {fc.ceiling_percent:.0f}% " in levels["ceiling"]["name"]
+    assert levels["ceiling"]["showlegend"]
+    # Every line in the chance chart is named in the legend too.
+    named = {s["legendgroup"]: s for s in probability["layout"]["shapes"] if s["showlegend"]}
+    assert len(named) == len({s["legendgroup"] for s in probability["layout"]["shapes"]})
+    never = round(fc.never_percent)
+    if never >= 5:
+        assert named["never"]["name"] == f"At most {100 - never} in 100 reach it"
     if profile.observations:
         assert traces["Seen so far"]["x"] == [o.session for o in profile.observations]
     if compare is not None:

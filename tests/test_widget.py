@@ -9,7 +9,7 @@ from strategies import profiles
 from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
-from pico_widget.i18n.wording import wording
+from pico_widget.i18n.wording import speaking, wording
 from pico_widget.render.charts import improvement_figure, probability_figure
 from pico_widget.render.summary import headline
 
@@ -26,6 +26,12 @@ def choose(w: PicoWidget, view: str) -> None:
     """Tap a view in the segmented control, as the browser sends it."""
     browser_sends(w._views.choice, index=list(wording("views")).index(view))
     assert w._views.visible == view
+
+
+def record(w: PicoWidget, typed: str) -> None:
+    """Tap "Record a session", then type what was seen into the new row's number box."""
+    w._add.click()
+    browser_sends(w._pending.children[0].number, value=typed)
 
 
 def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
@@ -58,6 +64,13 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     low, high = (round(100 * b) for b in fc.prob_goal_band[top.session - 1])
     assert (f"at 8 in 10 clinics like those studied, between about <b>{low}</b> and "
             f"<b>{high}</b> in 100 reach it by session {top.session}") in text
+    # One count of studies: the headline's, the evidence view's list, the strength sentence.
+    n = fc.evidence.studies
+    assert f"{n} stud" in w._headline.value and f"({n} stud" in text
+    choose(w, "evidence")
+    assert f"The {n} stud" in w._views.pages["evidence"].value
+    assert w._views.pages["evidence"].value.count("<li>") >= n
+    choose(w, "curve")
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
 
@@ -150,8 +163,8 @@ def test_switching_to_a_tattoo_in_the_dropdown_uses_default_details():
 def test_poor_response_lengthens_the_forecast_and_says_so():
     w = PicoWidget()
     base = w.forecast
-    w._add.click()
-    w._add.click()
+    record(w, "30")
+    record(w, "40")
     assert [o.session for o in w.profile.observations] == [1, 2]
     for row in w._rows.children:
         browser_sends(row.improvement, value=2)
@@ -166,8 +179,8 @@ def test_poor_response_lengthens_the_forecast_and_says_so():
 
 def test_observations_can_be_edited_and_removed():
     w = PicoWidget()
-    for _ in range(3):
-        w._add.click()
+    for typed in ("20", "30", "40"):
+        record(w, typed)
     browser_sends(w._rows.children[1].improvement, value=55)
     assert w.profile.observations[1].improvement_percent == 55
     assert "Session 2: improvement seen <b>55%</b>" in w._rows.children[1].title.value
@@ -185,6 +198,39 @@ def test_observations_can_be_edited_and_removed():
     assert w._rows.children[1].session.value == 3
     browser_sends(w._rows.children[0].improvement, value=101)
     assert "improvement seen must be a number from 0 to 100" in w.message
+    browser_sends(w._rows.children[0].number, value="abc")
+    assert "improvement seen must be a number from 0 to 100" in w.message
+    assert w._rows.children[0].number.value == "12"
+
+
+def test_recording_a_session_starts_empty_and_changes_nothing_until_a_value():
+    """No value is assumed: the new row is empty, the forecast stays, and only a typed (or
+    tapped) value records the session; a bad value is refused and the row waits."""
+    w = PicoWidget()
+    before = (w.profile, shown(w))
+    w._add.click()
+    row = w._pending.children[0]
+    assert row.number.value == "" and not row.entered
+    assert "Session 1" in row.title.value and "%" not in row.title.value
+    assert (w.profile, shown(w)) == before
+    w._add.click()  # a second tap adds no second empty row
+    assert len(w._pending.children) == 1
+    browser_sends(row.session, value=2)  # a session number alone records nothing
+    assert (w.profile, shown(w)) == before
+    browser_sends(row.number, value="130")
+    assert "improvement seen must be a number from 0 to 100" in w.message
+    assert w.profile == before[0] and w._pending.children == (row,)
+    browser_sends(row.number, value="35")
+    assert [(o.session, o.improvement_percent) for o in w.profile.observations] == [(2, 35)]
+    assert w._pending.children == () and w.message == ""
+    assert w._rows.children[0].number.value == "35"
+    assert w._rows.children[0].improvement.value == 35
+    w._add.click()
+    browser_sends(w._pending.children[0].improvement, value=50)  # a tap on the bar
+    assert [o.improvement_percent for o in w.profile.observations] == [35, 50]
+    w._add.click()
+    w._pending.children[0].remove.click()
+    assert w._pending.children == () and len(w.profile.observations) == 2
 
 
 def test_compare_lasers_draws_both():
@@ -308,7 +354,16 @@ def test_headline_states_sessions_time_chance_and_who():
                           goal_percent=95)
     few = {f.key: f for f in answer(rare, estimate(rare)).figures}
     assert estimate(rare).sessions_median is None
-    assert few["sessions"].value == "Rarely"
+    # Sentences where there is no number: never a bare "Rarely" or "-".
+    assert few["sessions"].value == "Under 1 in 20"
+    assert few["sessions"].caption.startswith("reach this goal within")
+    assert few["time"].value == "No typical time"
+    assert "too few reach the goal" in few["time"].caption
+    for language in ("en", "zh-Hans", "ms"):
+        with speaking(language):
+            worded = answer(rare, estimate(rare)).figures
+        assert all(len(f.value) > 3 and f.value not in ("-", "Rarely") for f in worded
+                   if f.key in ("sessions", "time"))
     assert f"{headline(estimate(rare)).never} never do" in few["chance"].caption
 
 
@@ -366,3 +421,34 @@ def test_any_valid_profile_can_be_shown(profile):
     w = PicoWidget()
     w.profile = profile
     assert w.profile == profile and w.message == ""
+
+
+def test_an_edited_teaching_case_is_no_longer_named():
+    from pico_widget.ui.controls import NO_CHOICE
+    from pico_widget.ui.dashboard import Dashboard
+
+    d = Dashboard()
+    browser_sends(d._cases, index=3)  # "Melasma, modest goal"
+    assert "Melasma, modest goal." in d._point.value
+    browser_sends(d._language, index=0)  # a language switch keeps the case: same profile
+    assert d._cases.value != NO_CHOICE
+    other = (d.widget.profile.fitzpatrick % 6) + 1
+    browser_sends(d.widget._fitzpatrick, index=other - 1)
+    assert d.widget.profile.fitzpatrick == other
+    assert d._cases.value == NO_CHOICE and d._point.value == ""
+    assert d._cases.label == wording("labels", "teaching_none")
+
+
+def test_the_100_people_show_the_pinned_case_too():
+    w = PicoWidget()
+    pinned = estimate(w.profile)
+    w.pin("Melasma case")
+    browser_sends(w._fitzpatrick, index=1)
+    choose(w, "icons")
+    page = w._views.pages["icons"].value
+    assert page.count("<svg") == 2
+    assert "This case" in page and "Pinned: Melasma case" in page
+    top = headline(pinned)
+    assert f"{top.reach} of 100 patients reach the goal by session {top.session}" in page
+    w.unpin()
+    assert w._views.pages["icons"].value.count("<svg") == 1

@@ -13,25 +13,35 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..core.catalogue import conditions
 from ..core.codes import CaseFileError, Kind, use_english
 from ..core.models import Caution
 from .wording import DEFAULT_LANGUAGE, condition_words, wording
 
 
-def _worded(values: Mapping[str, Any], language: str | None) -> dict[str, Any]:
+def _worded(values: Mapping[str, Any], language: str | None,
+            plain: bool = False) -> dict[str, Any]:
     """Values as a sentence takes them: a condition id becomes its name mid-sentence, a
-    field code ("what") the field's name."""
+    field code ("what") the field's name; with `plain` (a patient's or doctor's screen
+    rather than a programmer's), offered conditions and lasers by name, not id."""
     out = dict(values)
     if "condition" in out:
         out["condition"] = condition_words(str(out["condition"]), language).in_sentence
+    if plain and "options" in out:
+        names = {**{c: condition_words(c, language).label for c in conditions()},
+                 **wording("lasers", language=language)}
+        out["options"] = ", ".join(str(names.get(o, o)) for o in str(out["options"])
+                                   .split(", "))
     if "what" in out:
         fields = wording("validation", "fields", language)
         out["what"] = str(fields[out["what"]]).format(field=out.get("field", ""))
     return out
 
 
-def refusal_sentence(code: str, values: Mapping[str, Any], language: str | None = None) -> str:
-    return str(wording("validation", code, language)).format(**_worded(values, language))
+def refusal_sentence(code: str, values: Mapping[str, Any], language: str | None = None,
+                     plain: bool = False) -> str:
+    return str(wording("validation", code, language)).format(
+        **_worded(values, language, plain))
 
 
 def caution_sentence(caution: Caution, language: str | None = None) -> str:
@@ -43,12 +53,12 @@ def caution_sentence(caution: Caution, language: str | None = None) -> str:
         **_worded(caution.values, language))
 
 
-def explain(error: ValidationError, language: str | None = None) -> str:
+def explain(error: ValidationError, language: str | None = None, plain: bool = False) -> str:
     """One plain sentence for the first problem in a ValidationError (for the screen)."""
     first = error.errors()[0]
     code = first.get("type", "")
     if code in wording("validation", language=language) and code != "fields":
-        return refusal_sentence(code, first.get("ctx") or {}, language)
+        return refusal_sentence(code, first.get("ctx") or {}, language, plain)
     message = str(first.get("msg", "This value is not allowed.")).removeprefix("Value error, ")
     if code in {"missing", "extra_forbidden"}:
         field = ".".join(str(part) for part in first.get("loc", ()))
@@ -60,7 +70,7 @@ def case_file_sentence(error: CaseFileError, language: str | None = None) -> str
     """Why a case file was refused, in `language`."""
     say = wording("case_file", language=language)
     if isinstance(error.detail, ValidationError):
-        return str(say[error.code]).format(detail=explain(error.detail, language))
+        return str(say[error.code]).format(detail=explain(error.detail, language, plain=True))
     return str(say[error.code])
 
 

@@ -57,22 +57,15 @@ def _layout(title: str, y_title: str, sessions: int) -> dict[str, Any]:
     }
 
 
-def _level(key: str, text: str, value: float, colour: str, dash: str,
-           side: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A level across the chart (goal, ceiling) as a line labelled at one end, in the layout
-    rather than the data: when only the goal moves the browser redraws a line and a label,
-    not the chart. The goal is labelled on the left and the ceiling on the right, so their
-    labels never meet. A label sits above its line, where the curve (which rises from the
-    left towards the ceiling) is not; only a goal near the top goes under its line, clear of
-    the title at the top left, where the curve is still low."""
-    line = {"type": "line", "name": key, "xref": "paper", "x0": 0, "x1": 1, "y0": value,
-            "y1": value, "line": {"color": colour, "dash": dash, "width": 2.5}}
-    label = {"name": key, "text": text, "xref": "paper", "x": 0 if side == "left" else 1,
-             "xanchor": side, "xshift": 4 if side == "left" else -4, "y": value,
-             "yanchor": "top" if side == "left" and value > 88 else "bottom",
-             "showarrow": False, "font": {"size": 14, "color": colour},
-             "bgcolor": "rgba(255, 255, 255, 0.8)"}
-    return line, label
+def _level(key: str, text: str, value: float, colour: str, dash: str) -> dict[str, Any]:
+    """A level across the chart (goal, ceiling) as a line named in the legend, in the layout
+    rather than the data: when only the goal moves the browser redraws a line and its legend
+    entry, not the chart. Its words sit in the legend, below the plot, where they cover no
+    data (a label on the line hid the typical patient's later sessions). `legendgroup`
+    carries the level's key."""
+    return {"type": "line", "name": text, "legendgroup": key, "showlegend": True,
+            "xref": "paper", "x0": 0, "x1": 1, "y0": value, "y1": value,
+            "line": {"color": colour, "dash": dash, "width": 2.5}}
 
 
 Compare = tuple[str, Forecast] | None  # (legend name, forecast) drawn dashed beside the main one
@@ -113,12 +106,11 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
                        "line": {"color": "black", "width": 1.5}},
             "hovertemplate": "%{y:.0f}%"})
     layout = _layout(label["improvement_title"], label["improvement_axis"], sessions)
-    levels = [_level("goal", label["goal"].format(goal=f"{fc.goal_percent:.0f}"),
-                     fc.goal_percent, VERMILLION, "dash", "left"),
-              _level("ceiling", label["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"),
-                     fc.ceiling_percent, GREY, "dot", "right")]
-    layout["shapes"] = [line for line, _ in levels]
-    layout["annotations"] = [text for _, text in levels]
+    layout["shapes"] = [
+        _level("goal", label["goal"].format(goal=f"{fc.goal_percent:.0f}"), fc.goal_percent,
+               VERMILLION, "dash"),
+        _level("ceiling", label["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"),
+               fc.ceiling_percent, GREY, "dot")]
     return {"data": data, "layout": layout}
 
 
@@ -170,10 +162,12 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     layout["uniformtext"] = {"minsize": 12, "mode": "hide"}
     # Milestones go in the subtitle, above the plot, where they cannot cover a bar's label;
     # their bars are outlined and dotted lines mark the levels behind the bars.
+    # Every line is named in the legend (the dotted milestone levels once, together).
     layout["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": level,
-                         "y1": level, "layer": "below",
+                         "y1": level, "layer": "below", "name": label["milestone_lines"],
+                         "legendgroup": "milestones", "showlegend": index == 0,
                          "line": {"color": GREY, "dash": "dot", "width": 1}}
-                        for level in milestones]
+                        for index, level in enumerate(milestones)]
     names = {50: "half", 90: "ninety"}
     notes = [label[names[level]].format(k=session) for level, session in milestones.items()]
     # The share who never reach the goal: the level the bars cannot rise above, dashed.
@@ -181,6 +175,8 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     if never >= 5:
         layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1,
                                  "y0": 100 - never, "y1": 100 - never, "layer": "below",
+                                 "name": label["never_line"].format(reach=100 - never),
+                                 "legendgroup": "never", "showlegend": True,
                                  "line": {"color": VERMILLION, "dash": "dash", "width": 2}})
         notes.append(label["never"].format(never=never))
     if notes:

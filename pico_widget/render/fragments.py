@@ -37,9 +37,12 @@ def point_html(title: str, point: str) -> str:
 
 
 def model_panel_html(page_html: str, language: str) -> str:
-    """The model page (rendered from our own Markdown) under a note that it is in English."""
-    return html("english_only.html.j2", language=language, page=Markup(page_html),
-                note=wording("labels", "english_only", language))
+    """The model page: first, for patients, in plain words and their language; then the
+    mathematics for doctors (rendered from our own Markdown, in English, with a note)."""
+    maths = html("english_only.html.j2", language=language, page=Markup(page_html),
+                 note=wording("labels", "english_only", language))
+    return html("model_intro.html.j2", language=language,
+                say=wording("model_intro", language=language), page=Markup(maths))
 
 
 def style_html(css: str) -> str:

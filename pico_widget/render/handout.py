@@ -16,6 +16,7 @@ from ..core.forecast import estimate
 from ..core.models import PatientProfile
 from ..i18n.wording import condition_words, long_date, speaking, wording
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
+from .clinic import Clinic, clinic_of
 from .headline import answer, answer_html
 from .summary import icon_array_html, references_html, summary_html, warnings_html
 from .templates import html
@@ -36,10 +37,22 @@ h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4p
 .pico-figures-row { display: flex; flex-wrap: wrap; gap: 4px 18px; }
 .pico-figure { display: flex; flex-direction: column; flex: 1 1 120px; }
 .pico-value { font-size: 22pt; font-weight: 700; line-height: 1.1; }
+.pico-figure[data-key="cost"] .pico-value { font-size: 16pt; }
 .pico-unit { font-size: 13pt; } .pico-figcap { font-size: 11pt; color: #333; }
 .pico-who { margin: 4px 0 0; }
 details.pico-refs > summary { font-weight: 600; list-style: none; }
 ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
+/* A heading stays with what follows it (no "Aftercare reminders" alone at a page's foot). */
+h2, .pico-refs-count, details.pico-refs > summary { break-after: avoid;
+  page-break-after: avoid; }
+section { break-inside: avoid; page-break-inside: avoid; }
+/* The 100 people big enough to count on paper (7 cm). */
+.figures .pico-icons { width: 7cm; height: 7cm; flex: none; }
+.clinic { display: flex; gap: 12px; align-items: center; margin: 0 0 6px; }
+.clinic img { max-height: 18mm; max-width: 50mm; }
+.clinic .name { font-weight: 700; font-size: 13pt; } .clinic p { margin: 0; }
+.next .blank { display: inline-block; width: 50%; border-bottom: 1px solid #555; }
+.pico-refs li b { display: none; }
 @media print { details.pico-refs > *:not(summary) { display: block; } }
 """.replace("FONT_STACK", FONT_STACK)
 
@@ -53,15 +66,25 @@ for (const [id, figure] of Object.entries(FIGURES)) {
 
 
 def handout_html(profile: PatientProfile, today: date | None = None,
-                 language: str = "en") -> str:
+                 language: str = "en", clinic: Clinic | dict | None = None) -> str:
     """The patient's plan as one HTML file in the patient's language: inputs, forecast in
-    words and charts, risks, aftercare."""
+    words and charts, risks, aftercare; with a clinic, its name, contact, logo and the
+    likely cost, and a line for the next visit."""
     with speaking(language):
-        return _handout(PatientProfile.model_validate(profile), today, language)
+        return _handout(PatientProfile.model_validate(profile), today, language,
+                        clinic_of(clinic))
 
 
-def _handout(profile: PatientProfile, today: date | None, language: str) -> str:
+def _handout(profile: PatientProfile, today: date | None, language: str,
+             clinic: Clinic | None = None) -> str:
     fc = estimate(profile)
+    cost = None
+    if clinic is not None and fc.sessions_range is not None:
+        money = clinic.cost(*fc.sessions_range)
+        if money is not None and clinic.price_per_session is not None:
+            cost = wording("handout", "cost_line").format(
+                price=clinic.money(clinic.price_per_session), low=money[0], high=money[1],
+                low_n=fc.sessions_range[0], high_n=fc.sessions_range[1])
     spec = condition_words(profile.condition)
     say = wording("handout")
     low_w, high_w = fc.interval_weeks
@@ -74,7 +97,8 @@ def _handout(profile: PatientProfile, today: date | None, language: str) -> str:
         made=say["made"].format(date=long_date(today or date.today()), app=__version__,
                                 model=fc.model_version),
         prepared_for=say["for"],
-        headline=Markup(answer_html(answer(profile, fc))),
+        headline=Markup(answer_html(answer(profile, fc, clinic))),
+        clinic=clinic, cost=cost,
         disclaimer=wording("disclaimer"),
         summary=Markup(summary_html(profile, fc)),
         icons=Markup(icon_array_html(fc)),

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import condition_words, plural, wording
+from .clinic import Clinic
 from .summary import clinics_band, course_length, headline, severity_text
 from .templates import html
 
@@ -33,10 +34,25 @@ class Answer:
     who: str
 
 
-def answer(profile: PatientProfile, fc: Forecast) -> Answer:
-    """How many sessions, how long, how sure, what risk; then who the numbers are for."""
+def answer(profile: PatientProfile, fc: Forecast, clinic: Clinic | None = None) -> Answer:
+    """How many sessions, how long, how sure, what risk; then who the numbers are for.
+    With a clinic's usual price, the likely cost of the session range beside the sessions."""
     figures = [_sessions(fc), _time(fc), _chance(fc), _pih(fc)]
+    cost = _cost(fc, clinic)
+    if cost is not None:
+        figures.insert(1, cost)
     return Answer(tuple(figures), _who(profile, fc))
+
+
+def _cost(fc: Forecast, clinic: Clinic | None) -> Figure | None:
+    """The cost of the typical range of sessions (most need low to high) at the clinic's
+    usual price per session; None without a price or a range."""
+    if clinic is None or clinic.price_per_session is None or fc.sessions_range is None:
+        return None
+    low_n, high_n = fc.sessions_range
+    return Figure("cost", clinic.cost_range(low_n, high_n) or "",
+                  _say("cost_caption", low_n=low_n, high_n=high_n,
+                       price=clinic.money(clinic.price_per_session)))
 
 
 def _say(key: str, **values: Any) -> str:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from ..core.models import Forecast, PatientProfile
+from ..core.catalogue import catalogue
+from ..core.models import Forecast, PatientProfile, Reference
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, plural, wording
 from .templates import html, sentence
@@ -135,8 +136,8 @@ def summary_html(profile: PatientProfile, fc: Forecast,
 
 def icon_array_html(fc: Forecast) -> str:
     """100 people as one SVG (a few paths, not 100 elements, so a change repaints cheaply):
-    filled = reach the goal by session k, half-filled = later, outline = never. Shape as
-    well as colour carries the meaning."""
+    filled circle = reach the goal by session k, half-filled circle = later, empty grey
+    square = never. Shape as well as fill carries the meaning."""
     top = headline(fc)
     later = 100 - top.reach - top.never
     kinds = ["yes"] * top.reach + ["later"] * later + ["no"] * top.never
@@ -146,7 +147,10 @@ def icon_array_html(fc: Forecast) -> str:
         x, y = size * (index % 10) + size / 2, size * (index // 10) + size / 2
         circle = (f"M{x - radius:g} {y:g}a{radius} {radius} 0 1 0 {2 * radius} 0"
                   f"a{radius} {radius} 0 1 0 {-2 * radius} 0")
-        paths[kind].append(circle)
+        # Never: a square, so it differs from the others by shape, not only by fill.
+        side = 2 * radius - 2
+        square = f"M{x - side / 2:g} {y - side / 2:g}h{side}v{side}h{-side}Z"
+        paths[kind].append(square if kind == "no" else circle)
         if kind == "later":  # the lower half filled
             paths["half"].append(f"M{x - radius:g} {y:g}a{radius} {radius} 0 0 0 "
                                  f"{2 * radius} 0Z")
@@ -158,11 +162,27 @@ def icon_array_html(fc: Forecast) -> str:
                 caption=say["icons_caption"].format(k=top.session))
 
 
+def compared_icons_html(fc: Forecast, compare: tuple[str, Forecast]) -> str:
+    """The 100 people for this case and, beside them, for the case it is compared with (a
+    pinned case, the other laser): the view shows both, as the charts do."""
+    cases = [{"title": wording("charts", "this_case"), "icons": Markup(icon_array_html(fc))},
+             {"title": compare[0], "icons": Markup(icon_array_html(compare[1]))}]
+    return html("icons_compared.html.j2", cases=cases)
+
+
 def warnings_html(fc: Forecast) -> str:
     return html("cautions.html.j2", cautions=[caution_sentence(c) for c in fc.cautions])
 
 
 def references_html(fc: Forecast, open: bool = False) -> str:
-    return html("references.html.j2", references=fc.references, open=open,
+    """The studies the headline counts (fc.evidence.sources: this condition's efficacy
+    studies, with this laser where the lasers were compared), then the others read for the
+    condition: one count of studies on every screen."""
+    cited = catalogue().references
+    behind = [Reference(key=key, citation=cited[key]) for key in fc.evidence.sources]
+    others = [r for r in fc.references if r.key not in fc.evidence.sources]
+    return html("references.html.j2", behind=behind, others=others, open=open,
                 title=wording("summary", "references"),
+                behind_title=plural("summary", "behind", len(behind)),
+                others_title=wording("summary", "also_read"),
                 english_only=wording("labels", "english_only"))

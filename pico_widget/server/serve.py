@@ -23,6 +23,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
 from ..render.charts import PLOTLY_FILE, plotly_js_path
+from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
 from ..ui.plotly_view import PLOTLY_URL_ENV
 from .capacity import replica_share
 from .gate import PicoKernelSocket, PicoPageHandler
@@ -135,7 +136,15 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--behind-proxy", action="store_true",
                        help="a proxy on this machine forwards the visitors: take their "
                             "address from X-Forwarded-For (believed from 127.0.0.1 only)")
+    serve.add_argument("--clinic", type=Path, default=None,
+                       help="a clinic.toml: name, address, phone, logo, price per session")
     args, extra = parser.parse_known_args(argv)
+    if args.clinic:  # checked now, so a bad file stops the server with a sentence
+        try:
+            load_clinic(args.clinic)
+        except ClinicError as error:
+            parser.exit(2, f"pico-widget: {error}\n")
+        os.environ[CLINIC_ENV] = str(args.clinic.resolve())
     if args.language:  # the kernels Voila starts inherit it
         os.environ[LANGUAGE_ENV] = args.language
     if not any(arg.startswith("--PicoKernelManager.max_kernels") for arg in extra):

@@ -115,11 +115,84 @@ async function update(Plotly, chart, before, figure, after) {
   return Object.keys(changes).length ? Plotly.relayout(chart, changes) : null;
 }
 
+// Plotly never wraps a title: on a phone the chart's title and subtitle ran off its edge.
+// Break them into lines that fit the chart's width (by words; by characters for Chinese),
+// and make room above the plot for the extra lines.
+function wrapText(text, size, width) {
+  const wide = (ch) => /[\u2e80-\u9fff\uff00-\uffef]/.test(ch);
+  const measure = (t) => [...t].reduce((sum, ch) => sum + (wide(ch) ? 1 : 0.56), 0) * size;
+  if (!text || measure(text) <= width) return [text];
+  const parts = text.includes(" ") ? text.split(" ") : [...text];
+  const joiner = text.includes(" ") ? " " : "";
+  const lines = [""];
+  for (const part of parts) {
+    const line = lines[lines.length - 1];
+    const next = line ? line + joiner + part : part;
+    if (line && measure(next) > width) lines.push(part);
+    else lines[lines.length - 1] = next;
+  }
+  return lines;
+}
+
+// On a projector (a 1920 px screen) every chart's words grow for the back of the room:
+// axis labels 18 px and more, body text 20 px.
+const PROJECTOR_WIDTH = 1800;
+
+function projected(figure) {
+  if (window.innerWidth < PROJECTOR_WIDTH || !figure.layout) return figure;
+  const layout = { ...figure.layout };
+  const big = (font, size) => ({ ...(font || {}), size: Math.max((font || {}).size || 0, size) });
+  layout.font = big(layout.font, 20);
+  layout.legend = { ...(layout.legend || {}), font: big((layout.legend || {}).font, 20) };
+  for (const axis of ["xaxis", "yaxis"]) {
+    const a = { ...(layout[axis] || {}) };
+    a.tickfont = big(a.tickfont, 19);
+    a.title = { ...(a.title || {}), font: big((a.title || {}).font, 21) };
+    layout[axis] = a;
+  }
+  if (layout.title) {
+    layout.title = { ...layout.title, font: big(layout.title.font, 26) };
+    if (layout.title.subtitle) {
+      layout.title.subtitle = { ...layout.title.subtitle,
+                                font: big(layout.title.subtitle.font, 21) };
+    }
+  }
+  layout.margin = { ...layout.margin, l: 80, b: 130, t: (layout.margin || {}).t + 12 };
+  const data = figure.data.map((trace) => (trace.textfont
+    ? { ...trace, textfont: big(trace.textfont, 18) } : trace));
+  return { data, layout };
+}
+
+function fitted(original, width) {
+  const figure = projected(original);
+  const title = figure.layout && figure.layout.title;
+  if (!title || !width) return figure;
+  const room = width - 12;
+  const main = wrapText(title.text || "", (title.font || {}).size || 17, room);
+  const subtitle = title.subtitle;
+  const sub = subtitle ? wrapText(subtitle.text || "", (subtitle.font || {}).size || 15, room) : [];
+  const extra = main.length - 1 + Math.max(sub.length - 1, 0);
+  if (!extra) return figure;
+  const layout = { ...figure.layout, margin: { ...figure.layout.margin } };
+  // pinned to the top of the figure (plotly otherwise centres it in the grown margin)
+  layout.title = { ...title, text: main.join("<br>"), yref: "container", y: 1,
+                   yanchor: "top", pad: { t: 10 } };
+  if (subtitle) layout.title.subtitle = { ...subtitle, text: sub.join("<br>") };
+  layout.margin.t = (layout.margin.t || 40) + 24 * extra;
+  return { data: figure.data, layout };
+}
+
 async function render({ model, el }) {
   window.picoSessionEnded = model.get("ended_message");
   const chart = document.createElement("div");
   chart.className = "pico-chart";
   chart.setAttribute("data-testid", model.get("name"));
+  // A picture to a screen reader, named by its title and pointing to the same numbers in
+  // sentences (the "In words" view); plotly's SVG text inside is not read piecemeal.
+  chart.setAttribute("role", "img");
+  const name = () => chart.setAttribute("aria-label", model.get("label") || model.get("name"));
+  name();
+  model.on("change:label", name);
   el.appendChild(chart);
   const Plotly = await plotly(model);
   // Plotly sizes a chart to its column: draw only once the chart has a width in the page,
@@ -133,6 +206,7 @@ async function render({ model, el }) {
   let drawing = Promise.resolve();
   let shown = null;
   let drawnAs = null;  // snapshot() of the figure on screen
+  let drawnWidth = 0;  // the chart's width when its titles were fitted
   // Every kernel render bumps `revision`. `data-revision` is present only while the chart
   // shows the kernel's newest figure. A draw takes the newest figure when its turn comes,
   // so updates queued behind a draw collapse into one; a never-filled view is not drawn.
@@ -142,10 +216,13 @@ async function render({ model, el }) {
       const figure = model.get("figure");
       const revision = model.get("revision");
       if (!figure || !figure.data) return;
-      if (figure !== shown) {
-        const after = snapshot(figure);
-        await update(Plotly, chart, drawnAs, figure, after);
+      const width = chart.offsetWidth;
+      if (figure !== shown || width !== drawnWidth) {
+        const fit = fitted(figure, width);
+        const after = snapshot(fit);
+        await update(Plotly, chart, drawnAs, fit, after);
         drawnAs = after;
+        drawnWidth = width;
       }
       shown = figure;
       if (revision !== model.get("revision")) return;  // a newer one is queued
@@ -158,12 +235,25 @@ async function render({ model, el }) {
   // Fit the container after layout settles or the tablet rotates; queued behind any draw
   // so that a chart first drawn before its column had a width is resized too.
   const resize = new ResizeObserver(() => {
-    drawing = drawing.then(() => (chart.offsetWidth > 0 ? Plotly.Plots.resize(chart) : null));
+    drawing = drawing.then(async () => {
+      if (chart.offsetWidth <= 0) return null;
+      if (shown && drawnAs) {  // the titles' lines follow the width (a tablet rotated)
+        const fit = fitted(shown, chart.offsetWidth);
+        const after = snapshot(fit);
+        if (after.layout.title !== drawnAs.layout.title) {
+          await update(Plotly, chart, drawnAs, fit, after);
+          drawnAs = after;
+        }
+        drawnWidth = chart.offsetWidth;
+      }
+      return Plotly.Plots.resize(chart);
+    });
   });
   resize.observe(el);
   return () => {
     resize.disconnect();
     model.off("change:revision", draw);
+    model.off("change:label", name);
     Plotly.purge(chart);
   };
 }

@@ -16,8 +16,10 @@ from ..i18n.wording import (
     teaching_words,
     wording,
 )
+from ..render.clinic import Clinic, clinic_from_env
 from ..render.fragments import header_html, model_panel_html, point_html
 from . import controls
+from .a11y import Accessibility
 from .case_memory import CaseMemory
 from .controls import NO_CHOICE
 from .kernel_log import log_to_server
@@ -28,11 +30,13 @@ class Dashboard(widgets.VBox):
     """What the Voila app shows: product name, model page on demand, and the widget."""
 
     def __init__(self, profile: PatientProfile | None = None, language: str | None = None,
-                 **kwargs: Any) -> None:
+                 clinic: Clinic | None = None, **kwargs: Any) -> None:
         log_to_server()  # errors go to Voila's log, never over a visitor's websocket
         # The clinic's default (pico-widget serve --language) unless one is given.
         language = check_language(language) if language else clinic_language()
-        self.widget = PicoWidget(profile, language=language)
+        # The clinic `pico-widget serve --clinic` was started with, unless one is given.
+        self.widget = PicoWidget(profile, language=language,
+                                 clinic=clinic or clinic_from_env())
         self._header = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
         self._language = controls.ToggleButtons(
             options=[(name, code) for code, name in language_names().items()],
@@ -43,18 +47,30 @@ class Dashboard(widgets.VBox):
         self._cases = controls.Dropdown(
             options=[("", NO_CHOICE), *((case.title, index) for index, case in enumerate(cases))],
             layout=widgets.Layout(width="auto", max_width="100%"))
+        self._cases.add_class("pico-cases")
         self._cases.observe(self._teaching_case, "value")
         self._cases.on_reject = lambda *_args: self.widget._refuse(wording("errors", "no_case"))
         self._model_button = widgets.ToggleButton(icon="book")
+        self._model_button.add_class("pico-model-button")
         self._model_button.observe(self._toggle_model, "value")
-        self._model = widgets.HTML(layout=widgets.Layout(display="none"))
+        # The model page opens as a dialog over the page: the controls stay where they are.
+        self._model = widgets.HTML()
         self._model.add_class("pico-model")
+        self._model_close = widgets.Button(icon="times")
+        self._model_close.on_click(lambda _b: setattr(self._model_button, "value", False))
+        self._model_dialog = widgets.VBox([self._model_close, self._model],
+                                          layout=widgets.Layout(display="none"))
+        self._model_dialog.add_class("pico-model-dialog")
         top = widgets.HBox([self._header, self._language, self._cases, self._model_button])
         top.add_class("pico-header-row")
         self._point = widgets.HTML()
+        # The whole page speaks the widget's language (screen readers pick their voice).
+        self._accessibility = Accessibility(language=language, page=True)
         self._word_header()
+        self.widget.on_profile(self._edited)
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
-        super().__init__([top, self._model, self._point, self.widget, self.memory], **kwargs)
+        super().__init__([top, self._point, self.widget, self._model_dialog, self.memory,
+                          self._accessibility], **kwargs)
         self.add_class("pico-app")
 
     def _word_header(self) -> None:
@@ -70,6 +86,10 @@ class Dashboard(widgets.VBox):
             self._cases.observe(self._teaching_case, "value")
             self._show_point()
             self._model_button.description = wording("labels", "model_link")
+            self._model_close.description = wording("model_intro", "close")
+            self._accessibility.language = language
+            self._accessibility.names = {"pico-cases": wording("labels", "teaching_case"),
+                                         "pico-model": wording("labels", "model_link")}
             self._language.tooltips = [wording("labels", "language")] * len(self._language.options)
             self._model.value = ""  # drawn again, with its note, when next opened
             if self._model_button.value:
@@ -87,6 +107,16 @@ class Dashboard(widgets.VBox):
         self.widget.profile = teaching_cases()[change["new"]].profile
         self._show_point()
 
+    def _edited(self, profile: PatientProfile) -> None:
+        """A teaching case changed by hand is no longer that case: its title and point go."""
+        index = self._cases.value
+        if index == NO_CHOICE or profile == teaching_cases()[index].profile:
+            return
+        self._cases.unobserve(self._teaching_case, "value")
+        self._cases.value = NO_CHOICE
+        self._cases.observe(self._teaching_case, "value")
+        self._point.value = ""
+
     def _show_point(self) -> None:
         """The chosen teaching case's point, in the widget's language."""
         index = self._cases.value
@@ -101,4 +131,4 @@ class Dashboard(widgets.VBox):
             from ..render.model_page import model_page_html
 
             self._model.value = model_panel_html(model_page_html(), self.widget.language)
-        self._model.layout.display = None if change["new"] else "none"
+        self._model_dialog.layout.display = None if change["new"] else "none"

@@ -28,6 +28,7 @@ class PlotlyView(anywidget.AnyWidget):
     figure = traitlets.Dict().tag(sync=True)
     revision = traitlets.Int(0).tag(sync=True)
     name = traitlets.Unicode("chart").tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)  # the chart's accessible name
     plotly_url = traitlets.Unicode(os.environ.get(PLOTLY_URL_ENV, "")).tag(sync=True)
     ended_message = traitlets.Unicode().tag(sync=True)
 
@@ -40,10 +41,11 @@ class PlotlyView(anywidget.AnyWidget):
         super().__init__(name=name, **kwargs)
         self.on_msg(self._on_custom)
 
-    def show(self, figure: dict[str, Any]) -> None:
-        """Replace the figure (one message; plotly.js redraws in place)."""
+    def show(self, figure: dict[str, Any], label: str = "") -> None:
+        """Replace the figure (one message; plotly.js redraws in place) and its spoken name."""
         with self.hold_sync():
             self.figure = figure
+            self.label = label
             self.revision += 1
 
     def _on_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:

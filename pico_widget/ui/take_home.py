@@ -15,6 +15,7 @@ from ..core.cases import CaseFileError, load_case, save_case
 from ..core.models import PatientProfile
 from ..i18n.problems import case_file_sentence
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
+from ..render.clinic import Clinic
 from ..render.handout import handout_html
 from ..render.note import clinical_note
 from .files import CopyButton, Saver
@@ -23,8 +24,10 @@ from .files import CopyButton, Saver
 class TakeHome(widgets.VBox):
     def __init__(self, current: Callable[[], PatientProfile],
                  open_case: Callable[[PatientProfile], None],
-                 refuse: Callable[[str], None], language: Callable[[], str]) -> None:
+                 refuse: Callable[[str], None], language: Callable[[], str],
+                 clinic: Callable[[], Clinic | None] = lambda: None) -> None:
         label = wording("labels")
+        self._clinic = clinic
         self._current, self._open, self._refuse = current, open_case, refuse
         self._language = language
         self._saver = Saver()
@@ -50,11 +53,16 @@ class TakeHome(widgets.VBox):
         self._upload.observe(self._uploaded, "value")
         buttons = widgets.HBox([handout, note, save, self._upload])
         buttons.add_class("pico-presets")
-        super().__init__([buttons, self._note_language, self._note, self._copy,
+        # A case file's problem shows here, beside the button that opened it, where the
+        # doctor is looking (the top of the page may be off-screen on a tablet).
+        self.problem = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.problem.add_class("pico-error")
+        self.problem.add_class("pico-upload-problem")
+        super().__init__([buttons, self.problem, self._note_language, self._note, self._copy,
                           self._saver])
 
     def save_handout(self) -> None:
-        html = handout_html(self._current(), language=self._language())
+        html = handout_html(self._current(), language=self._language(), clinic=self._clinic())
         self._saver.save(wording("handout", "download_name", self._language()), "text/html",
                          html)
 

@@ -17,7 +17,12 @@ from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..render import charts
 from ..render.fragments import panel_html
-from ..render.summary import icon_array_html, references_html, summary_html
+from ..render.summary import (
+    compared_icons_html,
+    icon_array_html,
+    references_html,
+    summary_html,
+)
 from . import controls
 from .plotly_view import PlotlyView
 
@@ -41,6 +46,8 @@ def chance(state: Shown) -> dict[str, Any]:
 
 
 def icons(state: Shown) -> str:
+    if state.compare is not None:
+        return panel_html("pico-icon-view", compared_icons_html(state.forecast, state.compare))
     return panel_html("pico-icon-view", icon_array_html(state.forecast))
 
 
@@ -51,6 +58,14 @@ def words(state: Shown) -> str:
 
 def evidence(state: Shown) -> str:
     return references_html(state.forecast, open=True)
+
+
+def chart_label(figure: dict[str, Any]) -> str:
+    """A chart's accessible name: its title and subtitle, and where its numbers are in words."""
+    title = figure["layout"].get("title", {})
+    text = ". ".join(t for t in (title.get("text", ""),
+                                 title.get("subtitle", {}).get("text", "")) if t)
+    return str(wording("charts", "chart_alt")).format(title=text, words=wording("views", "words"))
 
 
 class ResultViews(widgets.VBox):
@@ -102,7 +117,8 @@ class ResultViews(widgets.VBox):
         self._stale.discard(key)
         with speaking(self._state.language):
             content = self._draw[key](self._state)
+            label = chart_label(content) if key in self.charts else ""
         if key in self.charts:
-            self.charts[key].show(content)
+            self.charts[key].show(content, label)
         else:
             self.pages[key].value = content

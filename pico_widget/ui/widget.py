@@ -29,11 +29,13 @@ from ..core.models import (
 )
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
+from ..render.clinic import Clinic, clinic_of
 from ..render.fragments import disclaimer_html, heading_html, message_html, style_html
 from ..render.headline import answer, answer_html
 from ..render.summary import warnings_html
 from ..render.templates import sentence
 from . import controls
+from .a11y import Accessibility
 from .observations import ObservationRow
 from .take_home import TakeHome
 from .views import ResultViews, Shown
@@ -92,8 +94,12 @@ class PicoWidget(widgets.VBox):
     """The forecast for one patient. Display it in a notebook cell or serve it with Voila."""
 
     def __init__(self, profile: PatientProfile | None = None,
-                 language: str = DEFAULT_LANGUAGE, **kwargs: Any) -> None:
+                 language: str = DEFAULT_LANGUAGE,
+                 clinic: Clinic | dict[str, Any] | str | None = None, **kwargs: Any) -> None:
         self._listeners: list[Callable[[PatientProfile], None]] = []
+        # The clinic's name, contact and usual price (a Clinic, its settings or a clinic
+        # file's path), validated here: a bad one raises ClinicError with a sentence.
+        self.clinic = clinic_of(clinic)
         self._language = check_language(language)
         self._profile = profile or default_profile()
         self._forecast = estimate(self._profile)
@@ -130,6 +136,7 @@ class PicoWidget(widgets.VBox):
                                         readout_format="d", layout=FULL)
         self._laser = controls.ToggleButtons(options=[(v, k) for k, v in
                                                       wording("lasers").items()])
+        self._laser.add_class("pico-laser")
         self._compare_box = controls.Checkbox(description=label["compare"], indent=False)
         self._laser_note = widgets.HTML()
         tattoo_labels = wording("tattoo_labels")
@@ -142,8 +149,10 @@ class PicoWidget(widgets.VBox):
         self._kd = widgets.HTML()
         self._tattoo_box = _field(label["tattoo"], *self._tattoo.values(), self._kd)
         self._tattoo_box.add_class("pico-wide")
-        self._severity_box = _field(label["severity"], self._severity)
-        self._rows = widgets.VBox()
+        self._severity_text = widgets.HTML()
+        self._severity_box = _field(label["severity"], self._severity, self._severity_text)
+        self._rows = widgets.VBox()  # the sessions recorded in the profile
+        self._pending = widgets.VBox()  # a session being recorded: no value yet
         self._add = widgets.Button(description=label["add_observation"], icon="plus")
         self._add.on_click(lambda _b: self._add_observation())
 
@@ -158,8 +167,9 @@ class PicoWidget(widgets.VBox):
         self._improvement, self._probability = (self._views.charts["curve"],
                                                 self._views.charts["chance"])
         self._warnings = widgets.HTML(layout=FULL)
-        self.take_home = TakeHome(lambda: self._profile, self._apply, self._refuse,
-                                  lambda: self._language)
+        self.take_home = TakeHome(lambda: self._profile, self._apply,
+                                  lambda sentence: self._refuse(sentence, beside_upload=True),
+                                  lambda: self._language, lambda: self.clinic)
         self._compare_box.value = compare
 
         for field, control in self._tattoo.items():
@@ -172,7 +182,7 @@ class PicoWidget(widgets.VBox):
 
         presets = widgets.HBox(self._presets)
         presets.add_class("pico-presets")
-        observed = _field(label["observations"], self._rows, self._add)
+        observed = _field(label["observations"], self._rows, self._pending, self._add)
         observed.add_class("pico-wide")
         # The inputs a doctor sets for every patient come first (a compact band above the
         # answer when the widget is narrow); the rest follow the answer.
@@ -195,7 +205,9 @@ class PicoWidget(widgets.VBox):
         results.add_class("pico-results")
         body = widgets.Box([inputs, results, more])
         body.add_class("pico-body")
-        return [_style(), body]
+        self.accessibility = Accessibility(language=self._language,
+                                           names={"pico-seen-number": label["seen_number"]})
+        return [_style(), body, self.accessibility]
 
     # -- public surface ---------------------------------------------------------------
     @property
@@ -248,7 +260,8 @@ class PicoWidget(widgets.VBox):
 
     # -- one path in: controls -> raw dict -> profile -> forecast -> views -------------
     def _all_controls(self) -> list[Any]:
-        rows = [c for row in self._rows.children for c in row.guarded]
+        rows = [c for row in (*self._rows.children, *self._pending.children)
+                for c in row.guarded]
         return [self._condition, self._severity, self._fitzpatrick, self._goal, self._laser,
                 self._compare_box, *self._tattoo.values(), *rows]
 
@@ -300,8 +313,10 @@ class PicoWidget(widgets.VBox):
             self._refuse(wording("errors", "unexpected"))
 
     @_spoken
-    def _refuse(self, sentence: str) -> None:
-        self._show_message(sentence)
+    def _refuse(self, sentence: str, beside_upload: bool = False) -> None:
+        """Explain, where the eye is (beside the upload button for a case file), and put
+        the controls back."""
+        self._show_message(sentence, beside_upload)
         self._sync_controls()
 
     @_spoken
@@ -325,7 +340,10 @@ class PicoWidget(widgets.VBox):
                   id(self._laser): "laser"}
         if id(control) in fields:
             return candidate | {fields[id(control)]: raw}
-        for index, row in enumerate(self._rows.children):
+        for row in self._pending.children:  # as if its value were entered
+            candidate["observations"].append(row.read())
+        rows = (*self._rows.children, *self._pending.children)
+        for index, row in enumerate(rows):
             keys = {id(row.session): "session", id(row.improvement): "improvement_percent"}
             if id(control) in keys:
                 candidate["observations"][index][keys[id(control)]] = raw
@@ -365,16 +383,17 @@ class PicoWidget(widgets.VBox):
     def _render(self) -> None:
         """Push the forecast to the views: the headline first, then only the visible view."""
         fc = self._forecast
-        self._headline.value = answer_html(answer(self._profile, fc))
+        self._headline.value = answer_html(answer(self._profile, fc, self.clinic))
         self._views.show(Shown(self._profile, fc, self._compare_forecast(), self._language))
         self._warnings.value = warnings_html(fc)
         self.take_home.refresh()
 
-    def _show_message(self, sentence: str) -> None:
+    def _show_message(self, sentence: str, beside_upload: bool = False) -> None:
         self._message = sentence
         # The sentence can quote a visitor's value (a case file field): the template
-        # escapes it.
-        self._error.value = message_html(sentence)
+        # escapes it. One place shows it, so a screen reader hears it once.
+        self._error.value = "" if beside_upload else message_html(sentence)
+        self.take_home.problem.value = message_html(sentence) if beside_upload else ""
 
     @_spoken
     def _sync_controls(self, rebuild_rows: bool = False) -> None:
@@ -389,10 +408,13 @@ class PicoWidget(widgets.VBox):
             self._tattoo_box.layout.display = None if kd else "none"
             if spec.severity is not None:
                 words = condition_words(p.condition).severity
-                options = [(words[key], key) for key in spec.severity]
+                # The grade in the box, its description beneath: a whole description does
+                # not fit a dropdown on a tablet or phone ("Moderat...").
+                options = [(_grade(words[key])[0], key) for key in spec.severity]
                 if list(self._severity.options) != options:
                     self._severity.options = options
                 self._severity.value = p.severity
+                self._severity_text.value = sentence(_grade(words[p.severity])[1])
             if p.tattoo is not None:  # the forecast carries its Kirby-Desai score
                 for field, control in self._tattoo.items():
                     control.value = getattr(p.tattoo, field)
@@ -418,21 +440,42 @@ class PicoWidget(widgets.VBox):
             self._syncing = False
 
     # -- observed response -----------------------------------------------------------------
-    def _observation_row(self, obs: Observation) -> ObservationRow:
-        row = ObservationRow(obs, self._remove_row)
+    def _observation_row(self, obs: Observation | dict[str, Any],
+                         on_remove: Callable[[ObservationRow], None] | None = None,
+                         on_change: Callable[[ObservationRow], None] | None = None
+                         ) -> ObservationRow:
+        row = ObservationRow(obs, on_remove or self._remove_row,
+                             on_change or (lambda _row: self._changed()))
         for control in row.guarded:
             control.on_reject = self._rejected
-            control.observe(self._changed, "value")
         return row
 
     @_spoken
     def _add_observation(self) -> None:
+        """An empty row for the next session: the forecast waits for the doctor's value."""
+        if self._pending.children:
+            return
+        done = self._profile.observations
+        session = done[-1].session + 1 if done else 1
+        self._pending.children = [self._observation_row(
+            {"session": session, "improvement_percent": None}, self._drop_pending,
+            self._pending_changed)]
+
+    def _drop_pending(self, row: ObservationRow) -> None:
+        self._pending.children = []
+        row.close()
+
+    @_spoken
+    def _pending_changed(self, row: ObservationRow) -> None:
+        """A value entered in the new row: record the session (or explain, and keep it)."""
+        if self._syncing or not str(row.number.value).strip():
+            return  # a session number alone records nothing
         raw = self._read_controls()
-        done = raw["observations"]
-        session = done[-1]["session"] + 1 if done else 1
-        expected = self._forecast.improvement[min(session, self._forecast.max_sessions) - 1]
-        done.append({"session": session, "improvement_percent": round(expected.median)})
+        raw["observations"].append(row.read())
+        before = self._profile
         self._submit(raw)
+        if self._profile is not before:
+            self._drop_pending(row)
 
     @_spoken
     def _remove_row(self, row: ObservationRow) -> None:
@@ -443,6 +486,16 @@ class PicoWidget(widgets.VBox):
 
     def _set_goal(self, percent: int) -> None:
         self._goal.value = percent
+
+
+def _grade(words: str) -> tuple[str, str]:
+    """'Moderate: blue-grey or brown, ...' -> ('Moderate', 'blue-grey or brown, ...');
+    a severity without a description is its own grade."""
+    for mark in ("\uff1a", ": "):  # the full-width colon of Chinese, then ": "
+        grade, found, description = words.partition(mark)
+        if found:
+            return grade.strip(), description.strip()
+    return words, ""
 
 
 def _describe(p: PatientProfile) -> str:

@@ -29,7 +29,7 @@ DRAWN = """(names) => Object.fromEntries(names.map((name) => {
     return [name, {revision: Number(chart.dataset.revision),
                    traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y})),
                    levels: Object.fromEntries((chart.layout.shapes || [])
-                       .filter((s) => s.name).map((s) => [s.name, s.y0]))}];
+                       .filter((s) => s.legendgroup).map((s) => [s.legendgroup, s.y0]))}];
 }).filter(Boolean))"""
 
 

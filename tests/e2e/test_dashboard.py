@@ -83,13 +83,27 @@ def test_controls_change_charts_and_summary(page: Page) -> None:
 
 def test_recording_a_response_updates_the_forecast(page: Page) -> None:
     before = choose(page, "chance")
-    choose(page, "curve")
-    act(page, lambda: page.get_by_role("button", name="Record a session").tap())
+    unchanged = choose(page, "curve")
+    page.get_by_role("button", name="Record a session").tap()
     row = page.locator(".pico-row").first
     expect(row).to_be_visible()
+    # An empty row: no value assumed, the forecast as it was until the doctor enters one.
+    number = row.locator(".pico-seen-number input")
+    expect(number).to_have_value("")
+    expect(row.locator(".pico-row-title")).to_have_text(
+        "Session 1: type the improvement seen, or tap the bar")
+    page.wait_for_timeout(1000)
+    assert drawn(page) == unchanged
+    assert_shows(page, profile())
+    # Typed beside the slider, the value records the session and the slider follows.
+    act(page, lambda: (number.fill("30"), number.press("Enter")))
+    assert_shows(page, profile(observations=[{"session": 1, "improvement_percent": 30}]))
+    row = page.locator(".pico-row").first
+    expect(row.locator(".noUi-handle")).to_have_attribute("aria-valuenow", "30.0")
     act(page, lambda: row.locator("select").select_option(label="under 25%"))
     now = profile(observations=[{"session": 1, "improvement_percent": 12}])
     assert_shows(page, now)
+    expect(row.locator(".pico-seen-number input")).to_have_value("12")
     # A labelled row: the title says which session and what was seen, in words.
     expect(row.locator(".pico-row-title")).to_have_text("Session 1: improvement seen 12%")
     expect(row.get_by_text("Session", exact=True)).to_be_visible()
@@ -119,7 +133,9 @@ def test_tattoo_shows_kirby_desai_inputs_and_score(page: Page) -> None:
 
 
 def test_invalid_entry_shows_a_sentence_and_the_page_keeps_working(page: Page) -> None:
-    act(page, lambda: page.get_by_role("button", name="Record a session").tap())
+    page.get_by_role("button", name="Record a session").tap()
+    seen = page.locator(".pico-row .pico-seen-number input").first
+    act(page, lambda: (seen.fill("20"), seen.press("Enter")))
     before = drawn(page)
     session = page.locator(".pico-row input[type=number]").first
     session.fill("0")

@@ -67,3 +67,47 @@ def test_handout_offline_same_numbers_and_prints_with_charts(chromium) -> None:
     assert f"{top.reach} in 100 {chance.caption}" in first  # the headline's chance figure
     assert "Expected improvement after each session" in first
     assert blue[0] > 2000, blue
+
+
+def test_handout_from_a_clinic_prints_its_name_logo_cost_and_a_next_visit_line(
+        chromium, tmp_path) -> None:
+    """The clinic's handout opens offline with its logo (a data URI), the cost beside the
+    sessions and a line for the next visit; the 100 people print at least 6 cm wide, and no
+    heading is left alone at the foot of a page."""
+    import base64
+
+    from pico_widget.render.clinic import Clinic
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+                           "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    clinic = Clinic(name="Klinik Kulit Sentosa", phone="+60 3-2161 0000",
+                    address="12 Jalan Ampang, Kuala Lumpur", price_per_session=450,
+                    currency="RM", logo="data:image/png;base64," + base64.b64encode(png).decode())
+    path = ARTIFACTS / "handout-clinic.html"
+    ARTIFACTS.mkdir(exist_ok=True)
+    path.write_text(handout_html(PROFILE, clinic=clinic), "utf-8")
+    context, page, requests = offline_page(chromium, path)
+    fc = estimate(PROFILE)
+    low, high = fc.sessions_range
+    body = page.locator("body")
+    expect(body).to_contain_text("Klinik Kulit Sentosa")
+    expect(body).to_contain_text(f"about RM {low * 450:,.0f} to RM {high * 450:,.0f}")
+    expect(page.locator(".pico-headline [data-key=cost]")).to_contain_text("RM")
+    expect(page.locator(".next")).to_contain_text("Next visit")
+    assert page.evaluate("document.querySelector('.clinic img').naturalWidth") == 1
+    page.emulate_media(media="print")
+    width_cm = page.evaluate(
+        "document.querySelector('.pico-icons').getBoundingClientRect().width / 96 * 2.54")
+    assert width_cm >= 6, width_cm
+    pdf = ARTIFACTS / "handout-clinic.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    context.close()
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    document = pypdfium2.PdfDocument(str(pdf))
+    for index in range(len(document)):
+        document[index].render(scale=1.5).to_pil().save(
+            ARTIFACTS / f"handout-clinic-page{index + 1}.png")
+        lines = [line for line in document[index].get_textpage().get_text_range().splitlines()
+                 if line.strip()]
+        # No heading as a page's last line.
+        assert lines[-1].strip() not in ("What to expect", "Timing", "Aftercare reminders")

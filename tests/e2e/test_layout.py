@@ -52,7 +52,8 @@ def test_answer_is_on_the_first_screen(page: Page, tablet: str) -> None:
 
 
 def test_nothing_clipped_targets_48px_text_16px(page: Page) -> None:
-    act(page, lambda: page.get_by_role("button", name="Record a session").tap())
+    page.get_by_role("button", name="Record a session").tap()
+    page.wait_for_selector(".pico-row .pico-seen-number input")
     width = page.viewport_size["width"]
     report = page.evaluate("""(targets) => {
         const app = document.querySelector('.pico-frame');
@@ -102,7 +103,11 @@ def test_each_view_shows_the_same_forecast(page: Page) -> None:
     expect(page.locator(".pico-summary")).to_contain_text(
         f"about {top.reach} reach the goal by session {top.session}")
     choose(page, "evidence")
-    expect(page.locator(".pico-refs li")).to_have_count(len(fc.references))
+    # One count of studies: the headline's is the evidence view's first list.
+    expect(page.locator(".pico-refs-behind li")).to_have_count(fc.evidence.studies)
+    expect(page.locator(".pico-headline")).to_contain_text(f"{fc.evidence.studies} studies")
+    expect(page.locator(".pico-refs")).to_contain_text(
+        f"The {fc.evidence.studies} studies behind these numbers")
     expect(page.locator("[data-testid=improvement]")).to_be_hidden()
     traces = choose(page, "chance")
     assert {k: v["traces"] for k, v in traces.items()} == expected(profile(), ("probability",))

@@ -25,8 +25,8 @@ def _forged() -> str:
     return json.dumps(case)
 
 
-def _shown_as_text_and_ran_nothing(page: Page) -> None:
-    error = page.locator(".pico-error [role=alert]")
+def _shown_as_text_and_ran_nothing(page: Page, where: str = ".pico-error") -> None:
+    error = page.locator(f"{where} [role=alert]")
     expect(error).to_contain_text(ATTACK, timeout=30_000)  # the literal characters
     assert error.locator("img, script").count() == 0
     page.wait_for_timeout(500)  # an injected onerror would have fired by now
@@ -40,7 +40,12 @@ def test_markup_in_an_uploaded_case_file(page: Page) -> None:
         page.locator(".widget-upload").first.click()
     chooser.value.set_files(files=[{"name": "case.json", "mimeType": "application/json",
                                     "buffer": _forged().encode()}])
-    _shown_as_text_and_ran_nothing(page)
+    # Beside the upload button, where the doctor is looking.
+    _shown_as_text_and_ran_nothing(page, ".pico-upload-problem")
+    box = page.locator(".pico-upload-problem [role=alert]").bounding_box()
+    upload = page.locator(".widget-upload").first.bounding_box()
+    assert box is not None and upload is not None
+    assert 0 <= box["y"] - (upload["y"] + upload["height"]) < 120
 
 
 @pytest.mark.parametrize("tablet", ["portrait"], indirect=True)

@@ -1,0 +1,76 @@
+"""A phone (390x844) and the tablets: every chosen value read whole, no chart title cut, and
+on the phone the answer before the inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from browser import TABLETS, is_local
+from conftest import wait_for_dashboard
+from dashboard import act, choose, field
+from live_server import ARTIFACTS
+
+from pico_widget.core.catalogue import conditions
+
+PHONE = {"width": 390, "height": 844}
+CUT = """() => {
+    const out = [], pen = document.createElement('canvas').getContext('2d');
+    for (const e of document.querySelectorAll('.pico-app select')) {
+        if (e.offsetParent === null || e.selectedIndex < 0) continue;
+        const style = getComputedStyle(e);
+        pen.font = style.fontWeight + ' ' + style.fontSize + ' ' + style.fontFamily;
+        const text = e.options[e.selectedIndex].text;
+        const room = e.clientWidth - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight) - 16;  // the arrow
+        if (pen.measureText(text).width > room) out.push('cut: ' + text);
+        const b = e.getBoundingClientRect();
+        if (b.right > window.innerWidth + 0.5) out.push('outside: ' + text);
+    }
+    for (const chart of document.querySelectorAll('.pico-chart')) {
+        if (chart.offsetParent === null) continue;
+        const edge = chart.getBoundingClientRect();
+        for (const t of chart.querySelectorAll('.gtitle, .gtitle-subtitle')) {
+            const b = t.getBoundingClientRect();
+            if (b.right > edge.right + 1 || b.left < edge.left - 1)
+                out.push('title cut: ' + t.textContent);
+        }
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth) out.push('sideways scroll');
+    return out;
+}"""
+
+
+def _cut(page: Any) -> list[str]:
+    return page.evaluate(CUT)
+
+
+@pytest.mark.parametrize("size", ["phone", "portrait", "landscape"])
+def test_every_chosen_value_and_chart_title_is_read_whole(server, chromium, size) -> None:
+    viewport = PHONE if size == "phone" else TABLETS[size]
+    context = chromium.new_context(viewport=viewport, has_touch=True)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server.url)
+    wait_for_dashboard(page)
+    page.wait_for_timeout(500)
+    found = {"default curve": _cut(page)}
+    choose(page, "chance")
+    found["default chance"] = _cut(page)
+    # The longest severity grades (acne scars' "Grade 3 (moderate): obvious at 50 cm...").
+    acne = conditions()["acne_scars"]
+    act(page, lambda: field(page, "Concern").locator("select").select_option(
+        label=f"{acne.group}: {acne.label}"))
+    found["acne scars"] = _cut(page)
+    if size == "phone":
+        top = page.evaluate("""() => Object.fromEntries(
+            ['.pico-answer', '.pico-inputs', '.pico-views'].map(
+                (s) => [s, document.querySelector(s).getBoundingClientRect().top]))""")
+        # The answer first: the headline above the inputs, the inputs above the views.
+        assert top[".pico-answer"] < top[".pico-inputs"] < top[".pico-views"], top
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"read-whole-{size}.png"), full_page=True)
+    context.close()
+    assert {k: v for k, v in found.items() if v} == {}
+    assert [u for u in requests if not is_local(u)] == []
