@@ -7,6 +7,7 @@ import json
 import ipywidgets as widgets
 import pytest
 from hypothesis import given, settings
+from pydantic import ValidationError
 from strategies import profiles
 from widget_client import browser_sends
 
@@ -178,3 +179,20 @@ def test_a_case_file_problem_shows_beside_the_upload_in_plain_names():
     assert w._error.value == "" and w.profile == MELASMA
     w.profile = MELASMA.model_copy(update={"goal_percent": 40})  # the next good input
     assert w.take_home.problem.value == "" and w.message == ""
+
+
+def test_the_note_carries_device_settings_per_session_when_given():
+    from pico_widget.render.note import clinical_note as note
+
+    profile = PatientProfile.model_validate(MELASMA.model_dump() | {"observations": [
+        {"session": 1, "improvement_percent": 20}, {"session": 2, "improvement_percent": 30}]})
+    text = note(profile, settings={2: {"wavelength_nm": 1064, "fluence_j_cm2": 0.8},
+                                   1: {"spot_mm": 8}})
+    assert "Device settings: S1: 8 mm spot; S2: 1064 nm, 0.8 J/cm2." in text
+    assert "Device settings" not in note(profile)  # optional: no line without them
+    chinese = note(profile, language="zh-Hans", settings={1: {"spot_mm": 8}})
+    assert "设备参数" in chinese and "光斑 8 mm" in chinese
+    with pytest.raises(ValidationError):
+        note(profile, settings={1: {"wavelength_nm": 5}})
+    with pytest.raises(ValidationError):
+        note(profile, settings={1: {"patient": "Aisha"}})  # nothing else is kept

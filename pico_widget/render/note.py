@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
@@ -12,15 +15,43 @@ from .summary import sentences, severity_text
 from .templates import text_of
 
 
+class DeviceSettings(BaseModel):
+    """What the device was set to for one session (each optional): for the record only,
+    never used by the forecast and never stored by the app."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    wavelength_nm: float | None = Field(default=None, ge=300, le=2000)
+    fluence_j_cm2: float | None = Field(default=None, gt=0, le=50)
+    spot_mm: float | None = Field(default=None, gt=0, le=20)
+
+
 def clinical_note(profile: PatientProfile, today: date | None = None,
-                  language: str = "en") -> str:
+                  language: str = "en",
+                  settings: Mapping[int, DeviceSettings | dict] | None = None) -> str:
     """Inputs, forecast, range, warnings and model version, ready to paste into a record.
-    English by default (the record's language); `language` matches the patient's."""
+    English by default (the record's language); `language` matches the patient's.
+    `settings`: session number -> the device settings used then (optional)."""
+    checked = {int(k): DeviceSettings.model_validate(v) for k, v in (settings or {}).items()}
     with speaking(language):
-        return _note(profile, today)
+        return _note(profile, today, checked)
 
 
-def _note(profile: PatientProfile, today: date | None) -> str:
+def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
+    say = wording("note")
+    items = []
+    for session in sorted(settings):
+        s = settings[session]
+        parts = [say[key].format(value=f"{value:g}") for key, value in
+                 (("wavelength", s.wavelength_nm), ("fluence", s.fluence_j_cm2),
+                  ("spot", s.spot_mm)) if value is not None]
+        if parts:
+            items.append(say["settings_item"].format(session=session, parts=", ".join(parts)))
+    return say["settings"].format(items="; ".join(items)) if items else None
+
+
+def _note(profile: PatientProfile, today: date | None,
+          settings: dict[int, DeviceSettings] | None = None) -> str:
     fc = estimate(profile)
     spec = condition_words(profile.condition)
     say = wording("note")
@@ -36,6 +67,9 @@ def _note(profile: PatientProfile, today: date | None) -> str:
             say["seen_item"].format(session=o.session, percent=f"{o.improvement_percent:.0f}")
             for o in profile.observations)
         lines.append(say["observed"].format(seen=seen))
+    device = _settings_line(settings or {})
+    if device:
+        lines.append(device)
     lines.append(say["forecast"])
     lines += [f"- {text_of(s)}" for s in sentences(profile, fc)[1:]]
     if fc.cautions:

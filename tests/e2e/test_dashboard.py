@@ -46,9 +46,13 @@ def test_controls_change_charts_and_summary(page: Page) -> None:
     act(page, lambda: field(page, "Concern").locator("select").select_option(label=label))
     assert_shows(page, profile(condition="solar_lentigines"))
 
-    severe = conditions()["solar_lentigines"].severity["severe"].label
+    # The box holds the grade; its description reads whole beneath it.
+    severe, _, described = conditions()["solar_lentigines"].severity["severe"].label.partition(
+        ": ")
     act(page, lambda: field(page, "Severity").locator("select").select_option(label=severe))
     assert_shows(page, profile(condition="solar_lentigines", severity="severe"))
+    if described:
+        expect(field(page, "Severity")).to_contain_text(described)
 
     act(page, lambda: field(page, "Skin type").get_by_role("button", name="VI", exact=True)
         .tap())
