@@ -39,15 +39,23 @@ def tablet(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def page(server: LiveServer, chromium: Any, tablet: str,
-         request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = chromium.new_context(viewport=TABLETS[tablet], has_touch=True)
+def open_dashboard(server: LiveServer, chromium: Any,
+                   viewport: dict[str, int]) -> tuple[Any, Page, list[str]]:
+    """A fresh touch context at `viewport` with the dashboard painted: (context, page,
+    every URL the page asked for, for the offline check)."""
+    context = chromium.new_context(viewport=viewport, has_touch=True)
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(server.url)
     wait_for_dashboard(page)
+    return context, page, requests
+
+
+@pytest.fixture
+def page(server: LiveServer, chromium: Any, tablet: str,
+         request: pytest.FixtureRequest) -> Iterator[Page]:
+    context, page, requests = open_dashboard(server, chromium, TABLETS[tablet])
     yield page
     name = request.node.name.replace("[", "-").rstrip("]")
     screenshot(page, f"{name}.png")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from browser import TABLETS, is_local, offline_page
-from conftest import wait_for_dashboard
+from conftest import open_dashboard
 from live_server import ARTIFACTS, ROOT
 from playwright.sync_api import Page, expect
 
@@ -68,12 +68,7 @@ def record_sessions(page: Page, button: str) -> None:
 
 
 def _open(server: Any, chromium: Any, language: str) -> tuple[Any, Page, list[str]]:
-    context = chromium.new_context(viewport=TABLETS["landscape"], has_touch=True)
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(server.url)
-    wait_for_dashboard(page)
+    context, page, requests = open_dashboard(server, chromium, TABLETS["landscape"])
     if language != "en":
         page.locator(".pico-language button", has_text=language_names()[language]).tap()
         expect(page.locator("html")).to_have_attribute("lang", language, timeout=60_000)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from browser import TABLETS, is_local
-from conftest import wait_for_dashboard
+from conftest import open_dashboard
 from dashboard import act, choose, field
 from live_server import ARTIFACTS
 
@@ -48,12 +48,7 @@ def _cut(page: Any) -> list[str]:
 @pytest.mark.parametrize("size", ["phone", "portrait", "landscape"])
 def test_every_chosen_value_and_chart_title_is_read_whole(server, chromium, size) -> None:
     viewport = PHONE if size == "phone" else TABLETS[size]
-    context = chromium.new_context(viewport=viewport, has_touch=True)
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(server.url)
-    wait_for_dashboard(page)
+    context, page, requests = open_dashboard(server, chromium, viewport)
     page.wait_for_timeout(500)
     found = {"default curve": _cut(page)}
     choose(page, "chance")

@@ -4,7 +4,7 @@ and the charts' axis labels 18 px or more, in every view."""
 from __future__ import annotations
 
 from browser import is_local
-from conftest import wait_for_dashboard
+from conftest import open_dashboard
 from dashboard import choose
 from live_server import ARTIFACTS
 
@@ -28,12 +28,7 @@ SIZES = """() => {
 
 
 def test_projector_text_is_big_enough_and_uses_the_width(server, chromium) -> None:
-    context = chromium.new_context(viewport=PROJECTOR, has_touch=True)
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(server.url)
-    wait_for_dashboard(page)
+    context, page, requests = open_dashboard(server, chromium, PROJECTOR)
     page.wait_for_timeout(800)
     found = {}
     for view in ("curve", "chance", "icons", "words", "evidence"):
