@@ -170,7 +170,7 @@ def test_trainer_compares_two_teaching_cases_on_the_same_axes(page: Page) -> Non
     names = [t["name"] for t in traces["improvement"]["traces"]]
     assert "Typical patient" in names and any(n.startswith("Pinned: Nevus of Ota") for n in names)
     bars = choose(page, "chance")["probability"]["traces"]
-    assert len(bars) == 2
+    assert len(bars) == 3  # this case, the pinned one, the band's legend entry
     pinned = estimate(cases[first].profile)
     assert bars[1]["y"] == [round(100 * p, 1) for p in pinned.prob_goal_by_session]
     current = estimate(cases[second].profile)
