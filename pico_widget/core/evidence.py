@@ -203,7 +203,6 @@ class Strength(_Data):
     patients: int
     designs: tuple[Design, ...]
     sources: tuple[str, ...]
-    accuracy: Accuracy | None = None  # None where no figure of the condition was fitted
 
 
 @cache
@@ -229,4 +228,4 @@ def strength(condition: str, laser: str) -> Strength:
     else:
         grade = "limited"
     return Strength(grade=grade, studies=len(studies), patients=patients, designs=kinds,
-                    sources=tuple(studies), accuracy=accuracies().get(condition))
+                    sources=tuple(studies))
