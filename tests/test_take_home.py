@@ -9,13 +9,12 @@ import pytest
 from hypothesis import given, settings
 from pydantic import ValidationError
 from strategies import profiles
-from widget_client import browser_sends
+from widget_client import browser_sends, widgets_under
 
 from pico_widget import PatientProfile, PicoWidget, conditions, estimate
 from pico_widget.core.cases import CaseFileError, load_case, save_case, teaching_cases
 from pico_widget.render.note import clinical_note
 from pico_widget.render.summary import headline
-from pico_widget.ui.widget import _widgets_under
 
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
                          goal_percent=50, observations=[{"session": 1,
@@ -130,7 +129,7 @@ def test_widget_refuses_a_tampered_upload_and_keeps_the_forecast():
 
 def test_widget_handout_asks_for_no_name_and_note_follows_the_forecast():
     w = PicoWidget(MELASMA)
-    fields = [c for c in _widgets_under([w.take_home]).values()
+    fields = [c for c in widgets_under(w.take_home).values()
               if isinstance(c, widgets.Text)]
     assert not fields, "the take-home panel has no free-text field to type a name into"
     sent = Sent(w.take_home._saver)
@@ -150,7 +149,7 @@ def test_dashboard_teaching_case_picker_loads_cases_and_refuses_unknown_ones():
     d = Dashboard()
     assert d._cases.index == 0  # "Choose a teaching case..." shows, not an empty box
     case = teaching_cases()[3]
-    d._cases.value = 3
+    browser_sends(d._cases, index=4)  # after "Choose a teaching case..."
     assert d.widget.profile == case.profile
     assert case.point in d._point.value
     browser_sends(d._cases, index=99)

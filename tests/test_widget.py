@@ -104,9 +104,10 @@ def test_each_control_changes_the_forecast_as_a_browser_would():
 
 def test_goal_presets_set_the_goal():
     w = PicoWidget()
-    w._presets[1].click()
+    w._presets[75].click()
     assert w.profile.goal_percent == 75
     assert w._goal.value == 75
+    assert w._presets[75].button_style == "info" and w._presets[50].button_style == ""
 
 
 @pytest.mark.parametrize(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import pytest
-from widget_client import browser_sends
+from ipywidgets.widgets.widget import _instances
+from widget_client import browser_sends, widgets_under
 
 from pico_widget import PatientProfile, PicoWidget, estimate
 from pico_widget.i18n.problems import caution_sentence
 from pico_widget.i18n.wording import wording
 from pico_widget.ui.dashboard import Dashboard
-from pico_widget.ui.widget import _widgets_under
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75, observations=[{"session": 1,
@@ -70,20 +71,40 @@ def test_switching_keeps_the_case_the_forecast_and_the_view():
     assert w.forecast == estimate(PROFILE)
 
 
-def test_switching_closes_the_widgets_it_replaces():
-    """A rebuild in the new language leaves no old control or chart holding a comm open in
-    the kernel and the browser; what is on screen stays open."""
-    from ipywidgets.widgets.widget import _instances
-
+def test_switching_changes_words_in_place_and_never_reruns_the_forecast(monkeypatch):
+    """The same widgets (no comm opened or closed), the same forecast object, new words."""
     w = PicoWidget(PROFILE)
-    w.language = "ms"  # every language builds the same tree
-    live = len(_instances)
-    for language in ("zh-Hans", "en", "ms", "zh-Hans"):
+    browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
+    tree = widgets_under(w)
+    live, forecast = len(_instances), w.forecast
+    import pico_widget.ui.widget as module
+
+    monkeypatch.setattr(module, "estimate", lambda *_a, **_k: pytest.fail("re-ran estimate"))
+    for language in ("zh-Hans", "ms", "en", "zh-Hans"):
         w.language = language
+        assert widgets_under(w).keys() == tree.keys()
         assert len(_instances) == live
-    assert all(widget.comm is not None for widget in _widgets_under([w]).values())
-    browser_sends(w._goal, value=60)  # the new controls still work
+        assert w.forecast is forecast
+        assert w._laser.label == wording("lasers", PROFILE.laser, language)
+        assert w._views.choice.label == wording("views", "chance", language)
+        assert w._probability.figure["layout"]["title"]["text"] == wording(
+            "charts", "probability_title", language)
+    assert all(widget.comm is not None for widget in tree.values())
+    monkeypatch.undo()
+    browser_sends(w._goal, value=60)  # the controls still answer
     assert w.profile.goal_percent == 60
+
+
+def test_relabelling_is_not_an_edit():
+    """New words for the same choices keep each control's value and send no edit."""
+    w = PicoWidget(PROFILE.model_copy(update={"laser": "q-switched"}))
+    edits: list[Any] = []
+    for control in w._all_controls():
+        control.on_edit = edits.append
+    w.language = "ms"
+    assert edits == []
+    assert (w._condition.value, w._severity.value, w._laser.value) == (
+        "nevus_of_ota", "moderate", "q-switched")
 
 
 def test_controls_after_a_switch_answer_in_the_new_language():

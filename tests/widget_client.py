@@ -34,6 +34,24 @@ def browser_sends(control: Any, **state: Any) -> None:
                          "buffers": []})
 
 
+def widgets_under(root: Any) -> dict[int, Any]:
+    """Every widget reachable from `root` through its synced traits (children, layout,
+    style, ...), by id."""
+    from ipywidgets import Widget
+
+    found: dict[int, Any] = {}
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        if id(widget) not in found:
+            found[id(widget)] = widget
+            for name in widget.keys:
+                value = getattr(widget, name, None)
+                items = value if isinstance(value, (tuple, list)) else (value,)
+                stack.extend(v for v in items if isinstance(v, Widget))
+    return found
+
+
 class Visitor:
     """One visitor's page and kernel; `models` mirrors the widget states the kernel holds."""
 

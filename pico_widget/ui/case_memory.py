@@ -44,7 +44,7 @@ class CaseMemory(anywidget.AnyWidget):
         try:  # anything but text is refused as "not JSON"
             profile = load_case(text if isinstance(text, str) else "")
         except CaseFileError as error:
-            self._widget._refuse(case_file_sentence(error))
+            self._widget.refuse(case_file_sentence(error))
             self.send({"type": "refused"})
             return
         self._widget.profile = profile

@@ -1,10 +1,16 @@
-"""ipywidgets controls that never trust the browser.
+"""ipywidgets controls that never trust the browser, and that tell the doctor's edits
+apart from the program's own writes.
 
 A browser can send any value to a synced trait. These controls do not clamp or coerce
 silently: anything the control itself cannot take (an index off the list, a slider value
 out of range, a wrong type) is handed to `on_reject` with the key and raw value, so the widget can
 explain it with the same pydantic sentence as any other bad input, and the browser is sent
 back the value the server holds.
+
+A value the control accepts from the browser is handed to `on_edit`. Only the browser's
+messages reach it: when the widget shows a new profile, or new words for the same choices
+(`relabel`), it writes the controls without hearing its own writes as edits, so it needs
+no flag to ignore them.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from traitlets import TraitError, validate
 
 log = logging.getLogger(__name__)
 Reject = Callable[[widgets.Widget, str, Any], None]
+Edit = Callable[[widgets.Widget], None]
 _VALUE_KEYS = ("value", "index")
 # The value of a dropdown's "nothing chosen" entry. Not None: ipywidgets reads a None value
 # as "no selection", and the browser then shows an empty box instead of the entry's label.
@@ -25,11 +32,14 @@ NO_CHOICE = -1
 
 
 class Guarded:
-    """Mixin: route browser-sent values that the control refuses to `on_reject`."""
+    """Mixin: a browser-sent value the control takes goes to `on_edit`, one it refuses to
+    `on_reject`."""
 
     on_reject: Reject | None = None
+    on_edit: Edit | None = None
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
+        before = getattr(self, "value", None)
         try:
             super().set_state(sync_data)  # type: ignore[misc]
         except (TraitError, TypeError, ValueError) as exc:
@@ -38,6 +48,27 @@ class Guarded:
             self.send_state()  # type: ignore[attr-defined]
             if self.on_reject is not None:
                 self.on_reject(self, key, sync_data.get(key))  # type: ignore[arg-type]
+            return
+        edited = any(k in sync_data for k in _VALUE_KEYS)
+        if edited and self.on_edit is not None and getattr(self, "value", None) != before:
+            self.on_edit(self)  # type: ignore[arg-type]
+
+
+class Relabelled:
+    """Mixin for choice controls: new words for the same choices."""
+
+    def relabel(self, options: list[tuple[str, Any]]) -> None:
+        """Show `options` (label, value), keeping the chosen value when it is still offered.
+
+        ipywidgets jumps to the first option when the options change; the value is put
+        back before the browser hears of either, in one message. `on_edit` is not called:
+        the doctor chose nothing.
+        """
+        value = self.value  # type: ignore[attr-defined]
+        with self.hold_sync():  # type: ignore[attr-defined]
+            self.options = options
+            if any(v == value for _label, v in options):
+                self.value = value
 
 
 class _Strict:
@@ -51,11 +82,11 @@ class _Strict:
         return value
 
 
-class Dropdown(Guarded, widgets.Dropdown):
+class Dropdown(Guarded, Relabelled, widgets.Dropdown):
     pass
 
 
-class ToggleButtons(Guarded, widgets.ToggleButtons):
+class ToggleButtons(Guarded, Relabelled, widgets.ToggleButtons):
     pass
 
 
@@ -72,4 +103,8 @@ class FloatSlider(Guarded, _Strict, widgets.FloatSlider):
 
 
 class IntText(Guarded, widgets.IntText):
+    pass
+
+
+class Text(Guarded, widgets.Text):
     pass

@@ -42,14 +42,14 @@ class Dashboard(widgets.VBox):
             options=[(name, code) for code, name in language_names().items()],
             value=language, style={"button_width": "auto"})
         self._language.add_class("pico-language")
-        self._language.observe(self._switch_language, "value")
+        self._language.on_edit = self._switch_language
         cases = teaching_cases()
         self._cases = controls.Dropdown(
             options=[("", NO_CHOICE), *((case.title, index) for index, case in enumerate(cases))],
             layout=widgets.Layout(width="auto", max_width="100%"))
         self._cases.add_class("pico-cases")
-        self._cases.observe(self._teaching_case, "value")
-        self._cases.on_reject = lambda *_args: self.widget._refuse(wording("errors", "no_case"))
+        self._cases.on_edit = self._teaching_case
+        self._cases.on_reject = lambda *_args: self.widget.refuse(wording("errors", "no_case"))
         self._model_button = widgets.ToggleButton(icon="book")
         self._model_button.add_class("pico-model-button")
         self._model_button.observe(self._toggle_model, "value")
@@ -77,13 +77,9 @@ class Dashboard(widgets.VBox):
         """The header's and the teaching cases' words in the widget's language."""
         with speaking(self.widget.language) as language:
             self._header.value = header_html(language)
-            chosen = self._cases.value
-            self._cases.unobserve(self._teaching_case, "value")
-            self._cases.options = [(wording("labels", "teaching_none"), NO_CHOICE), *(
+            self._cases.relabel([(wording("labels", "teaching_none"), NO_CHOICE), *(
                 (teaching_words(i, case.title, case.point)[0], i)
-                for i, case in enumerate(teaching_cases()))]
-            self._cases.value = chosen
-            self._cases.observe(self._teaching_case, "value")
+                for i, case in enumerate(teaching_cases()))])
             self._show_point()
             self._model_button.description = wording("labels", "model_link")
             self._model_close.description = wording("model_intro", "close")
@@ -95,16 +91,17 @@ class Dashboard(widgets.VBox):
             if self._model_button.value:
                 self._toggle_model({"new": True})
 
-    def _switch_language(self, change: dict[str, Any]) -> None:
+    def _switch_language(self, _control: Any = None) -> None:
         """Only the words change: the widget keeps its case and forecast."""
-        self.widget.language = change["new"]
+        self.widget.language = self._language.value
         self._word_header()
 
-    def _teaching_case(self, change: dict[str, Any]) -> None:
+    def _teaching_case(self, _control: Any = None) -> None:
         """Trainer mode: show a shipped case (its teaching point appears with the summary)."""
-        if change["new"] == NO_CHOICE:
+        if self._cases.value == NO_CHOICE:
+            self._point.value = ""
             return
-        self.widget.profile = teaching_cases()[change["new"]].profile
+        self.widget.profile = teaching_cases()[self._cases.value].profile
         self._show_point()
 
     def _edited(self, profile: PatientProfile) -> None:
@@ -112,9 +109,7 @@ class Dashboard(widgets.VBox):
         index = self._cases.value
         if index == NO_CHOICE or profile == teaching_cases()[index].profile:
             return
-        self._cases.unobserve(self._teaching_case, "value")
         self._cases.value = NO_CHOICE
-        self._cases.observe(self._teaching_case, "value")
         self._point.value = ""
 
     def _show_point(self) -> None:

@@ -33,39 +33,36 @@ class ObservationRow(widgets.Box):
     def __init__(self, obs: Observation | dict[str, Any],
                  on_remove: Callable[[ObservationRow], None],
                  on_change: Callable[[ObservationRow], None] | None = None) -> None:
-        label = wording("labels")
         self._on_change = on_change
-        self._quiet = False
         self.title = widgets.HTML()
         self.title.add_class("pico-row-title")
-        self.session = controls.IntText(value=1, description=label["session_number"],
-                                        style={"description_width": "initial"},
+        self.session = controls.IntText(value=1, style={"description_width": "initial"},
                                         layout=widgets.Layout(width="150px"))
         self.improvement = controls.FloatSlider(
             value=0, min=0, max=100, step=1, readout=False,
-            description=label["improvement_seen"], style={"description_width": "initial"},
+            style={"description_width": "initial"},
             layout=widgets.Layout(flex="1 1 160px", min_width="0"))
-        self.number = widgets.Text(value="", placeholder=label["seen_placeholder"],
-                                   continuous_update=False,
-                                   layout=widgets.Layout(width="88px"))
+        self.number = controls.Text(value="", continuous_update=False,
+                                    layout=widgets.Layout(width="88px"))
         self.number.add_class("pico-seen-number")
         percent = widgets.HTML("%")
         percent.add_class("pico-percent")
-        self.band = controls.Dropdown(options=[(label["quartile_hint"], NO_CHOICE),
-                                               *wording("quartiles").items()],
+        self.band = controls.Dropdown(options=[("", NO_CHOICE)],
                                       layout=widgets.Layout(width="auto"))
-        self.remove = widgets.Button(description=label["remove"], icon="trash",
-                                     layout=widgets.Layout(width="auto"))
+        self.remove = widgets.Button(icon="trash", layout=widgets.Layout(width="auto"))
         self.remove.on_click(lambda _b: on_remove(self))
-        self.band.observe(self._pick_band, "value")
-        self.improvement.observe(self._slid, "value")
-        self.number.observe(self._typed, "value")
-        self.session.observe(self._changed, "value")
+        # Only the doctor's edits (browser messages) reach these: show() writes quietly.
+        self.band.on_edit = self._pick_band
+        self.improvement.on_edit = self._slid
+        self.number.on_edit = self._typed
+        self.session.on_edit = self._changed
         super().__init__([self.title, self.remove, self.session, self.improvement, self.number,
                           percent, self.band])
         self.add_class("pico-row")
         self.entered = False
+        self._shown: dict[str, Any] = {}
         self.show(obs)
+        self.word()
 
     @property
     def guarded(self) -> list[Any]:
@@ -81,18 +78,27 @@ class ObservationRow(widgets.Box):
         if isinstance(obs, Observation):
             obs = obs.model_dump()
         percent = obs.get("improvement_percent")
-        self._quiet = True
-        try:
-            self.session.value = obs["session"]
-            self.entered = percent is not None
-            self.improvement.value = percent if percent is not None else 0
-            self.number.value = f"{percent:g}" if percent is not None else ""
-        finally:
-            self._quiet = False
-        self._word(obs["session"], percent)
+        self.session.value = obs["session"]
+        self.entered = percent is not None
+        self.improvement.value = percent if percent is not None else 0
+        self.number.value = f"{percent:g}" if percent is not None else ""
+        self._shown = {"session": obs["session"], "percent": percent}
+        self._title()
 
-    def _word(self, session: int, percent: float | None) -> None:
+    def word(self) -> None:
+        """Every word of the row in the language in effect (the widget's)."""
         label = wording("labels")
+        self.session.description = label["session_number"]
+        self.improvement.description = label["improvement_seen"]
+        self.number.placeholder = label["seen_placeholder"]
+        self.band.relabel([(label["quartile_hint"], NO_CHOICE), *wording("quartiles").items()])
+        self.remove.description = label["remove"]
+        self._title()
+
+    def _title(self) -> None:
+        """'Session 2: improvement seen 35%', or the empty session's prompt."""
+        label = wording("labels")
+        session, percent = self._shown["session"], self._shown["percent"]
         if percent is None:
             self.title.value = sentence(label["observation_empty"], n=session)
             self.add_class("pico-pending")
@@ -101,42 +107,35 @@ class ObservationRow(widgets.Box):
                                         percent=f"{percent:.0f}")
             self.remove_class("pico-pending")
 
-    def _changed(self, _change: Any = None) -> None:
-        if not self._quiet and self._on_change is not None:
+    def _changed(self, _control: Any = None) -> None:
+        if self._on_change is not None:
             self._on_change(self)
 
-    def _slid(self, change: dict[str, Any]) -> None:
+    def _slid(self, _control: Any) -> None:
         """The slider moved (a tap or a drag): its value is now the row's value."""
-        if self._quiet:
-            return
-        self._quiet = True
-        try:
-            self.number.value = f"{change['new']:g}"
-        finally:
-            self._quiet = False
+        self.number.value = f"{self.improvement.value:g}"
         self._changed()
 
-    def _typed(self, change: dict[str, Any]) -> None:
+    def _typed(self, _control: Any) -> None:
         """A number typed: the slider follows when it is one; the widget judges it."""
-        if self._quiet:
-            return
-        text = str(change["new"]).strip()
+        text = str(self.number.value).strip()
         if not text and not self.entered:
             return  # still empty: nothing to record
+        self._take(text)
+
+    def _pick_band(self, _control: Any) -> None:
+        """A band sets the value to its middle, then the dropdown shows its hint again."""
+        middle = self.band.value
+        self.band.value = NO_CHOICE
+        if middle != NO_CHOICE:
+            self.number.value = f"{middle:g}"
+            self._take(self.number.value)
+
+    def _take(self, text: str) -> None:
         try:
             value = float(text)
         except ValueError:
             value = None
         if value is not None and 0 <= value <= 100:
-            self._quiet = True
-            try:
-                self.improvement.value = value
-            finally:
-                self._quiet = False
+            self.improvement.value = value
         self._changed()
-
-    def _pick_band(self, change: dict[str, Any]) -> None:
-        """A band sets the value to its middle, then the dropdown shows its hint again."""
-        if change["new"] != NO_CHOICE:
-            self.number.value = f"{change['new']:g}"
-            self.band.value = NO_CHOICE

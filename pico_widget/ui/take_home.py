@@ -26,32 +26,26 @@ class TakeHome(widgets.VBox):
                  open_case: Callable[[PatientProfile], None],
                  refuse: Callable[[str], None], language: Callable[[], str],
                  clinic: Callable[[], Clinic | None] = lambda: None) -> None:
-        label = wording("labels")
         self._clinic = clinic
         self._current, self._open, self._refuse = current, open_case, refuse
         self._language = language
         self._saver = Saver()
-        handout = widgets.Button(description=label["handout"], icon="print")
-        handout.on_click(lambda _b: self.save_handout())
-        note = widgets.Button(description=label["note"], icon="file-text")
-        note.on_click(lambda _b: self.show_note())
+        self._handout = widgets.Button(icon="print")
+        self._handout.on_click(lambda _b: self.save_handout())
+        self._note_button = widgets.Button(icon="file-text")
+        self._note_button.on_click(lambda _b: self.show_note())
         # The note is for the record, in English, unless the doctor asks for the patient's.
-        self._note_language = widgets.Checkbox(description=label["note_in_language"],
-                                               indent=False, value=False)
-        self._note_language.layout.display = (None if language() != DEFAULT_LANGUAGE
-                                              else "none")
+        self._note_language = widgets.Checkbox(indent=False, value=False)
         self._note_language.observe(lambda _c: self.refresh(), "value")
         self._note = widgets.Textarea(layout=widgets.Layout(width="100%", height="220px",
                                                             display="none"))
-        self._copy = CopyButton(label=label["copy"], done_label=label["copied"],
-                                layout=widgets.Layout(display="none"))
-        save = widgets.Button(description=label["save_case"], icon="download")
-        save.on_click(lambda _b: self.save_case())
+        self._copy = CopyButton(layout=widgets.Layout(display="none"))
+        self._save = widgets.Button(icon="download")
+        self._save.on_click(lambda _b: self.save_case())
         self._upload = widgets.FileUpload(accept=".json,application/json", multiple=False,
-                                          description=label["open_case"], icon="upload",
-                                          layout=widgets.Layout(width="auto"))
+                                          icon="upload", layout=widgets.Layout(width="auto"))
         self._upload.observe(self._uploaded, "value")
-        buttons = widgets.HBox([handout, note, save, self._upload])
+        buttons = widgets.HBox([self._handout, self._note_button, self._save, self._upload])
         buttons.add_class("pico-presets")
         # A case file's problem shows here, beside the button that opened it, where the
         # doctor is looking (the top of the page may be off-screen on a tablet).
@@ -60,6 +54,20 @@ class TakeHome(widgets.VBox):
         self.problem.add_class("pico-upload-problem")
         super().__init__([buttons, self.problem, self._note_language, self._note, self._copy,
                           self._saver])
+        self.word()
+
+    def word(self) -> None:
+        """The buttons' words in the language in effect; an open note follows it."""
+        label = wording("labels")
+        self._handout.description = label["handout"]
+        self._note_button.description = label["note"]
+        self._note_language.description = label["note_in_language"]
+        self._note_language.layout.display = (None if self._language() != DEFAULT_LANGUAGE
+                                              else "none")
+        self._copy.label, self._copy.done_label = label["copy"], label["copied"]
+        self._save.description = label["save_case"]
+        self._upload.description = label["open_case"]
+        self.refresh()
 
     def save_handout(self) -> None:
         html = handout_html(self._current(), language=self._language(), clinic=self._clinic())

@@ -71,7 +71,7 @@ def chart_label(figure: dict[str, Any]) -> str:
 class ResultViews(widgets.VBox):
     """A segmented control over one panel per view; only the chosen panel is ever updated."""
 
-    def __init__(self, view: str | None = None) -> None:
+    def __init__(self) -> None:
         self.charts = {"curve": PlotlyView(name="improvement"),
                        "chance": PlotlyView(name="probability")}
         self.pages = {key: widgets.HTML(layout=widgets.Layout(width="100%"))
@@ -80,19 +80,24 @@ class ResultViews(widgets.VBox):
             "curve": curve, "chance": chance, "icons": icons, "words": words,
             "evidence": evidence}
         self.panels: dict[str, widgets.Widget] = {**self.charts, **self.pages}
-        labels = wording("views")
-        self.choice = controls.ToggleButtons(options=[(labels[k], k) for k in labels],
+        self.choice = controls.ToggleButtons(options=[(key, key) for key in self._draw],
                                              tooltips=[], style={"button_width": "auto"})
-        if view in labels:
-            self.choice.value = view
         self.choice.add_class("pico-views")
+        self.choice.on_edit = lambda _control: self.choose(self.visible)
         self._state: Shown | None = None
         self._stale = set(self.panels)
-        for key, panel in self.panels.items():
-            panel.layout.display = None if key == self.choice.value else "none"
-        self.choice.observe(self._chosen, "value")
+        self._unhide(self.visible)
         super().__init__([self.choice, *self.panels.values()])
         self.add_class("pico-view-stack")
+        self.word()
+
+    def word(self) -> None:
+        """The views' names in the language in effect; the drawn view is redrawn by the
+        next `show` (its words are part of the drawing)."""
+        labels = wording("views")
+        self.choice.relabel([(labels[key], key) for key in self._draw])
+        for chart in self.charts.values():
+            chart.ended_message = str(wording("errors", "session_ended"))
 
     @property
     def visible(self) -> str:
@@ -104,12 +109,16 @@ class ResultViews(widgets.VBox):
         self._stale = set(self.panels)
         self._refresh(self.visible)
 
-    def _chosen(self, change: dict[str, Any]) -> None:
-        # Bring the view up to date before it is unhidden, so its old content never shows:
-        # the browser marks the chart as being redrawn before it becomes visible.
-        self._refresh(change["new"])
-        for key, panel in self.panels.items():
-            panel.layout.display = None if key == change["new"] else "none"
+    def choose(self, key: str) -> None:
+        """Show view `key`, brought up to date before it is unhidden, so its old content
+        never shows: the browser marks the chart as being redrawn before it appears."""
+        self.choice.value = key
+        self._refresh(key)
+        self._unhide(key)
+
+    def _unhide(self, key: str) -> None:
+        for name, panel in self.panels.items():
+            panel.layout.display = None if name == key else "none"
 
     def _refresh(self, key: str) -> None:
         if self._state is None or key not in self._stale:

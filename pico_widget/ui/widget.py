@@ -5,13 +5,18 @@ change reads all controls into a raw dict, validates it into a profile, calls es
 once and pushes the result into the headline and the visible view (views.py). A rejected
 value shows a sentence and puts the controls back to the last good profile; nothing else
 changes.
+
+The widget tree is built once. Three steps keep it current, each with one job:
+`_word` gives every control its words (again when the language changes), `_sync_controls`
+makes the controls show the profile, `_render` draws the forecast. A language switch runs
+all three and nothing else: the same widgets, the same profile, the same forecast.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -22,6 +27,7 @@ from ..core.catalogue import conditions
 from ..core.forecast import estimate
 from ..core.models import (
     FITZPATRICK_NUMERALS,
+    LASERS,
     TATTOO_OPTIONS,
     Forecast,
     Observation,
@@ -54,34 +60,8 @@ def _spoken(method: Method) -> Method:
     return run  # type: ignore[return-value]
 
 
-def _widgets_under(roots: Iterable[widgets.Widget]) -> dict[int, widgets.Widget]:
-    """Every widget reachable from `roots` through their synced traits (children, layout,
-    style, ...), by id."""
-    found: dict[int, widgets.Widget] = {}
-    stack = list(roots)
-    while stack:
-        widget = stack.pop()
-        if id(widget) in found:
-            continue
-        found[id(widget)] = widget
-        for name in widget.keys:
-            value = getattr(widget, name, None)
-            items = value if isinstance(value, (tuple, list)) else (value,)
-            stack.extend(v for v in items if isinstance(v, widgets.Widget))
-    return found
-
-
 def default_profile() -> PatientProfile:
     return PatientProfile.model_validate(wording("default_profile"))
-
-
-def _field(heading: str, *children: widgets.Widget) -> widgets.VBox:
-    """One labelled input group; the stylesheet lays groups out in one or two columns."""
-    title = widgets.HTML(heading_html(heading))
-    title.add_class("pico-label-box")
-    box = widgets.VBox([title, *children])
-    box.add_class("pico-field")
-    return box
 
 
 def _inline(field: widgets.VBox) -> widgets.VBox:
@@ -104,110 +84,136 @@ class PicoWidget(widgets.VBox):
         self._profile = profile or default_profile()
         self._forecast = estimate(self._profile)
         self._message = ""
-        self._syncing = False
         self._pinned: tuple[str, Forecast] | None = None
         self._pin_source: tuple[PatientProfile, str | None] | None = None
-        super().__init__(self._build(), **kwargs)
+        self._headings: dict[str, widgets.HTML] = {}
+        super().__init__(self._construct(), **kwargs)
         self.add_class("pico-app")
         self.add_class("pico-frame")
+        # Before display, so the first paint is already the right forecast in its words.
+        self._word()
+        self._sync_controls()
+        self._render()
 
-    @_spoken
-    def _build(self, view: str | None = None, compare: bool = False) -> list[widgets.Widget]:
-        """Every control and view, worded in the widget's language, showing the profile."""
-        label = wording("labels")
+    def _construct(self) -> list[widgets.Widget]:
+        """Every control and view, once. Their words come from `_word`, their values from
+        `_sync_controls`: neither builds a widget."""
         self._error = widgets.HTML("", layout=FULL)
         self._error.add_class("pico-error")
-
-        specs = conditions()
-        self._condition = controls.Dropdown(
-            options=[(label["condition_option"].format(group=w.group, label=w.label), cid)
-                     for cid, w in ((c, condition_words(c)) for c in specs)], layout=FULL)
+        self._condition = controls.Dropdown(options=[(c, c) for c in conditions()],
+                                            layout=FULL)
         self._severity = controls.Dropdown(options=[], layout=FULL)
         self._fitzpatrick = controls.ToggleButtons(
             options=list(zip(FITZPATRICK_NUMERALS, range(1, 7), strict=True)))
         self._fitzpatrick.add_class("pico-fitz")
         self._fitz_text = widgets.HTML()
-        presets = wording("goal_presets").values()
-        self._presets = [widgets.Button(description=f"{p['label']} ({p['percent']}%)")
-                         for p in presets]
-        for button, preset in zip(self._presets, presets, strict=True):
-            button.on_click(lambda _b, v=preset["percent"]: self._set_goal(v))
+        self._presets = {int(p["percent"]): widgets.Button()
+                         for p in wording("goal_presets", language=DEFAULT_LANGUAGE).values()}
+        for percent, button in self._presets.items():
+            button.on_click(lambda _b, v=percent: self._set_goal(v))
         self._goal = controls.IntSlider(min=1, max=100, step=1, description="",
                                         readout_format="d", layout=FULL)
-        self._laser = controls.ToggleButtons(options=[(v, k) for k, v in
-                                                      wording("lasers").items()])
+        self._laser = controls.ToggleButtons(options=[(k, k) for k in LASERS])
         self._laser.add_class("pico-laser")
-        self._compare_box = controls.Checkbox(description=label["compare"], indent=False)
+        self._compare_box = controls.Checkbox(indent=False)
         self._laser_note = widgets.HTML()
-        tattoo_labels = wording("tattoo_labels")
-        self._tattoo = {
-            field: controls.Dropdown(options=[(tattoo_labels[field][o], o) for o in options],
-                                     description=wording("tattoo_fields")[field],
-                                     layout=FULL)
-            for field, options in TATTOO_OPTIONS.items()
-        }
+        self._tattoo = {field: controls.Dropdown(options=[(o, o) for o in options],
+                                                 value=wording("default_tattoo")[field],
+                                                 layout=FULL)
+                        for field, options in TATTOO_OPTIONS.items()}
         self._kd = widgets.HTML()
-        self._tattoo_box = _field(label["tattoo"], *self._tattoo.values(), self._kd)
+        self._tattoo_box = self._field("tattoo", *self._tattoo.values(), self._kd)
         self._tattoo_box.add_class("pico-wide")
         self._severity_text = widgets.HTML()
-        self._severity_box = _field(label["severity"], self._severity, self._severity_text)
+        self._severity_box = self._field("severity", self._severity, self._severity_text)
         self._rows = widgets.VBox()  # the sessions recorded in the profile
         self._pending = widgets.VBox()  # a session being recorded: no value yet
-        self._add = widgets.Button(description=label["add_observation"], icon="plus")
+        self._add = widgets.Button(icon="plus")
         self._add.on_click(lambda _b: self._add_observation())
-
-        self._pin_button = widgets.Button(description=label["unpin" if self._pinned else "pin"],
-                                          icon="thumb-tack")
+        self._pin_button = widgets.Button(icon="thumb-tack")
         self._pin_button.on_click(lambda _b: self.unpin() if self._pinned else self.pin())
         self._headline = widgets.HTML(layout=FULL)
         self._headline.add_class("pico-answer")
-        disclaimer = widgets.HTML(disclaimer_html(), layout=FULL)
-        self._views = ResultViews(view)
+        self._disclaimer = widgets.HTML(layout=FULL)
+        self._views = ResultViews()
         self._views.choice.on_reject = self._rejected
         self._improvement, self._probability = (self._views.charts["curve"],
                                                 self._views.charts["chance"])
         self._warnings = widgets.HTML(layout=FULL)
         self.take_home = TakeHome(lambda: self._profile, self._apply,
-                                  lambda sentence: self._refuse(sentence, beside_upload=True),
+                                  lambda sentence: self.refuse(sentence, beside_upload=True),
                                   lambda: self._language, lambda: self.clinic)
-        self._compare_box.value = compare
-
-        for field, control in self._tattoo.items():
-            control.value = wording("default_tattoo")[field]
+        # Only the doctor's edits reach these callbacks (controls.py): the widget's own
+        # writes to its controls never come back as edits.
         for control in self._all_controls():
             control.on_reject = self._rejected
-            control.observe(self._changed, "value")
-        self._sync_controls()
-        self._render()  # before display, so the first paint is already the right forecast
+            control.on_edit = self._changed
+        self._compare_box.on_edit = lambda _control: self._render()  # not part of the case
 
-        presets = widgets.HBox(self._presets)
+        presets = widgets.HBox(list(self._presets.values()))
         presets.add_class("pico-presets")
-        observed = _field(label["observations"], self._rows, self._pending, self._add)
+        observed = self._field("observations", self._rows, self._pending, self._add)
         observed.add_class("pico-wide")
         # The inputs a doctor sets for every patient come first (a compact band above the
         # answer when the widget is narrow); the rest follow the answer.
         inputs = widgets.Box([
             self._error,
-            _field(label["condition"], self._condition),
+            self._field("condition", self._condition),
             self._severity_box, self._tattoo_box,
-            _inline(_field(label["fitzpatrick"], self._fitzpatrick, self._fitz_text)),
-            _inline(_field(label["goal"], presets, self._goal)),
+            _inline(self._field("fitzpatrick", self._fitzpatrick, self._fitz_text)),
+            _inline(self._field("goal", presets, self._goal)),
         ])
         inputs.add_class("pico-inputs")
         more = widgets.Box([
-            _field(label["laser"], self._laser, self._compare_box, self._laser_note,
-                   self._pin_button),
+            self._field("laser", self._laser, self._compare_box, self._laser_note,
+                        self._pin_button),
             observed,
-            _field(label["take_home"], self.take_home),
+            self._field("take_home", self.take_home),
         ])
         more.add_class("pico-more-inputs")
-        results = widgets.VBox([self._headline, self._views, disclaimer, self._warnings])
+        results = widgets.VBox([self._headline, self._views, self._disclaimer, self._warnings])
         results.add_class("pico-results")
         body = widgets.Box([inputs, results, more])
         body.add_class("pico-body")
-        self.accessibility = Accessibility(language=self._language,
-                                           names={"pico-seen-number": label["seen_number"]})
+        self.accessibility = Accessibility()
         return [_style(), body, self.accessibility]
+
+    def _field(self, key: str, *children: widgets.Widget) -> widgets.VBox:
+        """One input group headed by label `key`; the stylesheet lays groups out in one or
+        two columns."""
+        title = self._headings[key] = widgets.HTML()
+        title.add_class("pico-label-box")
+        box = widgets.VBox([title, *children])
+        box.add_class("pico-field")
+        return box
+
+    @_spoken
+    def _word(self) -> None:
+        """Every word that does not depend on the case, in the widget's language."""
+        label = wording("labels")
+        for key, title in self._headings.items():
+            title.value = heading_html(label[key])
+        self._condition.relabel([
+            (label["condition_option"].format(group=w.group, label=w.label), cid)
+            for cid, w in ((c, condition_words(c)) for c in conditions())])
+        for preset, button in zip(wording("goal_presets").values(), self._presets.values(),
+                                  strict=True):
+            button.description = f"{preset['label']} ({preset['percent']}%)"
+        self._laser.relabel([(wording("lasers")[k], k) for k in LASERS])
+        self._compare_box.description = label["compare"]
+        tattoo_labels = wording("tattoo_labels")
+        for field, control in self._tattoo.items():
+            control.relabel([(tattoo_labels[field][o], o) for o in TATTOO_OPTIONS[field]])
+            control.description = wording("tattoo_fields")[field]
+        self._add.description = label["add_observation"]
+        self._pin_button.description = label["unpin" if self._pinned else "pin"]
+        self._disclaimer.value = disclaimer_html()
+        self._views.word()
+        self.take_home.word()
+        for row in (*self._rows.children, *self._pending.children):
+            row.word()
+        self.accessibility.language = self._language
+        self.accessibility.names = {"pico-seen-number": label["seen_number"]}
 
     # -- public surface ---------------------------------------------------------------
     @property
@@ -240,18 +246,13 @@ class PicoWidget(widgets.VBox):
         if value == self._language:
             return
         self._language = value
-        with speaking(value):
-            if self._pin_source is not None:  # its name is worded; its numbers are not
-                self._pin(*self._pin_source)
+        if self._pinned is not None and self._pin_source is not None:
+            # Its name is worded; its numbers are not.
+            self._pinned = (self._pin_name(*self._pin_source), self._pinned[1])
         self._show_message("")
-        old = _widgets_under(self.children)
-        self.children = self._build(self._views.visible, bool(self._compare_box.value))
-        # Close what the rebuild replaced (each is a comm held open in kernel and browser),
-        # but nothing still on screen: a shared layout such as FULL carries over.
-        kept = _widgets_under([self])
-        for key, widget in old.items():
-            if key not in kept:
-                widget.close()
+        self._word()
+        self._sync_controls()  # the words that describe the case (its severity, skin type)
+        self._render()
 
     @property
     def message(self) -> str:
@@ -282,9 +283,9 @@ class PicoWidget(widgets.VBox):
             "observations": [row.read() for row in self._rows.children],
         }
 
-    def _changed(self, _change: Any = None) -> None:
-        if not self._syncing:
-            self._submit(self._read_controls())
+    def _changed(self, _control: Any = None) -> None:
+        """The doctor changed a control: the case is what all the controls now say."""
+        self._submit(self._read_controls())
 
     @_spoken
     def _submit(self, raw: dict[str, Any]) -> None:
@@ -292,7 +293,7 @@ class PicoWidget(widgets.VBox):
         try:
             profile = PatientProfile.model_validate(raw)
         except ValidationError as error:
-            self._refuse(explain(error))
+            self.refuse(explain(error))
             return
         self._apply(profile)
 
@@ -310,12 +311,13 @@ class PicoWidget(widgets.VBox):
                 callback(profile)
         except Exception:
             log.exception("forecast update failed")
-            self._refuse(wording("errors", "unexpected"))
+            self.refuse(wording("errors", "unexpected"))
 
     @_spoken
-    def _refuse(self, sentence: str, beside_upload: bool = False) -> None:
-        """Explain, where the eye is (beside the upload button for a case file), and put
-        the controls back."""
+    def refuse(self, sentence: str, beside_upload: bool = False) -> None:
+        """Show why an input was refused, where the eye is (beside the upload button for a
+        case file), and put the controls back to the case on screen. For the parts around
+        the widget (a teaching-case menu, the case kept by the page) that take input too."""
         self._show_message(sentence, beside_upload)
         self._sync_controls()
 
@@ -330,7 +332,7 @@ class PicoWidget(widgets.VBox):
                 PatientProfile.model_validate(candidate)
             except ValidationError as error:
                 sentence = explain(error)
-        self._refuse(sentence)
+        self.refuse(sentence)
 
     def _with_value(self, control: Any, raw: Any) -> dict[str, Any] | None:
         """The controls' raw input with `raw` in place of `control`'s value."""
@@ -364,14 +366,14 @@ class PicoWidget(widgets.VBox):
     @_spoken
     def pin(self, title: str | None = None) -> None:
         """Keep the case now on screen, drawn dashed, while other inputs are explored."""
-        self._pin(self._profile, title)
+        self._pin_source = (self._profile, title)
+        self._pinned = (self._pin_name(self._profile, title), self._forecast)
         self._pin_button.description = wording("labels", "unpin")
         self._render()
 
-    def _pin(self, profile: PatientProfile, title: str | None) -> None:
-        self._pin_source = (profile, title)
-        name = wording("labels", "pinned").format(title=title or _describe(profile))
-        self._pinned = (name, estimate(profile))  # it never changes: compute it once
+    @_spoken
+    def _pin_name(self, profile: PatientProfile, title: str | None) -> str:
+        return str(wording("labels", "pinned").format(title=title or _describe(profile)))
 
     @_spoken
     def unpin(self) -> None:
@@ -400,44 +402,37 @@ class PicoWidget(widgets.VBox):
         """Make every control show the current profile (without re-running the forecast)."""
         p, label = self._profile, wording("labels")
         spec = conditions()[p.condition]
-        self._syncing = True
-        try:
-            self._condition.value = p.condition
-            kd = spec.graded_by_kirby_desai
-            self._severity_box.layout.display = "none" if kd else None
-            self._tattoo_box.layout.display = None if kd else "none"
-            if spec.severity is not None:
-                words = condition_words(p.condition).severity
-                # The grade in the box, its description beneath: a whole description does
-                # not fit a dropdown on a tablet or phone ("Moderat...").
-                options = [(_grade(words[key])[0], key) for key in spec.severity]
-                if list(self._severity.options) != options:
-                    self._severity.options = options
-                self._severity.value = p.severity
-                self._severity_text.value = sentence(_grade(words[p.severity])[1])
-            if p.tattoo is not None:  # the forecast carries its Kirby-Desai score
-                for field, control in self._tattoo.items():
-                    control.value = getattr(p.tattoo, field)
-                score = self._forecast.kirby_desai
-                self._kd.value = sentence(label["kd_score"], score=score, sessions=score)
-            self._fitzpatrick.value = p.fitzpatrick
-            self._fitz_text.value = sentence(wording("fitzpatrick")[str(p.fitzpatrick)])
-            self._goal.value = max(1, round(p.goal_percent))  # a goal under 1% shows as 1
-            for button, preset in zip(self._presets, wording("goal_presets").values(),
-                                      strict=True):
-                button.button_style = "info" if preset["percent"] == round(p.goal_percent) else ""
-            self._laser.value = p.laser
-            self._laser.disabled = self._compare_box.disabled = spec.qswitched is None
-            if spec.qswitched is None:
-                self._compare_box.value = False
-            self._laser_note.value = "" if spec.qswitched else sentence(label["no_qswitched"])
-            if rebuild_rows or len(self._rows.children) != len(p.observations):
-                self._rows.children = [self._observation_row(o) for o in p.observations]
-            else:
-                for row, obs in zip(self._rows.children, p.observations, strict=True):
-                    row.show(obs)
-        finally:
-            self._syncing = False
+        self._condition.value = p.condition
+        kd = spec.graded_by_kirby_desai
+        self._severity_box.layout.display = "none" if kd else None
+        self._tattoo_box.layout.display = None if kd else "none"
+        if spec.severity is not None:
+            words = condition_words(p.condition).severity
+            # The grade in the box, its description beneath: a whole description does
+            # not fit a dropdown on a tablet or phone ("Moderat...").
+            self._severity.relabel([(_grade(words[key])[0], key) for key in spec.severity])
+            self._severity.value = p.severity
+            self._severity_text.value = sentence(_grade(words[p.severity])[1])
+        if p.tattoo is not None:  # the forecast carries its Kirby-Desai score
+            for field, control in self._tattoo.items():
+                control.value = getattr(p.tattoo, field)
+            score = self._forecast.kirby_desai
+            self._kd.value = sentence(label["kd_score"], score=score, sessions=score)
+        self._fitzpatrick.value = p.fitzpatrick
+        self._fitz_text.value = sentence(wording("fitzpatrick")[str(p.fitzpatrick)])
+        self._goal.value = max(1, round(p.goal_percent))  # a goal under 1% shows as 1
+        for percent, button in self._presets.items():
+            button.button_style = "info" if percent == round(p.goal_percent) else ""
+        self._laser.value = p.laser
+        self._laser.disabled = self._compare_box.disabled = spec.qswitched is None
+        if spec.qswitched is None:
+            self._compare_box.value = False
+        self._laser_note.value = "" if spec.qswitched else sentence(label["no_qswitched"])
+        if rebuild_rows or len(self._rows.children) != len(p.observations):
+            self._rows.children = [self._observation_row(o) for o in p.observations]
+        else:
+            for row, obs in zip(self._rows.children, p.observations, strict=True):
+                row.show(obs)
 
     # -- observed response -----------------------------------------------------------------
     def _observation_row(self, obs: Observation | dict[str, Any],
@@ -468,7 +463,7 @@ class PicoWidget(widgets.VBox):
     @_spoken
     def _pending_changed(self, row: ObservationRow) -> None:
         """A value entered in the new row: record the session (or explain, and keep it)."""
-        if self._syncing or not str(row.number.value).strip():
+        if not str(row.number.value).strip():
             return  # a session number alone records nothing
         raw = self._read_controls()
         raw["observations"].append(row.read())
@@ -485,7 +480,8 @@ class PicoWidget(widgets.VBox):
         self._submit(raw)
 
     def _set_goal(self, percent: int) -> None:
-        self._goal.value = percent
+        """A goal preset tapped: the same path as moving the slider there."""
+        self._submit(self._read_controls() | {"goal_percent": percent})
 
 
 def _grade(words: str) -> tuple[str, str]:
