@@ -10,6 +10,7 @@ kernels waiting in the pool are neither visitors nor reaped.
 from __future__ import annotations
 
 import time
+import uuid
 from contextvars import ContextVar
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
@@ -65,12 +66,16 @@ class PicoKernelManager(AsyncMappingKernelManager):
         self._joined: set[str] = set()
         self._quiet_since: dict[str, float] = {}
         self._joining_since: dict[str, float] = {}  # websocket asked for, not yet open
+        self._for_pool: set[str] = set()  # started for the pool, not yet handed to a page
         self._reaper: PeriodicCallback | None = None
         inner = getattr(self, "get_rendered_notebook", None)  # Voila's pool, when pre-heating
         if inner is not None:
             async def handed_over(*args, **kwargs):
                 result = await inner(*args, **kwargs)
-                self._claim()  # the pooled kernel is this page's now: counted as running
+                # The pooled kernel is this page's now: counted as running. Voila answers
+                # (render task, rendered cells, kernel id).
+                self._for_pool.discard(result[-1])
+                self._claim()
                 return result
 
             self.get_rendered_notebook = handed_over
@@ -80,7 +85,8 @@ class PicoKernelManager(AsyncMappingKernelManager):
         return self.max_kernels or default_kernel_cap()
 
     def pooled_ids(self) -> set[str]:
-        """Kernels started in advance and not yet handed to a visitor."""
+        """Kernels started in advance, ready (their notebook run) and not yet handed to a
+        visitor."""
         ids = set()
         for pool in getattr(self, "_pools", {}).values():
             for task in pool:
@@ -92,9 +98,10 @@ class PicoKernelManager(AsyncMappingKernelManager):
         """What the visitors really hold: kernels running or starting for a page, plus pages
         admitted that have no kernel yet; each page once. The pool's kernel, waiting or
         being refilled, is not a visitor's. (It counted a page in flight up to three times,
-        and a visitor was refused with half the places free: issue 24.)"""
-        pooled = self.pooled_ids()
-        running = sum(kid not in pooled for kid in self.list_kernel_ids())
+        and a visitor was refused with half the places free: issue 24.) The pool is known
+        by the kernels started for it, not by its ready tasks: a refill kernel is running
+        while its notebook still runs, and was briefly counted as a visitor."""
+        running = sum(kid not in self._for_pool for kid in self.list_kernel_ids())
         return running + self._starting + self._awaiting
 
     def admit(self) -> bool:
@@ -120,7 +127,12 @@ class PicoKernelManager(AsyncMappingKernelManager):
     async def start_kernel(self, *args, **kwargs):
         env = kwargs.get("env") or {}
         for_pool = env.get(PREHEAT_ENV) == "True"  # the pool's: not a visitor's until taken
-        if not for_pool:
+        if for_pool:
+            # Named before it starts, so it is the pool's from its first moment in the
+            # kernel list: a refill was briefly counted as a visitor.
+            kwargs.setdefault("kernel_id", str(uuid.uuid4()))
+            self._for_pool.add(kwargs["kernel_id"])
+        else:
             self._claim()
             self._starting += 1
         try:
@@ -150,6 +162,7 @@ class PicoKernelManager(AsyncMappingKernelManager):
         self._joined.discard(kernel_id)
         self._joining_since.pop(kernel_id, None)
         self._quiet_since.pop(kernel_id, None)
+        self._for_pool.discard(kernel_id)
         result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
         self._close_sockets(kernel_id)
         return result
@@ -195,9 +208,8 @@ class PicoKernelManager(AsyncMappingKernelManager):
         counted from the kernel's last activity (running the notebook) or from leaving
         the pool, whichever is later."""
         now = time.monotonic()
-        pooled = self.pooled_ids()
         for kernel_id in list(self.list_kernel_ids()):
-            if kernel_id in pooled:
+            if kernel_id in self._for_pool:
                 self._quiet_since[kernel_id] = now
                 continue
             if kernel_id in self._joined:
