@@ -44,7 +44,9 @@ def _reload_from_banner(page: Page, socket_url: str) -> str:
     page.on("websocket", lambda ws: urls.append(ws.url))
     banner.get_by_role("button", name=wording("service", "reload")).tap()
     wait_for_dashboard(page)
-    new = next(u for u in urls if "/api/kernels/" in u)
+    # The last kernel socket: the old page may still try its dead kernel's socket again
+    # in the moment before the reload replaces it.
+    new = [u for u in urls if "/api/kernels/" in u][-1]
     assert new.split("/channels")[0] != socket_url.split("/channels")[0]  # a fresh kernel
     return new
 
