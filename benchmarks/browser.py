@@ -126,10 +126,9 @@ def _interactions(browser: Any, base: str, urls: dict[str, str], n: int) -> list
 
 def _first_chart(browser: Any, base: str, urls: dict[str, str], loads: int,
                  kernel: str) -> list[Row]:
-    """Each page opened three times in one browser context: the first visit fetches
-    everything, the repeat visit has it cached, and by the third Chromium also keeps the
-    scripts' compiled code (V8 code cache), as on a clinic's tablet used every day."""
-    visits = ("first visit", "repeat visit", "third visit")
+    """Each page opened twice in one browser context: the first visit fetches everything,
+    the repeat visit has it cached."""
+    visits = ("first visit", "repeat visit")
     ready: dict[str, dict[str, list[float]]] = {v: {"dashboard": [], "echo": []}
                                                 for v in visits}
     for _ in range(loads):
