@@ -57,10 +57,15 @@ class Dashboard(widgets.VBox):
         self._model = widgets.HTML()
         self._model.add_class("pico-model")
         self._model_close = widgets.Button(icon="times")
+        self._model_close.add_class("pico-model-close")
         self._model_close.on_click(lambda _b: setattr(self._model_button, "value", False))
         self._model_dialog = widgets.VBox([self._model_close, self._model],
                                           layout=widgets.Layout(display="none"))
         self._model_dialog.add_class("pico-model-dialog")
+        # Dims the page behind the dialog; a tap on it closes (static/a11y.js), and the
+        # page keeps the keyboard out while the dialog is open.
+        self._model_backdrop = widgets.Box(layout=widgets.Layout(display="none"))
+        self._model_backdrop.add_class("pico-model-backdrop")
         top = widgets.HBox([self._header, self._language, self._cases, self._model_button])
         top.add_class("pico-header-row")
         self._point = widgets.HTML()
@@ -69,7 +74,8 @@ class Dashboard(widgets.VBox):
         self._word_header()
         self.widget.on_profile(self._edited)
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
-        super().__init__([top, self._point, self.widget, self._model_dialog, self.memory,
+        super().__init__([top, self._point, self.widget, self._model_backdrop,
+                          self._model_dialog, self.memory,
                           self._accessibility], **kwargs)
         self.add_class("pico-app")
 
@@ -131,4 +137,6 @@ class Dashboard(widgets.VBox):
             from ..render.model_page import model_page_html
 
             self._model.value = model_panel_html(model_page_html(), self.widget.language)
-        self._model_dialog.layout.display = None if change["new"] else "none"
+        shown = None if change["new"] else "none"
+        self._model_backdrop.layout.display = shown
+        self._model_dialog.layout.display = shown
