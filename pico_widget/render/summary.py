@@ -167,10 +167,11 @@ def warnings_html(fc: Forecast) -> str:
     return html("cautions.html.j2", cautions=[caution_sentence(c) for c in fc.cautions])
 
 
-def references_html(fc: Forecast, open: bool = False) -> str:
+def references_html(fc: Forecast, open: bool = False, codes: bool = True) -> str:
     """The studies the headline counts (fc.evidence.sources: this condition's efficacy
     studies, with this laser where the lasers were compared), then the others read for the
-    condition: one count of studies on every screen."""
+    condition: one count of studies on every screen. The study codes (O2) tie the screen to
+    the model page; a patient's handout goes without them (`codes=False`)."""
     cited = catalogue().references
     behind = [Reference(key=key, citation=cited[key]) for key in fc.evidence.sources]
     others = [r for r in fc.references if r.key not in fc.evidence.sources]
@@ -178,4 +179,4 @@ def references_html(fc: Forecast, open: bool = False) -> str:
                 title=wording("summary", "references"),
                 behind_title=plural("summary", "behind", len(behind)),
                 others_title=wording("summary", "also_read"),
-                english_only=wording("labels", "english_only"))
+                english_only=wording("labels", "english_only"), codes=codes)
