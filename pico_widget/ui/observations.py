@@ -23,16 +23,19 @@ from ..i18n.wording import wording
 from ..render.templates import sentence
 from . import controls
 from .controls import NO_CHOICE
+from .device import DeviceFields, DeviceLog
 
 
 class ObservationRow(widgets.Box):
     """The response seen after one session (or, with `obs.improvement_percent` missing, a
     session still to be described). `on_remove(row)` when its remove button is tapped,
-    `on_change(row)` when the doctor changes its session number or value."""
+    `on_change(row)` when the doctor changes its session number or value. With a `device`
+    log, the row also takes the device settings used that session (for the note)."""
 
     def __init__(self, obs: Observation | dict[str, Any],
                  on_remove: Callable[[ObservationRow], None],
-                 on_change: Callable[[ObservationRow], None] | None = None) -> None:
+                 on_change: Callable[[ObservationRow], None] | None = None,
+                 device: DeviceLog | None = None) -> None:
         label = wording("labels")
         self._on_change = on_change
         self._quiet = False
@@ -56,13 +59,22 @@ class ObservationRow(widgets.Box):
                                       layout=widgets.Layout(width="auto"))
         self.remove = widgets.Button(description=label["remove"], icon="trash",
                                      layout=widgets.Layout(width="auto"))
-        self.remove.on_click(lambda _b: on_remove(self))
+        self._device_log = device
+        self.device = None if device is None else DeviceFields(device,
+                                                                lambda: self.session.value)
+
+        def removed(_b: Any) -> None:
+            if device is not None:
+                device.drop(self.session.value)
+            on_remove(self)
+
+        self.remove.on_click(removed)
         self.band.observe(self._pick_band, "value")
         self.improvement.observe(self._slid, "value")
         self.number.observe(self._typed, "value")
         self.session.observe(self._changed, "value")
         super().__init__([self.title, self.remove, self.session, self.improvement, self.number,
-                          percent, self.band])
+                          percent, self.band, *([self.device] if self.device else [])])
         self.add_class("pico-row")
         self.entered = False
         self.show(obs)
@@ -89,6 +101,8 @@ class ObservationRow(widgets.Box):
             self.number.value = f"{percent:g}" if percent is not None else ""
         finally:
             self._quiet = False
+        if self.device is not None:
+            self.device.show(obs["session"])
         self._word(obs["session"], percent)
 
     def _word(self, session: int, percent: float | None) -> None:

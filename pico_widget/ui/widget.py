@@ -36,6 +36,7 @@ from ..render.summary import warnings_html
 from ..render.templates import sentence
 from . import controls
 from .a11y import Accessibility
+from .device import DeviceLog
 from .observations import ObservationRow
 from .take_home import TakeHome
 from .views import ResultViews, Shown
@@ -107,6 +108,8 @@ class PicoWidget(widgets.VBox):
         self._syncing = False
         self._pinned: tuple[str, Forecast] | None = None
         self._pin_source: tuple[PatientProfile, str | None] | None = None
+        # Device settings per session, for the note only; they outlive redrawn rows.
+        self._device = DeviceLog(on_change=lambda: self.take_home.refresh())
         super().__init__(self._build(), **kwargs)
         self.add_class("pico-app")
         self.add_class("pico-frame")
@@ -169,7 +172,8 @@ class PicoWidget(widgets.VBox):
         self._warnings = widgets.HTML(layout=FULL)
         self.take_home = TakeHome(lambda: self._profile, self._apply,
                                   lambda sentence: self._refuse(sentence, beside_upload=True),
-                                  lambda: self._language, lambda: self.clinic)
+                                  lambda: self._language, lambda: self.clinic,
+                                  lambda: self._device.recorded(self._profile))
         self._compare_box.value = compare
 
         for field, control in self._tattoo.items():
@@ -445,7 +449,7 @@ class PicoWidget(widgets.VBox):
                          on_change: Callable[[ObservationRow], None] | None = None
                          ) -> ObservationRow:
         row = ObservationRow(obs, on_remove or self._remove_row,
-                             on_change or (lambda _row: self._changed()))
+                             on_change or (lambda _row: self._changed()), self._device)
         for control in row.guarded:
             control.on_reject = self._rejected
         return row
