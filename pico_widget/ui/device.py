@@ -80,15 +80,13 @@ class DeviceFields(widgets.VBox):
     value is explained. `session()` is the row's session number when a value is typed."""
 
     def __init__(self, log: DeviceLog, session: Callable[[], int]) -> None:
-        label = wording("labels")
         self._log, self._session, self._quiet = log, session, False
-        self.toggle = widgets.ToggleButton(description=label["device_settings"],
-                                           icon="sliders", layout=widgets.Layout(width="auto"))
+        self.toggle = widgets.ToggleButton(icon="sliders", layout=widgets.Layout(width="auto"))
         self.toggle.add_class("pico-device-toggle")
         self.fields = {name: widgets.Text(
-            description=label[f"device_{name}"], placeholder=label[f"device_{name}_hint"],
             continuous_update=False, style={"description_width": "initial"},
             layout=widgets.Layout(width="auto")) for name in FIELDS}
+        self.word()
         for field in self.fields.values():
             field.add_class("pico-device-field")
             field.observe(self._typed, "value")
@@ -100,6 +98,15 @@ class DeviceFields(widgets.VBox):
         super().__init__([self.toggle, self._box, self.problem])
         self.add_class("pico-device")
         self.show(session())
+
+    def word(self) -> None:
+        """The toggle's and fields' words in the language in effect (again after a switch
+        that keeps the row)."""
+        label = wording("labels")
+        self.toggle.description = label["device_settings"]
+        for name, field in self.fields.items():
+            field.description = label[f"device_{name}"]
+            field.placeholder = label[f"device_{name}_hint"]
 
     def show(self, session: int) -> None:
         """The settings kept for `session`; the fields open when there are any."""
