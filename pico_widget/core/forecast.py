@@ -103,7 +103,8 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
         weeks_to_goal=weeks,
         pih_risk_percent=_pih_risk(profile, case, spread),
         kirby_desai=_kirby_desai(profile),
-        cautions=_cautions(profile, spec, prior, people, target, never, open_ended, horizon),
+        cautions=_cautions(profile, spec, prior, people, target, never, open_ended, horizon,
+                           course_weeks=None if weeks is None else weeks[1]),
         evidence=strength(profile.condition, profile.laser),
         references=[Reference(key=k, citation=catalogue().references[k]) for k in spec.sources],
         model_version=fitted().model_version,
@@ -173,9 +174,11 @@ def shares_showing_at_most(prior: Population, observed: list[tuple[int, float]],
 
 def _cautions(profile: PatientProfile, spec: ConditionSpec, prior: Population,
               people: Population, target: float, never: float, open_ended: bool,
-              horizon: int) -> list[Caution]:
+              horizon: int, course_weeks: float | None = None) -> list[Caution]:
     """Cautions, most important first (`target`: the goal as the model reads it, complete
-    clearance for any goal above it)."""
+    clearance for any goal above it). The condition's own cautions get the intervals and the
+    typical course (`course_weeks`, as the headline has it) so that their words can quote
+    the forecast's timing instead of a figure of their own."""
     settings = catalogue().model
     notes: list[Caution] = []
     if never >= 0.5:
@@ -202,6 +205,11 @@ def _cautions(profile: PatientProfile, spec: ConditionSpec, prior: Population,
         notes.append(Caution(code="open_ended", values={"horizon": horizon}))
     if profile.fitzpatrick >= 5:
         notes.append(Caution(code="dark_skin", values={"numeral": profile.fitzpatrick_numeral}))
-    notes.extend(Caution(code="caveat", values={"condition": spec.id, "index": i})
+    timing: dict[str, str | int | float] = {
+        "interval_low": spec.interval_weeks[0], "interval_high": spec.interval_weeks[1],
+        "usual": spec.usual_interval_weeks}
+    if course_weeks is not None:
+        timing["course_weeks"] = course_weeks
+    notes.extend(Caution(code="caveat", values={"condition": spec.id, "index": i, **timing})
                  for i in range(len(spec.caveats)))
     return notes

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from ..core.catalogue import conditions
 from ..core.codes import CaseFileError, Kind, use_english
 from ..core.models import Caution
-from .wording import DEFAULT_LANGUAGE, condition_words, wording
+from .wording import DEFAULT_LANGUAGE, condition_words, course_length, wording
 
 
 def _worded(values: Mapping[str, Any], language: str | None,
@@ -48,9 +48,27 @@ def caution_sentence(caution: Caution, language: str | None = None) -> str:
     """A caution in `language` (default: the language in effect)."""
     if caution.code == "caveat":  # the condition's own cautions, in its words
         words = condition_words(str(caution.values["condition"]), language)
-        return words.caveats[int(caution.values["index"])]
+        return caveat_sentence(words.caveats[int(caution.values["index"])], caution.values,
+                               language)
     return str(wording("warnings", caution.code, language)).format(
         **_worded(caution.values, language))
+
+
+def caveat_sentence(text: str, values: Mapping[str, Any], language: str | None = None) -> str:
+    """A condition's caution with its timing filled in from the forecast: {usual},
+    {interval_low} and {interval_high} in weeks as the headline's caption gives them, and
+    {course} as the headline's time (in the same figure and unit), so that a caution never
+    states a course length of its own that the headline contradicts."""
+    say = wording("warnings", language=language)
+    weeks = values.get("course_weeks")
+    length = course_length(None if weeks is None else float(weeks))
+    if length is None:
+        course = say["course_none" if weeks is None else "course_single"]
+    else:
+        course = say[f"course_{length[0]}"].format(n=length[1])
+    return text.format(usual=f"{float(values.get('usual', 0)):g}",
+                       interval_low=values.get("interval_low", ""),
+                       interval_high=values.get("interval_high", ""), course=course)
 
 
 def explain(error: ValidationError, language: str | None = None, plain: bool = False) -> str:

@@ -37,6 +37,9 @@ REPLACED_SECTIONS = ("quartiles",)
 # Locale-only tables: which keys a clinician should review, and the conditions' words.
 LOCALE_ONLY = ("review", "conditions", "teaching_cases")
 
+# Weeks in a month, for saying a course in months: one figure for every screen and caution.
+WEEKS_PER_MONTH = 4.345
+
 _spoken: ContextVar[str] = ContextVar("pico_language", default=DEFAULT_LANGUAGE)
 
 
@@ -120,6 +123,18 @@ def long_date(day: date, language: str | None = None) -> str:
     say = wording("locale", language=language)
     return str(say["date"]).format(day=day.day, month=say["months"][day.month - 1],
                                    year=day.year)
+
+
+def course_length(weeks: float | None) -> tuple[str, str] | None:
+    """A course from the first session to the last as ('weeks', '9') up to three months and
+    ('months', '8') beyond; None when there is none to give (no typical session count, or
+    one session suffices). The headline, the summary and the conditions' cautions all say
+    the course through this, so they cannot give it in different figures or units."""
+    if weeks is None or weeks <= 0:
+        return None
+    if weeks <= 3 * WEEKS_PER_MONTH:
+        return "weeks", f"{weeks:.0f}"
+    return "months", f"{weeks / WEEKS_PER_MONTH:.0f}"
 
 
 def language_names() -> dict[str, str]:

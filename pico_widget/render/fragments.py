@@ -45,6 +45,17 @@ def model_panel_html(page_html: str, language: str) -> str:
                 say=wording("model_intro", language=language), page=Markup(maths))
 
 
+def class_heading_html(heading: str) -> str:
+    """The side-by-side view's heading ("Side by side: 2 of 4 cases")."""
+    return html("class_heading.html.j2", heading=heading)
+
+
+def class_case_html(title: str, headline_html: str) -> str:
+    """A side-by-side column's title (a teaching case's, or the case described) above its
+    headline, already rendered by headline.html.j2."""
+    return html("class_case.html.j2", title=title, headline=Markup(headline_html))
+
+
 def style_html(css: str) -> str:
     """Our own stylesheet (static/pico.css) in a style element."""
     return html("style.html.j2", css=Markup(css))

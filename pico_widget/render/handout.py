@@ -52,7 +52,10 @@ section { break-inside: avoid; page-break-inside: avoid; }
 .clinic img { max-height: 18mm; max-width: 50mm; }
 .clinic .name { font-weight: 700; font-size: 13pt; } .clinic p { margin: 0; }
 .next .blank { display: inline-block; width: 50%; border-bottom: 1px solid #555; }
-.pico-refs li b { display: none; }
+.glossary { margin-bottom: 16px; } .glossary dl { margin: 0; }
+.glossary dt { font-weight: 700; display: inline; }
+.glossary dt::after { content: ": "; } .glossary dd { display: inline; margin: 0; }
+.glossary dd::after { content: ""; display: block; margin-bottom: 3px; }
 @media print { details.pico-refs > *:not(summary) { display: block; } }
 """.replace("FONT_STACK", FONT_STACK)
 
@@ -75,6 +78,15 @@ def handout_html(profile: PatientProfile, today: date | None = None,
                         clinic_of(clinic))
 
 
+def glossary(text: str) -> list[tuple[str, str]]:
+    """(term, meaning) for each medical term of the glossary that `text` uses: a term that
+    has to stay is explained once, in plain words, where a patient reads it at home."""
+    folded = text.casefold()
+    return [(str(entry["term"]), str(entry["meaning"]))
+            for entry in wording("glossary", "terms").values()
+            if str(entry["term"]).casefold() in folded]
+
+
 def _handout(profile: PatientProfile, today: date | None, language: str,
              clinic: Clinic | None = None) -> str:
     fc = estimate(profile)
@@ -88,6 +100,11 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
     spec = condition_words(profile.condition)
     say = wording("handout")
     low_w, high_w = fc.interval_weeks
+    headline = answer_html(answer(profile, fc, clinic))
+    summary, cautions = summary_html(profile, fc), warnings_html(fc)
+    interval = say["interval"].format(low=low_w, high=high_w)
+    said = " ".join([spec.label, Markup(headline).striptags(), Markup(summary).striptags(),
+                     Markup(cautions).striptags(), interval, *say["aftercare"]])
     # Trusted pieces go in as Markup: our CSS, the vendored plotly.js (its "</script" kept
     # from closing the tag) and fragments already rendered by templates.
     return html(
@@ -97,14 +114,15 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
         made=say["made"].format(date=long_date(today or date.today()), app=__version__,
                                 model=fc.model_version),
         prepared_for=say["for"],
-        headline=Markup(answer_html(answer(profile, fc, clinic))),
+        headline=Markup(headline),
         clinic=clinic, cost=cost,
         disclaimer=wording("disclaimer"),
-        summary=Markup(summary_html(profile, fc)),
+        summary=Markup(summary),
         icons=Markup(icon_array_html(fc)),
-        interval=say["interval"].format(low=low_w, high=high_w),
-        cautions=Markup(warnings_html(fc)),
-        references=Markup(references_html(fc, open=True)),
+        interval=interval,
+        cautions=Markup(cautions),
+        glossary=glossary(said), glossary_title=wording("glossary", "title"),
+        references=Markup(references_html(fc, open=True, codes=False)),
         plotly_js=Markup(plotly_js_path().read_text("utf-8").replace("</script", "<\\/script")),
         figures={"improvement": improvement_figure(fc, profile.observations),
                  "probability": probability_figure(fc)},

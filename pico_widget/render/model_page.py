@@ -83,7 +83,10 @@ def parameter_tables() -> str:
                          f"{cat.tattoo.qswitched_sessions_per_point:g}); ink-colour ceilings "
                          f"shifted by {got.ceiling_shift or 0:+.2f} on the logit scale")
         lines += [f"- basis, {key.replace('_', ' ')}: {_basis(b)}" for key, b in spec.basis.items()]
-        lines += [f"- caveat: {c}" for c in spec.caveats] + [""]
+        lines += ["- caveat: " + c.format(
+            usual=f"{spec.usual_interval_weeks:g}", interval_low=spec.interval_weeks[0],
+            interval_high=spec.interval_weeks[1], course="(the forecast's typical course)")
+            for c in spec.caveats] + [""]
     tattoo = cat.tattoo
     lines += ["### Shared parameters", "",
               f"- model version {fit.model_version}; observation noise sd "

@@ -15,9 +15,8 @@ from ..core.catalogue import catalogue
 from ..core.models import Forecast, PatientProfile, Reference
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, plural, wording
+from ..i18n.wording import course_length as course_in_units
 from .templates import html, sentence
-
-WEEKS_PER_MONTH = 4.345
 
 
 @dataclass(frozen=True)
@@ -107,15 +106,9 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[Markup]:
 
 
 def course_length(fc: Forecast) -> tuple[str, str] | None:
-    """The typical course from the first session to the last at the usual interval, as
-    ('weeks', '9') up to three months and ('months', '8') beyond; None when there is no
-    typical session count or one session suffices."""
-    if fc.weeks_to_goal is None or fc.weeks_to_goal[1] <= 0:
-        return None
-    weeks = fc.weeks_to_goal[1]
-    if weeks <= 3 * WEEKS_PER_MONTH:
-        return "weeks", f"{weeks:.0f}"
-    return "months", f"{weeks / WEEKS_PER_MONTH:.0f}"
+    """The typical course from the first session to the last at the usual interval (see
+    i18n.wording.course_length, which the conditions' cautions use too)."""
+    return course_in_units(None if fc.weeks_to_goal is None else fc.weeks_to_goal[1])
 
 
 def timeline(fc: Forecast) -> str:
@@ -174,10 +167,11 @@ def warnings_html(fc: Forecast) -> str:
     return html("cautions.html.j2", cautions=[caution_sentence(c) for c in fc.cautions])
 
 
-def references_html(fc: Forecast, open: bool = False) -> str:
+def references_html(fc: Forecast, open: bool = False, codes: bool = True) -> str:
     """The studies the headline counts (fc.evidence.sources: this condition's efficacy
     studies, with this laser where the lasers were compared), then the others read for the
-    condition: one count of studies on every screen."""
+    condition: one count of studies on every screen. The study codes (O2) tie the screen to
+    the model page; a patient's handout goes without them (`codes=False`)."""
     cited = catalogue().references
     behind = [Reference(key=key, citation=cited[key]) for key in fc.evidence.sources]
     others = [r for r in fc.references if r.key not in fc.evidence.sources]
@@ -185,4 +179,4 @@ def references_html(fc: Forecast, open: bool = False) -> str:
                 title=wording("summary", "references"),
                 behind_title=plural("summary", "behind", len(behind)),
                 others_title=wording("summary", "also_read"),
-                english_only=wording("labels", "english_only"))
+                english_only=wording("labels", "english_only"), codes=codes)

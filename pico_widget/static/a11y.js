@@ -1,7 +1,9 @@
 // What ipywidgets does not say to a screen reader, said from the page: which toggle is
 // pressed (aria-pressed), a name for each dropdown and slider handle (the visible heading
 // of its group), the language of the widget (and of the page, in the Voila app), and a
-// keyboard stop for the scrollable model page. Only attributes are set, never content, so
+// keyboard stop for the scrollable model page, and the model dialog as a modal (focus moves
+// in on open, Tab cycles inside, Escape or a tap on the backdrop closes, focus returns to
+// the opener, the page behind is inert). Only attributes are set, never content, so
 // the kernel's widgets stay the source of truth. Runs again whenever the widgets' classes
 // or children change (a toggle pressed, a row added, a language switched).
 
@@ -28,6 +30,46 @@ function nameSource(control) {
 // Each app (the dashboard, the widget inside it) names its own controls.
 function own(root, selector) {
   return [...root.querySelectorAll(selector)].filter((e) => e.closest(".pico-app") === root);
+}
+
+const FOCUSABLE = "button:not([disabled]), a[href], input, select, textarea, summary, "
+  + "[tabindex]:not([tabindex='-1'])";
+const trapped = new WeakSet();
+
+// What Tab can reach inside `box`, in order (shown ones only).
+function stops(box) {
+  return [...box.querySelectorAll(FOCUSABLE)].filter((e) => e.getClientRects().length > 0);
+}
+
+// Once per dialog: Escape closes, Tab and Shift+Tab wrap around inside it, a tap on the
+// backdrop closes. Closing goes through the kernel (its close button) like a tap would.
+function trap(dialog, backdrop) {
+  if (trapped.has(dialog)) return;
+  trapped.add(dialog);
+  const close = () => { const b = dialog.querySelector(".pico-model-close"); if (b) b.click(); };
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(); return; }
+    if (event.key !== "Tab") return;
+    const inside = stops(dialog);
+    if (!inside.length) return;
+    const first = inside[0];
+    const last = inside[inside.length - 1];
+    if (event.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
+      event.preventDefault(); last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault(); first.focus();
+    }
+  });
+  if (backdrop) backdrop.addEventListener("click", close);
+}
+
+// While the dialog is open, everything else in the app is inert (no focus, no taps, not
+// read out), as aria-modal promises.
+function holdBack(root, dialog, backdrop, open) {
+  for (const child of root.children) {
+    if (child === dialog || child === backdrop || child.contains(dialog)) continue;
+    if (open) setAttr(child, "inert", ""); else child.removeAttribute("inert");
+  }
 }
 
 function fix(root, names, watchStyle) {
@@ -58,13 +100,23 @@ function fix(root, names, watchStyle) {
   for (const dialog of own(root, ".pico-model-dialog")) {
     watchStyle(dialog);  // it opens by a style change, which the page-wide watch skips
     setAttr(dialog, "role", "dialog");
+    setAttr(dialog, "aria-modal", "true");
     if (names["pico-model"]) setAttr(dialog, "aria-label", names["pico-model"]);
-    // Keyboard and screen reader land in the dialog when it opens.
+    const backdrop = own(root, ".pico-model-backdrop")[0];
+    if (backdrop) watchStyle(backdrop);
+    trap(dialog, backdrop);
+    // Keyboard and screen reader land in the dialog when it opens, and go back to the
+    // button that opened it when it closes.
     const open = dialog.offsetParent !== null || getComputedStyle(dialog).position === "fixed"
       && getComputedStyle(dialog).display !== "none";
-    if (open && dialog.dataset.picoOpen !== "1") {
+    const was = dialog.dataset.picoOpen === "1";
+    if (open !== was) holdBack(root, dialog, backdrop, open);
+    if (open && !was) {
       const panel = dialog.querySelector(".pico-model");
       if (panel) panel.focus({ preventScroll: true });
+    } else if (!open && was) {
+      const opener = own(root, ".pico-model-button")[0];
+      if (opener) opener.focus({ preventScroll: true });
     }
     dialog.dataset.picoOpen = open ? "1" : "0";
   }

@@ -174,11 +174,15 @@ function fitted(original, width) {
   const extra = main.length - 1 + Math.max(sub.length - 1, 0);
   if (!extra) return figure;
   const layout = { ...figure.layout, margin: { ...figure.layout.margin } };
-  // pinned to the top of the figure (plotly otherwise centres it in the grown margin)
+  // pinned to the top of the figure (plotly otherwise centres it in the grown margin);
+  // plotly sets a title of several lines about half a line too high, so its first line
+  // would be cut at large sizes (a projector): padded down by that much.
+  const size = (title.font || {}).size || 17;
+  const lower = Math.ceil(0.6 * size * (main.length - 1));
   layout.title = { ...title, text: main.join("<br>"), yref: "container", y: 1,
-                   yanchor: "top", pad: { t: 10 } };
+                   yanchor: "top", pad: { t: 10 + lower } };
   if (subtitle) layout.title.subtitle = { ...subtitle, text: sub.join("<br>") };
-  layout.margin.t = (layout.margin.t || 40) + 24 * extra;
+  layout.margin.t = (layout.margin.t || 40) + 24 * extra + lower;
   return { data: figure.data, layout };
 }
 

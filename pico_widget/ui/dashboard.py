@@ -21,6 +21,7 @@ from ..render.fragments import header_html, model_panel_html, point_html
 from . import controls
 from .a11y import Accessibility
 from .case_memory import CaseMemory
+from .class_view import ClassView
 from .controls import NO_CHOICE
 from .kernel_log import log_to_server
 from .widget import PicoWidget
@@ -57,11 +58,22 @@ class Dashboard(widgets.VBox):
         self._model = widgets.HTML()
         self._model.add_class("pico-model")
         self._model_close = widgets.Button(icon="times")
+        self._model_close.add_class("pico-model-close")
         self._model_close.on_click(lambda _b: setattr(self._model_button, "value", False))
         self._model_dialog = widgets.VBox([self._model_close, self._model],
                                           layout=widgets.Layout(display="none"))
         self._model_dialog.add_class("pico-model-dialog")
-        top = widgets.HBox([self._header, self._language, self._cases, self._model_button])
+        # Dims the page behind the dialog; a tap on it closes (static/a11y.js), and the
+        # page keeps the keyboard out while the dialog is open.
+        self._model_backdrop = widgets.Box(layout=widgets.Layout(display="none"))
+        self._model_backdrop.add_class("pico-model-backdrop")
+        # Side by side for a class: the case on screen joins up to four columns.
+        self._class = ClassView(lambda: self.widget.language, on_change=self._word_class)
+        self._class_add = widgets.Button(icon="columns")
+        self._class_add.add_class("pico-class-add")
+        self._class_add.on_click(lambda _b: self._add_to_class())
+        top = widgets.HBox([self._header, self._language, self._cases, self._model_button,
+                            self._class_add])
         top.add_class("pico-header-row")
         self._point = widgets.HTML()
         # The whole page speaks the widget's language (screen readers pick their voice).
@@ -69,7 +81,8 @@ class Dashboard(widgets.VBox):
         self._word_header()
         self.widget.on_profile(self._edited)
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
-        super().__init__([top, self._point, self.widget, self._model_dialog, self.memory,
+        super().__init__([top, self._point, self._class, self.widget, self._model_backdrop,
+                          self._model_dialog, self.memory,
                           self._accessibility], **kwargs)
         self.add_class("pico-app")
 
@@ -88,6 +101,9 @@ class Dashboard(widgets.VBox):
                                          "pico-model": wording("labels", "model_link")}
             self._language.tooltips = [wording("labels", "language")] * len(self._language.options)
             self._model.value = ""  # drawn again, with its note, when next opened
+            self._word_class()
+            if self._class.cases:
+                self._class.draw()
             if self._model_button.value:
                 self._toggle_model({"new": True})
 
@@ -121,9 +137,22 @@ class Dashboard(widgets.VBox):
         title, point = teaching_words(index, case.title, case.point, self.widget.language)
         self._point.value = point_html(title, point)
 
+    def _add_to_class(self) -> None:
+        """The case on screen into the next column (a teaching case keeps its title)."""
+        index = self._cases.value
+        self._class.add(self.widget.profile, None if index == NO_CHOICE else index)
+
+    def _word_class(self) -> None:
+        """The add button's words, and it rests while four columns are full."""
+        with speaking(self.widget.language):
+            self._class_add.description = wording("labels", "class_add")
+        self._class_add.disabled = self._class.full
+
     def _toggle_model(self, change: dict[str, Any]) -> None:
         if change["new"] and not self._model.value:
             from ..render.model_page import model_page_html
 
             self._model.value = model_panel_html(model_page_html(), self.widget.language)
-        self._model_dialog.layout.display = None if change["new"] else "none"
+        shown = None if change["new"] else "none"
+        self._model_backdrop.layout.display = shown
+        self._model_dialog.layout.display = shown

@@ -23,16 +23,19 @@ from ..i18n.wording import wording
 from ..render.templates import sentence
 from . import controls
 from .controls import NO_CHOICE
+from .device import DeviceFields, DeviceLog
 
 
 class ObservationRow(widgets.Box):
     """The response seen after one session (or, with `obs.improvement_percent` missing, a
     session still to be described). `on_remove(row)` when its remove button is tapped,
-    `on_change(row)` when the doctor changes its session number or value."""
+    `on_change(row)` when the doctor changes its session number or value. With a `device`
+    log, the row also takes the device settings used that session (for the note)."""
 
     def __init__(self, obs: Observation | dict[str, Any],
                  on_remove: Callable[[ObservationRow], None],
-                 on_change: Callable[[ObservationRow], None] | None = None) -> None:
+                 on_change: Callable[[ObservationRow], None] | None = None,
+                 device: DeviceLog | None = None) -> None:
         self._on_change = on_change
         self.title = widgets.HTML()
         self.title.add_class("pico-row-title")
@@ -50,14 +53,22 @@ class ObservationRow(widgets.Box):
         self.band = controls.Dropdown(options=[("", NO_CHOICE)],
                                       layout=widgets.Layout(width="auto"))
         self.remove = widgets.Button(icon="trash", layout=widgets.Layout(width="auto"))
-        self.remove.on_click(lambda _b: on_remove(self))
+        self.device = None if device is None else DeviceFields(device,
+                                                                lambda: self.session.value)
+
+        def removed(_b: Any) -> None:
+            if device is not None:
+                device.drop(self.session.value)
+            on_remove(self)
+
+        self.remove.on_click(removed)
         # Only the doctor's edits (browser messages) reach these: show() writes quietly.
         self.band.on_edit = self._pick_band
         self.improvement.on_edit = self._slid
         self.number.on_edit = self._typed
         self.session.on_edit = self._changed
         super().__init__([self.title, self.remove, self.session, self.improvement, self.number,
-                          percent, self.band])
+                          percent, self.band, *([self.device] if self.device else [])])
         self.add_class("pico-row")
         self.entered = False
         self._shown: dict[str, Any] = {}
@@ -83,6 +94,8 @@ class ObservationRow(widgets.Box):
         self.improvement.value = percent if percent is not None else 0
         self.number.value = f"{percent:g}" if percent is not None else ""
         self._shown = {"session": obs["session"], "percent": percent}
+        if self.device is not None:
+            self.device.show(obs["session"])
         self._title()
 
     def word(self) -> None:
@@ -93,6 +106,8 @@ class ObservationRow(widgets.Box):
         self.number.placeholder = label["seen_placeholder"]
         self.band.relabel([(label["quartile_hint"], NO_CHOICE), *wording("quartiles").items()])
         self.remove.description = label["remove"]
+        if self.device is not None:
+            self.device.word()
         self._title()
 
     def _title(self) -> None:

@@ -6,7 +6,7 @@ state of its own and asks for no name (the handout leaves a line to write one by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -17,7 +17,7 @@ from ..i18n.problems import case_file_sentence
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..render.clinic import Clinic
 from ..render.handout import handout_html
-from ..render.note import clinical_note
+from ..render.note import DeviceSettings, clinical_note
 from .files import CopyButton, Saver
 
 
@@ -25,8 +25,9 @@ class TakeHome(widgets.VBox):
     def __init__(self, current: Callable[[], PatientProfile],
                  open_case: Callable[[PatientProfile], None],
                  refuse: Callable[[str], None], language: Callable[[], str],
-                 clinic: Callable[[], Clinic | None] = lambda: None) -> None:
-        self._clinic = clinic
+                 clinic: Callable[[], Clinic | None] = lambda: None,
+                 settings: Callable[[], Mapping[int, DeviceSettings]] = dict) -> None:
+        self._clinic, self._settings = clinic, settings
         self._current, self._open, self._refuse = current, open_case, refuse
         self._language = language
         self._saver = Saver()
@@ -76,7 +77,8 @@ class TakeHome(widgets.VBox):
 
     def show_note(self) -> None:
         language = self._language() if self._note_language.value else DEFAULT_LANGUAGE
-        self._note.value = self._copy.text = clinical_note(self._current(), language=language)
+        self._note.value = self._copy.text = clinical_note(self._current(), language=language,
+                                                           settings=self._settings())
         self._note.layout.display = self._copy.layout.display = None
 
     def refresh(self) -> None:

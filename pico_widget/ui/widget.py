@@ -42,6 +42,7 @@ from ..render.summary import warnings_html
 from ..render.templates import sentence
 from . import controls
 from .a11y import Accessibility
+from .device import DeviceLog
 from .observations import ObservationRow
 from .take_home import TakeHome
 from .views import ResultViews, Shown
@@ -87,6 +88,8 @@ class PicoWidget(widgets.VBox):
         self._pinned: tuple[str, Forecast] | None = None
         self._pin_source: tuple[PatientProfile, str | None] | None = None
         self._headings: dict[str, widgets.HTML] = {}
+        # Device settings per session, for the note only; they outlive redrawn rows.
+        self._device = DeviceLog(on_change=lambda: self.take_home.refresh())
         super().__init__(self._construct(), **kwargs)
         self.add_class("pico-app")
         self.add_class("pico-frame")
@@ -142,7 +145,8 @@ class PicoWidget(widgets.VBox):
         self._warnings = widgets.HTML(layout=FULL)
         self.take_home = TakeHome(lambda: self._profile, self._apply,
                                   lambda sentence: self.refuse(sentence, beside_upload=True),
-                                  lambda: self._language, lambda: self.clinic)
+                                  lambda: self._language, lambda: self.clinic,
+                                  lambda: self._device.recorded(self._profile))
         # Only the doctor's edits reach these callbacks (controls.py): the widget's own
         # writes to its controls never come back as edits.
         for control in self._all_controls():
@@ -440,7 +444,7 @@ class PicoWidget(widgets.VBox):
                          on_change: Callable[[ObservationRow], None] | None = None
                          ) -> ObservationRow:
         row = ObservationRow(obs, on_remove or self._remove_row,
-                             on_change or (lambda _row: self._changed()))
+                             on_change or (lambda _row: self._changed()), self._device)
         for control in row.guarded:
             control.on_reject = self._rejected
         return row

@@ -57,12 +57,19 @@ def axe_script() -> Path:
 
 
 def record_sessions(page: Page, button: str) -> None:
-    """One recorded session (typed) and one still empty, so both kinds of row are audited."""
+    """One recorded session (typed, with its device settings open and a value refused) and
+    one still empty, so every kind of row is audited."""
     page.get_by_role("button", name=button).tap()
     number = page.locator(".pico-row .pico-seen-number input").first
     number.fill("30")
     number.press("Enter")
     page.wait_for_selector(".pico-row:not(.pico-pending) .noUi-handle")
+    # Its device settings open, one refused (so the fields and their sentence are audited).
+    page.locator(".pico-row .pico-device-toggle").first.tap()
+    fluence = page.locator(".pico-row .pico-device-field input").nth(1)
+    fluence.fill("999")
+    fluence.press("Enter")
+    page.wait_for_selector(".pico-row .pico-device [role=alert]")
     page.get_by_role("button", name=button).tap()
     page.wait_for_selector(".pico-row.pico-pending")
 

@@ -42,7 +42,7 @@ def test_no_horizontal_scrolling_and_charts_fit_after_rotation(page: Page) -> No
 
 
 def test_controls_change_charts_and_summary(page: Page) -> None:
-    label = f"{conditions()['solar_lentigines'].group}: {conditions()['solar_lentigines'].label}"
+    label = conditions()['solar_lentigines'].label
     act(page, lambda: field(page, "Concern").locator("select").select_option(label=label))
     assert_shows(page, profile(condition="solar_lentigines"))
 
@@ -123,7 +123,7 @@ def test_recording_a_response_updates_the_forecast(page: Page) -> None:
 def test_tattoo_shows_kirby_desai_inputs_and_score(page: Page) -> None:
     kirby = field(page, "Tattoo (Kirby-Desai)")
     expect(kirby).to_be_hidden()
-    label = f"{conditions()['tattoo'].group}: {conditions()['tattoo'].label}"
+    label = conditions()['tattoo'].label
     act(page, lambda: field(page, "Concern").locator("select").select_option(label=label))
     expect(kirby).to_be_visible()
     expect(field(page, "Severity")).to_be_hidden()

@@ -1,0 +1,113 @@
+"""Side by side: up to four cases in columns for a class, each with its headline and chart.
+
+Why: a trainer on a projector compares cases ("the same nevus at skin type III and V",
+"picosecond or Q-switched") and the widget shows one case at a time (the pinned case is a
+dashed line on its chart). Here each case the trainer adds keeps its own column, drawn by
+the same pieces as the widget (answer_html, improvement_figure, PlotlyView), so the numbers
+are the widget's. On a 1920 px projector the columns sit in one row with the projector's
+type sizes; on a tablet they wrap. A case is kept only while the page is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+
+from ..core.cases import teaching_cases
+from ..core.forecast import estimate
+from ..core.models import PatientProfile
+from ..i18n.wording import speaking, teaching_words, wording
+from ..render.charts import improvement_figure
+from ..render.fragments import class_case_html, class_heading_html
+from ..render.headline import answer, answer_html
+from .plotly_view import PlotlyView
+from .views import chart_label
+from .widget import _describe
+
+MOST = 4  # a projector's 1920 px hold four readable columns
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case in a column: its profile and, for a teaching case, its index (its title is
+    worded in the language on screen when drawn)."""
+
+    profile: PatientProfile
+    teaching: int | None = None
+
+
+class ClassView(widgets.VBox):
+    """The columns, and a heading with a button that clears them; hidden while empty.
+    `language()` is the language on screen; `on_change()` after a case comes or goes."""
+
+    def __init__(self, language: Callable[[], str],
+                 on_change: Callable[[], None] = lambda: None) -> None:
+        self._language, self._on_change = language, on_change
+        self.cases: list[Case] = []
+        self._heading = widgets.HTML()
+        self._clear = widgets.Button(icon="times", layout=widgets.Layout(width="auto"))
+        self._clear.on_click(lambda _b: self.clear())
+        top = widgets.HBox([self._heading, self._clear])
+        top.add_class("pico-class-top")
+        self._columns = widgets.Box()
+        self._columns.add_class("pico-class-columns")
+        super().__init__([top, self._columns], layout=widgets.Layout(display="none"))
+        self.add_class("pico-class")
+
+    @property
+    def full(self) -> bool:
+        return len(self.cases) >= MOST
+
+    def add(self, profile: PatientProfile, teaching: int | None = None) -> bool:
+        """Add a column for `profile` (False when the view is full or already shows it)."""
+        case = Case(profile, teaching)
+        if self.full or any(c.profile == profile for c in self.cases):
+            return False
+        self.cases.append(case)
+        self.draw()
+        return True
+
+    def remove(self, index: int) -> None:
+        del self.cases[index]
+        self.draw()
+
+    def clear(self) -> None:
+        self.cases = []
+        self.draw()
+
+    def draw(self) -> None:
+        """Every column again, in the language on screen (also after a language switch)."""
+        old = list(self._columns.children)
+        with speaking(self._language()):
+            label = wording("labels")
+            self._heading.value = class_heading_html(
+                label["class_title"].format(n=len(self.cases), most=MOST))
+            self._clear.description = label["class_clear"]
+            self._columns.children = [self._column(i, case) for i, case in
+                                      enumerate(self.cases)]
+        for column in old:  # each part is a comm held open in kernel and browser
+            for part in column.children:
+                part.close()
+            column.close()
+        self.layout.display = None if self.cases else "none"
+        self._on_change()
+
+    def _column(self, index: int, case: Case) -> widgets.VBox:
+        fc = estimate(case.profile)
+        if case.teaching is not None:
+            source = teaching_cases()[case.teaching]
+            title = teaching_words(case.teaching, source.title, source.point)[0]
+        else:
+            title = _describe(case.profile)
+        heading = widgets.HTML(class_case_html(title, answer_html(answer(case.profile, fc))))
+        chart = PlotlyView(name=f"class-{index + 1}")
+        figure = improvement_figure(fc, case.profile.observations)
+        chart.show(figure, chart_label(figure))
+        remove = widgets.Button(description=wording("labels", "remove"), icon="trash",
+                                layout=widgets.Layout(width="auto"))
+        remove.on_click(lambda _b, i=index: self.remove(i))
+        column = widgets.VBox([heading, chart, remove])
+        column.add_class("pico-class-case")
+        return column

@@ -1,0 +1,64 @@
+"""Side by side for a class: up to four cases in columns, each drawn with the widget's own
+headline and chart, worded in the language on screen (issue 23, projector mode)."""
+
+from __future__ import annotations
+
+from widget_client import browser_sends
+
+from pico_widget import estimate
+from pico_widget.core.cases import teaching_cases
+from pico_widget.render.charts import improvement_figure
+from pico_widget.render.headline import answer, answer_html
+from pico_widget.ui.class_view import MOST
+from pico_widget.ui.dashboard import Dashboard
+
+
+def add(d: Dashboard, index: int | None, **update) -> None:
+    if index is not None:  # as a tap in the menu would (its first entry is "none")
+        browser_sends(d._cases, index=index + 1)
+    if update:
+        d.widget.profile = d.widget.profile.model_copy(update=update)
+    d._add_to_class()
+
+
+def test_cases_join_columns_up_to_four():
+    d = Dashboard(language="en")
+    assert d._class.layout.display == "none"  # nothing to show yet
+    cases = teaching_cases()
+    for index in range(MOST):
+        add(d, index)
+        assert len(d._class._columns.children) == index + 1
+    assert d._class.layout.display is None
+    assert d._class_add.disabled and d._class.full
+    assert not d._class.add(cases[MOST].profile)  # a fifth is refused
+    column = d._class._columns.children[0]
+    heading, chart, _remove = column.children
+    assert cases[0].title in heading.value
+    fc = estimate(cases[0].profile)
+    assert answer_html(answer(cases[0].profile, fc)) in heading.value
+    assert chart.figure == improvement_figure(fc, cases[0].profile.observations)
+    assert chart.label  # a name for a screen reader
+    _remove.click()
+    assert len(d._class.cases) == MOST - 1 and not d._class_add.disabled
+    assert [c.teaching for c in d._class.cases] == [1, 2, 3]
+    d._class._clear.click()
+    assert d._class.cases == [] and d._class.layout.display == "none"
+
+
+def test_an_edited_case_is_named_by_its_inputs_and_not_added_twice():
+    d = Dashboard(language="en")
+    add(d, 0)
+    add(d, None, fitzpatrick=5)  # edited: no longer the teaching case
+    add(d, None)  # the same case again
+    assert len(d._class.cases) == 2
+    assert d._class.cases[1].teaching is None
+    assert "skin type V" in d._class._columns.children[1].children[0].value
+
+
+def test_columns_follow_the_language():
+    d = Dashboard(language="en")
+    add(d, 0)
+    browser_sends(d._language, index=1)  # 中文
+    heading = d._class._columns.children[0].children[0].value
+    assert "次" in heading and "并排比较" in d._class._heading.value
+    assert d._class_add.description == "加入并排比较"
