@@ -180,3 +180,11 @@ def references_html(fc: Forecast, open: bool = False, codes: bool = True) -> str
                 behind_title=plural("summary", "behind", len(behind)),
                 others_title=wording("summary", "also_read"),
                 english_only=wording("labels", "english_only"), codes=codes)
+
+
+def case_name(p: PatientProfile) -> str:
+    """'Melasma, skin type IV, picosecond, goal 50%': the name of a pinned case or of a
+    class column, in the language in effect."""
+    return str(wording("labels", "pinned_case").format(
+        condition=condition_words(p.condition).label, fitzpatrick=p.fitzpatrick_numeral,
+        laser=wording("lasers")[p.laser].lower(), goal=f"{p.goal_percent:.0f}"))

@@ -17,24 +17,26 @@ import ipywidgets as widgets
 
 from ..core.cases import teaching_cases
 from ..core.forecast import estimate
-from ..core.models import PatientProfile
+from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import speaking, teaching_words, wording
 from ..render.charts import improvement_figure
 from ..render.fragments import class_case_html, class_heading_html
 from ..render.headline import answer, answer_html
+from ..render.summary import case_name
 from .plotly_view import PlotlyView
 from .views import chart_label
-from .widget import _describe
 
 MOST = 4  # a projector's 1920 px hold four readable columns
 
 
 @dataclass(frozen=True)
 class Case:
-    """A case in a column: its profile and, for a teaching case, its index (its title is
-    worded in the language on screen when drawn)."""
+    """A case in a column: its profile, its forecast (made once: a language switch only
+    rewords it) and, for a teaching case, its index (its title is worded in the language
+    on screen when drawn)."""
 
     profile: PatientProfile
+    forecast: Forecast
     teaching: int | None = None
 
 
@@ -62,10 +64,9 @@ class ClassView(widgets.VBox):
 
     def add(self, profile: PatientProfile, teaching: int | None = None) -> bool:
         """Add a column for `profile` (False when the view is full or already shows it)."""
-        case = Case(profile, teaching)
         if self.full or any(c.profile == profile for c in self.cases):
             return False
-        self.cases.append(case)
+        self.cases.append(Case(profile, estimate(profile), teaching))
         self.draw()
         return True
 
@@ -95,12 +96,12 @@ class ClassView(widgets.VBox):
         self._on_change()
 
     def _column(self, index: int, case: Case) -> widgets.VBox:
-        fc = estimate(case.profile)
+        fc = case.forecast
         if case.teaching is not None:
             source = teaching_cases()[case.teaching]
             title = teaching_words(case.teaching, source.title, source.point)[0]
         else:
-            title = _describe(case.profile)
+            title = case_name(case.profile)
         heading = widgets.HTML(class_case_html(title, answer_html(answer(case.profile, fc))))
         chart = PlotlyView(name=f"class-{index + 1}")
         figure = improvement_figure(fc, case.profile.observations)

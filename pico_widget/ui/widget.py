@@ -38,7 +38,7 @@ from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, sp
 from ..render.clinic import Clinic, clinic_of
 from ..render.fragments import disclaimer_html, heading_html, message_html, style_html
 from ..render.headline import answer, answer_html
-from ..render.summary import warnings_html
+from ..render.summary import case_name, warnings_html
 from ..render.templates import sentence
 from . import controls
 from .a11y import Accessibility
@@ -377,7 +377,7 @@ class PicoWidget(widgets.VBox):
 
     @_spoken
     def _pin_name(self, profile: PatientProfile, title: str | None) -> str:
-        return str(wording("labels", "pinned").format(title=title or _describe(profile)))
+        return str(wording("labels", "pinned").format(title=title or case_name(profile)))
 
     @_spoken
     def unpin(self) -> None:
@@ -496,13 +496,6 @@ def _grade(words: str) -> tuple[str, str]:
         if found:
             return grade.strip(), description.strip()
     return words, ""
-
-
-def _describe(p: PatientProfile) -> str:
-    """'Melasma, skin type IV, picosecond, goal 50%': a pinned case's name."""
-    return wording("labels", "pinned_case").format(
-        condition=condition_words(p.condition).label, fitzpatrick=p.fitzpatrick_numeral,
-        laser=wording("lasers")[p.laser].lower(), goal=f"{p.goal_percent:.0f}")
 
 
 def _style() -> widgets.HTML:
