@@ -22,6 +22,7 @@ import numpy as np
 
 from ..core.catalogue import Fitted, FittedCondition, conditions
 from ..core.evidence import EvidenceRow, rows
+from ..core.pih import clinic_sd as pih_clinic_sd
 from .calibrate import forecast_row, predictive, refit_without
 
 MODEL_PAGE_START, MODEL_PAGE_END = "<!-- calibration:start -->", "<!-- calibration:end -->"
@@ -285,8 +286,8 @@ def lines(fitted: Fitted) -> tuple[list[Line], float]:
 
 def pih_lines(fitted: Fitted) -> list[Line]:
     """Every fitted PIH figure with its study left out of the PIH fit, forecast for a new
-    clinic (its own factor on the risk drawn from the fitted clinic sd, 9 Gauss-Hermite
-    nodes). Shown and counted apart from the efficacy totals."""
+    clinic (its own factor on the risk drawn from the clinic sd the app uses, pih.clinic_sd,
+    9 Gauss-Hermite nodes). Shown and counted apart from the efficacy totals."""
     from .calibrate import fit_pih, predict_pih
 
     nodes, weights = np.polynomial.hermite_e.hermegauss(9)
@@ -297,8 +298,8 @@ def pih_lines(fitted: Fitted) -> list[Line]:
         own = [r for r in used if r.source == source]
         params = fit_pih(leave_out={r.id for r in own})
         for row in own:
-            values = np.array([predict_pih(row, params, params.study_sd * float(z))[0]
-                               for z in nodes])
+            tau = pih_clinic_sd(params, row.condition)
+            values = np.array([predict_pih(row, params, tau * float(z))[0] for z in nodes])
             for (what, value), f in zip(row.published, forecast_row(row, fitted), strict=True):
                 mean, b50, b80, score = figure_forecast(row, value, values, weights)
                 out.append(Line(row, what, value, f, mean, b50, b80, score))
