@@ -85,17 +85,23 @@ def test_pih_over_a_course_within_published_ranges(laser):
 def test_a_new_clinics_pih_carries_the_uncertainty_of_the_condition_factor():
     """Model 2026.12-8: a condition's PIH factor estimated from J studies widens the clinic
     sd by sqrt(1 + 1/J), as the efficacy clinic sds are widened; with no PIH study of its
-    own (cafe-au-lait macules) the factor is a judgement and its prior sd adds. With the
-    study sd alone the 80% band held 11 of 19 PIH figures left out (docs/calibration.md)."""
+    own (cafe-au-lait macules) the factor is a judgement and its prior sd adds; and the
+    studies left out choose a factor on it, as for efficacy. With the study sd alone the
+    80% band held 11 of 19 PIH figures left out (docs/calibration.md)."""
     from pico_widget.core.catalogue import catalogue
+    from pico_widget.core.evidence import shipped_pih_spread_factor
     from pico_widget.core.pih import clinic_sd
 
     pih = fitted().pih
     lentigo_studies = {r.source for r in rows("solar_lentigines", efficacy=False) if r.fitted}
     assert len(lentigo_studies) == 6
-    assert clinic_sd(pih, "solar_lentigines") == pytest.approx(pih.study_sd * math.sqrt(7 / 6))
+    lentigo = clinic_sd(pih, "solar_lentigines", factor=1.0)
+    assert lentigo == pytest.approx(pih.study_sd * math.sqrt(7 / 6))
     prior = catalogue().model.prior_sd.pih_factor
-    assert clinic_sd(pih, "cafe_au_lait") == pytest.approx(math.hypot(pih.study_sd, prior))
+    assert clinic_sd(pih, "cafe_au_lait", 1.0) == pytest.approx(math.hypot(pih.study_sd, prior))
+    factor = shipped_pih_spread_factor()
+    assert 1.0 <= factor <= 2.0
+    assert clinic_sd(pih, "solar_lentigines") == pytest.approx(factor * lentigo)
 
 
 def test_t11_tattoo_pih_matches_the_published_38_percent():
