@@ -82,6 +82,28 @@ def test_pih_over_a_course_within_published_ranges(laser):
             assert low <= fc.pih_risk_percent <= high, (cid, fitz, fc.pih_risk_percent)
 
 
+def test_a_new_clinics_pih_carries_the_uncertainty_of_the_condition_factor():
+    """Model 2026.12-8: a condition's PIH factor estimated from J studies widens the clinic
+    sd by sqrt(1 + 1/J), as the efficacy clinic sds are widened; with no PIH study of its
+    own (cafe-au-lait macules) the factor is a judgement and its prior sd adds; and the
+    studies left out choose a factor on it, as for efficacy. With the study sd alone the
+    80% band held 11 of 19 PIH figures left out (docs/calibration.md)."""
+    from pico_widget.core.catalogue import catalogue
+    from pico_widget.core.evidence import shipped_pih_spread_factor
+    from pico_widget.core.pih import clinic_sd
+
+    pih = fitted().pih
+    lentigo_studies = {r.source for r in rows("solar_lentigines", efficacy=False) if r.fitted}
+    assert len(lentigo_studies) == 6
+    lentigo = clinic_sd(pih, "solar_lentigines", factor=1.0)
+    assert lentigo == pytest.approx(pih.study_sd * math.sqrt(7 / 6))
+    prior = catalogue().model.prior_sd.pih_factor
+    assert clinic_sd(pih, "cafe_au_lait", 1.0) == pytest.approx(math.hypot(pih.study_sd, prior))
+    factor = shipped_pih_spread_factor()
+    assert 1.0 <= factor <= 2.0
+    assert clinic_sd(pih, "solar_lentigines") == pytest.approx(factor * lentigo)
+
+
 def test_t11_tattoo_pih_matches_the_published_38_percent():
     tattoo = TattooDetails(location="proximal_extremity", colours="black", ink="amateur")
     fc = estimate(PatientProfile(condition="tattoo", fitzpatrick=5, laser="q-switched",
@@ -273,9 +295,13 @@ def test_bands_are_narrow_enough_to_inform():
     assert _out_of_sample()["interval_score_80"] <= 65
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22 targets missed narrowly by model 2026.12-7: "
-                   "mean width of the 80% band 45.7 (target <= 45), point error 14.3 "
-                   "(target <= 14)")
+@pytest.mark.xfail(strict=True, reason="issue 22 targets missed narrowly (models 2026.12-7 and "
+                   "-8): mean width of the 80% band 45.7 (target <= 45), point error 14.3 "
+                   "(target <= 14). Tried in the eighth session, none reaching either: a "
+                   "Q-switched-series or within-study laser shift on the ceiling and the "
+                   "complete share (nevus of Ota left out 19.2-21.1 against 19.6), more "
+                   "alternation rounds (a flat ridge, 0.4 nats), a spread factor per clinic "
+                   "offset (45.4 and 14.15); docs/experiments.md")
 def test_band_width_and_point_error_meet_the_targets():
     scores = _out_of_sample()
     assert scores["mean_width_80"] <= 45
@@ -313,10 +339,13 @@ def _ota(laser: str, goal: float = 75):
                                    laser=laser))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22 target not met by model 2026.12-7: median 3 "
-                   "sessions, but 28 in 100 never reach 75% (target <= 15): O6 (212 patients, "
-                   "42% under 75% after 5 sessions) and the Q-switched series O12 and O13 "
-                   "hold the ceilings down against O11-all and O9-all")
+@pytest.mark.xfail(strict=True, reason="issue 22 target not met (models 2026.12-7 and -8): "
+                   "median 3 sessions, but 28 in 100 never reach 75% (target <= 15; 23 at the "
+                   "typical clinic, without the spread between clinics). The three studies "
+                   "that report the whole spread of outcomes hold it there: O6 (212 patients, "
+                   "42% under 75%), O12 (32, 88% under 75%) and O13 (59, 93% under 95%). "
+                   "Refitted without O6 it stays 28, without O12 and O13 26, without all "
+                   "three 16; O11, O9 and O3 do not outweigh them")
 def test_nevus_of_ota_picosecond_clears_as_the_series_report():
     """O11: 83 of 86 (96.5%) over 95% in a mean 4.3 sessions; O9: all 48 reached 75%; O3:
     4.2 sessions to 75%. Model 2026.11-6 read 'fast but capped': median 2 sessions and 39 in
@@ -326,9 +355,12 @@ def test_nevus_of_ota_picosecond_clears_as_the_series_report():
     assert fc.never_percent <= 15
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22 target not met by model 2026.12-7: 5 against "
-                   "3 sessions (1.67; target 1.0-1.6); the rate factor is 0.65 (was 0.41), "
-                   "the head-to-head rows themselves come out at 1.0-1.6 (test above)")
+@pytest.mark.xfail(strict=True, reason="issue 22 target not met (models 2026.12-7 and -8): 5 "
+                   "against 3 sessions (1.67; target 1.0-1.6). The rate factor 0.65 rests on "
+                   "the trials that treated both lasers (their own rows come out at 1.12 and "
+                   "1.42, test above) and gives 1.54 times the sessions: half of patients "
+                   "reach 75% at 2.95 sessions picosecond and 4.57 Q-switched, which whole "
+                   "sessions round to 3 and 5")
 def test_qswitched_takes_1_to_1_6_times_the_picosecond_sessions():
     """O2 (5.87 against 5.26 sessions) and O3 (5.4 against 4.2), the trials that treated
     both lasers; 2026.11-6 read 2.5 times from the difference between clinics."""

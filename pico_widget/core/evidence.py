@@ -148,6 +148,8 @@ class OutOfSample(_Data):
     # How much wider than the marginal likelihood's clinic sds a new clinic lies, chosen by
     # the studies left out (the app's bands use it; calibration_report.spread_factor).
     clinic_sd_factor: float = Field(gt=0)
+    # The same for PIH's clinic sd (pih.clinic_sd; model 2026.12-8).
+    pih_clinic_sd_factor: float = Field(default=1.0, gt=0)
     coverage_80_naive: float = Field(ge=0, le=100)
     coverage_50_naive: float = Field(ge=0, le=100)
     mean_width_80_naive: float = Field(ge=0)
@@ -179,6 +181,12 @@ def shipped_spread_factor() -> float:
     """The clinic spread factor the left-out studies chose (data/accuracy.toml), else 1."""
     found = _shipped_accuracies().out_of_sample
     return found.clinic_sd_factor if found is not None else 1.0
+
+
+def shipped_pih_spread_factor() -> float:
+    """The PIH clinic spread factor the left-out studies chose (data/accuracy.toml), else 1."""
+    found = _shipped_accuracies().out_of_sample
+    return found.pih_clinic_sd_factor if found is not None else 1.0
 
 
 def parse_accuracies(text: str) -> dict[str, Accuracy]:

@@ -25,6 +25,7 @@ from .models import (
     Reference,
     SessionImprovement,
 )
+from .pih import clinic_sd as pih_clinic_sd
 from .pih import course_risk, per_session_mean
 from .population import Population, Spread, clinic_shares, normal_cdf, predictive_spread
 from .response import Case, clinic_sd, course_sessions, spread_for
@@ -149,9 +150,9 @@ def _pih_risk(profile: PatientProfile, case: Case, spread: Spread) -> float:
     course = course_sessions(case, spread)
     done = float(profile.observations[-1].session) if profile.observations else 0.0
     remaining = max(course - done, 1.0)
+    tau = pih_clinic_sd(params, profile.condition)
     risk = sum(weight * course_risk(per_session_mean(params, profile.condition, profile.laser,
-                                                     profile.fitzpatrick,
-                                                     params.study_sd * float(node)),
+                                                     profile.fitzpatrick, tau * float(node)),
                                     params.concentration, remaining, done)
                for node, weight in zip(*_PIH_NODES, strict=True))
     return round(100 * risk, 1)
