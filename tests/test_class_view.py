@@ -62,3 +62,13 @@ def test_columns_follow_the_language():
     heading = d._class._columns.children[0].children[0].value
     assert "次" in heading and "并排比较" in d._class._heading.value
     assert d._class_add.description == "加入并排比较"
+
+
+def test_a_case_name_keeps_the_capital_of_q_switched():
+    """Inside a phrase 'Picosecond' reads 'picosecond', but 'q-switched' is a misspelling."""
+    from pico_widget import PatientProfile
+    from pico_widget.render.summary import case_name
+
+    profile = PatientProfile(condition="melasma", fitzpatrick=6, goal_percent=50)
+    assert case_name(profile) == "Melasma, skin type VI, picosecond, goal 50%"
+    assert "VI, Q-switched, goal" in case_name(profile.model_copy(update={"laser": "q-switched"}))

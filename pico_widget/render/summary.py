@@ -187,4 +187,10 @@ def case_name(p: PatientProfile) -> str:
     class column, in the language in effect."""
     return str(wording("labels", "pinned_case").format(
         condition=condition_words(p.condition).label, fitzpatrick=p.fitzpatrick_numeral,
-        laser=wording("lasers")[p.laser].lower(), goal=f"{p.goal_percent:.0f}"))
+        laser=_mid_sentence(wording("lasers")[p.laser]), goal=f"{p.goal_percent:.0f}"))
+
+
+def _mid_sentence(name: str) -> str:
+    """'Picosecond' -> 'picosecond' inside a phrase; 'Q-switched' keeps its capital letter,
+    which stands for a word of its own (quality)."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
