@@ -16,6 +16,7 @@ CASE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick
 
 
 def type_into(row, **values: str) -> None:
+    browser_sends(row.device.toggle, value=True)  # the fields are made when first opened
     for name, value in values.items():
         browser_sends(row.device.fields[name], value=value)
 
