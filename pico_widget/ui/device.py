@@ -88,8 +88,8 @@ class DeviceFields(widgets.VBox):
         self.toggle = widgets.ToggleButton(icon="sliders", layout=widgets.Layout(width="auto"))
         self.toggle.add_class("pico-device-toggle")
         self.fields: dict[str, widgets.Text] = {}
-        self.problem = widgets.HTML()
-        self.problem.add_class("pico-error")
+        # Made with the fields: a widget never shown would never be closed by a rebuild.
+        self.problem: widgets.HTML | None = None
         self._box: widgets.Box | None = None
         self.toggle.observe(lambda _c: self._open(), "value")
         super().__init__([self.toggle])
@@ -135,6 +135,8 @@ class DeviceFields(widgets.VBox):
         self.word()
         self._box = widgets.Box(list(self.fields.values()))
         self._box.add_class("pico-device-fields")
+        self.problem = widgets.HTML()
+        self.problem.add_class("pico-error")
         self.children = [self.toggle, self._box, self.problem]
         self.show(self._session())
 
@@ -147,8 +149,10 @@ class DeviceFields(widgets.VBox):
             settings = DeviceSettings.model_validate(raw)
         except ValidationError as error:
             name = str(error.errors()[0]["loc"][0])
-            self.problem.value = message_html(refusal(name, str(raw[name])))
+            if self.problem is not None:
+                self.problem.value = message_html(refusal(name, str(raw[name])))
             self.show(session)  # the last accepted values again
             return
-        self.problem.value = ""
+        if self.problem is not None:
+            self.problem.value = ""
         self._log.put(session, settings)
