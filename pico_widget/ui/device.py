@@ -78,26 +78,24 @@ def refusal(name: str, typed: str) -> str:
 
 class DeviceFields(widgets.VBox):
     """One row's settings: a toggle that shows three optional fields, and where a refused
-    value is explained. `session()` is the row's session number when a value is typed."""
+    value is explained. `session()` is the row's session number when a value is typed.
+
+    The fields are made when first opened: a row is redrawn whenever a session is added or
+    removed, and six more widgets in every row slowed that redraw for the many rows whose
+    settings are never opened."""
 
     def __init__(self, log: DeviceLog, session: Callable[[], int]) -> None:
         self._log, self._session = log, session
         self.toggle = widgets.ToggleButton(icon="sliders", layout=widgets.Layout(width="auto"))
         self.toggle.add_class("pico-device-toggle")
-        self.fields = {name: controls.Text(
-            continuous_update=False, style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto")) for name in FIELDS}
-        self.word()
-        for field in self.fields.values():
-            field.add_class("pico-device-field")
-            field.on_edit = self._typed  # the doctor's typing only: show() writes quietly
-        self._box = widgets.Box(list(self.fields.values()))
-        self._box.add_class("pico-device-fields")
-        self.problem = widgets.HTML()
-        self.problem.add_class("pico-error")
+        self.fields: dict[str, widgets.Text] = {}
+        # Made with the fields: a widget never shown would never be closed by a rebuild.
+        self.problem: widgets.HTML | None = None
+        self._box: widgets.Box | None = None
         self.toggle.observe(lambda _c: self._open(), "value")
-        super().__init__([self.toggle, self._box, self.problem])
+        super().__init__([self.toggle])
         self.add_class("pico-device")
+        self.word()
         self.show(session())
 
     def word(self) -> None:
@@ -112,15 +110,32 @@ class DeviceFields(widgets.VBox):
     def show(self, session: int) -> None:
         """The settings kept for `session`; the fields open when there are any."""
         kept = self._log.get(session)
+        if kept != DeviceSettings():
+            self.toggle.value = True  # opens (and makes) the fields
         for name, field in self.fields.items():
             value = getattr(kept, name)
             field.value = "" if value is None else f"{value:g}"
-        if kept != DeviceSettings():
-            self.toggle.value = True
-        self._open()
 
     def _open(self) -> None:
-        self._box.layout.display = None if self.toggle.value else "none"
+        if self.toggle.value and self._box is None:
+            self._make_fields()
+        if self._box is not None:
+            self._box.layout.display = None if self.toggle.value else "none"
+
+    def _make_fields(self) -> None:
+        self.fields = {name: controls.Text(
+            continuous_update=False, style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto")) for name in FIELDS}
+        for field in self.fields.values():
+            field.add_class("pico-device-field")
+            field.on_edit = self._typed  # the doctor's typing only: show() writes quietly
+        self.word()
+        self._box = widgets.Box(list(self.fields.values()))
+        self._box.add_class("pico-device-fields")
+        self.problem = widgets.HTML()
+        self.problem.add_class("pico-error")
+        self.children = [self.toggle, self._box, self.problem]
+        self.show(self._session())
 
     def _typed(self, _field: Any) -> None:
         raw = {name: field.value.strip() or None for name, field in self.fields.items()}
@@ -129,8 +144,10 @@ class DeviceFields(widgets.VBox):
             settings = DeviceSettings.model_validate(raw)
         except ValidationError as error:
             name = str(error.errors()[0]["loc"][0])
-            self.problem.value = message_html(refusal(name, str(raw[name])))
+            if self.problem is not None:
+                self.problem.value = message_html(refusal(name, str(raw[name])))
             self.show(session)  # the last accepted values again
             return
-        self.problem.value = ""
+        if self.problem is not None:
+            self.problem.value = ""
         self._log.put(session, settings)

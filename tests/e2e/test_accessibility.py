@@ -65,8 +65,8 @@ def record_sessions(page: Page, button: str) -> None:
     number.press("Enter")
     page.wait_for_selector(".pico-row:not(.pico-pending) .noUi-handle")
     # Its device settings open, one refused (so the fields and their sentence are audited).
-    page.locator(".pico-row .pico-device-toggle").first.tap()
-    fluence = page.locator(".pico-row .pico-device-field input").nth(1)
+    page.locator(".pico-row:not(.pico-pending) .pico-device-toggle").first.tap()
+    fluence = page.locator(".pico-row:not(.pico-pending) .pico-device-field input").nth(1)
     fluence.fill("999")
     fluence.press("Enter")
     page.wait_for_selector(".pico-row .pico-device [role=alert]")

@@ -102,7 +102,8 @@ def test_recording_a_response_updates_the_forecast(page: Page) -> None:
     # Typed beside the slider, the value records the session and the slider follows.
     act(page, lambda: (number.fill("30"), number.press("Enter")))
     assert_shows(page, profile(observations=[{"session": 1, "improvement_percent": 30}]))
-    row = page.locator(".pico-row").first
+    # The recorded row (the row typed in is replaced by it, a moment after the chart).
+    row = page.locator(".pico-row:not(.pico-pending)").first
     expect(row.locator(".noUi-handle")).to_have_attribute("aria-valuenow", "30.0")
     act(page, lambda: row.locator("select").select_option(label="under 25%"))
     now = profile(observations=[{"session": 1, "improvement_percent": 12}])

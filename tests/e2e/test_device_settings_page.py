@@ -16,7 +16,7 @@ def test_device_settings_go_into_the_note(page: Page, tablet) -> None:
     row = page.locator(".pico-row").first
     seen = row.locator(".pico-seen-number input")
     act(page, lambda: (seen.fill("30"), seen.press("Enter")))
-    row = page.locator(".pico-row").first
+    row = page.locator(".pico-row:not(.pico-pending)").first
     toggle = row.get_by_role("button", name="Device settings")
     expect(toggle).to_have_attribute("aria-pressed", "false")
     toggle.tap()
