@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -37,4 +38,6 @@ def test_a_kernel_started_for_the_pool_is_never_counted_as_a_visitor(tmp_path) -
         finally:
             await manager.shutdown_all()
 
-    asyncio.run(run())
+    # In its own thread: the browser tests' Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, run()).result()
