@@ -96,14 +96,18 @@ def test_higher_goal_never_more_likely_and_pih_does_not_follow_the_goal(profile,
     assert estimate(a).pih_risk_percent == estimate(b).pih_risk_percent
 
 
-@settings(max_examples=200, deadline=None)
+# Derandomized: the fault pinned in the test below lies in a corner (a fast first session
+# with a high goal) that random examples reach now and then; CI must not pass or fail by
+# chance. The examples are the same 200 on every run.
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(profiles(with_observations=False), st.integers(1, 8), st.floats(0, 100), st.floats(0, 100))
 def test_better_response_never_less_likely(profile, session, y1, y2):
     """A better result at session s never lowers the chance of the goal by any session from s
     on. (Before s it may, by a hair: a higher result late can mean a higher ceiling reached
     more slowly, and the model lets rate and ceiling trade off.) The same trade-off, with the
-    atypical patients and the grid, leaves differences of up to about 5e-5 from s on (a scan
-    of 3,000 random cases); the tolerance, 1e-4, is a hundredth of a point."""
+    atypical patients and the grid, leaves differences of up to about 5e-5 from s on in most
+    cases; the tolerance, 1e-4, is a hundredth of a point. A fast first session with a high
+    goal breaks it by far more: a fault of the model, pinned in the next test."""
     worse, better = sorted((y1, y2))
 
     def seen(y):
@@ -114,6 +118,26 @@ def test_better_response_never_less_likely(profile, session, y1, y2):
     for pb, pw in zip(chances(seen(better))[after], chances(seen(worse))[after], strict=True):
         assert pb >= pw - 1e-4
     assert estimate(seen(better)).pih_risk_percent == estimate(seen(worse)).pih_risk_percent
+
+
+@pytest.mark.xfail(strict=True, reason="model fault found 2026-12-03, not yet fixed: an "
+                   "unusually fast first session is best explained by the atypical patients, "
+                   "whose ceilings spread evenly, so some of them stop just short of a high "
+                   "goal. A Q-switched tattoo, goal 95: 52% after session 1 gives 97.4 in 100 "
+                   "by session 20, 94% gives 91.8 (never: 2.6 against 8.2 in 100)")
+def test_a_fast_first_session_never_lowers_the_chance_of_a_high_goal():
+    tattoo = PatientProfile(condition="tattoo", severity="mild", fitzpatrick=1,
+                            goal_percent=95, laser="q-switched",
+                            tattoo={"location": "distal_extremity", "colours": "black",
+                                    "ink": "significant", "scarring": "significant",
+                                    "layering": "cover_up"})
+
+    def last_chance(y: float) -> float:
+        seen = tattoo.model_copy(update={"observations": [
+            Observation(session=1, improvement_percent=y)]})
+        return estimate(seen).prob_goal_by_session[-1]
+
+    assert last_chance(94) >= last_chance(52) - 1e-4
 
 
 @settings(max_examples=200, deadline=None)
