@@ -3,10 +3,12 @@ headline and chart, worded in the language on screen (issue 23, projector mode).
 
 from __future__ import annotations
 
+import pytest
 from widget_client import browser_sends
 
 from pico_widget import estimate
 from pico_widget.core.cases import teaching_cases
+from pico_widget.i18n.wording import wording
 from pico_widget.render.charts import improvement_figure
 from pico_widget.render.headline import answer, answer_html
 from pico_widget.ui.class_view import MOST
@@ -55,12 +57,21 @@ def test_an_edited_case_is_named_by_its_inputs_and_not_added_twice():
     assert "skin type V" in d._class._columns.children[1].children[0].value
 
 
-def test_columns_follow_the_language():
+def test_columns_follow_the_language_in_the_same_widgets(monkeypatch):
     d = Dashboard(language="en")
     add(d, 0)
+    add(d, None, fitzpatrick=5)
+    columns = [(c, *c.children) for c in d._class._columns.children]
+    import pico_widget.ui.class_view as module
+
+    monkeypatch.setattr(module, "estimate", lambda *_a: pytest.fail("forecast again"))
     browser_sends(d._language, index=1)  # 中文
+    assert [(c, *c.children) for c in d._class._columns.children] == columns
     heading = d._class._columns.children[0].children[0].value
     assert "次" in heading and "并排比较" in d._class._heading.value
+    assert "皮肤类型V" in d._class._columns.children[1].children[0].value
+    assert d._class._columns.children[0].children[2].description == wording(
+        "labels", "remove", "zh-Hans")
     assert d._class_add.description == "加入并排比较"
 
 

@@ -79,36 +79,43 @@ class ClassView(widgets.VBox):
         self.draw()
 
     def draw(self) -> None:
-        """Every column again, in the language on screen (also after a language switch)."""
+        """The columns again after a case came or went, in the language on screen."""
         old = list(self._columns.children)
+        self._columns.children = [self._column(i) for i in range(len(self.cases))]
+        for column in old:  # each part is a comm held open in kernel and browser
+            for part in column.children:
+                part.close()
+            column.close()
+        self.word()
+        self.layout.display = None if self.cases else "none"
+        self._on_change()
+
+    def word(self) -> None:
+        """Every word of the view in the language on screen, into the same widgets (a
+        language switch makes none and forecasts nothing)."""
         with speaking(self._language()):
             label = wording("labels")
             self._heading.value = class_heading_html(
                 label["class_title"].format(n=len(self.cases), most=MOST))
             self._clear.description = label["class_clear"]
-            self._columns.children = [self._column(i, case) for i, case in
-                                      enumerate(self.cases)]
-        for column in old:  # each part is a comm held open in kernel and browser
-            for part in column.children:
-                part.close()
-            column.close()
-        self.layout.display = None if self.cases else "none"
-        self._on_change()
+            for case, column in zip(self.cases, self._columns.children, strict=True):
+                heading, chart, remove = column.children
+                if case.teaching is not None:
+                    source = teaching_cases()[case.teaching]
+                    title = teaching_words(case.teaching, source.title, source.point)[0]
+                else:
+                    title = case_name(case.profile)
+                heading.value = class_case_html(
+                    title, answer_html(answer(case.profile, case.forecast)))
+                figure = improvement_figure(case.forecast, case.profile.observations)
+                chart.show(figure, chart_label(figure))
+                chart.ended_message = str(wording("errors", "session_ended"))
+                remove.description = label["remove"]
 
-    def _column(self, index: int, case: Case) -> widgets.VBox:
-        fc = case.forecast
-        if case.teaching is not None:
-            source = teaching_cases()[case.teaching]
-            title = teaching_words(case.teaching, source.title, source.point)[0]
-        else:
-            title = case_name(case.profile)
-        heading = widgets.HTML(class_case_html(title, answer_html(answer(case.profile, fc))))
-        chart = PlotlyView(name=f"class-{index + 1}")
-        figure = improvement_figure(fc, case.profile.observations)
-        chart.show(figure, chart_label(figure))
-        remove = widgets.Button(description=wording("labels", "remove"), icon="trash",
-                                layout=widgets.Layout(width="auto"))
+    def _column(self, index: int) -> widgets.VBox:
+        """Column `index`'s widgets; `word` fills them."""
+        remove = widgets.Button(icon="trash", layout=widgets.Layout(width="auto"))
         remove.on_click(lambda _b, i=index: self.remove(i))
-        column = widgets.VBox([heading, chart, remove])
+        column = widgets.VBox([widgets.HTML(), PlotlyView(name=f"class-{index + 1}"), remove])
         column.add_class("pico-class-case")
         return column

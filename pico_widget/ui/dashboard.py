@@ -102,8 +102,7 @@ class Dashboard(widgets.VBox):
             self._language.tooltips = [wording("labels", "language")] * len(self._language.options)
             self._model.value = ""  # drawn again, with its note, when next opened
             self._word_class()
-            if self._class.cases:
-                self._class.draw()
+            self._class.word()
             if self._model_button.value:
                 self._toggle_model({"new": True})
 
