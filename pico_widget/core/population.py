@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,10 +30,25 @@ U = np.linspace(-6.0, 6.0, 41)  # rate axis, in standard deviations of log lambd
 V = np.linspace(-5.0, 6.0, 31)  # ceiling axis: logit(C / 100), from 0.7% to 99.75%
 _DU = float(U[1] - U[0])
 _DV = float(V[1] - V[0])
-ATYPICAL_RATE_SD = 2.0  # atypical patients' rates spread twice as widely (in typical sds)
+# Atypical patients' rates spread twice as widely toward slow responses (in typical sds),
+# and as the typical patients' toward fast ones: the group is there for patients who
+# respond less than the studies' patients; were it as wide on the fast side, an unusually
+# fast first session would be read as atypical, and their even ceilings would then lower
+# the chance of a high goal (a better result giving a worse forecast).
+ATYPICAL_RATE_SD = 2.0
 _RATE = np.exp(-0.5 * U**2) / np.exp(-0.5 * U**2).sum()
-_RATE_WIDE = np.exp(-0.5 * (U / ATYPICAL_RATE_SD) ** 2)
+_RATE_WIDE = np.exp(-0.5 * (np.minimum(U, 0.0) / ATYPICAL_RATE_SD) ** 2
+                    - 0.5 * np.maximum(U, 0.0) ** 2)
 _RATE_WIDE /= _RATE_WIDE.sum()
+
+
+def atypical_rate_above(u: np.ndarray, cdf: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Share of atypical patients whose rate is at least u typical sds above the median:
+    a normal with sd ATYPICAL_RATE_SD below the median and 1 above it, joined smoothly."""
+    s = ATYPICAL_RATE_SD
+    u = np.asarray(u, dtype=float)
+    return np.where(u >= 0, 2.0 * cdf(-u) / (s + 1.0),
+                    (1.0 + 2.0 * s * (0.5 - cdf(u / s))) / (s + 1.0))
 CEILINGS = 100.0 / (1.0 + np.exp(-V))
 _COLUMNS = np.arange(len(V))
 
@@ -47,9 +62,9 @@ def ceiling_weights(spread: Spread) -> tuple[np.ndarray, np.ndarray]:
     responders and the papers' complete clearance: it put nevus of Ota and cafe-au-lait
     macules at the spread's upper bound. A small share of atypical patients (a judgement,
     data/conditions.toml) have their ceiling spread evenly over the whole axis and a rate
-    that varies twice as widely: without them a patient who shows no change at all would
-    still be forecast to clear as the studies' patients do, because the normal tails are
-    too thin to move to.
+    that varies twice as widely toward slow responses: without them a patient who shows no
+    change at all would still be forecast to clear as the studies' patients do, because the
+    normal tails are too thin to move to.
     """
     typical = _normal_cells(spread.logit_ceiling, spread.ceiling_sd)
     if spread.complete_share:
@@ -91,8 +106,9 @@ _PHI_TOP = len(_PHI_X) - 1 - 1e-9
 _RATE_X = np.linspace(-2 * 9.0, 2 * 9.0, 9001)
 _RATE_STEP = float(_RATE_X[1] - _RATE_X[0])
 _RATE_TOP = len(_RATE_X) - 1 - 1e-9
-_RATE_ABOVE = np.array([[0.5 * math.erfc(x / sd / math.sqrt(2.0)) for x in _RATE_X]
-                        for sd in (1.0, ATYPICAL_RATE_SD)])
+_RATE_ABOVE = np.array([[0.5 * math.erfc(x / math.sqrt(2.0)) for x in _RATE_X],
+                        atypical_rate_above(_RATE_X, lambda z: 0.5 * np.vectorize(math.erfc)(
+                            -z / math.sqrt(2.0)))])
 _RATE_SLOPE = np.diff(_RATE_ABOVE, axis=1, append=_RATE_ABOVE[:, -1:])
 
 

@@ -47,12 +47,12 @@ from ..core.population import (
     _DV,
     _RATE,
     _RATE_WIDE,
-    ATYPICAL_RATE_SD,
     CEILINGS,
     U,
     V,
     _complete_cells,
     _target_tables,
+    atypical_rate_above,
 )
 from ..core.response import Case, clinic_sd, logit, spread_for
 
@@ -229,7 +229,7 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray) -
               - log_rate[:, None, None, None]) / rate_sd)  # (M, T, N, V)
         with np.errstate(invalid="ignore"):
             survival = (typical[:, None, None, :] * _ndtr(-u)
-                        + flat * _ndtr(-u / ATYPICAL_RATE_SD))
+                        + flat * atypical_rate_above(u, _ndtr))
         reach = np.nan_to_num(survival * above[None, :, None, :]).sum(axis=3)  # (M, T, N)
         if row.kind == "shares":
             out = 100 * reach[:, :, 0]
