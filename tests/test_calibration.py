@@ -295,17 +295,20 @@ def test_bands_are_narrow_enough_to_inform():
     assert _out_of_sample()["interval_score_80"] <= 65
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22 targets missed narrowly (models 2026.12-7 and "
-                   "-8): mean width of the 80% band 45.7 (target <= 45), point error 14.3 "
-                   "(target <= 14). Tried in the eighth session, none reaching either: a "
-                   "Q-switched-series or within-study laser shift on the ceiling and the "
-                   "complete share (nevus of Ota left out 19.2-21.1 against 19.6), more "
-                   "alternation rounds (a flat ridge, 0.4 nats), a spread factor per clinic "
-                   "offset (45.4 and 14.15); docs/experiments.md")
-def test_band_width_and_point_error_meet_the_targets():
-    scores = _out_of_sample()
-    assert scores["mean_width_80"] <= 45
-    assert scores["mae"] <= 14
+def test_bands_are_as_narrow_as_issue_22_asks():
+    """Issue 22: the 80% band is at most 45 points wide on average (44.4 in 2026.12-9;
+    45.7 before the atypical patients' rates spread only toward slow responses)."""
+    assert _out_of_sample()["mean_width_80"] <= 45
+
+
+@pytest.mark.xfail(strict=True, reason="issue 22's secondary target missed narrowly (models "
+                   "2026.12-7 to -9): point error 14.3 (target <= 14). Tried in the eighth "
+                   "session, none reaching it: a Q-switched-series or within-study laser shift "
+                   "on the ceiling and the complete share (nevus of Ota left out 19.2-21.1 "
+                   "against 19.6), more alternation rounds (a flat ridge, 0.4 nats), a spread "
+                   "factor per clinic offset (14.15); docs/experiments.md")
+def test_point_error_meets_the_secondary_target():
+    assert _out_of_sample()["mae"] <= 14
 
 
 @pytest.mark.slow
@@ -339,7 +342,7 @@ def _ota(laser: str, goal: float = 75):
                                    laser=laser))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22 target not met (models 2026.12-7 and -8): "
+@pytest.mark.xfail(strict=True, reason="issue 22 target not met (models 2026.12-7 to -9): "
                    "median 3 sessions, but 28 in 100 never reach 75% (target <= 15; 23 at the "
                    "typical clinic, without the spread between clinics). The three studies "
                    "that report the whole spread of outcomes hold it there: O6 (212 patients, "
@@ -355,7 +358,7 @@ def test_nevus_of_ota_picosecond_clears_as_the_series_report():
     assert fc.never_percent <= 15
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22 target not met (models 2026.12-7 and -8): 5 "
+@pytest.mark.xfail(strict=True, reason="issue 22 target not met (models 2026.12-7 to -9): 5 "
                    "against 3 sessions (1.67; target 1.0-1.6). The rate factor 0.65 rests on "
                    "the trials that treated both lasers (their own rows come out at 1.12 and "
                    "1.42, test above) and gives 1.54 times the sessions: half of patients "
