@@ -47,6 +47,8 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
         assert f"{top.reach} in 100" in figures and f"by session {top.session}" in figures
     if fc.sessions_median is not None:
         assert f'<span class="pico-value">{fc.sessions_median} <span' in figures
+    elif fc.goal_reachable:  # fewer than half reach it: no typical count, "more than N"
+        assert f'<span class="pico-value">{fc.max_sessions}+ <span' in figures
     assert w._views.visible == "curve"
     assert w._improvement.figure == improvement_figure(fc, profile.observations)
     choose(w, "chance")
@@ -54,7 +56,7 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     choose(w, "words")
     text = w._views.pages["words"].value
     choose(w, "curve")
-    if fc.sessions_median is not None:
+    if fc.goal_reachable:
         assert f"about <b>{top.reach}</b> reach the goal by session <b>{top.session}</b>" in text
     else:
         assert f"Within {top.session} sessions, only about <b>{top.reach}</b> in 100" in text
@@ -360,6 +362,16 @@ def test_headline_states_sessions_time_chance_and_who():
     assert few["sessions"].caption.startswith("reach this goal within")
     assert few["time"].value == "No typical time"
     assert "too few reach the goal" in few["time"].caption
+    # Fewer than half reach it: no typical count nor time, the horizon's as a floor.
+    half = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=3,
+                          goal_percent=60)
+    fc = estimate(half)
+    assert 5 <= fc.reach_percent < 50 and fc.sessions_median is None
+    beyond = {f.key: f for f in answer(half, fc).figures}
+    assert beyond["sessions"].value == f"{fc.max_sessions}+"
+    assert beyond["sessions"].caption.startswith(
+        f"fewer than half reach it within {fc.max_sessions}")
+    assert beyond["time"].value == f"{(fc.max_sessions - 1) * fc.usual_interval_weeks / 4.345:.0f}+"
     for language in ("en", "zh-Hans", "ms"):
         with speaking(language):
             worded = answer(rare, estimate(rare)).figures

@@ -60,15 +60,16 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     never = people.share_never(target)
     median = low = high = None
     typical_reaches = reach >= 0.5
-    if reach >= settings.min_reach_share:
+    reachable = reach >= settings.min_reach_share
+    if reachable:
         # Among the patients who reach the goal within the horizon: when they get there.
         def first(share: float) -> int:
             return int(np.argmax(probs / reach >= share - _TOLERANCE)) + 1
 
-        low, median, high = (first(q) for q in PERCENTILES)
-        if typical_reaches:  # the typical patient's session: half of everyone by then
-            median = int(np.argmax(probs >= 0.5 - _TOLERANCE)) + 1
-            low, high = min(low, median), max(high, median)
+        low, high = first(PERCENTILES[0]), first(PERCENTILES[-1])
+    if typical_reaches:  # the typical patient's session: half of everyone by then
+        median = int(np.argmax(probs >= 0.5 - _TOLERANCE)) + 1
+        low, high = min(low or median, median), max(high or median, median)
     band = _clinic_band(typical, clinic_sd, people, observed, target, sessions)
     headline_session = high if high is not None else horizon
     open_ended = (1.0 - never) - reach > 0.1
@@ -83,7 +84,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
         laser=profile.laser,
         goal_percent=profile.goal_percent,
         target_percent=target,
-        goal_reachable=median is not None,
+        goal_reachable=reachable,
         max_sessions=horizon,
         prob_goal_by_session=[float(p) for p in probs],
         prob_goal_band=[(float(lo), float(hi)) for lo, hi in band],

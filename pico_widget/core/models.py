@@ -199,10 +199,12 @@ class Forecast(_Model):
     `never_percent`, the sessions and the curve) are for a patient at a clinic like those
     studied, the clinic not known: patient and clinic spread together.
 
-    One meaning of "typical": when at least half of patients like this one reach the goal
-    within the horizon (`typical_reaches_goal`), `sessions_median` is the session by which
-    half of them have, which is where the curve's typical patient (`improvement` median)
-    reaches the goal (within one session, tests/test_forecast_properties.py).
+    One meaning of "typical": `sessions_median` is the session by which half of patients
+    like this one reach the goal, which is where the curve's typical patient (`improvement`
+    median) reaches it (within one session, tests/test_forecast_properties.py). When fewer
+    than half reach it within the horizon, the typical patient does not, and there is no
+    typical count (None) nor course length: a count among those who reach it instead, as
+    model 2026.12-9 gave, fell from 12 sessions to 5 when the goal rose by one point.
     """
 
     condition: str
@@ -212,7 +214,8 @@ class Forecast(_Model):
         description="the improvement the goal asks for; goals above complete clearance "
                     "(95%, as graded) all mean complete clearance")
     goal_reachable: bool = Field(
-        description="enough patients reach the goal within max_sessions to speak of sessions")
+        description="at least 1 in 20 patients like this one reach the goal by max_sessions, "
+                    "enough to say when they do (sessions_range)")
     max_sessions: int
     prob_goal_by_session: list[float] = Field(
         description="item i: chance that a patient like this one, at a clinic like those "
@@ -226,19 +229,17 @@ class Forecast(_Model):
         description="prob_goal_band at the headline's session: sessions_range[1] when there "
                     "is a range, else max_sessions (0-1)")
     typical_reaches_goal: bool = Field(
-        description="at least half of patients like this one reach the goal by max_sessions; "
-                    "then sessions_median is the typical patient's (the curve's median line "
-                    "reaches the goal there), else it is the median of those who reach it")
+        description="at least half of patients like this one reach the goal by max_sessions, "
+                    "so the typical patient does (sessions_median is not None)")
     reach_percent: float = Field(description="patients reaching the goal by max_sessions")
     never_percent: float = Field(
         description="patients whose own ceiling lies below the goal: they never reach it")
     sessions_median: int | None = Field(
-        description="typical sessions: with typical_reaches_goal, the first session by which "
-                    "half of patients like this one reach the goal; otherwise the median "
-                    "among those who reach it by max_sessions; None below 1 in 20 reaching it")
+        description="typical sessions: the first session by which half of patients like this "
+                    "one reach the goal; None when fewer than half reach it by max_sessions")
     sessions_range: tuple[int, int] | None = Field(
-        description="10th-90th percentile of sessions among those who reach the goal, "
-                    "widened to hold sessions_median")
+        description="10th-90th percentile of sessions among those who reach the goal by "
+                    "max_sessions, widened to hold sessions_median; None unless goal_reachable")
     sessions_open_ended: bool = Field(
         description="more than 1 in 10 patients reach the goal only after max_sessions")
     improvement: list[SessionImprovement]
@@ -247,7 +248,8 @@ class Forecast(_Model):
     interval_weeks: tuple[int, int]
     usual_interval_weeks: float
     weeks_to_goal: tuple[float, float, float] | None = Field(
-        description="(sessions - 1) x the usual interval, for the range's ends and median")
+        description="(sessions - 1) x the usual interval, for the range's ends and "
+                    "sessions_median; None without a typical count")
     pih_risk_percent: float
     kirby_desai: int | None
     cautions: list[Caution] = Field(description="most important first; words: i18n")

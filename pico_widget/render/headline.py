@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import condition_words, plural, wording
+from ..i18n.wording import course_length as course_in_units
 from .clinic import Clinic
 from .summary import clinics_band, course_length, headline, severity_text
 from .templates import html
@@ -60,29 +61,40 @@ def _say(key: str, **values: Any) -> str:
 
 
 def _sessions(fc: Forecast) -> Figure:
-    """Typical sessions among the patients who reach the goal, and their range."""
-    if fc.sessions_median is None:
+    """The typical number of sessions (where half of patients like this one have reached the
+    goal, as on the curve) and the range of those who reach it."""
+    if fc.sessions_range is None:
         return Figure("sessions", _say("sessions_none"),
                       _say("sessions_none_caption", horizon=fc.max_sessions,
                            ceiling=f"{fc.ceiling_percent:.0f}"))
+    low, high = fc.sessions_range
+    unit = _say("sessions_unit")
+    if fc.sessions_median is None:  # fewer than half reach it: the typical patient does not
+        return Figure("sessions", _say("sessions_beyond", horizon=fc.max_sessions),
+                      _say("sessions_beyond_caption", horizon=fc.max_sessions, low=low,
+                           high=high), unit)
     median = fc.sessions_median
-    low, high = fc.sessions_range or (median, median)
-    # "Typical" is the curve's typical patient when at least half reach the goal; else
-    # the number is the median of those who do, and the caption says so.
-    among = "" if fc.typical_reaches_goal else "_reachers"
     if fc.sessions_open_ended:
-        caption = _say(f"sessions_open{among}", low=low, high=high)
+        caption = _say("sessions_open", low=low, high=high)
     elif high == 1:
         caption = _say("sessions_single")
     else:
-        caption = _say(f"sessions_range{among}", low=low, high=high)
-    unit = _say("session_unit" if median == 1 else "sessions_unit")
+        caption = _say("sessions_range", low=low, high=high)
+    if median == 1:
+        unit = _say("session_unit")
     return Figure("sessions", _say("sessions", median=median), caption, unit)
 
 
 def _time(fc: Forecast) -> Figure:
-    """Time to the goal for the typical patient at the usual interval between sessions."""
+    """Time to the goal for the typical patient at the usual interval between sessions; when
+    the typical patient does not reach it, the time the sessions shown take, as a floor."""
     low_w, high_w = fc.interval_weeks
+    beyond = course_in_units((fc.max_sessions - 1) * fc.usual_interval_weeks)
+    if fc.weeks_to_goal is None and fc.goal_reachable and beyond is not None:
+        unit, count = beyond
+        return Figure("time", _say(f"time_{unit}_beyond", **{unit: count}),
+                      _say("time_caption", interval_low=low_w, interval_high=high_w),
+                      _say(f"{unit}_unit"))
     if fc.weeks_to_goal is None:
         return Figure("time", _say("time_none"),
                       _say("time_none_caption", interval_low=low_w, interval_high=high_w))

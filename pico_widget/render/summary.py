@@ -82,12 +82,15 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[Markup]:
     top = headline(fc)
     low_band, high_band = clinics_band(fc, top.session)
     clinics = sentence(say["reach_clinics"], low=low_band, high=high_band, k=top.session)
-    if fc.sessions_median is None or fc.sessions_range is None:
+    if fc.sessions_range is None:
         lines += [sentence(say["few_reach"], n=top.reach, k=top.session), clinics]
     else:
         lines += [sentence(say["reach"], n=top.reach, k=top.session), clinics]
         low, high = fc.sessions_range
-        if high == 1:
+        if fc.sessions_median is None:  # fewer than half reach it: no typical count
+            lines.append(sentence(say["range_beyond"], low=low, high=high, k=fc.max_sessions,
+                                  usual=f"{fc.usual_interval_weeks:g}"))
+        elif high == 1:
             lines.append(sentence(say["single"], interval_low=fc.interval_weeks[0],
                                   interval_high=fc.interval_weeks[1]))
         else:
@@ -122,7 +125,8 @@ def summary_html(profile: PatientProfile, fc: Forecast,
     lines = sentences(profile, fc)
     if compare is not None:
         name, other = compare
-        median = other.sessions_median if other.sessions_median is not None else "n/a"
+        median = (other.sessions_median if other.sessions_median is not None
+                  else wording("headline", "sessions_beyond").format(horizon=other.max_sessions))
         lines.append(sentence(wording("summary", "compare"), other=name, median=median))
     return html("summary.html.j2", lines=lines)
 
