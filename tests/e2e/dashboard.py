@@ -94,6 +94,8 @@ def assert_shows(page: Page, profile: PatientProfile) -> None:
     assert (f"{top.never} never do" in text) == (top.never >= 5)
     if fc.sessions_median is not None:
         assert text.startswith(f"{fc.sessions_median} session")
+    elif fc.goal_reachable:  # fewer than half reach it: the typical patient does not
+        assert text.startswith(f"{fc.max_sessions}+ sessions")
     assert f"{fc.pih_risk_percent:.0f}% darker patches" in text
 
 
