@@ -106,3 +106,29 @@ def test_a_forecast_in_a_fresh_process_does_not_page_fault() -> None:
     faults = float(subprocess.run([sys.executable, "-c", FAULTS], capture_output=True,
                                   text=True, check=True).stdout)
     assert faults < 5
+
+
+def test_atypical_rates_spread_wide_only_toward_slow_responses() -> None:
+    """Model 2026.12-9: the atypical patients' rate, in typical sds from the typical median,
+    is a normal with sd 2 below it joined to one with sd 1 above it. Its survival function
+    falls from 1 to 0, is continuous at 0 (a third of them above the median), has the
+    typical tail above it, and is what the app's grid weights hold."""
+    from math import erfc, sqrt
+
+    from pico_widget.core.population import _RATE_WIDE, ATYPICAL_RATE_SD, U, atypical_rate_above
+
+    def phi(z):
+        return 0.5 * np.vectorize(erfc)(-np.asarray(z) / sqrt(2.0))
+
+    s = ATYPICAL_RATE_SD
+    above = atypical_rate_above(np.array([-40.0, -1e-12, 0.0, 40.0]), phi)
+    assert above == pytest.approx([1.0, 1 / (s + 1), 1 / (s + 1), 0.0], abs=1e-9)
+    fast = np.linspace(0.1, 5, 50)
+    assert atypical_rate_above(fast, phi) == pytest.approx(2 * phi(-fast) / (s + 1))
+    slow = np.linspace(-10, -0.1, 50)
+    assert np.all(np.diff(atypical_rate_above(slow, phi)) < 0)
+    # The grid's weights: the share at or above each node, against the function half a
+    # cell below it (the grid starts at -6, so the slow tail beyond it is folded in).
+    grid = np.cumsum(_RATE_WIDE[::-1])[::-1]
+    half = (U[1] - U[0]) / 2
+    assert grid[1:] == pytest.approx(atypical_rate_above(U[1:] - half, phi), abs=0.005)

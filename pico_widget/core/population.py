@@ -31,10 +31,11 @@ V = np.linspace(-5.0, 6.0, 31)  # ceiling axis: logit(C / 100), from 0.7% to 99.
 _DU = float(U[1] - U[0])
 _DV = float(V[1] - V[0])
 # Atypical patients' rates spread twice as widely toward slow responses (in typical sds),
-# and as the typical patients' toward fast ones: the group is there for patients who
-# respond less than the studies' patients; were it as wide on the fast side, an unusually
-# fast first session would be read as atypical, and their even ceilings would then lower
-# the chance of a high goal (a better result giving a worse forecast).
+# and as the typical patients' toward fast ones, so the group leans slow (a third of it
+# above the typical median, its mean 0.8 sd below): it is there for patients who respond
+# less than the studies' patients; were it as wide on the fast side, an unusually fast
+# first session would be read as atypical, and their even ceilings would then lower the
+# chance of a high goal (a better result giving a worse forecast).
 ATYPICAL_RATE_SD = 2.0
 _RATE = np.exp(-0.5 * U**2) / np.exp(-0.5 * U**2).sum()
 _RATE_WIDE = np.exp(-0.5 * (np.minimum(U, 0.0) / ATYPICAL_RATE_SD) ** 2
