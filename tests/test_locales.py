@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import string
 from datetime import date
 from typing import Any
@@ -205,3 +206,36 @@ def test_every_teaching_case_is_translated(language):
     own = locale_file(language)["teaching_cases"]
     assert len(own["titles"]) == len(own["points"]) == len(teaching_cases())
     assert all(t.strip() for t in own["titles"] + own["points"])
+
+
+def test_where_the_typical_patient_falls_short_every_language_says_how():
+    """The headline, the words and the compare line name the typical patient's outcome
+    (Forecast.typical_outcome) in every language, never a bare 'None' or 'n/a': a count,
+    'N+' when they reach the goal only after the sessions shown, words when most never do
+    or under 1 in 20 do."""
+    from pico_widget.render.headline import answer
+    from pico_widget.render.summary import summary_html
+
+    cases = {"reaches": 50, "later": 95, "never": 70, "rare": 97}
+    for outcome, goal in cases.items():
+        condition = "nevus_of_ota" if outcome == "later" else "melasma"
+        profile = PatientProfile(condition=condition, severity="severe" if outcome == "later"
+                                 else "moderate", fitzpatrick=4 if outcome == "later" else 3,
+                                 goal_percent=goal, laser="q-switched"
+                                 if outcome == "later" else "picosecond")
+        fc = estimate(profile)
+        assert fc.typical_outcome == outcome, (outcome, fc.reach_percent, fc.never_percent)
+        for language in LANGUAGES:
+            with speaking(language):
+                sessions = answer(profile, fc).figures[0]
+                words = summary_html(profile, fc, compare=("X", fc))
+            phrase = wording("summary", f"compare_{outcome}", language).format(
+                median=fc.sessions_median, horizon=fc.max_sessions)
+            assert html.escape(phrase, quote=False) in words, (outcome, language)
+            assert "None" not in words and "n/a" not in words
+            if outcome == "later":
+                assert sessions.value == f"{fc.max_sessions}+"
+                beyond = wording("summary", "range_beyond", language).split("{")[0]
+                assert beyond in words, (language, words)
+            elif outcome == "never":
+                assert sessions.value == wording("headline", "sessions_never", language)

@@ -25,10 +25,11 @@ GOALS = (30, 50, 75, 90, 100)
 
 
 def durations(text: str, language: str) -> list[tuple[int, int, str]]:
-    """(low, high, unit) for each "8-24 weeks", "约6个月", "12 minggu" in `text`."""
+    """(low, high, unit) for each "8-24 weeks", "约6个月", "12 minggu", "10+ months" in
+    `text`."""
     found = []
     for unit, word in UNITS[language].items():
-        for m in re.finditer(rf"(\d+)(?:\s*[-\u2013]\s*(\d+))?\s*{word}(?![a-z])", text):
+        for m in re.finditer(rf"(\d+)(?:\s*[-\u2013]\s*(\d+))?\+?\s*{word}(?![a-z])", text):
             low = int(m.group(1))
             found.append((low, int(m.group(2) or low), unit))
     return found

@@ -47,8 +47,10 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
         assert f"{top.reach} in 100" in figures and f"by session {top.session}" in figures
     if fc.sessions_median is not None:
         assert f'<span class="pico-value">{fc.sessions_median} <span' in figures
-    elif fc.goal_reachable:  # fewer than half reach it: no typical count, "more than N"
+    elif fc.typical_outcome == "later":  # no typical count within the horizon: "N+"
         assert f'<span class="pico-value">{fc.max_sessions}+ <span' in figures
+    elif fc.typical_outcome == "never":
+        assert '<span class="pico-value">Most never' in figures
     assert w._views.visible == "curve"
     assert w._improvement.figure == improvement_figure(fc, profile.observations)
     choose(w, "chance")

@@ -24,6 +24,7 @@ from .models import (
     PatientProfile,
     Reference,
     SessionImprovement,
+    TypicalOutcome,
 )
 from .pih import clinic_sd as pih_clinic_sd
 from .pih import course_risk, per_session_mean
@@ -70,6 +71,8 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     if typical_reaches:  # the typical patient's session: half of everyone by then
         median = int(np.argmax(probs >= 0.5 - _TOLERANCE)) + 1
         low, high = min(low or median, median), max(high or median, median)
+    outcome: TypicalOutcome = ("reaches" if median is not None else "rare" if not reachable
+                               else "never" if never >= 0.5 else "later")
     band = _clinic_band(typical, clinic_sd, people, observed, target, sessions)
     headline_session = high if high is not None else horizon
     open_ended = (1.0 - never) - reach > 0.1
@@ -90,6 +93,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
         prob_goal_band=[(float(lo), float(hi)) for lo, hi in band],
         reach_band=(float(band[headline_session - 1, 0]), float(band[headline_session - 1, 1])),
         typical_reaches_goal=typical_reaches,
+        typical_outcome=outcome,
         reach_percent=100 * reach,
         never_percent=100 * never,
         sessions_median=median,
@@ -106,7 +110,8 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
         pih_risk_percent=_pih_risk(profile, case, spread),
         kirby_desai=_kirby_desai(profile),
         cautions=_cautions(profile, spec, prior, people, target, never, open_ended, horizon,
-                           course_weeks=None if weeks is None else weeks[1]),
+                           course_weeks=None if weeks is None else weeks[1],
+                           beyond_weeks=(horizon - 1) * usual if outcome == "later" else None),
         evidence=strength(profile.condition, profile.laser),
         references=[Reference(key=k, citation=catalogue().references[k]) for k in spec.sources],
         model_version=fitted().model_version,
@@ -176,11 +181,13 @@ def shares_showing_at_most(prior: Population, observed: list[tuple[int, float]],
 
 def _cautions(profile: PatientProfile, spec: ConditionSpec, prior: Population,
               people: Population, target: float, never: float, open_ended: bool,
-              horizon: int, course_weeks: float | None = None) -> list[Caution]:
+              horizon: int, course_weeks: float | None = None,
+              beyond_weeks: float | None = None) -> list[Caution]:
     """Cautions, most important first (`target`: the goal as the model reads it, complete
     clearance for any goal above it). The condition's own cautions get the intervals and the
-    typical course (`course_weeks`, as the headline has it) so that their words can quote
-    the forecast's timing instead of a figure of their own."""
+    typical course (`course_weeks`, or `beyond_weeks`, what the sessions shown take when the
+    typical patient needs more, as the headline has them) so that their words can quote the
+    forecast's timing instead of a figure of their own."""
     settings = catalogue().model
     notes: list[Caution] = []
     if never >= 0.5:
@@ -212,6 +219,8 @@ def _cautions(profile: PatientProfile, spec: ConditionSpec, prior: Population,
         "usual": spec.usual_interval_weeks}
     if course_weeks is not None:
         timing["course_weeks"] = course_weeks
+    if beyond_weeks is not None:
+        timing["course_beyond_weeks"] = beyond_weeks
     notes.extend(Caution(code="caveat", values={"condition": spec.id, "index": i, **timing})
                  for i in range(len(spec.caveats)))
     return notes

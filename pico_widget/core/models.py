@@ -17,6 +17,7 @@ from .codes import english, refusal
 from .evidence import Strength
 
 Laser = Literal["picosecond", "q-switched"]
+TypicalOutcome = Literal["reaches", "later", "never", "rare"]
 LASERS: tuple[Laser, ...] = ("picosecond", "q-switched")
 FITZPATRICK_NUMERALS = ("I", "II", "III", "IV", "V", "VI")
 MAX_SESSION = 60
@@ -203,8 +204,9 @@ class Forecast(_Model):
     like this one reach the goal, which is where the curve's typical patient (`improvement`
     median) reaches it (within one session, tests/test_forecast_properties.py). When fewer
     than half reach it within the horizon, the typical patient does not, and there is no
-    typical count (None) nor course length: a count among those who reach it instead, as
-    model 2026.12-9 gave, fell from 12 sessions to 5 when the goal rose by one point.
+    typical count (None) nor course length, and `typical_outcome` says whether they reach
+    it later or never. (A count among those who reach it instead, as models 2026.12-8 and
+    -9 gave, fell from 12 sessions to 5 when the goal rose by one point.)
     """
 
     condition: str
@@ -231,6 +233,11 @@ class Forecast(_Model):
     typical_reaches_goal: bool = Field(
         description="at least half of patients like this one reach the goal by max_sessions, "
                     "so the typical patient does (sessions_median is not None)")
+    typical_outcome: TypicalOutcome = Field(
+        description="what the typical patient like this one does: 'reaches' the goal by "
+                    "max_sessions (at sessions_median); reaches it only 'later'; 'never' "
+                    "reaches it (half or more level off below it); or 'rare': under 1 in 20 "
+                    "reach it by max_sessions. The headline, words and cautions follow it")
     reach_percent: float = Field(description="patients reaching the goal by max_sessions")
     never_percent: float = Field(
         description="patients whose own ceiling lies below the goal: they never reach it")

@@ -57,12 +57,16 @@ def caution_sentence(caution: Caution, language: str | None = None) -> str:
 def caveat_sentence(text: str, values: Mapping[str, Any], language: str | None = None) -> str:
     """A condition's caution with its timing filled in from the forecast: {usual},
     {interval_low} and {interval_high} in weeks as the headline's caption gives them, and
-    {course} as the headline's time (in the same figure and unit), so that a caution never
-    states a course length of its own that the headline contradicts."""
+    {course} as the headline's time (in the same figure and unit; "10+ months" as "the
+    sessions shown take about 10 months ... needs more"), so that a caution never states a
+    course length of its own that the headline contradicts."""
     say = wording("warnings", language=language)
-    weeks = values.get("course_weeks")
+    weeks, beyond = values.get("course_weeks"), values.get("course_beyond_weeks")
     length = course_length(None if weeks is None else float(weeks))
-    if length is None:
+    floor = course_length(None if beyond is None else float(beyond))
+    if floor is not None:  # the typical patient needs more than the sessions shown
+        course = say[f"course_{floor[0]}_beyond"].format(n=floor[1])
+    elif length is None:
         course = say["course_none" if weeks is None else "course_single"]
     else:
         course = say[f"course_{length[0]}"].format(n=length[1])

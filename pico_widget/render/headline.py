@@ -62,14 +62,18 @@ def _say(key: str, **values: Any) -> str:
 
 def _sessions(fc: Forecast) -> Figure:
     """The typical number of sessions (where half of patients like this one have reached the
-    goal, as on the curve) and the range of those who reach it."""
-    if fc.sessions_range is None:
+    goal, as on the curve) and the range of those who reach it; where the typical patient
+    does not reach it, whether they get there later or never."""
+    ceiling = f"{fc.ceiling_percent:.0f}"
+    if fc.typical_outcome == "rare" or fc.sessions_range is None:
         return Figure("sessions", _say("sessions_none"),
-                      _say("sessions_none_caption", horizon=fc.max_sessions,
-                           ceiling=f"{fc.ceiling_percent:.0f}"))
+                      _say("sessions_none_caption", horizon=fc.max_sessions, ceiling=ceiling))
     low, high = fc.sessions_range
     unit = _say("sessions_unit")
-    if fc.sessions_median is None:  # fewer than half reach it: the typical patient does not
+    if fc.typical_outcome == "never":
+        return Figure("sessions", _say("sessions_never"),
+                      _say("sessions_never_caption", ceiling=ceiling, low=low, high=high))
+    if fc.typical_outcome == "later" or fc.sessions_median is None:
         return Figure("sessions", _say("sessions_beyond", horizon=fc.max_sessions),
                       _say("sessions_beyond_caption", horizon=fc.max_sessions, low=low,
                            high=high), unit)
@@ -87,10 +91,11 @@ def _sessions(fc: Forecast) -> Figure:
 
 def _time(fc: Forecast) -> Figure:
     """Time to the goal for the typical patient at the usual interval between sessions; when
-    the typical patient does not reach it, the time the sessions shown take, as a floor."""
+    the typical patient reaches it only later, the time the sessions shown take, as a floor
+    (the conditions' cautions quote the same, i18n.problems.caveat_sentence)."""
     low_w, high_w = fc.interval_weeks
     beyond = course_in_units((fc.max_sessions - 1) * fc.usual_interval_weeks)
-    if fc.weeks_to_goal is None and fc.goal_reachable and beyond is not None:
+    if fc.typical_outcome == "later" and beyond is not None:
         unit, count = beyond
         return Figure("time", _say(f"time_{unit}_beyond", **{unit: count}),
                       _say("time_caption", interval_low=low_w, interval_high=high_w),

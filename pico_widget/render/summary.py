@@ -125,9 +125,9 @@ def summary_html(profile: PatientProfile, fc: Forecast,
     lines = sentences(profile, fc)
     if compare is not None:
         name, other = compare
-        median = (other.sessions_median if other.sessions_median is not None
-                  else wording("headline", "sessions_beyond").format(horizon=other.max_sessions))
-        lines.append(sentence(wording("summary", "compare"), other=name, median=median))
+        typical = wording("summary", f"compare_{other.typical_outcome}").format(
+            median=other.sessions_median, horizon=other.max_sessions)
+        lines.append(sentence(wording("summary", "compare"), other=name, typical=typical))
     return html("summary.html.j2", lines=lines)
 
 

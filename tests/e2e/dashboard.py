@@ -94,8 +94,10 @@ def assert_shows(page: Page, profile: PatientProfile) -> None:
     assert (f"{top.never} never do" in text) == (top.never >= 5)
     if fc.sessions_median is not None:
         assert text.startswith(f"{fc.sessions_median} session")
-    elif fc.goal_reachable:  # fewer than half reach it: the typical patient does not
+    elif fc.typical_outcome == "later":  # the typical patient reaches it after the horizon
         assert text.startswith(f"{fc.max_sessions}+ sessions")
+    elif fc.typical_outcome == "never":
+        assert text.startswith("Most never reach this goal")
     assert f"{fc.pih_risk_percent:.0f}% darker patches" in text
 
 
