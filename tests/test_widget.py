@@ -50,7 +50,7 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     elif fc.typical_outcome == "later":  # no typical count within the horizon: "N+"
         assert f'<span class="pico-value">{fc.max_sessions}+ <span' in figures
     elif fc.typical_outcome == "never":
-        assert '<span class="pico-value">Most never' in figures
+        assert '<span class="pico-value"><span class="pico-words">Most never' in figures
     assert w._views.visible == "curve"
     assert w._improvement.figure == improvement_figure(fc, profile.observations)
     choose(w, "chance")

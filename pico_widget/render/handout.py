@@ -39,6 +39,7 @@ h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4p
 .pico-value { font-size: 22pt; font-weight: 700; line-height: 1.1; }
 .pico-figure[data-key="cost"] .pico-value { font-size: 16pt; }
 .pico-unit { font-size: 13pt; } .pico-figcap { font-size: 11pt; color: #333; }
+.pico-words { display: inline-block; font-size: 0.7em; line-height: 1.15; }
 .pico-who { margin: 4px 0 0; }
 details.pico-refs > summary { font-weight: 600; list-style: none; }
 ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }

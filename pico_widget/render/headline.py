@@ -27,6 +27,7 @@ class Figure:
     caption: str
     unit: str = ""
     note: str = ""  # a second caption line: the band across clinics for the chance
+    in_words: bool = False  # no number to give ("Most never"): set smaller, to fit a line
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,14 @@ def _sessions(fc: Forecast) -> Figure:
     ceiling = f"{fc.ceiling_percent:.0f}"
     if fc.typical_outcome == "rare" or fc.sessions_range is None:
         return Figure("sessions", _say("sessions_none"),
-                      _say("sessions_none_caption", horizon=fc.max_sessions, ceiling=ceiling))
+                      _say("sessions_none_caption", horizon=fc.max_sessions, ceiling=ceiling),
+                      in_words=True)
     low, high = fc.sessions_range
     unit = _say("sessions_unit")
     if fc.typical_outcome == "never":
         return Figure("sessions", _say("sessions_never"),
-                      _say("sessions_never_caption", ceiling=ceiling, low=low, high=high))
+                      _say("sessions_never_caption", ceiling=ceiling, low=low, high=high),
+                      in_words=True)
     if fc.typical_outcome == "later" or fc.sessions_median is None:
         return Figure("sessions", _say("sessions_beyond", horizon=fc.max_sessions),
                       _say("sessions_beyond_caption", horizon=fc.max_sessions, low=low,
@@ -102,7 +105,8 @@ def _time(fc: Forecast) -> Figure:
                       _say(f"{unit}_unit"))
     if fc.weeks_to_goal is None:
         return Figure("time", _say("time_none"),
-                      _say("time_none_caption", interval_low=low_w, interval_high=high_w))
+                      _say("time_none_caption", interval_low=low_w, interval_high=high_w),
+                      in_words=True)
     length = course_length(fc)
     if length is None:  # one session suffices
         return Figure("time", _say("time_single"),
