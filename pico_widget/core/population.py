@@ -94,8 +94,15 @@ def _normal_cells(mean: float, sd: float) -> np.ndarray:
     return cells
 
 
+def _exact_cdf(x: np.ndarray) -> np.ndarray:
+    """The standard normal CDF to full precision (math.erfc), for building the tables below
+    once at import; normal_cdf reads them quickly."""
+    return np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in np.ravel(x)]).reshape(
+        np.shape(x))
+
+
 _PHI_X = np.linspace(-9.0, 9.0, 4501)
-_PHI_Y = np.array([0.5 * math.erfc(-x / math.sqrt(2.0)) for x in _PHI_X])
+_PHI_Y = _exact_cdf(_PHI_X)
 
 
 _PHI_STEP = float(_PHI_X[1] - _PHI_X[0])
@@ -107,9 +114,7 @@ _PHI_TOP = len(_PHI_X) - 1 - 1e-9
 _RATE_X = np.linspace(-2 * 9.0, 2 * 9.0, 9001)
 _RATE_STEP = float(_RATE_X[1] - _RATE_X[0])
 _RATE_TOP = len(_RATE_X) - 1 - 1e-9
-_RATE_ABOVE = np.array([[0.5 * math.erfc(x / math.sqrt(2.0)) for x in _RATE_X],
-                        atypical_rate_above(_RATE_X, lambda z: 0.5 * np.vectorize(math.erfc)(
-                            -z / math.sqrt(2.0)))])
+_RATE_ABOVE = np.array([_exact_cdf(-_RATE_X), atypical_rate_above(_RATE_X, _exact_cdf)])
 _RATE_SLOPE = np.diff(_RATE_ABOVE, axis=1, append=_RATE_ABOVE[:, -1:])
 
 
