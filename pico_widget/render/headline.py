@@ -66,7 +66,7 @@ def _sessions(fc: Forecast) -> Figure:
     goal, as on the curve) and the range of those who reach it; where the typical patient
     does not reach it, whether they get there later or never."""
     ceiling = f"{fc.ceiling_percent:.0f}"
-    if fc.typical_outcome == "rare" or fc.sessions_range is None:
+    if fc.sessions_range is None:  # typical_outcome "rare": under 1 in 20 reach it
         return Figure("sessions", _say("sessions_none"),
                       _say("sessions_none_caption", horizon=fc.max_sessions, ceiling=ceiling),
                       in_words=True)
@@ -76,7 +76,7 @@ def _sessions(fc: Forecast) -> Figure:
         return Figure("sessions", _say("sessions_never"),
                       _say("sessions_never_caption", ceiling=ceiling, low=low, high=high),
                       in_words=True)
-    if fc.typical_outcome == "later" or fc.sessions_median is None:
+    if fc.sessions_median is None:  # typical_outcome "later"
         return Figure("sessions", _say("sessions_beyond", horizon=fc.max_sessions),
                       _say("sessions_beyond_caption", horizon=fc.max_sessions, low=low,
                            high=high), unit)
@@ -97,8 +97,9 @@ def _time(fc: Forecast) -> Figure:
     the typical patient reaches it only later, the time the sessions shown take, as a floor
     (the conditions' cautions quote the same, i18n.problems.caveat_sentence)."""
     low_w, high_w = fc.interval_weeks
-    beyond = course_in_units((fc.max_sessions - 1) * fc.usual_interval_weeks)
-    if fc.typical_outcome == "later" and beyond is not None:
+    beyond = (course_in_units((fc.max_sessions - 1) * fc.usual_interval_weeks)
+              if fc.typical_outcome == "later" else None)
+    if beyond is not None:
         unit, count = beyond
         return Figure("time", _say(f"time_{unit}_beyond", **{unit: count}),
                       _say("time_caption", interval_low=low_w, interval_high=high_w),
