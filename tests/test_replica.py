@@ -130,3 +130,37 @@ def test_the_turn_away_page_counts_down_and_reloads_itself(reason: str) -> None:
     assert wording("service", reason) in page
     assert f'data-seconds="{RETRY_AFTER_S}"' in page and "pico-seconds" in page
     assert "<script" not in page and not re.search(r"(src|href)=\"https?:", page)
+
+
+CONTAINERFILE = Path(__file__).resolve().parents[1] / "deploy" / "Containerfile"
+
+
+def test_the_containers_health_check_probes_the_port_it_serves_on() -> None:
+    """One setting names the port for the server and its HEALTHCHECK: the documented run
+    sets it, and nothing in the image passes --port behind its back."""
+    from pico_widget.server.serve import PORT_ENV
+
+    text = CONTAINERFILE.read_text("utf-8")
+    health = text[text.index("\nHEALTHCHECK"):].split("\nENTRYPOINT")[0]
+    assert f"os.environ['{PORT_ENV}']" in health
+    assert re.search(rf"^ENV .*\b{PORT_ENV}=\d+", text, re.M)
+    assert "--port" not in text
+    assert f"-e {PORT_ENV}=" in text  # the documented run sets the port the same way
+
+
+def test_serve_listens_on_the_port_the_environment_names(monkeypatch) -> None:
+    from pico_widget.server import serve
+
+    heard: list[int] = []
+
+    def build_app(port: int, *args, **kwargs):
+        heard.append(port)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(serve, "build_app", build_app)
+    monkeypatch.setenv(serve.PORT_ENV, "8701")
+    with pytest.raises(SystemExit):
+        serve.main(["serve", "--max-visitors", "2"])
+    with pytest.raises(SystemExit):
+        serve.main(["serve", "--max-visitors", "2", "--port", "8702"])
+    assert heard == [8701, 8702]

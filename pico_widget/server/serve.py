@@ -32,6 +32,10 @@ from .kernels import KERNEL_MB
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
+# The port when --port is not given: the container sets it once for `serve` and its
+# HEALTHCHECK alike (deploy/Containerfile), so the two cannot disagree.
+PORT_ENV = "PICO_WIDGET_PORT"
+DEFAULT_PORT = 8866
 
 
 def apps_dir() -> Path:
@@ -115,7 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="pico-widget", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the dashboard with Voila")
-    serve.add_argument("--port", type=int, default=8866)
+    serve.add_argument("--port", type=int, default=int(os.environ.get(PORT_ENV, DEFAULT_PORT)),
+                       help=f"port to listen on (default: ${PORT_ENV}, else {DEFAULT_PORT})")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--root", type=Path, default=None,
