@@ -9,7 +9,7 @@ PORT ?= 8866
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,calibrate]'
+	$(PY) -m pip install --quiet -e '.[test,calibrate,cluster]'
 	touch $@
 
 run: $(STAMP)
