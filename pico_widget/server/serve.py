@@ -22,9 +22,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
-from ..render.charts import PLOTLY_FILE, plotly_js_path
+from ..render.charts import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
 from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
-from ..ui.plotly_view import PLOTLY_URL_ENV
 from .capacity import replica_share
 from .gate import PicoKernelSocket, PicoPageHandler
 from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id

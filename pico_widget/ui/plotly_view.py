@@ -16,9 +16,7 @@ import anywidget
 import traitlets
 
 from ..i18n.wording import wording
-from ..render.charts import plotly_js_path
-
-PLOTLY_URL_ENV = "PICO_WIDGET_PLOTLY_URL"
+from ..render.charts import PLOTLY_URL_ENV, plotly_js_path
 
 
 class PlotlyView(anywidget.AnyWidget):
