@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from .catalogue import Severity, catalogue, conditions
 
@@ -50,7 +50,7 @@ class EvidenceRow(_Data):
     note: str = Field(min_length=10)
 
     @model_validator(mode="after")
-    def _complete(self) -> Self:
+    def _complete(self, info: ValidationInfo) -> Self:
         need: dict[Kind, tuple[str, ...]] = {
             "shares": ("session",), "mean": ("session", "value", "se"),
             "sessions": ("threshold", "horizon", "value", "se"),
@@ -66,7 +66,10 @@ class EvidenceRow(_Data):
             raise ValueError(f"row {self.id}: thresholds go from the highest down")
         if self.condition not in conditions():
             raise ValueError(f"row {self.id}: unknown condition {self.condition!r}")
-        if self.source not in catalogue().references:
+        # The app's references, or a file's own (data/test_studies.toml cites its studies
+        # apart, so that the app never cites a test study): validation context.
+        references = (info.context or {}).get("references", catalogue().references)
+        if self.source not in references:
             raise ValueError(f"row {self.id}: no reference {self.source!r}")
         if (self.tattoo is None) == conditions()[self.condition].graded_by_kirby_desai:
             raise ValueError(f"row {self.id}: tattoo rows, and only they, give tattoo details")
