@@ -12,13 +12,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
-from live_server import ARTIFACTS, LiveServer, free_port, stop
+from live_server import ARTIFACTS, LiveServer, free_port, started, stop
 
 NOTEBOOK = "pico.ipynb"
 CELL = "from pico_widget import PicoWidget\nPicoWidget()"
@@ -58,17 +56,7 @@ def lab_server(timeout: float = 120) -> Iterator[LiveServer]:
                                    env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(
-                    url + "api/status", timeout=2) as response:
-                if response.status == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"JupyterLab did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+        started(url, process, log, timeout, "api/status")
         yield LiveServer(url, process, log)
     finally:
         stop(process)

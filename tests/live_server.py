@@ -7,13 +7,14 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from waiting import wait_until
 
 from pico_widget.render.charts import PLOTLY_FILE
 
@@ -67,17 +68,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def started(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float,
+            probe: str) -> None:
+    """Until `url + probe` answers 200; a server that exits first fails at once, and
+    either failure shows the end of its log."""
+    def answers() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
         with contextlib.suppress(OSError), urllib.request.urlopen(
-                url + f"voila/static/{PLOTLY_FILE}", timeout=2) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"server did not start within {timeout} s:\n{log.read_text()[-3000:]}")
+                url + probe, timeout=2) as response:
+            return response.status == 200
+        return False
+
+    try:
+        wait_until(answers, timeout=timeout, every=0.2, what=f"{url} to start")
+    except AssertionError as error:
+        raise TimeoutError(f"{error}:\n{log.read_text()[-3000:]}") from None
 
 
 @contextlib.contextmanager
@@ -96,7 +102,7 @@ def live_server(*args: str, name: str = "voila", env: dict[str, str] | None = No
                                    env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait(url, process, log, timeout)
+        started(url, process, log, timeout, f"voila/static/{PLOTLY_FILE}")
         yield LiveServer(url, process, log)
     finally:
         stop(process)

@@ -22,6 +22,7 @@ from conftest import wait_for_dashboard
 from dashboard import assert_shows, field, profile
 from live_server import live_server, status
 from playwright.sync_api import expect
+from waiting import wait_until
 from widget_client import KERNEL_ID
 
 from pico_widget.core.models import FITZPATRICK_NUMERALS
@@ -102,7 +103,8 @@ def test_a_flood_of_plain_requests_stays_under_the_cap(chromium) -> None:
         field(tablet, "Skin type").get_by_role("button", name=FITZPATRICK_NUMERALS[4],
                                                exact=True).tap()
         expect(tablet.locator(".pico-ended")).to_have_count(0)
-        _wait_for(lambda: _shows(tablet, profile(fitzpatrick=5)), 30)
+        wait_until(lambda: _shows(tablet, profile(fitzpatrick=5)), timeout=30,
+                   what="the tablet to show its case")
         # And the next visitor is served normally.
         other = chromium.new_context(viewport=TABLETS["portrait"], has_touch=True)
         page = other.new_page()
@@ -150,13 +152,6 @@ def _shows(page, case) -> bool:
     return True
 
 
-def _wait_for(condition, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.5)
-
-
 def test_a_closed_tab_frees_its_kernel_at_once(server, chromium) -> None:
     """Voila's goodbye beacon works (it was refused for want of the _xsrf cookie)."""
     context = chromium.new_context(viewport=TABLETS["landscape"], has_touch=True)
@@ -176,7 +171,7 @@ def test_a_closed_tab_frees_its_kernel_at_once(server, chromium) -> None:
 
     assert alive()
     page.close(run_before_unload=True)
-    _wait_for(lambda: not alive(), 20)
+    wait_until(lambda: not alive(), timeout=20, what="the kernel to stop")
     context.close()
     log = server.log.read_text()
     assert "'_xsrf' argument missing" not in log

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from conftest import wait_for_dashboard
 from dashboard import assert_shows, field, profile
 from playwright.sync_api import Page, expect
 from test_server import kernel_process, kernel_socket
+from waiting import holds, wait_until
 
 from pico_widget.core.cases import save_case
 from pico_widget.core.models import FITZPATRICK_NUMERALS
@@ -25,15 +25,8 @@ def _choose_skin_type(page: Page, fitzpatrick: int) -> None:
 
 
 def _until_shows(page: Page, case, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            assert_shows(page, case)
-            return
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            page.wait_for_timeout(300)
+    wait_until(holds(lambda: assert_shows(page, case)), timeout=seconds,
+               what="the page to show the case")
 
 
 def _reload_from_banner(page: Page, socket_url: str) -> str:

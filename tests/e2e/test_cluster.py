@@ -23,6 +23,7 @@ from cluster_visits import Cluster, close, consultations, replica_health
 from conftest import wait_for_dashboard
 from dashboard import assert_shows, profile
 from live_server import ARTIFACTS
+from waiting import holds, wait_until
 
 from pico_widget.core.cases import save_case
 from pico_widget.i18n.wording import wording
@@ -64,10 +65,8 @@ def healthz(url: str) -> dict:
 
 def wait_ready(url: str, seconds: float = 90) -> None:
     """Until the replica has pre-heated its first kernel (as HAProxy's checks wait)."""
-    deadline = time.monotonic() + seconds
-    while healthz(url).get("ready") is not True:
-        assert time.monotonic() < deadline, "the replica never became ready"
-        time.sleep(0.5)
+    wait_until(lambda: healthz(url).get("ready") is True, timeout=seconds, every=0.5,
+               what="the replica to pre-heat its first kernel")
 
 
 @contextlib.contextmanager
@@ -127,13 +126,12 @@ def test_full_replicas_a_flood_and_the_busy_page_that_retries(chromium) -> None:
         assert [request(running)[0] for _ in range(2)] == [200, 200]
         # While a replica's pool refills, its new kernel counts as a visitor until the pool
         # has it (seen once in CI: visitors 2 of cap 1 for a moment); wait that out.
-        deadline = time.monotonic() + 30
-        while True:
+        def one_visitor_each() -> bool:
             seen = replica_health(running)
-            if [s["visitors"] for s in seen.values()] == [1, 1] or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
-        assert [s["visitors"] for s in seen.values()] == [1, 1], seen
+            assert [s["visitors"] for s in seen.values()] == [1, 1], seen
+            return True
+
+        wait_until(one_visitor_each, timeout=30, every=0.5, what="one visitor on each replica")
         status, headers, body = request(running)
         assert status == 503 and wording("service", "busy") in body
         assert headers["retry-after"] == str(RETRY_AFTER_S)
@@ -162,21 +160,16 @@ def test_full_replicas_a_flood_and_the_busy_page_that_retries(chromium) -> None:
             countdown = """() => Number(getComputedStyle(
                 document.querySelector('.pico-seconds')).getPropertyValue('--pico-s'))"""
             first = page.evaluate(countdown)
-            page.wait_for_timeout(2500)
-            assert 0 < page.evaluate(countdown) < first <= RETRY_AFTER_S
+            assert first <= RETRY_AFTER_S
+            wait_until(lambda: 0 < page.evaluate(countdown) < first, timeout=10,
+                       what="the busy page's countdown to tick")
             page.screenshot(path=str(ARTIFACTS / "cluster-busy-page.png"))
             start = time.monotonic()
             page.wait_for_selector("[data-testid=improvement][data-revision]",
                                    timeout=90_000)
             wait_for_dashboard(page)
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    assert_shows(page, case)
-                    break
-                except AssertionError:
-                    assert time.monotonic() < deadline
-                    page.wait_for_timeout(300)
+            wait_until(holds(lambda: assert_shows(page, case)), timeout=60,
+                       what="the tab's case to come back")
             assert time.monotonic() - start < 60
         finally:
             context.close()

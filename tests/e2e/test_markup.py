@@ -13,6 +13,7 @@ import pytest
 from conftest import wait_for_dashboard
 from dashboard import assert_shows, profile
 from playwright.sync_api import Page, expect
+from waiting import page_settled
 
 from pico_widget.core.cases import save_case
 
@@ -29,7 +30,7 @@ def _shown_as_text_and_ran_nothing(page: Page, where: str = ".pico-error") -> No
     error = page.locator(f"{where} [role=alert]")
     expect(error).to_contain_text(ATTACK, timeout=30_000)  # the literal characters
     assert error.locator("img, script").count() == 0
-    page.wait_for_timeout(500)  # an injected onerror would have fired by now
+    page_settled(page)  # an injected onerror would have fired by now
     assert page.evaluate("window.__pwned") is None
     assert_shows(page, profile())  # and nothing else changed
 
@@ -63,7 +64,7 @@ def test_the_page_policy_refuses_inline_event_handlers(page: Page) -> None:
     page.evaluate("""() => document.body.insertAdjacentHTML("beforeend",
         '<img id="pico-probe" src="x" onerror="window.__pwned = 3">')""")
     page.wait_for_function("document.getElementById('pico-probe').complete")
-    page.wait_for_timeout(300)
+    page_settled(page)
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("document.querySelector('script[data-pico-plotly]').dataset.done") \
         == "loaded"

@@ -17,6 +17,7 @@ from conftest import wait_for_dashboard
 from dashboard import expected, profile
 from live_server import ROOT, command_line, live_server
 from playwright.sync_api import expect
+from waiting import wait_until
 from widget_client import Visitor
 
 from pico_widget.i18n.wording import wording
@@ -170,9 +171,8 @@ def test_abandoned_kernels_are_culled_back_to_the_idle_footprint(chromium) -> No
         assert len(kernels(server.process.pid)) >= idle + 2
         for context in contexts:  # visitors vanish without saying goodbye
             context.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(kernels(server.process.pid)) > idle:
-            time.sleep(1)
+        wait_until(lambda: len(kernels(server.process.pid)) <= idle, timeout=60, every=1,
+                   what="the closed tabs' kernels to be reaped")
         assert len(kernels(server.process.pid)) == idle
 
 

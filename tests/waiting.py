@@ -1,0 +1,59 @@
+"""Waiting for a condition, never for a fixed time: one helper for every test and benchmark.
+
+A fixed sleep is either too short on a loaded machine (a flaky failure) or too long on an
+idle one (a slow suite); polling a condition with a deadline is neither.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+T = TypeVar("T")
+
+
+def wait_until(check: Callable[[], T], *, timeout: float = 30.0, every: float = 0.3,
+               what: str = "the condition") -> T:
+    """Call `check` until it returns something truthy, and return that. An AssertionError
+    raised by `check` means "not yet"; any other error stops the wait at once. After
+    `timeout` seconds fail with `what` and the last assertion's message."""
+    deadline = time.monotonic() + timeout
+    while True:
+        last: AssertionError | None = None
+        found: T | None = None
+        try:
+            found = check()
+        except AssertionError as error:
+            last = error
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:g} s for {what}"
+                                 + (f": {last}" if last else "")) from last
+        time.sleep(every)
+
+
+def holds(assertion: Callable[[], object]) -> Callable[[], bool]:
+    """A check for wait_until from a function that asserts: true once it stops raising."""
+    def check() -> bool:
+        assertion()
+        return True
+    return check
+
+
+SETTLED = """() => new Promise((done) => {
+    const probe = new Image();
+    const frames = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+    probe.addEventListener("error", () => { probe.remove(); frames(); }, {once: true});
+    probe.src = "data:image/png;base64,AAAA";  // not an image: fails without a request
+})"""
+
+
+def page_settled(page: Page) -> None:
+    """Until an image the page is given now has failed and two frames have painted: any
+    image error or layout change queued before this call has been handled by then."""
+    page.evaluate(SETTLED)
