@@ -18,18 +18,10 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer
 
-from .capacity import KERNEL_MB, cgroup_memory_mb
-from .capacity import machine_memory_mb as _physical_mb
+from .capacity import replica_share
 
-MEMORY_SHARE = 0.5  # at most half the machine's memory goes to visitor kernels
 PREHEAT_ENV = "VOILA_PREHEAT"  # "True" in the environment of the pool's own kernels
 JOIN_GRACE_S = 90  # a websocket being set up waits up to kernel_info_timeout (60 s)
-
-
-def machine_memory_mb() -> int | None:
-    """The machine's memory, or its cgroup's limit where that is smaller (a container)."""
-    known = [mb for mb in (_physical_mb(), cgroup_memory_mb()[0]) if mb]
-    return min(known) if known else None
 
 
 class _Place:
@@ -43,19 +35,11 @@ class _Place:
 _PAGE: ContextVar[_Place | None] = ContextVar("pico_page", default=None)
 
 
-def default_kernel_cap(memory_mb: int | None = None) -> int:
-    """Half the machine's memory divided by one kernel's size (at least 4)."""
-    memory_mb = memory_mb if memory_mb is not None else machine_memory_mb()
-    if not memory_mb:
-        return 20
-    return max(4, int(memory_mb * MEMORY_SHARE / KERNEL_MB))
-
-
 class PicoKernelManager(AsyncMappingKernelManager):
     """Counts visitor kernels against a cap and shuts down those no page ever joined."""
 
-    max_kernels = Integer(0, config=True, help="Most visitor kernels at once (0: derived "
-                          "from the machine's memory and one kernel's measured size).")
+    max_kernels = Integer(0, config=True, help="Most visitor kernels at once (0: a lone "
+                          "replica's share of the memory, server/capacity.py).")
     unconnected_timeout = Float(60, config=True, help="Seconds a visitor kernel may wait, "
                                 "after its last activity, for its page's websocket.")
 
@@ -82,7 +66,9 @@ class PicoKernelManager(AsyncMappingKernelManager):
 
     @property
     def kernel_cap(self) -> int:
-        return self.max_kernels or default_kernel_cap()
+        """`pico-widget serve` always sets max_kernels (its --replicas share); a manager
+        configured without it takes a lone replica's share of this host's memory."""
+        return self.max_kernels or replica_share().cap
 
     def pooled_ids(self) -> set[str]:
         """Kernels started in advance, ready (their notebook run) and not yet handed to a

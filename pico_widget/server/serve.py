@@ -24,10 +24,9 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
 from ..render.charts import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
 from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
-from .capacity import replica_share
+from .capacity import KERNEL_MB, replica_share
 from .gate import PicoKernelSocket, PicoPageHandler
 from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id
-from .kernels import KERNEL_MB
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"

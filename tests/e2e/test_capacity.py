@@ -27,16 +27,15 @@ from widget_client import KERNEL_ID
 
 from pico_widget.core.models import FITZPATRICK_NUMERALS
 from pico_widget.i18n.wording import wording
+from pico_widget.server.capacity import KERNEL_MB, replica_share
 from pico_widget.server.gate import RETRY_AFTER_S
-from pico_widget.server.kernels import KERNEL_MB, default_kernel_cap
+from pico_widget.server.kernels import PicoKernelManager
 
 
-def test_default_cap_follows_memory_and_kernel_size() -> None:
-    for memory_mb in (2_048, 8_192, 24_576, 65_536):
-        cap = default_kernel_cap(memory_mb)
-        assert cap >= 4
-        assert cap * KERNEL_MB <= memory_mb / 2 or cap == 4
-        assert default_kernel_cap(memory_mb * 2) >= cap
+def test_a_manager_without_a_cap_takes_a_lone_replicas_share() -> None:
+    """One formula for the cap (server/capacity.py), whoever configures the manager."""
+    assert PicoKernelManager().kernel_cap == replica_share().cap
+    assert PicoKernelManager(max_kernels=7).kernel_cap == 7
 
 
 def test_tablets_arriving_together_all_show_the_forecast(chromium) -> None:
