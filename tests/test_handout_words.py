@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from pico_widget import PatientProfile, conditions, handout_html
-from pico_widget.i18n.wording import LANGUAGES, wording
+from pico_widget import PatientProfile, clinical_note, conditions, estimate, handout_html
+from pico_widget.i18n.wording import LANGUAGES, speaking, wording
+from pico_widget.render.summary import warnings_html
 
 # Words a patient cannot be expected to know: where the handout uses one, its glossary
 # explains it (this list is the test's own, not the glossary's).
@@ -92,3 +93,19 @@ def test_glossary_lists_only_what_the_handout_says():
     assert wording("glossary", "title", "en") in glossary
     assert "Kirby-Desai" not in glossary and "mMASI" not in glossary
     assert "skin type" in glossary
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_doctors_instructions_stay_off_the_patients_handout(language):
+    """A slow response is cautioned on the handout in words for the patient; re-checking
+    the diagnosis and settings is the doctor's task, on the screen and in the note only."""
+    slow = PatientProfile(condition="nevus_of_ota", fitzpatrick=3, goal_percent=90,
+                          observations=[{"session": 1, "improvement_percent": 2},
+                                        {"session": 2, "improvement_percent": 4}])
+    doctor = wording("warnings", "slow_response_doctor", language)
+    patient = wording("warnings", "slow_response", language).split("{")[0]
+    page = handout_html(slow, language=language)
+    assert patient in page and doctor not in page
+    assert doctor in clinical_note(slow, language=language)
+    with speaking(language):
+        assert html.escape(doctor, quote=False) in warnings_html(estimate(slow))

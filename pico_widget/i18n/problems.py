@@ -44,14 +44,19 @@ def refusal_sentence(code: str, values: Mapping[str, Any], language: str | None 
         **_worded(values, language, plain))
 
 
-def caution_sentence(caution: Caution, language: str | None = None) -> str:
-    """A caution in `language` (default: the language in effect)."""
+def caution_sentence(caution: Caution, language: str | None = None,
+                     doctor: bool = True) -> str:
+    """A caution in `language` (default: the language in effect). With `doctor` (the
+    screen, the note), a caution's instruction for the doctor (`<code>_doctor`, such as
+    re-checking the diagnosis) follows it; the patient's handout goes without."""
     if caution.code == "caveat":  # the condition's own cautions, in its words
         words = condition_words(str(caution.values["condition"]), language)
         return caveat_sentence(words.caveats[int(caution.values["index"])], caution.values,
                                language)
-    return str(wording("warnings", caution.code, language)).format(
-        **_worded(caution.values, language))
+    say = wording("warnings", language=language)
+    text = str(say[caution.code]).format(**_worded(caution.values, language))
+    instruction = say.get(f"{caution.code}_doctor") if doctor else None
+    return f"{text} {instruction}" if instruction else text
 
 
 def caveat_sentence(text: str, values: Mapping[str, Any], language: str | None = None) -> str:

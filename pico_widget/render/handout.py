@@ -102,7 +102,7 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
     say = wording("handout")
     low_w, high_w = fc.interval_weeks
     headline = answer_html(answer(profile, fc, clinic))
-    summary, cautions = summary_html(profile, fc), warnings_html(fc)
+    summary, cautions = summary_html(profile, fc), warnings_html(fc, doctor=False)
     interval = say["interval"].format(low=low_w, high=high_w)
     said = " ".join([spec.label, Markup(headline).striptags(), Markup(summary).striptags(),
                      Markup(cautions).striptags(), interval, *say["aftercare"]])

@@ -167,8 +167,11 @@ def compared_icons_html(fc: Forecast, compare: tuple[str, Forecast]) -> str:
     return html("icons_compared.html.j2", cases=cases)
 
 
-def warnings_html(fc: Forecast) -> str:
-    return html("cautions.html.j2", cautions=[caution_sentence(c) for c in fc.cautions])
+def warnings_html(fc: Forecast, doctor: bool = True) -> str:
+    """The cautions; `doctor=False` (the patient's handout) leaves out what only the
+    doctor acts on (i18n.problems.caution_sentence)."""
+    return html("cautions.html.j2",
+                cautions=[caution_sentence(c, doctor=doctor) for c in fc.cautions])
 
 
 def references_html(fc: Forecast, open: bool = False, codes: bool = True) -> str:
