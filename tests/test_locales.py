@@ -239,3 +239,16 @@ def test_where_the_typical_patient_falls_short_every_language_says_how():
                 assert beyond in words, (language, words)
             elif outcome == "never":
                 assert sessions.value == wording("headline", "sessions_never", language)
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Q-switched laser"), ("zh-Hans", "Q开关激光"), ("ms", "laser Q-switched")])
+def test_a_laser_named_mid_sentence_keeps_its_capital(language, said):
+    """'q-switched' and 'q开关' were the laser's name lower-cased in the headline and the
+    summary; the Q stands for a word of its own."""
+    ota = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=75,
+                         laser="q-switched")
+    with speaking(language):
+        fc = estimate(ota)
+        assert said in answer(ota, fc).who
+        assert said in html.unescape(sentences(ota, fc)[0].striptags())

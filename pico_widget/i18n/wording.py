@@ -137,6 +137,13 @@ def course_length(weeks: float | None) -> tuple[str, str] | None:
     return "months", f"{weeks / WEEKS_PER_MONTH:.0f}"
 
 
+def laser_name(laser: str, language: str | None = None) -> str:
+    """A laser's name mid-sentence: 'Picosecond' -> 'picosecond'; 'Q-switched' and 'Q开关'
+    keep their capital, which stands for a word of its own (quality)."""
+    name = str(wording("lasers", language=language)[laser])
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
 def language_names() -> dict[str, str]:
     """Each language named in its own script, for the language control."""
     return {code: str(locale_file(code)["locale"]["name"]) for code in LANGUAGES}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.models import Forecast, PatientProfile
-from ..i18n.wording import condition_words, plural, wording
+from ..i18n.wording import condition_words, laser_name, plural, wording
 from ..i18n.wording import course_length as course_in_units
 from .clinic import Clinic
 from .summary import clinics_band, course_length, headline, severity_text
@@ -137,7 +137,7 @@ def _who(profile: PatientProfile, fc: Forecast) -> str:
     return _say("who", condition=spec.in_sentence,
                 severity=severity_text(profile, fc),
                 fitzpatrick=profile.fitzpatrick_numeral,
-                laser=wording("lasers")[profile.laser].lower(),
+                laser=laser_name(profile.laser),
                 goal=f"{profile.goal_percent:.0f}",
                 evidence=plural("headline", "evidence", fc.evidence.studies,
                                 grade=wording("evidence", "grades")[fc.evidence.grade]))
