@@ -11,6 +11,7 @@ import pytest
 
 from pico_widget import Observation, PatientProfile, estimate
 from pico_widget.core.catalogue import conditions
+from pico_widget.i18n.formats import join, long_date, money, plural
 from pico_widget.i18n.problems import caution_sentence
 from pico_widget.i18n.wording import (
     DATA_SECTIONS,
@@ -21,15 +22,13 @@ from pico_widget.i18n.wording import (
     english,
     language_names,
     locale_file,
-    long_date,
-    plural,
     speaking,
     wording,
 )
 from pico_widget.render.handout import handout_html
 from pico_widget.render.headline import answer
 from pico_widget.render.note import clinical_note
-from pico_widget.render.summary import sentences
+from pico_widget.render.summary import sentences, strength_text
 
 OTHERS = [code for code in LANGUAGES if code != "en"]
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
@@ -135,6 +134,18 @@ def test_plurals_follow_each_language():
     assert plural("summary", "observed", 2, "ms").endswith("selepas 2 sesi.")
     assert plural("summary", "observed", 1, "ms").endswith("selepas 1 sesi.")
     assert "2次治疗" in plural("summary", "observed", 2, "zh-Hans")
+
+
+def test_lists_and_prices_in_each_locales_style():
+    """From CLDR (Babel): Chinese joins with 、 and Malaysia writes RM450, no space."""
+    assert join(["a", "b", "c"], "en") == "a, b and c"
+    assert join(["a", "b", "c"], "zh-Hans") == "a、b和c"
+    assert join(["a", "b", "c"], "ms") == "a, b dan c"
+    assert money(450, "MYR", "ms") == "RM450" and money(1350, "MYR", "en") == "RM1,350"
+    assert money(12.5, "RM", "ms") == "RM12.50"
+    cal = PatientProfile(condition="cafe_au_lait", fitzpatrick=3)
+    with speaking("zh-Hans"):
+        assert "荟萃分析、随机对照试验和病例系列" in strength_text(estimate(cal))
 
 
 def test_dates_in_each_locales_style():

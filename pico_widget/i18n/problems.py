@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from ..core.catalogue import conditions
 from ..core.codes import CaseFileError, Kind, use_english
 from ..core.models import Caution
+from .formats import join
 from .wording import DEFAULT_LANGUAGE, condition_words, course_length, wording
 
 
@@ -30,8 +31,8 @@ def _worded(values: Mapping[str, Any], language: str | None,
     if plain and "options" in out:
         names = {**{c: condition_words(c, language).label for c in conditions()},
                  **wording("lasers", language=language)}
-        out["options"] = ", ".join(str(names.get(o, o)) for o in str(out["options"])
-                                   .split(", "))
+        out["options"] = join((names.get(o, o) for o in str(out["options"]).split(", ")),
+                              language, "or")
     if "what" in out:
         fields = wording("validation", "fields", language)
         out["what"] = str(fields[out["what"]]).format(field=out.get("field", ""))

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -108,21 +107,6 @@ def wording(section: str, key: str | None = None, language: str | None = None) -
     """A section of the wording, or one entry of it, in `language` (default: in effect)."""
     value = _wording(language or current_language())[section]
     return value if key is None else value[key]
-
-
-def plural(section: str, key: str, n: int, language: str | None = None, **values: Any) -> str:
-    """`key_one` or `key_other` by the language's rule ("one_other": English; "other": no
-    plural forms, as in Chinese and Malay), filled in with n and `values`."""
-    rule = wording("locale", "plural", language)
-    form = "one" if rule == "one_other" and n == 1 else "other"
-    return str(wording(section, f"{key}_{form}", language)).format(n=n, **values)
-
-
-def long_date(day: date, language: str | None = None) -> str:
-    """'25 November 2026', '2026年11月25日', '25 November 2026' (Malay month names)."""
-    say = wording("locale", language=language)
-    return str(say["date"]).format(day=day.day, month=say["months"][day.month - 1],
-                                   year=day.year)
 
 
 def course_length(weeks: float | None) -> tuple[str, str] | None:

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from .. import __version__
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
-from ..i18n.wording import condition_words, long_date, speaking, wording
+from ..i18n.formats import long_date
+from ..i18n.wording import condition_words, speaking, wording
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .clinic import Clinic, clinic_of
 from .headline import answer, answer_html

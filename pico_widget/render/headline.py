@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.models import Forecast, PatientProfile
-from ..i18n.wording import condition_words, laser_name, plural, wording
+from ..i18n.formats import plural
+from ..i18n.wording import condition_words, laser_name, wording
 from ..i18n.wording import course_length as course_in_units
 from .clinic import Clinic
 from .summary import clinics_band, course_length, headline, severity_text

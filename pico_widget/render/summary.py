@@ -13,8 +13,9 @@ from markupsafe import Markup, escape
 
 from ..core.catalogue import catalogue
 from ..core.models import Forecast, PatientProfile, Reference
+from ..i18n.formats import join, number, plural
 from ..i18n.problems import caution_sentence
-from ..i18n.wording import condition_words, laser_name, plural, wording
+from ..i18n.wording import condition_words, laser_name, wording
 from ..i18n.wording import course_length as course_in_units
 from .templates import html, sentence
 
@@ -55,9 +56,9 @@ def evidence_text(fc: Forecast) -> str:
     """'limited (2 studies, 40 patients; case series)': the evidence behind this forecast."""
     say = wording("evidence")
     grade = fc.evidence
-    designs = say["designs_join"].join(say["designs"][d] for d in grade.designs)
+    designs = join(say["designs"][d] for d in grade.designs)
     return plural("evidence", "short", grade.studies, grade=say["grades"][grade.grade],
-                  patients=f"{grade.patients:,}", designs=designs)
+                  patients=number(grade.patients), designs=designs)
 
 
 def strength_text(fc: Forecast) -> str:

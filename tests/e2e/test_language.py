@@ -14,7 +14,8 @@ from live_server import ARTIFACTS
 from playwright.sync_api import expect
 
 from pico_widget import PatientProfile, estimate
-from pico_widget.i18n.wording import long_date, speaking, wording
+from pico_widget.i18n.formats import long_date
+from pico_widget.i18n.wording import speaking, wording
 from pico_widget.render.handout import handout_html
 from pico_widget.render.summary import headline
 
