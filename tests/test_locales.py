@@ -263,3 +263,22 @@ def test_a_laser_named_mid_sentence_keeps_its_capital(language, said):
         fc = estimate(ota)
         assert said in answer(ota, fc).who
         assert said in html.unescape(sentences(ota, fc)[0].striptags())
+
+
+@pytest.mark.parametrize(("language", "field", "option"), [
+    ("en", "Tattoo location", "“Head or neck”"), ("zh-Hans", "纹身部位", "“头部或颈部”"),
+    ("ms", "Lokasi tatu", "“Kepala atau leher”")])
+def test_a_refused_tattoo_detail_names_its_field_and_options_in_words(language, field,
+                                                                       option):
+    """A case file's bad tattoo detail read '纹身location ... head_neck, upper_trunk ...'."""
+    from pydantic import ValidationError
+
+    from pico_widget.i18n.problems import explain
+
+    with pytest.raises(ValidationError) as caught:
+        PatientProfile.model_validate({"condition": "tattoo", "fitzpatrick": 3, "tattoo": {
+            "location": "neck", "colours": "black", "ink": "moderate"}})
+    said = explain(caught.value, language, plain=True)
+    assert said.startswith(field) and option in said
+    assert "head_neck" not in said and "upper_trunk" not in said
+    assert "location" not in said or language == "en"

@@ -124,7 +124,12 @@ def course_length(weeks: float | None) -> tuple[str, str] | None:
 def laser_name(laser: str, language: str | None = None) -> str:
     """A laser's name mid-sentence: 'Picosecond' -> 'picosecond'; 'Q-switched' and 'Q开关'
     keep their capital, which stands for a word of its own (quality)."""
-    name = str(wording("lasers", language=language)[laser])
+    return mid_sentence(str(wording("lasers", language=language)[laser]))
+
+
+def mid_sentence(name: str) -> str:
+    """A label as it reads inside a sentence: 'Location' -> 'location'; a name whose second
+    letter is a capital ('Q-switched', 'ABNOM') or that has no case ('部位') is kept."""
     return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
