@@ -25,7 +25,7 @@ MEDICAL = {
                 "荟萃分析", "凹陷性", "Nd:YAG"],
     "ms": ["hiperpigmentasi pasca-radang", "Fitzpatrick", "jenis kulit", "mMASI",
            "Kirby-Desai", "ABNOM", "Q-switched", "pikosaat", "toning", "SPF", "retinoid",
-           "ujian rawak", "siri kes", "meta-analisis", "berlekuk", "Nd:YAG"],
+           "ujian klinikal rawak", "siri kes", "meta-analisis", "berlekuk", "Nd:YAG"],
 }
 # The model's and the statistician's words, which belong on the model page only.
 NEVER = {

@@ -163,7 +163,7 @@ def test_unknown_language_is_refused_with_the_offered_ones():
 @pytest.mark.parametrize(("language", "words"), [
     ("en", ["patients like this", "never reach"]),
     ("zh-Hans", ["位这样的患者", "始终达不到", "黄褐斑"]),
-    ("ms", ["pesakit seperti ini", "tidak pernah mencapai", "sesi"]),
+    ("ms", ["pesakit seperti ini", "tidak akan mencapai", "sesi"]),
 ])
 def test_summary_warnings_and_note_in_each_language(language, words):
     with speaking(language):
