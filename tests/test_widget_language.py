@@ -21,7 +21,7 @@ PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatr
 KNOWN = {
     "en": {"headline": ["sessions", "in 100"], "words": ["patients like this"]},
     "zh-Hans": {"headline": ["次", "百人中"], "words": ["位这样的患者", "太田痣"]},
-    "ms": {"headline": ["sesi", "dalam 100"], "words": ["pesakit seperti ini", "Nevus Ota"]},
+    "ms": {"headline": ["sesi", "daripada 100"], "words": ["pesakit seperti ini", "Nevus Ota"]},
 }
 
 

@@ -99,7 +99,7 @@ def test_malay_handout_prints_offline(chromium) -> None:
 
 
 @pytest.mark.parametrize(("language", "name", "word"), [
-    ("zh-Hans", "中文", "百人中"), ("ms", "Bahasa Melayu", "dalam 100")])
+    ("zh-Hans", "中文", "百人中"), ("ms", "Bahasa Melayu", "daripada 100")])
 def test_dashboard_switches_language_and_keeps_the_layout(server, chromium, language, name,
                                                           word) -> None:
     context = chromium.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
