@@ -15,9 +15,6 @@ from ..core.cases import teaching_cases
 from ..core.catalogue import conditions
 from .wording import DATA_SECTIONS, LOCALE_ONLY, REPLACED_SECTIONS, english, locale_file
 
-# Locale tables that are about the translation, not wording a patient or doctor reads.
-ABOUT = ("review", "translation")
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -58,7 +55,7 @@ def _leaves(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _wording(table: dict[str, Any]) -> dict[str, Any]:
-    skip = DATA_SECTIONS + REPLACED_SECTIONS + LOCALE_ONLY + ABOUT
+    skip = DATA_SECTIONS + REPLACED_SECTIONS + LOCALE_ONLY
     return _leaves({k: v for k, v in table.items() if k not in skip})
 
 

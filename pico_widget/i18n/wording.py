@@ -33,8 +33,9 @@ LANGUAGE_ENV = "PICO_WIDGET_LANGUAGE"
 DATA_SECTIONS = ("default_profile", "default_tattoo")
 # Sections whose keys are themselves wording (a locale replaces the whole table).
 REPLACED_SECTIONS = ("quartiles",)
-# Locale-only tables: which keys a clinician should review, and the conditions' words.
-LOCALE_ONLY = ("review", "conditions", "teaching_cases")
+# Locale-only tables: which keys a clinician should review, who reviewed the translation,
+# and the conditions' and teaching cases' words.
+LOCALE_ONLY = ("review", "translation", "conditions", "teaching_cases")
 
 # Weeks in a month, for saying a course in months: one figure for every screen and caution.
 WEEKS_PER_MONTH = 4.345

@@ -25,6 +25,7 @@ from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
 from ..render.charts import PLOTLY_FILE, plotly_js_path
 from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
 from ..ui.plotly_view import PLOTLY_URL_ENV
+from . import translations
 from .capacity import replica_share
 from .gate import PicoKernelSocket, PicoPageHandler
 from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id
@@ -138,7 +139,10 @@ def main(argv: list[str] | None = None) -> None:
                             "address from X-Forwarded-For (believed from 127.0.0.1 only)")
     serve.add_argument("--clinic", type=Path, default=None,
                        help="a clinic.toml: name, address, phone, logo, price per session")
+    translations.register(commands)
     args, extra = parser.parse_known_args(argv)
+    if args.command != "serve":
+        raise SystemExit(args.run(parser.parse_args(argv)))
     if args.clinic:  # checked now, so a bad file stops the server with a sentence
         try:
             load_clinic(args.clinic)
