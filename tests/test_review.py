@@ -86,7 +86,7 @@ def test_the_command_line_exports_and_refuses_with_a_sentence(tmp_path, capsys):
     with pytest.raises(SystemExit) as done:
         main(["translations", "export", "--language", "zh-Hans", str(po)])
     assert done.value.code == 0 and po.exists()
-    po.write_text(po.read_text("utf-8").replace('msgstr "百人中{reach}人"', 'msgstr "百人中"'),
+    po.write_text(po.read_text("utf-8").replace('msgstr "100人中{reach}人"', 'msgstr "100人中"'),
                   "utf-8")
     with pytest.raises(SystemExit) as done:
         main(["translations", "import", str(po)])

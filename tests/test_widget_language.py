@@ -20,7 +20,7 @@ PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatr
 # A few words each language's headline, summary and charts must use.
 KNOWN = {
     "en": {"headline": ["sessions", "in 100"], "words": ["patients like this"]},
-    "zh-Hans": {"headline": ["次", "百人中"], "words": ["位这样的患者", "太田痣"]},
+    "zh-Hans": {"headline": ["次", "100人中"], "words": ["位这样的患者", "太田痣"]},
     "ms": {"headline": ["sesi", "daripada 100"], "words": ["pesakit seperti ini", "Nevus Ota"]},
 }
 
