@@ -92,3 +92,22 @@ def test_serve_refuses_a_bad_clinic_file_before_starting(tmp_path: Path, capsys)
         main(["serve", "--clinic", str(clinic_file(tmp_path, GOOD.replace("450", "-1")))])
     assert stop.value.code == 2
     assert "price per session" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans", "ms"])
+def test_one_session_is_costed_once_not_as_a_range(language: str) -> None:
+    """Where one session usually suffices the cost read 'RM450-450' and '1 to 1 sessions'."""
+    from pico_widget.i18n.wording import speaking, wording
+
+    lentigo = PatientProfile(condition="solar_lentigines", severity="moderate",
+                             fitzpatrick=4, goal_percent=75)
+    clinic = Clinic(name="Klinik", price_per_session=450, currency="MYR")
+    fc = estimate(lentigo)
+    assert fc.sessions_range is not None and fc.sessions_range[1] == 1
+    with speaking(language):
+        cost = next(f for f in answer(lentigo, fc, clinic).figures if f.key == "cost")
+    assert cost.value.endswith("450") and "-" not in cost.value
+    assert cost.caption == wording("headline", "cost_caption_single", language)
+    page = handout_html(lentigo, language=language, clinic=clinic)
+    assert wording("handout", "cost_line_single", language).format(
+        price=clinic.money(450)).split(clinic.money(450))[0] in page

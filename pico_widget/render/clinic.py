@@ -66,9 +66,12 @@ class Clinic(BaseModel):
             high * self.price_per_session)
 
     def cost_range(self, low: int, high: int) -> str | None:
-        """'RM1,350-3,600' for `low` to `high` sessions (the currency once), or None."""
+        """'RM1,350-3,600' for `low` to `high` sessions (the currency once), 'RM450' for
+        one, or None."""
         if self.price_per_session is None:
             return None
+        if low == high:
+            return self.money(low * self.price_per_session)
         high_cost = number(high * self.price_per_session)
         return f"{self.money(low * self.price_per_session)}-{high_cost}"
 

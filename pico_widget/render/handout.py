@@ -96,7 +96,8 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
     if clinic is not None and fc.sessions_range is not None:
         money = clinic.cost(*fc.sessions_range)
         if money is not None and clinic.price_per_session is not None:
-            cost = wording("handout", "cost_line").format(
+            single = fc.sessions_range[1] == 1  # "1 to 1 sessions" says one session
+            cost = wording("handout", "cost_line_single" if single else "cost_line").format(
                 price=clinic.money(clinic.price_per_session), low=money[0], high=money[1],
                 low_n=fc.sessions_range[0], high_n=fc.sessions_range[1])
     spec = condition_words(profile.condition)

@@ -53,9 +53,10 @@ def _cost(fc: Forecast, clinic: Clinic | None) -> Figure | None:
     if clinic is None or clinic.price_per_session is None or fc.sessions_range is None:
         return None
     low_n, high_n = fc.sessions_range
-    return Figure("cost", clinic.cost_range(low_n, high_n) or "",
-                  _say("cost_caption", low_n=low_n, high_n=high_n,
-                       price=clinic.money(clinic.price_per_session)))
+    caption = (_say("cost_caption_single") if high_n == 1 else
+               _say("cost_caption", low_n=low_n, high_n=high_n,
+                    price=clinic.money(clinic.price_per_session)))
+    return Figure("cost", clinic.cost_range(low_n, high_n) or "", caption)
 
 
 def _say(key: str, **values: Any) -> str:
