@@ -37,7 +37,7 @@ def test_a_clinic_file_is_read_and_its_logo_embedded(tmp_path: Path) -> None:
     clinic = load_clinic(clinic_file(tmp_path))
     assert clinic.name == "Klinik Kulit Sentosa" and clinic.currency == "RM"
     assert clinic.logo == "data:image/png;base64," + base64.b64encode(PNG).decode()
-    assert clinic.cost(2, 10) == ("RM 900", "RM 4,500")
+    assert clinic.cost(2, 10) == ("RM900", "RM4,500")
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -61,12 +61,12 @@ def test_headline_and_handout_show_the_clinic_and_the_cost(tmp_path: Path) -> No
     fc = estimate(PROFILE)
     low, high = fc.sessions_range
     figures = {f.key: f for f in answer(PROFILE, fc, clinic).figures}
-    assert figures["cost"].value == f"RM {low * 450:,.0f}-{high * 450:,.0f}"
-    assert f"{low} to {high} sessions at RM 450" in figures["cost"].caption
+    assert figures["cost"].value == f"RM{low * 450:,.0f}-{high * 450:,.0f}"
+    assert f"{low} to {high} sessions at RM450" in figures["cost"].caption
     assert "cost" not in {f.key for f in answer(PROFILE, fc).figures}
     page = handout_html(PROFILE, clinic=clinic)
     for text in ("Klinik Kulit Sentosa", "12 Jalan Ampang", "+60 3-2161 0000",
-                 clinic.logo, f"about RM {low * 450:,.0f} to RM {high * 450:,.0f}",
+                 clinic.logo, f"about RM{low * 450:,.0f} to RM{high * 450:,.0f}",
                  "Next visit (date and time):", "Call +60 3-2161 0000"):
         assert text in page, text
     plain = handout_html(PROFILE)
@@ -78,7 +78,7 @@ def test_headline_and_handout_show_the_clinic_and_the_cost(tmp_path: Path) -> No
 def test_the_widget_takes_a_clinic_and_refuses_a_bad_one(tmp_path: Path) -> None:
     w = PicoWidget(PROFILE, clinic=str(clinic_file(tmp_path)))
     assert w.clinic is not None and 'data-key="cost"' in w._headline.value
-    assert "RM 450" in w._headline.value
+    assert "RM450" in w._headline.value
     with pytest.raises(ClinicError, match="phone"):
         PicoWidget(clinic={"name": "X", "phone": "<script>"})
     assert clinic_of(None) is None
@@ -92,3 +92,22 @@ def test_serve_refuses_a_bad_clinic_file_before_starting(tmp_path: Path, capsys)
         main(["serve", "--clinic", str(clinic_file(tmp_path, GOOD.replace("450", "-1")))])
     assert stop.value.code == 2
     assert "price per session" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans", "ms"])
+def test_one_session_is_costed_once_not_as_a_range(language: str) -> None:
+    """Where one session usually suffices the cost read 'RM450-450' and '1 to 1 sessions'."""
+    from pico_widget.i18n.wording import speaking, wording
+
+    lentigo = PatientProfile(condition="solar_lentigines", severity="moderate",
+                             fitzpatrick=4, goal_percent=75)
+    clinic = Clinic(name="Klinik", price_per_session=450, currency="MYR")
+    fc = estimate(lentigo)
+    assert fc.sessions_range is not None and fc.sessions_range[1] == 1
+    with speaking(language):
+        cost = next(f for f in answer(lentigo, fc, clinic).figures if f.key == "cost")
+    assert cost.value.endswith("450") and "-" not in cost.value
+    assert cost.caption == wording("headline", "cost_caption_single", language)
+    page = handout_html(lentigo, language=language, clinic=clinic)
+    assert wording("handout", "cost_line_single", language).format(
+        price=clinic.money(450)).split(clinic.money(450))[0] in page

@@ -30,7 +30,7 @@ def test_settings_typed_in_a_row_go_into_the_note():
     w = PicoWidget(profile=CASE)
     type_into(w._rows.children[1], wavelength_nm="1064", fluence_j_cm2="2.5", spot_mm="3")
     type_into(w._rows.children[0], wavelength_nm="755")
-    assert "Device settings: S1: 755 nm; S2: 1064 nm, 2.5 J/cm2, 3 mm spot." in note(w)
+    assert "Device settings: S1: 755 nm; S2: 1064 nm, 2.5 J/cm2 and 3 mm spot." in note(w)
     assert w.profile == CASE  # the forecast does not read them
     assert "1064" not in save_case(w.profile)  # nor does a case file keep them
 
@@ -60,7 +60,7 @@ def test_settings_outlive_redrawn_rows_and_go_with_a_removed_session():
     w.language = "ms"  # the rows are drawn again, in Malay
     row = w._rows.children[1]
     assert row.device.fields["spot_mm"].value == "4" and row.device.toggle.value
-    assert row.device.fields["spot_mm"].description == "Saiz tompok (mm)"
+    assert row.device.fields["spot_mm"].description == "Saiz titik (mm)"
     w._add_observation()
     pending = w._pending.children[0]
     type_into(pending, wavelength_nm="532")  # before the improvement is entered

@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from pico_widget import PatientProfile, conditions, handout_html
-from pico_widget.i18n.wording import LANGUAGES, wording
+from pico_widget import PatientProfile, clinical_note, conditions, estimate, handout_html
+from pico_widget.i18n.wording import LANGUAGES, speaking, wording
+from pico_widget.render.summary import warnings_html
 
 # Words a patient cannot be expected to know: where the handout uses one, its glossary
 # explains it (this list is the test's own, not the glossary's).
@@ -20,11 +21,11 @@ MEDICAL = {
            "randomised", "case series", "meta-analysis", "atrophic", "macule", "fluence",
            "Nd:YAG", "dermal"],
     "zh-Hans": ["炎症后色素沉着", "Fitzpatrick", "皮肤类型", "mMASI", "Kirby-Desai", "ABNOM",
-                "Q开关", "皮秒", "激光嫩肤", "SPF", "维A酸", "随机对照", "病例系列", "荟萃分析",
-                "凹陷性", "Nd:YAG"],
+                "Q开关", "皮秒", "大光斑低能量治疗", "SPF", "维A酸", "随机对照", "病例系列",
+                "荟萃分析", "凹陷性", "Nd:YAG"],
     "ms": ["hiperpigmentasi pasca-radang", "Fitzpatrick", "jenis kulit", "mMASI",
            "Kirby-Desai", "ABNOM", "Q-switched", "pikosaat", "toning", "SPF", "retinoid",
-           "ujian rawak", "siri kes", "meta-analisis", "berlekuk", "Nd:YAG"],
+           "ujian klinikal rawak", "siri kes", "meta-analisis", "berlekuk", "Nd:YAG"],
 }
 # The model's and the statistician's words, which belong on the model page only.
 NEVER = {
@@ -92,3 +93,19 @@ def test_glossary_lists_only_what_the_handout_says():
     assert wording("glossary", "title", "en") in glossary
     assert "Kirby-Desai" not in glossary and "mMASI" not in glossary
     assert "skin type" in glossary
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_doctors_instructions_stay_off_the_patients_handout(language):
+    """A slow response is cautioned on the handout in words for the patient; re-checking
+    the diagnosis and settings is the doctor's task, on the screen and in the note only."""
+    slow = PatientProfile(condition="nevus_of_ota", fitzpatrick=3, goal_percent=90,
+                          observations=[{"session": 1, "improvement_percent": 2},
+                                        {"session": 2, "improvement_percent": 4}])
+    doctor = wording("warnings", "slow_response_doctor", language)
+    patient = wording("warnings", "slow_response", language).split("{")[0]
+    page = handout_html(slow, language=language)
+    assert patient in page and doctor not in page
+    assert doctor in clinical_note(slow, language=language)
+    with speaking(language):
+        assert html.escape(doctor, quote=False) in warnings_html(estimate(slow))

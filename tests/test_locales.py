@@ -11,6 +11,7 @@ import pytest
 
 from pico_widget import Observation, PatientProfile, estimate
 from pico_widget.core.catalogue import conditions
+from pico_widget.i18n.formats import join, long_date, money, plural
 from pico_widget.i18n.problems import caution_sentence
 from pico_widget.i18n.wording import (
     DATA_SECTIONS,
@@ -21,15 +22,13 @@ from pico_widget.i18n.wording import (
     english,
     language_names,
     locale_file,
-    long_date,
-    plural,
     speaking,
     wording,
 )
 from pico_widget.render.handout import handout_html
 from pico_widget.render.headline import answer
 from pico_widget.render.note import clinical_note
-from pico_widget.render.summary import sentences
+from pico_widget.render.summary import sentences, strength_text
 
 OTHERS = [code for code in LANGUAGES if code != "en"]
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
@@ -137,6 +136,18 @@ def test_plurals_follow_each_language():
     assert "2次治疗" in plural("summary", "observed", 2, "zh-Hans")
 
 
+def test_lists_and_prices_in_each_locales_style():
+    """From CLDR (Babel): Chinese joins with 、 and Malaysia writes RM450, no space."""
+    assert join(["a", "b", "c"], "en") == "a, b and c"
+    assert join(["a", "b", "c"], "zh-Hans") == "a、b和c"
+    assert join(["a", "b", "c"], "ms") == "a, b dan c"
+    assert money(450, "MYR", "ms") == "RM450" and money(1350, "MYR", "en") == "RM1,350"
+    assert money(12.5, "RM", "ms") == "RM12.50"
+    cal = PatientProfile(condition="cafe_au_lait", fitzpatrick=3)
+    with speaking("zh-Hans"):
+        assert "荟萃分析、随机对照试验和病例系列" in strength_text(estimate(cal))
+
+
 def test_dates_in_each_locales_style():
     day = date(2026, 3, 5)
     assert long_date(day, "en") == "5 March 2026"
@@ -152,7 +163,7 @@ def test_unknown_language_is_refused_with_the_offered_ones():
 @pytest.mark.parametrize(("language", "words"), [
     ("en", ["patients like this", "never reach"]),
     ("zh-Hans", ["位这样的患者", "始终达不到", "黄褐斑"]),
-    ("ms", ["pesakit seperti ini", "tidak pernah mencapai", "sesi"]),
+    ("ms", ["pesakit seperti ini", "tidak akan mencapai", "sesi"]),
 ])
 def test_summary_warnings_and_note_in_each_language(language, words):
     with speaking(language):
@@ -239,3 +250,35 @@ def test_where_the_typical_patient_falls_short_every_language_says_how():
                 assert beyond in words, (language, words)
             elif outcome == "never":
                 assert sessions.value == wording("headline", "sessions_never", language)
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Q-switched laser"), ("zh-Hans", "Q开关激光"), ("ms", "laser Q-switched")])
+def test_a_laser_named_mid_sentence_keeps_its_capital(language, said):
+    """'q-switched' and 'q开关' were the laser's name lower-cased in the headline and the
+    summary; the Q stands for a word of its own."""
+    ota = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=75,
+                         laser="q-switched")
+    with speaking(language):
+        fc = estimate(ota)
+        assert said in answer(ota, fc).who
+        assert said in html.unescape(sentences(ota, fc)[0].striptags())
+
+
+@pytest.mark.parametrize(("language", "field", "option"), [
+    ("en", "Tattoo location", "“Head or neck”"), ("zh-Hans", "纹身部位", "“头部或颈部”"),
+    ("ms", "Lokasi tatu", "“Kepala atau leher”")])
+def test_a_refused_tattoo_detail_names_its_field_and_options_in_words(language, field,
+                                                                       option):
+    """A case file's bad tattoo detail read '纹身location ... head_neck, upper_trunk ...'."""
+    from pydantic import ValidationError
+
+    from pico_widget.i18n.problems import explain
+
+    with pytest.raises(ValidationError) as caught:
+        PatientProfile.model_validate({"condition": "tattoo", "fitzpatrick": 3, "tattoo": {
+            "location": "neck", "colours": "black", "ink": "moderate"}})
+    said = explain(caught.value, language, plain=True)
+    assert said.startswith(field) and option in said
+    assert "head_neck" not in said and "upper_trunk" not in said
+    assert "location" not in said or language == "en"

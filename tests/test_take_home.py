@@ -187,7 +187,7 @@ def test_the_note_carries_device_settings_per_session_when_given():
         {"session": 1, "improvement_percent": 20}, {"session": 2, "improvement_percent": 30}]})
     text = note(profile, settings={2: {"wavelength_nm": 1064, "fluence_j_cm2": 0.8},
                                    1: {"spot_mm": 8}})
-    assert "Device settings: S1: 8 mm spot; S2: 1064 nm, 0.8 J/cm2." in text
+    assert "Device settings: S1: 8 mm spot; S2: 1064 nm and 0.8 J/cm2." in text
     assert "Device settings" not in note(profile)  # optional: no line without them
     chinese = note(profile, language="zh-Hans", settings={1: {"spot_mm": 8}})
     assert "设备参数" in chinese and "光斑 8 mm" in chinese

@@ -12,8 +12,9 @@ from datetime import date
 import pytest
 
 from pico_widget import PatientProfile, conditions, estimate, handout_html
+from pico_widget.i18n.formats import long_date
 from pico_widget.i18n.problems import caution_sentence
-from pico_widget.i18n.wording import LANGUAGES, condition_words, long_date, speaking, wording
+from pico_widget.i18n.wording import LANGUAGES, condition_words, speaking, wording
 from pico_widget.render.headline import answer
 from pico_widget.render.summary import sentences
 

@@ -20,8 +20,8 @@ PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatr
 # A few words each language's headline, summary and charts must use.
 KNOWN = {
     "en": {"headline": ["sessions", "in 100"], "words": ["patients like this"]},
-    "zh-Hans": {"headline": ["次", "百人中"], "words": ["位这样的患者", "太田痣"]},
-    "ms": {"headline": ["sesi", "dalam 100"], "words": ["pesakit seperti ini", "Nevus Ota"]},
+    "zh-Hans": {"headline": ["次", "100人中"], "words": ["位这样的患者", "太田痣"]},
+    "ms": {"headline": ["sesi", "daripada 100"], "words": ["pesakit seperti ini", "Nevus Ota"]},
 }
 
 
@@ -215,3 +215,12 @@ def test_switching_language_rewords_without_forecasting_again(monkeypatch):
     assert calls == []
     assert w.forecast is before
     assert escape(caution_sentence(before.cautions[-1], "ms")) in w._warnings.value
+
+
+@pytest.mark.parametrize(("language", "label"), [
+    ("en", "Clear (75%)"), ("zh-Hans", "明显淡化\uff0875%\uff09"), ("ms", "Pudar ketara (75%)")])
+def test_goal_buttons_are_worded_by_each_language(language, label):
+    """A goal button is the language's own pattern (full-width brackets in Chinese), its
+    percentage written by Babel, not an English f-string."""
+    w = PicoWidget(PROFILE, language=language)
+    assert label in [button.description for button in w._presets.values()]

@@ -16,25 +16,41 @@ from pydantic import ValidationError
 from ..core.catalogue import conditions
 from ..core.codes import CaseFileError, Kind, use_english
 from ..core.models import Caution
-from .wording import DEFAULT_LANGUAGE, condition_words, course_length, wording
+from .formats import join
+from .wording import (
+    DEFAULT_LANGUAGE,
+    condition_words,
+    course_length,
+    mid_sentence,
+    wording,
+)
 
 
 def _worded(values: Mapping[str, Any], language: str | None,
             plain: bool = False) -> dict[str, Any]:
     """Values as a sentence takes them: a condition id becomes its name mid-sentence, a
-    field code ("what") the field's name; with `plain` (a patient's or doctor's screen
-    rather than a programmer's), offered conditions and lasers by name, not id."""
+    field code ("what") the field's name (a tattoo detail's too); with `plain` (a
+    patient's or doctor's screen rather than a programmer's), the options offered by
+    their names, each quoted, not their ids."""
     out = dict(values)
+    field = str(out.get("field", ""))
     if "condition" in out:
         out["condition"] = condition_words(str(out["condition"]), language).in_sentence
     if plain and "options" in out:
         names = {**{c: condition_words(c, language).label for c in conditions()},
-                 **wording("lasers", language=language)}
-        out["options"] = ", ".join(str(names.get(o, o)) for o in str(out["options"])
-                                   .split(", "))
+                 **wording("lasers", language=language),
+                 **(wording("tattoo_labels", language=language).get(field, {})
+                    if out.get("what") == "tattoo" else {})}
+        quote = str(wording("validation", "option", language))
+        out["options"] = join((quote.format(option=names.get(o, o))
+                               for o in str(out["options"]).split(", ")), language, "or")
     if "what" in out:
         fields = wording("validation", "fields", language)
-        out["what"] = str(fields[out["what"]]).format(field=out.get("field", ""))
+        pattern = str(fields[out["what"]])
+        if out["what"] == "tattoo":  # its field's name, not its id ("location")
+            name = str(wording("tattoo_fields", language=language).get(field, field))
+            field = name if pattern.startswith("{field}") else mid_sentence(name)
+        out["what"] = pattern.format(field=field)
     return out
 
 
@@ -44,14 +60,19 @@ def refusal_sentence(code: str, values: Mapping[str, Any], language: str | None 
         **_worded(values, language, plain))
 
 
-def caution_sentence(caution: Caution, language: str | None = None) -> str:
-    """A caution in `language` (default: the language in effect)."""
+def caution_sentence(caution: Caution, language: str | None = None,
+                     doctor: bool = True) -> str:
+    """A caution in `language` (default: the language in effect). With `doctor` (the
+    screen, the note), a caution's instruction for the doctor (`<code>_doctor`, such as
+    re-checking the diagnosis) follows it; the patient's handout goes without."""
     if caution.code == "caveat":  # the condition's own cautions, in its words
         words = condition_words(str(caution.values["condition"]), language)
         return caveat_sentence(words.caveats[int(caution.values["index"])], caution.values,
                                language)
-    return str(wording("warnings", caution.code, language)).format(
-        **_worded(caution.values, language))
+    say = wording("warnings", language=language)
+    text = str(say[caution.code]).format(**_worded(caution.values, language))
+    instruction = say.get(f"{caution.code}_doctor") if doctor else None
+    return f"{text} {instruction}" if instruction else text
 
 
 def caveat_sentence(text: str, values: Mapping[str, Any], language: str | None = None) -> str:

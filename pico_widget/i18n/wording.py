@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -34,8 +33,9 @@ LANGUAGE_ENV = "PICO_WIDGET_LANGUAGE"
 DATA_SECTIONS = ("default_profile", "default_tattoo")
 # Sections whose keys are themselves wording (a locale replaces the whole table).
 REPLACED_SECTIONS = ("quartiles",)
-# Locale-only tables: which keys a clinician should review, and the conditions' words.
-LOCALE_ONLY = ("review", "conditions", "teaching_cases")
+# Locale-only tables: which keys a clinician should review, who reviewed the translation,
+# and the conditions' and teaching cases' words.
+LOCALE_ONLY = ("review", "translation", "conditions", "teaching_cases")
 
 # Weeks in a month, for saying a course in months: one figure for every screen and caution.
 WEEKS_PER_MONTH = 4.345
@@ -110,21 +110,6 @@ def wording(section: str, key: str | None = None, language: str | None = None) -
     return value if key is None else value[key]
 
 
-def plural(section: str, key: str, n: int, language: str | None = None, **values: Any) -> str:
-    """`key_one` or `key_other` by the language's rule ("one_other": English; "other": no
-    plural forms, as in Chinese and Malay), filled in with n and `values`."""
-    rule = wording("locale", "plural", language)
-    form = "one" if rule == "one_other" and n == 1 else "other"
-    return str(wording(section, f"{key}_{form}", language)).format(n=n, **values)
-
-
-def long_date(day: date, language: str | None = None) -> str:
-    """'25 November 2026', '2026年11月25日', '25 November 2026' (Malay month names)."""
-    say = wording("locale", language=language)
-    return str(say["date"]).format(day=day.day, month=say["months"][day.month - 1],
-                                   year=day.year)
-
-
 def course_length(weeks: float | None) -> tuple[str, str] | None:
     """A course from the first session to the last as ('weeks', '9') up to three months and
     ('months', '8') beyond; None when there is none to give (no typical session count, or
@@ -135,6 +120,18 @@ def course_length(weeks: float | None) -> tuple[str, str] | None:
     if weeks <= 3 * WEEKS_PER_MONTH:
         return "weeks", f"{weeks:.0f}"
     return "months", f"{weeks / WEEKS_PER_MONTH:.0f}"
+
+
+def laser_name(laser: str, language: str | None = None) -> str:
+    """A laser's name mid-sentence: 'Picosecond' -> 'picosecond'; 'Q-switched' and 'Q开关'
+    keep their capital, which stands for a word of its own (quality)."""
+    return mid_sentence(str(wording("lasers", language=language)[laser]))
+
+
+def mid_sentence(name: str) -> str:
+    """A label as it reads inside a sentence: 'Location' -> 'location'; a name whose second
+    letter is a capital ('Q-switched', 'ABNOM') or that has no case ('部位') is kept."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def language_names() -> dict[str, str]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..i18n.formats import money, number
 from ..i18n.wording import wording
 
 CLINIC_ENV = "PICO_WIDGET_CLINIC"  # set by `pico-widget serve --clinic`, read by the kernels
@@ -58,21 +59,25 @@ class Clinic(BaseModel):
         return value
 
     def cost(self, low: int, high: int) -> tuple[str, str] | None:
-        """('RM 1,000', 'RM 5,000') for `low` to `high` sessions, or None without a price."""
+        """('RM1,000', 'RM5,000') for `low` to `high` sessions, or None without a price."""
         if self.price_per_session is None:
             return None
         return self.money(low * self.price_per_session), self.money(
             high * self.price_per_session)
 
     def cost_range(self, low: int, high: int) -> str | None:
-        """'RM 1,350-3,600' for `low` to `high` sessions (the currency once), or None."""
+        """'RM1,350-3,600' for `low` to `high` sessions (the currency once), 'RM450' for
+        one, or None."""
         if self.price_per_session is None:
             return None
-        return f"{self.money(low * self.price_per_session)}-{high * self.price_per_session:,.0f}"
+        if low == high:
+            return self.money(low * self.price_per_session)
+        high_cost = number(high * self.price_per_session)
+        return f"{self.money(low * self.price_per_session)}-{high_cost}"
 
     def money(self, amount: float) -> str:
-        shown = f"{amount:,.0f}" if amount >= 100 else f"{amount:,.2f}".removesuffix(".00")
-        return f"{self.currency} {shown}".strip()
+        """A price in the language in effect, as CLDR writes it there ('RM450')."""
+        return money(amount, self.currency)
 
 
 def _sentence(file: str, detail: str) -> ClinicError:

@@ -17,6 +17,12 @@ def message_html(sentence: str) -> str:
     return html("message.html.j2", sentence=sentence)
 
 
+def unreviewed_html(sentence: str) -> str:
+    """The doctor's one-line note that no clinician has signed off this translation ("":
+    none to give)."""
+    return html("unreviewed.html.j2", sentence=sentence)
+
+
 def heading_html(heading: str) -> str:
     return html("heading.html.j2", heading=heading)
 

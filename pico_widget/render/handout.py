@@ -14,7 +14,8 @@ from markupsafe import Markup
 from .. import __version__
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
-from ..i18n.wording import condition_words, long_date, speaking, wording
+from ..i18n.formats import long_date
+from ..i18n.wording import condition_words, speaking, wording
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .clinic import Clinic, clinic_of
 from .headline import answer, answer_html
@@ -95,14 +96,15 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
     if clinic is not None and fc.sessions_range is not None:
         money = clinic.cost(*fc.sessions_range)
         if money is not None and clinic.price_per_session is not None:
-            cost = wording("handout", "cost_line").format(
+            single = fc.sessions_range[1] == 1  # "1 to 1 sessions" says one session
+            cost = wording("handout", "cost_line_single" if single else "cost_line").format(
                 price=clinic.money(clinic.price_per_session), low=money[0], high=money[1],
                 low_n=fc.sessions_range[0], high_n=fc.sessions_range[1])
     spec = condition_words(profile.condition)
     say = wording("handout")
     low_w, high_w = fc.interval_weeks
     headline = answer_html(answer(profile, fc, clinic))
-    summary, cautions = summary_html(profile, fc), warnings_html(fc)
+    summary, cautions = summary_html(profile, fc), warnings_html(fc, doctor=False)
     interval = say["interval"].format(low=low_w, high=high_w)
     said = " ".join([spec.label, Markup(headline).striptags(), Markup(summary).striptags(),
                      Markup(cautions).striptags(), interval, *say["aftercare"]])

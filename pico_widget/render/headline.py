@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.models import Forecast, PatientProfile
-from ..i18n.wording import condition_words, plural, wording
+from ..i18n.formats import plural
+from ..i18n.wording import condition_words, laser_name, wording
 from ..i18n.wording import course_length as course_in_units
 from .clinic import Clinic
 from .summary import clinics_band, course_length, headline, severity_text
@@ -52,9 +53,10 @@ def _cost(fc: Forecast, clinic: Clinic | None) -> Figure | None:
     if clinic is None or clinic.price_per_session is None or fc.sessions_range is None:
         return None
     low_n, high_n = fc.sessions_range
-    return Figure("cost", clinic.cost_range(low_n, high_n) or "",
-                  _say("cost_caption", low_n=low_n, high_n=high_n,
-                       price=clinic.money(clinic.price_per_session)))
+    caption = (_say("cost_caption_single") if high_n == 1 else
+               _say("cost_caption", low_n=low_n, high_n=high_n,
+                    price=clinic.money(clinic.price_per_session)))
+    return Figure("cost", clinic.cost_range(low_n, high_n) or "", caption)
 
 
 def _say(key: str, **values: Any) -> str:
@@ -137,7 +139,7 @@ def _who(profile: PatientProfile, fc: Forecast) -> str:
     return _say("who", condition=spec.in_sentence,
                 severity=severity_text(profile, fc),
                 fitzpatrick=profile.fitzpatrick_numeral,
-                laser=wording("lasers")[profile.laser].lower(),
+                laser=laser_name(profile.laser),
                 goal=f"{profile.goal_percent:.0f}",
                 evidence=plural("headline", "evidence", fc.evidence.studies,
                                 grade=wording("evidence", "grades")[fc.evidence.grade]))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
+from ..i18n.formats import join
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, speaking, wording
 from .summary import sentences, severity_text
@@ -46,7 +47,7 @@ def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
                  (("wavelength", s.wavelength_nm), ("fluence", s.fluence_j_cm2),
                   ("spot", s.spot_mm)) if value is not None]
         if parts:
-            items.append(say["settings_item"].format(session=session, parts=", ".join(parts)))
+            items.append(say["settings_item"].format(session=session, parts=join(parts)))
     return say["settings"].format(items="; ".join(items)) if items else None
 
 
@@ -63,9 +64,9 @@ def _note(profile: PatientProfile, today: date | None,
                              goal=f"{profile.goal_percent:.0f}"),
     ]
     if profile.observations:
-        seen = say["seen_join"].join(
-            say["seen_item"].format(session=o.session, percent=f"{o.improvement_percent:.0f}")
-            for o in profile.observations)
+        seen = join(say["seen_item"].format(session=o.session,
+                                            percent=f"{o.improvement_percent:.0f}")
+                    for o in profile.observations)
         lines.append(say["observed"].format(seen=seen))
     device = _settings_line(settings or {})
     if device:
@@ -75,6 +76,6 @@ def _note(profile: PatientProfile, today: date | None,
     if fc.cautions:
         lines.append(say["warnings"])
         lines += [f"- {caution_sentence(c)}" for c in fc.cautions]
-    lines.append(say["evidence"].format(keys=", ".join(r.key for r in fc.references)))
+    lines.append(say["evidence"].format(keys=join(r.key for r in fc.references)))
     lines.append(say["footer"].format(version=fc.model_version))
     return "\n".join(lines) + "\n"

@@ -13,8 +13,9 @@ from markupsafe import Markup, escape
 
 from ..core.catalogue import catalogue
 from ..core.models import Forecast, PatientProfile, Reference
+from ..i18n.formats import join, number, plural
 from ..i18n.problems import caution_sentence
-from ..i18n.wording import condition_words, plural, wording
+from ..i18n.wording import condition_words, laser_name, wording
 from ..i18n.wording import course_length as course_in_units
 from .templates import html, sentence
 
@@ -55,9 +56,9 @@ def evidence_text(fc: Forecast) -> str:
     """'limited (2 studies, 40 patients; case series)': the evidence behind this forecast."""
     say = wording("evidence")
     grade = fc.evidence
-    designs = say["designs_join"].join(say["designs"][d] for d in grade.designs)
+    designs = join(say["designs"][d] for d in grade.designs)
     return plural("evidence", "short", grade.studies, grade=say["grades"][grade.grade],
-                  patients=f"{grade.patients:,}", designs=designs)
+                  patients=number(grade.patients), designs=designs)
 
 
 def strength_text(fc: Forecast) -> str:
@@ -71,14 +72,13 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[Markup]:
     value escaped)."""
     spec = condition_words(profile.condition)
     say = wording("summary")
-    lasers = wording("lasers")
     goal = (say["goal_complete"] if fc.target_percent < fc.goal_percent
             or fc.goal_percent >= 100
             else say["goal_percent"].format(goal=f"{profile.goal_percent:.0f}"))
     lines = [sentence(say["who"], population=spec.population, condition=spec.label,
                       severity=severity_text(profile, fc),
                       fitzpatrick=profile.fitzpatrick_numeral,
-                      laser=lasers[profile.laser].lower(), goal=goal)]
+                      laser=laser_name(profile.laser), goal=goal)]
     top = headline(fc)
     low_band, high_band = clinics_band(fc, top.session)
     clinics = sentence(say["reach_clinics"], low=low_band, high=high_band, k=top.session)
@@ -167,8 +167,11 @@ def compared_icons_html(fc: Forecast, compare: tuple[str, Forecast]) -> str:
     return html("icons_compared.html.j2", cases=cases)
 
 
-def warnings_html(fc: Forecast) -> str:
-    return html("cautions.html.j2", cautions=[caution_sentence(c) for c in fc.cautions])
+def warnings_html(fc: Forecast, doctor: bool = True) -> str:
+    """The cautions; `doctor=False` (the patient's handout) leaves out what only the
+    doctor acts on (i18n.problems.caution_sentence)."""
+    return html("cautions.html.j2",
+                cautions=[caution_sentence(c, doctor=doctor) for c in fc.cautions])
 
 
 def references_html(fc: Forecast, open: bool = False, codes: bool = True) -> str:
@@ -191,10 +194,4 @@ def case_name(p: PatientProfile) -> str:
     class column, in the language in effect."""
     return str(wording("labels", "pinned_case").format(
         condition=condition_words(p.condition).label, fitzpatrick=p.fitzpatrick_numeral,
-        laser=_mid_sentence(wording("lasers")[p.laser]), goal=f"{p.goal_percent:.0f}"))
-
-
-def _mid_sentence(name: str) -> str:
-    """'Picosecond' -> 'picosecond' inside a phrase; 'Q-switched' keeps its capital letter,
-    which stands for a word of its own (quality)."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+        laser=laser_name(p.laser), goal=f"{p.goal_percent:.0f}"))

@@ -24,6 +24,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
 from ..render.charts import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
 from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
+from . import translations
 from .capacity import KERNEL_MB, replica_share
 from .gate import PicoKernelSocket, PicoPageHandler
 from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id
@@ -141,7 +142,10 @@ def main(argv: list[str] | None = None) -> None:
                             "address from X-Forwarded-For (believed from 127.0.0.1 only)")
     serve.add_argument("--clinic", type=Path, default=None,
                        help="a clinic.toml: name, address, phone, logo, price per session")
+    translations.register(commands)
     args, extra = parser.parse_known_args(argv)
+    if args.command != "serve":
+        raise SystemExit(args.run(parser.parse_args(argv)))
     if args.clinic:  # checked now, so a bad file stops the server with a sentence
         try:
             load_clinic(args.clinic)

@@ -14,8 +14,10 @@ import ipywidgets as widgets
 from ..core.cases import CaseFileError, load_case, save_case
 from ..core.models import PatientProfile
 from ..i18n.problems import case_file_sentence
+from ..i18n.review import signed_off
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..render.clinic import Clinic
+from ..render.fragments import unreviewed_html
 from ..render.handout import handout_html
 from ..render.note import DeviceSettings, clinical_note
 from .files import CopyButton, Saver
@@ -48,19 +50,23 @@ class TakeHome(widgets.VBox):
         self._upload.observe(self._uploaded, "value")
         buttons = widgets.HBox([self._handout, self._note_button, self._save, self._upload])
         buttons.add_class("pico-presets")
+        # Beside the handout button, for the doctor: a translation no clinician has signed off.
+        self.unreviewed = widgets.HTML()
         # A case file's problem shows here, beside the button that opened it, where the
         # doctor is looking (the top of the page may be off-screen on a tablet).
         self.problem = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.problem.add_class("pico-error")
         self.problem.add_class("pico-upload-problem")
-        super().__init__([buttons, self.problem, self._note_language, self._note, self._copy,
-                          self._saver])
+        super().__init__([buttons, self.unreviewed, self.problem, self._note_language,
+                          self._note, self._copy, self._saver])
         self.word()
 
     def word(self) -> None:
         """The buttons' words in the language in effect; an open note follows it."""
         label = wording("labels")
         self._handout.description = label["handout"]
+        self.unreviewed.value = ("" if signed_off(self._language())
+                                 else unreviewed_html(label["unreviewed"]))
         self._note_button.description = label["note"]
         self._note_language.description = label["note_in_language"]
         self._note_language.layout.display = (None if self._language() != DEFAULT_LANGUAGE

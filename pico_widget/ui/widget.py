@@ -33,6 +33,7 @@ from ..core.models import (
     Observation,
     PatientProfile,
 )
+from ..i18n.formats import percent as percent_text
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
 from ..render.clinic import Clinic, clinic_of
@@ -202,7 +203,8 @@ class PicoWidget(widgets.VBox):
             for cid, w in ((c, condition_words(c)) for c in conditions())])
         for preset, button in zip(wording("goal_presets").values(), self._presets.values(),
                                   strict=True):
-            button.description = f"{preset['label']} ({preset['percent']}%)"
+            button.description = label["goal_preset"].format(label=preset["label"],
+                                                             percent=percent_text(preset["percent"]))
         self._laser.relabel([(wording("lasers")[k], k) for k in LASERS])
         self._compare_box.description = label["compare"]
         tattoo_labels = wording("tattoo_labels")

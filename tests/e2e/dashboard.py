@@ -98,7 +98,7 @@ def assert_shows(page: Page, profile: PatientProfile) -> None:
         assert text.startswith(f"{fc.max_sessions}+ sessions")
     elif fc.typical_outcome == "never":
         assert text.startswith("Most never reach this goal")
-    assert f"{fc.pih_risk_percent:.0f}% darker patches" in text
+    assert f"{fc.pih_risk_percent:.0f}% risk of darker patches" in text
 
 
 def profile(**changes: Any) -> PatientProfile:

@@ -28,7 +28,8 @@ def test_device_settings_go_into_the_note(page: Page, tablet) -> None:
         box.press("Enter")
     page.get_by_role("button", name="Clinical note").tap()
     note = page.locator(".pico-app textarea")
-    expect(note).to_have_value(re.compile(r"Device settings: S1: 1064 nm, 2\.5 J/cm2, 3 mm spot\."))
+    expect(note).to_have_value(
+        re.compile(r"Device settings: S1: 1064 nm, 2\.5 J/cm2 and 3 mm spot\."))
     before = drawn(page)
     fluence = row.get_by_role("textbox", name="Fluence (J/cm²)")
     fluence.fill("<b>99</b>")
@@ -39,7 +40,7 @@ def test_device_settings_go_into_the_note(page: Page, tablet) -> None:
         "not '<b>99</b>'. Nothing else was changed.")
     assert alert.locator("b").count() == 0  # shown as text, not markup
     expect(fluence).to_have_value("2.5")
-    expect(note).to_have_value(re.compile(r"S1: 1064 nm, 2\.5 J/cm2, 3 mm spot\."))
+    expect(note).to_have_value(re.compile(r"S1: 1064 nm, 2\.5 J/cm2 and 3 mm spot\."))
     assert drawn(page) == before
     # Fields fit the row: nothing cut or wider than the screen.
     assert row.evaluate("r => r.scrollWidth <= r.clientWidth + 1")

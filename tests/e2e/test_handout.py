@@ -93,7 +93,7 @@ def test_handout_from_a_clinic_prints_its_name_logo_cost_and_a_next_visit_line(
     low, high = fc.sessions_range
     body = page.locator("body")
     expect(body).to_contain_text("Klinik Kulit Sentosa")
-    expect(body).to_contain_text(f"about RM {low * 450:,.0f} to RM {high * 450:,.0f}")
+    expect(body).to_contain_text(f"about RM{low * 450:,.0f} to RM{high * 450:,.0f}")
     expect(page.locator(".pico-headline [data-key=cost]")).to_contain_text("RM")
     expect(page.locator(".next")).to_contain_text("Next visit")
     assert page.evaluate("document.querySelector('.clinic img').naturalWidth") == 1

@@ -14,7 +14,8 @@ from live_server import ARTIFACTS
 from playwright.sync_api import expect
 
 from pico_widget import PatientProfile, estimate
-from pico_widget.i18n.wording import long_date, speaking, wording
+from pico_widget.i18n.formats import long_date
+from pico_widget.i18n.wording import speaking, wording
 from pico_widget.render.handout import handout_html
 from pico_widget.render.summary import headline
 
@@ -98,7 +99,7 @@ def test_malay_handout_prints_offline(chromium) -> None:
 
 
 @pytest.mark.parametrize(("language", "name", "word"), [
-    ("zh-Hans", "中文", "百人中"), ("ms", "Bahasa Melayu", "dalam 100")])
+    ("zh-Hans", "中文", "100人中"), ("ms", "Bahasa Melayu", "daripada 100")])
 def test_dashboard_switches_language_and_keeps_the_layout(server, chromium, language, name,
                                                           word) -> None:
     context = chromium.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
@@ -117,7 +118,7 @@ def test_dashboard_switches_language_and_keeps_the_layout(server, chromium, lang
     expect(page.locator("[data-testid=improvement] .gtitle")).to_have_text(
         wording("charts", "improvement_title", language), timeout=30_000)
     # Only the words changed: the same big numbers as before the switch ("61 in 100" is
-    # "百人中61人": the 100 is in words).
+    # "100人中61人": the 100 stays out of the comparison).
     after = page.locator(".pico-headline .pico-value").all_text_contents()
 
     def figures(values: list[str]) -> list[list[str]]:
