@@ -160,11 +160,35 @@ class OutOfSample(_Data):
     mae_naive: float = Field(ge=0)
 
 
+class FrozenTestScores(_Data):
+    """The frozen test set's figures (data/test_studies.toml), forecast for a new clinic by
+    the fit on all the evidence and scored once per model version (`make calibrate`); the
+    scores are those of OutOfSample, reported and never chosen by (issue 30)."""
+
+    model_version: str
+    frozen: str  # the date the test set was fixed
+    figures: int = Field(gt=0)
+    studies: int = Field(gt=0)
+    coverage_80: float = Field(ge=0, le=100)
+    coverage_50: float = Field(ge=0, le=100)
+    mean_width_80: float = Field(ge=0)
+    interval_score_80: float = Field(ge=0)
+    log_score: float
+    mae: float = Field(ge=0)
+    coverage_80_naive: float = Field(ge=0, le=100)
+    coverage_50_naive: float = Field(ge=0, le=100)
+    mean_width_80_naive: float = Field(ge=0)
+    interval_score_80_naive: float = Field(ge=0)
+    log_score_naive: float
+    mae_naive: float = Field(ge=0)
+
+
 class Accuracies(_Data):
     """data/accuracy.toml: the model version it was computed for, and each condition's."""
 
     model_version: str
     out_of_sample: OutOfSample | None = None
+    test: FrozenTestScores | None = None
     conditions: dict[str, Accuracy]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .calibrate import PACKAGE, fit_all, fitted_toml, parse
 from .calibration_report import write_report
+from .test_set import write_test_report
 
 DATA = PACKAGE / "data"
 
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"wrote {args.fitted}")
     if not args.no_cv:
         write_report(fitted, args.report, args.plot, args.accuracy, args.model_page)
+        write_test_report(fitted, args.accuracy, args.report)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@ has never seen, fixed before the model changes they are to judge.
 
 Its rows are evidence rows (core.evidence.EvidenceRow), read with the file's own
 references so that the app never cites a test study. Nothing is fitted or chosen by
-them: `make calibrate` only scores them (issue 30).
+them: `make calibrate` scores them once, with the fit on all the evidence and the clinic
+spread factor the left-out studies chose, into data/accuracy.toml [test] and a table in
+docs/calibration.md, by the report's own forecast and scores (issue 30).
 """
 
 from __future__ import annotations
@@ -15,7 +17,17 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from ..core.catalogue import Fitted
 from ..core.evidence import Design, EvidenceRow
+from .calibrate import forecast_row, predictive
+from .calibration_report import (
+    SHARES_AND_MEANS,
+    Line,
+    _pooled_naive_sd,
+    figure_forecast,
+    naive,
+    totals,
+)
 
 TEST_STUDIES = Path(__file__).resolve().parent.parent / "data" / "test_studies.toml"
 
@@ -52,3 +64,73 @@ def parse_test_set(text: str) -> FrozenTestSet:
 
 def load_test_set(path: Path = TEST_STUDIES) -> FrozenTestSet:
     return parse_test_set(path.read_text("utf-8"))
+
+
+def frozen_lines(fitted: Fitted, factor: float, found: FrozenTestSet) -> list[Line]:
+    """Each share and mean figure of the test set forecast for a new clinic by the full fit
+    (its clinic sds widened by `factor`, as the app's are), with the naive baseline."""
+    pooled = _pooled_naive_sd()
+    out = []
+    for row in found.row:
+        if row.kind not in SHARES_AND_MEANS:
+            continue
+        values, weights = predictive(row, fitted.conditions[row.condition], fitted.clinic,
+                                     factor)
+        typical = forecast_row(row, fitted)
+        for i, ((what, value), at) in enumerate(zip(row.published, typical, strict=True)):
+            mean, b50, b80, score = figure_forecast(row, value, values[:, i], weights)
+            out.append(Line(row, what, value, at, mean, b50, b80, score,
+                            naive(row, value, pooled)))
+    return out
+
+
+def frozen_toml(model_version: str, frozen: dt.date, found: list[Line]) -> str:
+    """The [test] table of data/accuracy.toml."""
+    out = ["", "# The frozen test set (data/test_studies.toml), scored once for this model",
+           "# version by the fit on all the evidence; never used to choose anything.",
+           "[test]", f'model_version = "{model_version}"', f'frozen = "{frozen}"']
+    for key, value in totals(found).items():
+        out.append(f"{key} = {int(value)}" if key in ("figures", "studies")
+                   else f"{key} = {value:.4f}")
+    return "\n".join(out) + "\n"
+
+
+def frozen_section(frozen: dt.date, found: list[Line]) -> str:
+    """The report's section: the totals against the naive baseline and every figure."""
+    total = totals(found)
+    head = [f"## Frozen test set\n\n{int(total['figures'])} share and mean figures from "
+            f"{int(total['studies'])} published studies that are not in the evidence "
+            f"(`pico_widget/data/test_studies.toml`, frozen {frozen}), each forecast for a "
+            "new clinic by the fit on all the evidence, with the same bands and scores as "
+            "the studies left out above. Scored once per model version; nothing is chosen "
+            "by it.\n",
+            "| score | model | naive baseline |", "|---|---|---|"]
+    names = [("80% band holds (% of figures)", "coverage_80", "{:.0f}"),
+             ("50% band holds (% of figures)", "coverage_50", "{:.0f}"),
+             ("mean width of the 80% band (points)", "mean_width_80", "{:.1f}"),
+             ("interval score, 80% (points)", "interval_score_80", "{:.1f}"),
+             ("log score (nats per figure)", "log_score", "{:.2f}"),
+             ("mean absolute error (points)", "mae", "{:.1f}")]
+    head += [f"| {name} | {fmt.format(total[key])} | {fmt.format(total[key + '_naive'])} |"
+             for name, key, fmt in names]
+    body = ["", "| row | condition | laser | figure | published | forecast | 50% band "
+            "| 80% band | inside 80% |", "|---|---|---|---|---|---|---|---|---|"]
+    body += [f"| {x.row.id} | {x.row.condition} | {x.row.laser} | {x.what} | {x.published:g} "
+             f"| {x.left_out:.1f} | {x.band50[0]:.1f}-{x.band50[1]:.1f} "
+             f"| {x.band80[0]:.1f}-{x.band80[1]:.1f} | {'yes' if x.inside80 else 'no'} |"
+             for x in found]
+    return "\n".join(head + body) + "\n"
+
+
+def write_test_report(fitted: Fitted, accuracy: Path, report: Path,
+                      path: Path = TEST_STUDIES) -> None:
+    """Score the test set after the report: append [test] to accuracy.toml and the section
+    to docs/calibration.md, with the spread factor the report just wrote."""
+    factor = tomllib.loads(accuracy.read_text("utf-8"))["out_of_sample"]["clinic_sd_factor"]
+    frozen = load_test_set(path)
+    found = frozen_lines(fitted, factor, frozen)
+    with accuracy.open("a", encoding="utf-8") as out:
+        out.write(frozen_toml(fitted.model_version, frozen.frozen, found))
+    with report.open("a", encoding="utf-8") as out:
+        out.write("\n" + frozen_section(frozen.frozen, found))
+    print(f"scored the frozen test set into {accuracy} and {report}")
