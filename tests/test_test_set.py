@@ -4,6 +4,7 @@ issue 30's target, and made only of studies the evidence does not hold."""
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 from pydantic import ValidationError
@@ -49,3 +50,23 @@ def test_a_source_missing_from_the_references_is_refused():
     assert "TS-MX" in text
     with pytest.raises(ValidationError, match="no reference 'TS-M1'"):
         parse_test_set(text)
+
+
+def test_accuracy_scores_the_whole_test_set_for_this_model_version():
+    """make calibrate's [test] table (data/accuracy.toml): every key the issue asks for,
+    written for the shipped model, counting the figures and studies the file holds."""
+    from pico_widget.core.catalogue import catalogue
+    from pico_widget.core.evidence import FrozenTestScores
+
+    text = (TEST_STUDIES.parent / "accuracy.toml").read_text("utf-8")
+    scores = tomllib.loads(text)["test"]
+    for key in ("figures", "studies", "coverage_80", "coverage_50", "mean_width_80",
+                "interval_score_80", "log_score", "mae", "model_version"):
+        assert key in scores, key
+    FrozenTestScores.model_validate(scores)
+    assert scores["model_version"] == catalogue().model.version
+    found = load_test_set()
+    assert scores["frozen"] == str(found.frozen)
+    chosen = tuple(r for r in found.row if r.kind in SHARES_AND_MEANS)
+    assert scores["figures"] == len(_figures(chosen))
+    assert scores["studies"] == len({(r.condition, r.source) for r in chosen})
