@@ -26,7 +26,7 @@ def record_course(db: Session, actor: SignedIn, record: CourseRecord) -> bool:
     """Store the course, replacing any stored course with its id. True when it replaced."""
     if not isinstance(record, CourseRecord):
         raise TypeError("record_course takes a validated CourseRecord")
-    old = db.get(Course, record.course_id)
+    old = db.get(Course, record.course_id, with_for_update=True)  # a concurrent edit waits
     _audited(db, actor, "replace" if old else "record", record.course_id)
     created = old.created if old else utc_now()
     if old is not None:
