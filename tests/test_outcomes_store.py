@@ -20,7 +20,7 @@ from pico_widget.outcomes.database import (
     writing,
 )
 from pico_widget.outcomes.schema import Audit, Course, CourseSession
-from pico_widget.outcomes.staff import SignedIn, console
+from pico_widget.outcomes.staff import SignedIn, add_staff, console, remove_staff
 from pico_widget.outcomes.writes import (
     delete_course,
     import_courses,
@@ -88,7 +88,9 @@ def test_no_write_works_without_a_signed_in_member_of_staff(engine, actor):
     for write in (lambda db: record_course(db, actor, course()),
                   lambda db: import_courses(db, actor, [course()]),
                   lambda db: delete_course(db, actor, record.course_id, "test"),
-                  lambda db: list_courses(db, actor)):
+                  lambda db: list_courses(db, actor),
+                  lambda db: add_staff(db, actor, "Dr Lim", "long enough"),
+                  lambda db: remove_staff(db, actor, "Dr Lim")):
         with pytest.raises(PermissionError), writing(engine) as db:
             write(db)
     assert counts(engine) == (1, 3, 1)
