@@ -101,3 +101,11 @@ def test_serve_refuses_a_database_that_does_not_answer():
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "does not answer" in result.stderr and "nobody@127.0.0.1:9/none" in result.stderr
+
+
+def test_backup_of_postgresql_points_to_pg_dump(tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        main(["backup", str(tmp_path / "copy"), "--outcomes",
+              "postgresql+psycopg://nobody@127.0.0.1:9/none"])
+    assert "For PostgreSQL use pg_dump" in str(stopped.value.code)
+    assert not (tmp_path / "copy").exists()

@@ -20,6 +20,9 @@ from ..i18n.problems import explain
 from .database import SchemaError, check_schema, open_engine, reading, upgrade, writing
 from .staff import StaffError, add_staff, console, remove_staff
 
+PG_DUMP = ("backup copies a SQLite database. For PostgreSQL use pg_dump (docs/deploy.md): "
+           "pg_dump --format=custom --file PATH DATABASE-URL")
+
 
 class Refused(Exception):
     """A command that cannot be done; the message is the sentence for the terminal."""
@@ -76,11 +79,15 @@ def run(args: argparse.Namespace) -> str:
             before, after = upgrade(engine)
             return (f"The outcomes database is at revision {after}." if before == after else
                     f"The outcomes database was upgraded from {before or 'empty'} to {after}.")
+        if args.command == "backup" and engine.dialect.name != "sqlite":
+            raise Refused(PG_DUMP)
         check_schema(engine)
         return COMMANDS[args.command](engine, args)
     except (SchemaError, StaffError, LookupError, ValueError, OSError) as error:
         if isinstance(error, ValidationError):
             raise Refused(explain(error)) from None
+        if isinstance(error, OSError) and error.filename and error.strerror:
+            raise Refused(f"{error.filename}: {error.strerror}.") from None
         raise Refused(str(error)) from None
     except SQLAlchemyError as error:
         raise Refused(f"the outcomes database answered: {error.__class__.__name__}: "
@@ -147,9 +154,6 @@ def _delete(engine, args) -> str:
 
 
 def _backup(engine, args) -> str:
-    if engine.dialect.name != "sqlite":
-        raise Refused("backup copies a SQLite database. For PostgreSQL use pg_dump "
-                      "(docs/deploy.md): pg_dump --format=custom --file PATH DATABASE-URL")
     source_path = engine.url.database
     if not source_path or source_path == ":memory:":
         raise Refused("there is no database file to back up.")
