@@ -38,6 +38,7 @@ def test_a_valid_course_keeps_its_values():
     ({"sessions": one_session(pih="maybe")}, "PIH followed session 1 must be yes or no"),
     ({"sessions": one_session(month="2025-13")}, "must be written year-month"),
     ({"sessions": one_session(month="2025-03-14")}, "must be written year-month"),
+    ({"sessions": one_session(month="\u0662\u0660\u0662\u0665-01")}, "must be written"),
     ({"sessions": one_session(month="2999-01")}, "from 2000 to this month"),
     ({"sessions": []}, "at least one session"),
     ({"sessions": one_session(device={"fluence_j_cm2": 80})}, "fluence_j_cm2"),

@@ -25,7 +25,7 @@ from ..core.models import Observation, PatientProfile, TattooDetails
 from ..render.note import DeviceSettings
 
 COURSE_ID = re.compile(r"[0-9a-f]{32}")
-MONTH = re.compile(r"(\d{4})-(\d{2})")
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 MARKUP = ("<", ">", "&")
 DEVICE_FIELDS = ("wavelength_nm", "fluence_j_cm2", "spot_mm")
 

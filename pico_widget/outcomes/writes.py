@@ -9,6 +9,7 @@ transaction (a later edit replaces, never duplicates).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
@@ -78,7 +79,7 @@ def list_courses(db: Session, actor: SignedIn) -> list[CourseRecord]:
     return [to_record(course) for course in courses]
 
 
-def _row(record: CourseRecord, created) -> Course:
+def _row(record: CourseRecord, created: datetime) -> Course:
     tattoo = record.tattoo
     return Course(
         course_id=record.course_id, condition=record.condition, severity=record.severity,
