@@ -46,16 +46,20 @@ def test_courses_go_in_and_come_out_the_same(engine):
     check_schema(engine)
 
 
-def test_the_same_new_course_from_four_replicas_at_once_is_stored_once(engine):
-    """PostgreSQL lets each look before any inserts: the key collides, and the retry
-    replaces instead of duplicating."""
-    record = course(count=2)
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda _: save_course(engine, console(), record), range(4)))
+def test_the_same_new_course_from_eight_replicas_at_once_is_stored_once(engine):
+    """Each waits for the one before it: one records, seven replace, none fails."""
+    records = [course(count=1 + n % 4) for n in range(8)]
+    records = [r.model_copy(update={"course_id": records[0].course_id}) for r in records]
+    with ThreadPoolExecutor(8) as pool:
+        replaced = list(pool.map(lambda r: save_course(engine, console(), r), records))
+    assert sorted(replaced) == [False] + [True] * 7
     with reading(engine) as db:
         assert db.scalar(select(func.count()).select_from(Course)) == 1
         actions = db.scalars(select(Audit.action).order_by(Audit.id)).all()
-    assert actions == ["record", "replace", "replace", "replace"]
+    assert actions == ["record"] + ["replace"] * 7
+    with writing(engine) as db:
+        (stored,) = list_courses(db, console())
+    assert stored in records  # one writer's course whole, never a mix of two
 
 
 def test_a_newer_database_is_refused(engine):

@@ -147,12 +147,18 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _audited(db: Session, actor: object, action: str, course_id: str | None = None,
-             reason: str | None = None) -> SignedIn:
-    """Refuse without a signed-in actor; otherwise add the audit row for this change."""
+def require_signed_in(actor: object) -> SignedIn:
+    """`actor`, if it is a SignedIn made here; else PermissionError."""
     if not is_signed_in(actor):
         raise PermissionError("Only a signed-in member of staff can change the outcomes.")
     assert isinstance(actor, SignedIn)
+    return actor
+
+
+def _audited(db: Session, actor: object, action: str, course_id: str | None = None,
+             reason: str | None = None) -> SignedIn:
+    """Refuse without a signed-in actor; otherwise add the audit row for this change."""
+    actor = require_signed_in(actor)
     db.add(Audit(who=actor.who[:80], at=utc_now(), action=action, course_id=course_id,
                  reason=reason))
     return actor

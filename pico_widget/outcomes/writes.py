@@ -9,46 +9,51 @@ transaction (a later edit replaces, never duplicates).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .database import utc_now, writing
-from .record import CourseRecord
+from .record import DEVICE_FIELDS, CourseRecord, SessionRecord
 from .schema import Course, CourseSession
-from .staff import SignedIn, _audited
+from .staff import SignedIn, _audited, require_signed_in
 
 REASON_CHARS = 200
 
 
 def record_course(db: Session, actor: SignedIn, record: CourseRecord) -> bool:
-    """Store the course, replacing any stored course with its id. True when it replaced."""
+    """Store the course, replacing any stored course with its id. True when it replaced.
+
+    Why insert-if-absent, then lock, then update in place: two replicas storing the same
+    course at once must neither fail nor duplicate. The insert waits for the other's
+    (PostgreSQL's ON CONFLICT DO NOTHING), the lock makes the second wait for the first's
+    commit and then see its row, and the row is updated rather than deleted so that the
+    waiter finds it; on SQLite, BEGIN IMMEDIATE already queues the writers."""
     if not isinstance(record, CourseRecord):
         raise TypeError("record_course takes a validated CourseRecord")
-    old = db.get(Course, record.course_id, with_for_update=True)  # a concurrent edit waits
-    _audited(db, actor, "replace" if old else "record", record.course_id)
-    created = old.created if old else utc_now()
-    if old is not None:
-        db.delete(old)  # its sessions go with it (cascade)
-        db.flush()
-    db.add(_row(record, created))
-    return old is not None
+    require_signed_in(actor)
+    now, course_id = utc_now(), record.course_id
+    fields = _course_fields(record)
+    absent = _insert(db)(Course).values(course_id=course_id, created=now, updated=now,
+                                        **fields).on_conflict_do_nothing()
+    created = db.execute(absent.returning(Course.course_id)).first() is not None
+    db.execute(select(Course.course_id).where(Course.course_id == course_id)
+               .with_for_update())
+    if not created:
+        db.execute(update(Course).where(Course.course_id == course_id)
+                   .values(updated=now, **fields))
+        db.execute(delete(CourseSession).where(CourseSession.course_id == course_id))
+    db.execute(insert(CourseSession), [_session_fields(course_id, s) for s in record.sessions])
+    _audited(db, actor, "record" if created else "replace", course_id)
+    db.expire_all()  # the ORM's copies, if any, are out of date now
+    return not created
 
 
-def save_course(engine: Engine, actor: SignedIn, record: CourseRecord, tries: int = 3) -> bool:
-    """record_course in its own transaction. Two replicas storing the same new course at
-    the same moment (PostgreSQL lets both look first) collide on its key: try again, and
-    the second then replaces the first."""
-    for attempt in range(tries):
-        try:
-            with writing(engine) as db:
-                return record_course(db, actor, record)
-        except IntegrityError:
-            if attempt == tries - 1:
-                raise
-    raise AssertionError("unreachable")
+def save_course(engine: Engine, actor: SignedIn, record: CourseRecord) -> bool:
+    """record_course in its own transaction."""
+    with writing(engine) as db:
+        return record_course(db, actor, record)
 
 
 def import_courses(db: Session, actor: SignedIn, records: Iterable[CourseRecord]) -> int:
@@ -79,19 +84,28 @@ def list_courses(db: Session, actor: SignedIn) -> list[CourseRecord]:
     return [to_record(course) for course in courses]
 
 
-def _row(record: CourseRecord, created: datetime) -> Course:
+def _insert(db: Session) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING (PostgreSQL, SQLite)."""
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert
+
+
+def _course_fields(record: CourseRecord) -> dict[str, Any]:
     tattoo = record.tattoo
-    return Course(
-        course_id=record.course_id, condition=record.condition, severity=record.severity,
-        fitzpatrick=record.fitzpatrick, laser=record.laser,
-        tattoo_location=tattoo and tattoo.location, tattoo_colours=tattoo and tattoo.colours,
-        tattoo_ink=tattoo and tattoo.ink, tattoo_scarring=tattoo and tattoo.scarring,
-        tattoo_layering=tattoo and tattoo.layering, created=created, updated=utc_now(),
-        sessions=[CourseSession(
-            session=s.session, improvement_percent=s.improvement_percent, pih=s.pih,
-            month=s.month, wavelength_nm=s.device and s.device.wavelength_nm,
-            fluence_j_cm2=s.device and s.device.fluence_j_cm2,
-            spot_mm=s.device and s.device.spot_mm) for s in record.sessions])
+    return {"condition": record.condition, "severity": record.severity,
+            "fitzpatrick": record.fitzpatrick, "laser": record.laser,
+            **{f"tattoo_{key}": getattr(tattoo, key) if tattoo else None
+               for key in ("location", "colours", "ink", "scarring", "layering")}}
+
+
+def _session_fields(course_id: str, s: SessionRecord) -> dict[str, Any]:
+    device = s.device
+    return {"course_id": course_id, "session": s.session,
+            "improvement_percent": s.improvement_percent, "pih": s.pih, "month": s.month,
+            **{key: getattr(device, key) if device else None for key in DEVICE_FIELDS}}
 
 
 def to_record(course: Course) -> CourseRecord:
