@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: run check test lint bench load chromium haproxy cluster axe clean calibrate
+.PHONY: run check test lint bench load chromium haproxy postgresql cluster axe clean calibrate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,6 +21,10 @@ chromium:
 haproxy:
 	bash .ci/ensure-haproxy
 
+# PostgreSQL's server for the outcomes tests, which start their own (tests/postgres_server.py).
+postgresql:
+	bash .ci/ensure-postgresql
+
 # Three replicas behind HAProxy on https://127.0.0.1:8443 (docs/deploy.md); Ctrl-C stops all.
 cluster: $(STAMP) haproxy
 	$(PY) deploy/cluster.py
@@ -34,11 +38,11 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # The edit loop (about a minute here): lint, import contracts, unit and property tests.
-check: lint
+check: lint postgresql
 	$(VENV)/bin/pytest -m "not browser and not slow"
 
 # Everything, browsers included: what CI runs.
-test: $(STAMP) chromium haproxy axe lint
+test: $(STAMP) chromium haproxy postgresql axe lint
 	$(VENV)/bin/pytest
 
 bench: $(STAMP) chromium

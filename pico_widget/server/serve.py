@@ -22,6 +22,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
+from ..outcomes.database import OUTCOMES_ENV, check_outcomes
 from ..render.charts import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
 from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
 from . import translations
@@ -58,6 +59,7 @@ class PicoVoila(Voila):
 
     page_limit: TokenBuckets | None = None
     trust_forwarded = False
+    trusted_user_header: str | None = None
     replica = ""
 
     def setup_template_dirs(self) -> None:
@@ -73,6 +75,7 @@ class PicoVoila(Voila):
                   "set --PicoKernelManager.max_kernels=N to change)", flush=True)
         settings["pico_page_limit"] = self.page_limit
         settings["pico_trust_forwarded"] = self.trust_forwarded
+        settings["pico_trusted_user_header"] = self.trusted_user_header  # signin.trusted_user
         return settings
 
     def init_handlers(self) -> list[Any]:
@@ -142,10 +145,30 @@ def main(argv: list[str] | None = None) -> None:
                             "address from X-Forwarded-For (believed from 127.0.0.1 only)")
     serve.add_argument("--clinic", type=Path, default=None,
                        help="a clinic.toml: name, address, phone, logo, price per session")
+    serve.add_argument("--outcomes", default=None, metavar="URL",
+                       help="store the clinic's outcomes: sqlite:///PATH or "
+                            "postgresql+psycopg://... (docs/deploy.md)")
+    serve.add_argument("--trusted-user-header", default=None, metavar="NAME",
+                       help="a proxy on this machine names the signed-in staff member in "
+                            "this header (believed from 127.0.0.1 only)")
+    commands.add_parser("outcomes", add_help=False,
+                        help="the clinic's outcomes: upgrade, add-staff, import, export, "
+                             "stats, delete, backup (pico-widget outcomes -h)")
     translations.register(commands)
     args, extra = parser.parse_known_args(argv)
+    if args.command == "outcomes":
+        from ..outcomes.cli import main as outcomes_main
+
+        outcomes_main(extra)
+        return
     if args.command != "serve":
         raise SystemExit(args.run(parser.parse_args(argv)))
+    if args.outcomes:  # checked now, so a database at another revision stops the server
+        try:
+            check_outcomes(args.outcomes)
+        except ValueError as error:
+            parser.exit(2, f"pico-widget: {error}\n")
+        os.environ[OUTCOMES_ENV] = args.outcomes
     if args.clinic:  # checked now, so a bad file stops the server with a sentence
         try:
             load_clinic(args.clinic)
@@ -162,6 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.page_rate > 0:
         app.page_limit = TokenBuckets(rate=args.page_rate, burst=max(1, args.page_burst))
     app.trust_forwarded = args.behind_proxy
+    app.trusted_user_header = args.trusted_user_header
     app.replica = args.replica_id
     print(f"pico-widget: open http://{args.host}:{app.port}/ (Ctrl-C to stop)", flush=True)
     app.start()

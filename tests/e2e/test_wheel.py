@@ -30,6 +30,13 @@ def test_wheel_in_a_clean_venv_serves_the_forecast(tmp_path) -> None:
     # Nothing from the source tree or the test venv: run from an empty folder.
     env = {"PYTHONPATH": "", "JUPYTER_PATH": "", "VIRTUAL_ENV": str(venv),
            "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    # The outcomes' migrations ship inside the wheel: upgrade, then the server's check.
+    upgraded = subprocess.run(
+        [str(venv / "bin" / "pico-widget"), "outcomes", "upgrade", "--outcomes",
+         f"sqlite:///{tmp_path / 'outcomes.db'}"], env={**os.environ, **env}, cwd=tmp_path,
+        capture_output=True, text=True, timeout=120)
+    assert upgraded.stdout.strip() == ("The outcomes database was upgraded from empty to "
+                                       "0001."), upgraded.stderr
     with live_server(name="wheel", env=env, timeout=120, cwd=tmp_path,
                      program=[str(venv / "bin" / "pico-widget")]) as server:
         with urllib.request.urlopen(server.url, timeout=120) as response:

@@ -1,0 +1,146 @@
+"""Opening the outcomes database, and refusing one whose schema this code does not know.
+
+SQLite (the default, one file) is opened in WAL mode with a busy timeout, and every
+write transaction begins IMMEDIATE: several replicas on one file then queue for the
+write lock instead of failing with "database is locked" (a deferred transaction that
+reads first cannot wait for it). PostgreSQL (`postgresql+psycopg://`) is for a clinic
+group whose replicas share one database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+# Every migration in migrations/versions, oldest first: check_schema reads these instead
+# of importing Alembic (most of a second), and tests/test_outcomes_schema.py holds them
+# equal to Alembic's own list.
+REVISIONS = ("0001",)
+BUSY_TIMEOUT_MS = 30_000
+OUTCOMES_ENV = "PICO_OUTCOMES_URL"  # `serve --outcomes` hands the URL to the kernels
+WRITE = "pico_write"
+
+
+class SchemaError(ValueError):
+    """The database is not at this code's schema revision; the message says what to run."""
+
+
+def utc_now() -> datetime:
+    """Now in UTC, without a zone (the columns hold UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and IMMEDIATE writes."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we say BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        write = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """One write transaction: committed at the end, rolled back on any error."""
+    factory = sessionmaker(bind=engine.execution_options(**{WRITE: True}),
+                           expire_on_commit=False)
+    with factory.begin() as session:
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A read-only session (nothing it changes is committed)."""
+    with Session(engine) as session:
+        yield session
+
+
+def _scripts() -> Any:
+    """Alembic's configuration and script folder (migrations/ inside the package)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files(__package__) / "migrations"))
+    return config, ScriptDirectory.from_config(config)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's Alembic revision (None before the first upgrade)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise SchemaError unless the database is at this code's newest revision."""
+    head, current = REVISIONS[-1], current_revision(engine)
+    url = engine.url.render_as_string(hide_password=True)
+    upgrade = f"pico-widget outcomes upgrade --outcomes {url}"
+    if current == head:
+        return
+    if current is None:
+        raise SchemaError(f"The outcomes database has no tables yet. Run `{upgrade}` "
+                          "to create them, then start again.")
+    if current in REVISIONS:
+        raise SchemaError(f"The outcomes database is older than this pico-widget (revision "
+                          f"{current}, this code needs {head}). Back it up, run `{upgrade}`, "
+                          "then start again.")
+    raise SchemaError(f"The outcomes database was upgraded by a newer pico-widget (revision "
+                      f"{current}, this code knows up to {head}). Run that newer pico-widget, "
+                      "or restore a backup made before its upgrade.")
+
+
+def check_outcomes(url: str) -> None:
+    """For `serve --outcomes URL` at start-up: ValueError with a sentence unless the
+    database answers and is at this code's revision."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        engine = open_engine(url)
+    except (SQLAlchemyError, ValueError, ImportError) as error:
+        raise ValueError(f"--outcomes {url} is not a database address this server can "
+                         f"use ({error}).") from None
+    try:
+        check_schema(engine)
+    except SQLAlchemyError as error:
+        shown = engine.url.render_as_string(hide_password=True)
+        raise ValueError(f"The outcomes database at {shown} does not answer "
+                         f"({str(error).splitlines()[0]}).") from None
+    finally:
+        engine.dispose()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Migrate the database to the newest revision: (revision before, revision after)."""
+    from alembic import command
+
+    config, scripts = _scripts()
+    before = current_revision(engine)
+    if before is not None and before not in REVISIONS:
+        check_schema(engine)  # newer than this code: refuse with its sentence
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return before, scripts.get_current_head()

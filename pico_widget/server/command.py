@@ -1,0 +1,26 @@
+"""The `pico-widget` command: `serve` (the Voila app) or `outcomes` (administration).
+
+Why a module of its own: serve.py imports Voila and Jupyter (seconds), which an
+administration command never needs, so each subcommand's module is imported only when
+it is the one asked for.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["outcomes"]:
+        from ..outcomes.cli import main as outcomes_main
+
+        outcomes_main(argv[1:])
+        return
+    from .serve import main as serve_main
+
+    serve_main(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Shared by the outcomes tests: an upgraded database and courses to record."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from pico_widget.outcomes.database import open_engine, upgrade
+from pico_widget.outcomes.record import CourseRecord, new_course_id
+
+
+def upgraded_engine(url: str):
+    engine = open_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def course_data(course_id: str | None = None, count: int = 3, **change: Any) -> dict:
+    """A melasma course with `count` sessions a month apart, as plain data."""
+    data = {"course_id": course_id or new_course_id(), "condition": "melasma",
+            "severity": "moderate", "fitzpatrick": 4, "laser": "picosecond",
+            "sessions": [{"session": n, "improvement_percent": 15 * n, "pih": n == 2,
+                          "month": f"2025-{n:02d}"} for n in range(1, count + 1)]}
+    return {**data, **change}
+
+
+def course(course_id: str | None = None, count: int = 3, **change: Any) -> CourseRecord:
+    return CourseRecord.model_validate(course_data(course_id, count, **change))
+
+
+def random_course(rng: random.Random) -> CourseRecord:
+    """A valid course of a random skin condition or tattoo, with 1-8 sessions."""
+    tattoo = rng.random() < 0.2
+    n = rng.randint(1, 8)
+    sessions, level = [], 0.0
+    for s in range(1, n + 1):
+        level = min(100.0, level + rng.choice([0, 5, 10, 15, 20]))
+        sessions.append({"session": s, "improvement_percent": level,
+                         "pih": rng.random() < 0.1, "month": f"2024-{s:02d}",
+                         "device": {"fluence_j_cm2": 1.5} if rng.random() < 0.3 else None})
+    data: dict[str, Any] = {"course_id": new_course_id(), "fitzpatrick": rng.randint(1, 6),
+                            "laser": "picosecond", "sessions": sessions}
+    if tattoo:
+        data |= {"condition": "tattoo", "tattoo": {"location": "upper_trunk",
+                                                   "colours": "black", "ink": "moderate"}}
+    else:
+        data |= {"condition": rng.choice(["melasma", "nevus_of_ota", "solar_lentigines"]),
+                 "severity": rng.choice(["mild", "moderate", "severe"])}
+    return CourseRecord.model_validate(data)

@@ -1,0 +1,35 @@
+"""One writer process for tests/test_outcomes_concurrency.py: waits for the start file,
+then records its courses one transaction each and replaces a course all writers share."""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from outcomes_helpers import course, random_course
+
+from pico_widget.outcomes.database import open_engine
+from pico_widget.outcomes.staff import console
+from pico_widget.outcomes.writes import save_course
+
+
+def main(url: str, count: int, seed: int, start: Path, shared_id: str) -> None:
+    engine = open_engine(url)
+    rng = random.Random(seed)
+    records = [random_course(rng) for _ in range(count)]
+    (start.parent / f"ready-{seed}").touch()
+    while not start.exists():
+        time.sleep(0.01)
+    for n, record in enumerate(records):
+        save_course(engine, console(), record)
+        save_course(engine, console(), course(shared_id, count=1 + (seed + n) % 4))
+        print(record.course_id, flush=True)
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), sys.argv[5])

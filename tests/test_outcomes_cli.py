@@ -1,0 +1,111 @@
+"""`pico-widget outcomes ...` and `serve --outcomes`: what an administrator types and reads."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from outcomes_helpers import course
+from sqlalchemy import text
+
+from pico_widget.outcomes.cli import main
+from pico_widget.outcomes.csv_io import to_csv
+from pico_widget.outcomes.database import open_engine
+
+PROGRAM = [sys.executable, "-m", "pico_widget.server.command"]
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'outcomes.db'}"
+    main(["upgrade", "--outcomes", url])
+    return url
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([*PROGRAM, "outcomes", *args], input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_staff_are_added_with_a_password_from_stdin_and_removed(url):
+    added = run("add-staff", "Dr Tan", "--outcomes", url, stdin="correct horse\n")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "Dr Tan can sign in."
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        (stored,) = db.execute("SELECT password_hash FROM staff").fetchone()
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    short = run("add-staff", "Dr Lim", "--outcomes", url, stdin="short\n")
+    assert short.returncode == 1 and "at least 8 characters" in short.stderr
+    assert "Traceback" not in short.stderr
+    removed = run("remove-staff", "Dr Tan", "--outcomes", url)
+    assert removed.returncode == 0 and "can no longer sign in" in removed.stdout
+
+
+def test_import_export_stats_delete_and_backup(url, tmp_path, capsys):
+    records = [course(count=3), course(count=1), course(count=2, condition="nevus_of_ota")]
+    (tmp_path / "in.csv").write_text(to_csv(records))
+    main(["import", str(tmp_path / "in.csv"), "--outcomes", url])
+    main(["stats", "--outcomes", url])
+    main(["export", str(tmp_path / "out.csv"), "--outcomes", url])
+    assert sorted((tmp_path / "out.csv").read_text().splitlines()) == sorted(
+        to_csv(records).splitlines())
+    main(["delete", records[0].course_id, "--reason", "duplicate of another course",
+          "--outcomes", url])
+    main(["backup", str(tmp_path / "copy.db"), "--outcomes", url])
+    out = capsys.readouterr().out
+    assert "Imported 3 courses" in out
+    melasma = next(line for line in out.splitlines() if line.startswith("melasma"))
+    assert melasma.split() == ["melasma", "2", "4", "2.0", "3"]
+    assert "follow the clinic effect" in out and "not computed yet" in out
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("SELECT count(*) FROM courses").fetchone() == (2,)
+        assert copy.execute("SELECT action, reason FROM audit WHERE action = 'delete'"
+                            ).fetchall() == [("delete", "duplicate of another course")]
+
+
+def test_a_bad_csv_stores_nothing_and_says_which_line(url, tmp_path):
+    lines = to_csv([course(count=2)]).splitlines()
+    lines[2] = lines[2].replace(",30,", ",150,")
+    (tmp_path / "bad.csv").write_text("\n".join(lines))
+    result = run("import", str(tmp_path / "bad.csv"), "--outcomes", url)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("pico-widget: Line 3: The improvement seen must be a "
+                                     "number from 0 to 100; got 150. Nothing was imported.")
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT count(*) FROM courses").fetchone() == (0,)
+
+
+def test_commands_refuse_a_database_not_upgraded(tmp_path):
+    result = run("stats", "--outcomes", f"sqlite:///{tmp_path / 'new.db'}")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no tables yet. Run `pico-widget outcomes upgrade --outcomes" in result.stderr
+
+
+def test_serve_refuses_a_newer_database_with_a_sentence(url):
+    engine = open_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    engine.dispose()
+    result = subprocess.run([*PROGRAM, "serve", "--outcomes", url, "--port", "0"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "upgraded by a newer pico-widget (revision 0999" in result.stderr
+
+
+def test_serve_refuses_a_database_that_does_not_answer():
+    result = subprocess.run(
+        [*PROGRAM, "serve", "--outcomes", "postgresql+psycopg://nobody@127.0.0.1:9/none"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "does not answer" in result.stderr and "nobody@127.0.0.1:9/none" in result.stderr
+
+
+def test_backup_of_postgresql_points_to_pg_dump(tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        main(["backup", str(tmp_path / "copy"), "--outcomes",
+              "postgresql+psycopg://nobody@127.0.0.1:9/none"])
+    assert "For PostgreSQL use pg_dump" in str(stopped.value.code)
+    assert not (tmp_path / "copy").exists()

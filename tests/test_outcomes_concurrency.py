@@ -1,0 +1,44 @@
+"""Three processes writing to one SQLite file at once (three replicas on one clinic file):
+every course is stored, none twice, and no write fails with "database is locked"."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from outcomes_helpers import upgraded_engine
+from sqlalchemy import func, select
+
+from pico_widget.outcomes.database import reading
+from pico_widget.outcomes.record import new_course_id
+from pico_widget.outcomes.schema import Audit, Course
+
+WRITER = Path(__file__).with_name("outcomes_writer.py")
+
+
+def test_three_processes_store_thirty_courses_on_one_sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    engine = upgraded_engine(url)
+    start, shared = tmp_path / "go", new_course_id()
+    writers = [subprocess.Popen([sys.executable, str(WRITER), url, "10", str(seed),
+                                 str(start), shared], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for seed in (1, 2, 3)]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("ready-*"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    start.touch()  # all three begin together
+    results = [writer.communicate(timeout=300) for writer in writers]
+    for writer, (_out, err) in zip(writers, results, strict=True):
+        assert writer.returncode == 0, err
+        assert "locked" not in err
+    written = {line for out, _err in results for line in out.split()}
+    assert len(written) == 30
+    with reading(engine) as db:
+        stored = set(db.scalars(select(Course.course_id)))
+        actions = {action: n for action, n in
+                   db.execute(select(Audit.action, func.count()).group_by(Audit.action))}
+    assert stored == written | {shared}
+    assert actions == {"record": 31, "replace": 29}
+    engine.dispose()
