@@ -139,7 +139,8 @@ class ModelSettings(_Data):
     observation_sd_percent: float = Field(gt=0)
     default_max_sessions: int = Field(ge=1)
     min_reach_share: float = Field(gt=0, lt=0.5)
-    atypical_share: float = Field(ge=0, lt=0.5)
+    atypical_share: float = Field(ge=0, lt=0.5)  # mean over clinics
+    atypical_clinic_sd: float = Field(ge=0, le=3)  # between clinics, on its logit
     complete_ceiling_percent: float = Field(gt=95, lt=100)  # complete responders' median
     complete_ceiling_sd: float = Field(gt=0, le=1)  # their spread, logit scale
     non_response_quantile: float = Field(gt=0, lt=0.5)

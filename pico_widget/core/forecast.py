@@ -82,6 +82,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     if median is not None and low is not None and high is not None:
         weeks = ((low - 1) * usual, (median - 1) * usual, (high - 1) * usual)
     ceiling_low, ceiling_mid, ceiling_high = people.ceiling_quantiles(PERCENTILES)
+    pih_risk, pih_band = _pih_risk(profile, case, spread)
     return Forecast(
         condition=profile.condition,
         laser=profile.laser,
@@ -107,7 +108,9 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
         interval_weeks=spec.interval_weeks,
         usual_interval_weeks=usual,
         weeks_to_goal=weeks,
-        pih_risk_percent=_pih_risk(profile, case, spread),
+        pih_risk_percent=pih_risk,
+        pih_band=pih_band,
+        pih_extrapolated=pih_extrapolated(profile.fitzpatrick, profile.laser),
         kirby_desai=_kirby_desai(profile),
         cautions=_cautions(profile, spec, prior, people, target, never, open_ended, horizon,
                            course_weeks=None if weeks is None else weeks[1],
@@ -149,19 +152,39 @@ def _kirby_desai(profile: PatientProfile) -> int | None:
                                                                  profile.tattoo)
 
 
-def _pih_risk(profile: PatientProfile, case: Case, spread: Spread) -> float:
+def _pih_risk(profile: PatientProfile, case: Case, spread: Spread
+              ) -> tuple[float, tuple[float, float]]:
     """Chance of PIH over the rest of a typical course, percent (not driven by the goal), at
-    a clinic like those studied: each clinic's own factor on the risk integrated out."""
+    a clinic like those studied (each clinic's own factor on the risk integrated out), and
+    its 80% band across clinics: the risk at the clinics whose log factor is at the 10th and
+    90th percentiles (the risk rises with the factor, so these are the risk's percentiles)."""
     params = fitted().pih
     course = course_sessions(case, spread)
     done = float(profile.observations[-1].session) if profile.observations else 0.0
     remaining = max(course - done, 1.0)
     tau = pih_clinic_sd(params, profile.condition)
-    risk = sum(weight * course_risk(per_session_mean(params, profile.condition, profile.laser,
-                                                     profile.fitzpatrick, tau * float(node)),
-                                    params.concentration, remaining, done)
+
+    def at(log_factor: float) -> float:
+        mean = per_session_mean(params, profile.condition, profile.laser, profile.fitzpatrick,
+                                log_factor)
+        return course_risk(mean, params.concentration, remaining, done)
+
+    risk = sum(weight * at(tau * float(node))
                for node, weight in zip(*_PIH_NODES, strict=True))
-    return round(100 * risk, 1)
+    band = (round(100 * at(-_Z80 * tau), 1), round(100 * at(_Z80 * tau), 1))
+    return round(100 * risk, 1), band
+
+
+def pih_extrapolated(fitzpatrick: int, laser: str) -> bool:
+    """Whether no PIH evidence row reports on this skin type with this laser: the risk is
+    then the fitted skin-type table carried beyond the studies' patients."""
+    return (fitzpatrick, laser) not in _pih_covered()
+
+
+@cache
+def _pih_covered() -> frozenset[tuple[int, str]]:
+    return frozenset((fst, row.laser) for row in evidence().row if not row.efficacy
+                     for fst in row.fitzpatrick)
 
 
 _PIH_NODES = (lambda x, w: (x, w / w.sum()))(*np.polynomial.hermite_e.hermegauss(5))

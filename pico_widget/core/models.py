@@ -257,7 +257,16 @@ class Forecast(_Model):
     weeks_to_goal: tuple[float, float, float] | None = Field(
         description="(sessions - 1) x the usual interval, for the range's ends and "
                     "sessions_median; None without a typical count")
-    pih_risk_percent: float
+    pih_risk_percent: float = Field(
+        description="chance of PIH (darker patches after treatment) over the rest of a "
+                    "typical course at a clinic like those studied, percent")
+    pih_band: tuple[float, float] = Field(
+        description="the 80% band (low, high) across clinics like those studied of the PIH "
+                    "risk over the same course, percent: 1 clinic in 10 below low, 1 in 10 "
+                    "above high")
+    pih_extrapolated: bool = Field(
+        description="no PIH evidence row reports on this skin type with this laser: the "
+                    "risk is the fitted skin-type table carried beyond the studies")
     kirby_desai: int | None
     cautions: list[Caution] = Field(description="most important first; words: i18n")
     evidence: Strength

@@ -328,6 +328,33 @@ _MEAN_X, _MEAN_W = np.polynomial.hermite_e.hermegauss(20)  # for a mean over cli
 _MEAN_W = _MEAN_W / _MEAN_W.sum()
 
 
+def atypical_shares(nodes: np.ndarray) -> np.ndarray:
+    """The atypical share at clinics whose own logit offset is `nodes` clinic sds from the
+    typical clinic's (data/conditions.toml atypical_clinic_sd, a judgement). The typical
+    clinic's logit is set so that the mean over clinics is `atypical_share`, the share the
+    patient's own chances (Population) and the fit use: the clinics spread around it and
+    do not move it. Without this spread a goal that every clinic's typical patients reach
+    alike had a band of no width (98-98 across clinics, issue 30)."""
+    centre, sd = _atypical_centre()
+    return 1.0 / (1.0 + np.exp(-(centre + sd * np.asarray(nodes, dtype=float))))
+
+
+@lru_cache(maxsize=1)
+def _atypical_centre() -> tuple[float, float]:
+    """(logit of the typical clinic's atypical share, its clinic sd): Newton steps on the
+    mean over clinics (20-node Gauss-Hermite) until it is atypical_share."""
+    settings = catalogue().model
+    share, sd = settings.atypical_share, settings.atypical_clinic_sd
+    centre = math.log(share / (1.0 - share))
+    for _ in range(20):
+        at = 1.0 / (1.0 + np.exp(-(centre + sd * _MEAN_X)))
+        gap = float(_MEAN_W @ at) - share
+        centre -= gap / float(_MEAN_W @ (at * (1.0 - at)))
+        if abs(gap) < 1e-12:
+            break
+    return centre, sd
+
+
 def predictive_spread(spread: Spread, clinic_sd: tuple[float, float, float]) -> Spread:
     """Patients like this one at a clinic like those studied, the clinic not known: each
     clinic's own offset (normal, sds `clinic_sd` on log rate, logit ceiling and the logit of
@@ -346,11 +373,13 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
                   observations: Sequence[tuple[float, float]], observation_sd: float,
                   target: float, sessions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The share of patients like this one (with these recorded results) reaching `target`
-    by each session, at each of 27 clinics (3 Gauss-Hermite nodes a clinic offset), and each
+    by each session, at each of 27 or 81 clinics (3 Gauss-Hermite nodes a clinic offset: log
+    rate, logit ceiling, the logit of the complete share where there is one, and the logit
+    of the atypical share, atypical_shares), and each
     clinic's weight given the results (its prior weight times how well it explains them).
     `people` is the predictive population (predictive_spread), whose grid every clinic
     shares: a clinic is a reweighting of it, so one likelihood table serves all 27.
-    Returns (shares (27, sessions), weights (27,))."""
+    Returns (shares (clinics, sessions), weights (clinics,))."""
     rate_tau, ceiling_tau, complete_tau = clinic_sd
     own = people.spread
     # Typical patients' rates at each rate node, on the grid (u in own sds): (3, U).
@@ -363,7 +392,6 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
     cells = np.diff(edges, axis=1)
     cells[:, 0] += edges[:, 0]
     cells[:, -1] += 1.0 - edges[:, -1]
-    atypical = catalogue().model.atypical_share
     if typical.complete_share:
         logit_k = math.log(typical.complete_share / (1.0 - typical.complete_share))
         share = 1.0 / (1.0 + np.exp(-(logit_k + complete_tau * _CLINIC_X)))
@@ -373,7 +401,6 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
         ceiling = ceiling.reshape(-1, len(V))
     else:
         ceiling, ceiling_w = cells, _CLINIC_W
-    ceiling = (1 - atypical) * ceiling
     fit = people.fit if people.fit is not None and observations else None
     likelihood = np.exp(fit - fit.max()) if fit is not None else np.ones((len(U), len(V)))
     # Which part of each cell reaches the target by each session: (N, U, V).
@@ -386,11 +413,15 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
         gained *= likelihood
     rates = np.vstack([rate, _RATE_WIDE])  # the atypical patients' rates last: (4, U)
     by_rate = rates @ gained  # (N, 4, V)
-    numerator = by_rate[:, :3, :] @ ceiling.T  # (N, 3, C)
-    flat = atypical / len(V)
-    numerator += flat * by_rate[:, 3, :].sum(axis=1)[:, None, None]
+    # Each clinic's own atypical share (A nodes) mixes its typical and atypical patients:
+    # (N, 3, C, A), the typical part times 1 - share, the atypical part's even ceilings
+    # times share / len(V).
+    atypical = atypical_shares(_CLINIC_X)
+    kept, flat = 1.0 - atypical, atypical / len(V)
+    numerator = ((by_rate[:, :3, :] @ ceiling.T)[..., None] * kept
+                 + by_rate[:, 3, :].sum(axis=1)[:, None, None, None] * flat)
     fitted_rates = rates @ likelihood  # (4, V)
-    evidence = fitted_rates[:3] @ ceiling.T + flat * fitted_rates[3].sum()  # (3, C)
-    weight = np.outer(_CLINIC_W, ceiling_w) * evidence
-    shares = numerator / evidence[None, :, :]
+    evidence = (fitted_rates[:3] @ ceiling.T)[..., None] * kept + fitted_rates[3].sum() * flat
+    weight = np.multiply.outer(np.outer(_CLINIC_W, ceiling_w), _CLINIC_W) * evidence
+    shares = numerator / evidence[None]
     return shares.reshape(len(sessions), -1).T, (weight / weight.sum()).ravel()

@@ -53,6 +53,7 @@ from ..core.population import (
     _complete_cells,
     _target_tables,
     atypical_rate_above,
+    atypical_shares,
 )
 from ..core.response import Case, clinic_sd, logit, spread_for
 
@@ -185,12 +186,15 @@ def _ndtr(x: np.ndarray) -> np.ndarray:
     return ndtr(x)
 
 
-def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray) -> np.ndarray:
+def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
+               atypical: np.ndarray | None = None) -> np.ndarray:
     """The row's figures at a clinic `offsets` away from the typical one, for each of K
     clinics at once: offsets (K, 3) on log rate, logit ceiling and the logit of the share
-    who clear completely. Returns (K, figures), averaged over the row's skin types. The
-    same arithmetic as population.Population before any observation (tests compare them),
-    vectorised over clinics, with a smooth normal CDF."""
+    who clear completely; `atypical` (K,) each clinic's atypical share (default the mean
+    over clinics, which the fit uses: the figures are linear in it). Returns (K, figures),
+    averaged over the row's skin types. The same arithmetic as population.Population before
+    any observation (tests compare them), vectorised over clinics, with a smooth normal
+    CDF."""
     offsets = np.atleast_2d(np.asarray(offsets, dtype=float))
     spreads = [spread_for(case, params) for case in _cases(row)]
     rate_sd, ceiling_sd = spreads[0].rate_sd, spreads[0].ceiling_sd
@@ -207,7 +211,9 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray) -
     cells = np.diff(cdf, axis=1)
     cells[:, 0] += cdf[:, 0]
     cells[:, -1] += 1.0 - cdf[:, -1]
-    atypical = catalogue().model.atypical_share
+    if atypical is None:
+        atypical = np.full(len(offsets), catalogue().model.atypical_share)
+    atypical = np.repeat(np.asarray(atypical, dtype=float), len(spreads))[:, None]  # (M, 1)
     typical = (1 - atypical) * ((1 - share)[:, None] * cells
                                 + share[:, None] * _complete_cells()[None, :])
     flat = atypical / len(V)
@@ -215,7 +221,7 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray) -
         assert row.session is not None
         reached = -np.expm1(-np.exp(log_rate[:, None] + rate_sd * U[None, :]) * row.session)
         out = ((reached @ _RATE) * (typical @ CEILINGS)
-               + (reached @ _RATE_WIDE) * flat * CEILINGS.sum())[:, None]
+               + (reached @ _RATE_WIDE) * flat[:, 0] * CEILINGS.sum())[:, None]
     else:
         if row.kind == "shares":
             assert row.session is not None
@@ -229,7 +235,7 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray) -
               - log_rate[:, None, None, None]) / rate_sd)  # (M, T, N, V)
         with np.errstate(invalid="ignore"):
             survival = (typical[:, None, None, :] * _ndtr(-u)
-                        + flat * atypical_rate_above(u, _ndtr))
+                        + flat[:, :, None, None] * atypical_rate_above(u, _ndtr))
         reach = np.nan_to_num(survival * above[None, :, None, :]).sum(axis=3)  # (M, T, N)
         if row.kind == "shares":
             out = 100 * reach[:, :, 0]
@@ -626,18 +632,23 @@ def forecast_row(row: EvidenceRow, fitted: Fitted) -> list[float]:
 
 
 _PREDICTIVE_POINTS = 5  # Gauss-Hermite nodes a dimension for a new clinic
+_ATYPICAL_POINTS = 3  # and for its atypical share (the figures are linear in it)
 
 
 def predictive(row: EvidenceRow, params: FittedCondition, clinic: FittedClinic,
                factor: float) -> tuple[np.ndarray, np.ndarray]:
     """The row's figures at clinics drawn from the between-clinic spread (clinic_sd with
-    `factor`): (K, figures) values at Gauss-Hermite nodes and their weights (a new clinic,
-    nothing known of it)."""
+    `factor`, and the clinic's own atypical share, population.atypical_shares, as the app's
+    band has it): (K, figures) values at Gauss-Hermite nodes and their weights (a new
+    clinic, nothing known of it)."""
     dims = clinic_dims(row.condition)
     nodes, weights = gauss_hermite(dims, _PREDICTIVE_POINTS)
+    own, own_weights = gauss_hermite(1, _ATYPICAL_POINTS)
     scales = np.array(clinic_sd(params, clinic, factor=factor))[:dims]
-    offsets = np.pad(nodes * scales, ((0, 0), (0, 3 - dims)))
-    return predict_at(row, params, offsets), weights
+    offsets = np.pad(np.repeat(nodes * scales, len(own), axis=0), ((0, 0), (0, 3 - dims)))
+    atypical = np.tile(atypical_shares(own[:, 0]), len(nodes))
+    return (predict_at(row, params, offsets, atypical),
+            np.outer(weights, own_weights).ravel())
 
 
 def refit_without(fitted: Fitted, condition: str, source: str) -> FittedCondition:

@@ -15,7 +15,7 @@ from ..i18n.formats import plural
 from ..i18n.wording import condition_words, laser_name, wording
 from ..i18n.wording import course_length as course_in_units
 from .clinic import Clinic
-from .summary import clinics_band, course_length, headline, severity_text
+from .summary import clinics_band, course_length, headline, pih_band, severity_text
 from .templates import html
 
 
@@ -27,7 +27,8 @@ class Figure:
     value: str
     caption: str
     unit: str = ""
-    note: str = ""  # a second caption line: the band across clinics for the chance
+    note: str = ""  # a second caption line: the band across clinics (chance, PIH)
+    caveat: str = ""  # a third: where the figure is an estimate beyond the studies
     in_words: bool = False  # no number to give ("Most never"): set smaller, to fit a line
 
 
@@ -131,7 +132,12 @@ def _chance(fc: Forecast) -> Figure:
 
 
 def _pih(fc: Forecast) -> Figure:
-    return Figure("pih", _say("pih", pih=f"{fc.pih_risk_percent:.0f}"), _say("pih_caption"))
+    """The PIH risk, its band across clinics, and whether it rests on no study of this skin
+    type with this laser."""
+    low, high = pih_band(fc)
+    return Figure("pih", _say("pih", pih=f"{fc.pih_risk_percent:.0f}"), _say("pih_caption"),
+                  note=_say("pih_clinics", low=low, high=high),
+                  caveat=_say("pih_extrapolated") if fc.pih_extrapolated else "")
 
 
 def _who(profile: PatientProfile, fc: Forecast) -> str:

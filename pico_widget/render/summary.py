@@ -45,6 +45,12 @@ def clinics_band(fc: Forecast, session: int) -> tuple[int, int]:
     return round(100 * low), round(100 * high)
 
 
+def pih_band(fc: Forecast) -> tuple[int, int]:
+    """In 100, the PIH risk over the course at 8 in 10 clinics like those studied."""
+    low, high = fc.pih_band
+    return round(low), round(high)
+
+
 def severity_text(profile: PatientProfile, fc: Forecast) -> str:
     words = condition_words(profile.condition)
     if not words.severity:
@@ -102,6 +108,10 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[Markup]:
     lines.append(sentence(say["ceiling"], low=f"{low_c:.0f}", high=f"{high_c:.0f}",
                           ceiling=f"{fc.ceiling_percent:.0f}"))
     lines.append(sentence(say["pih"], pih=f"{fc.pih_risk_percent:.0f}"))
+    low_pih, high_pih = pih_band(fc)
+    lines.append(sentence(say["pih_clinics"], low=low_pih, high=high_pih))
+    if fc.pih_extrapolated:
+        lines.append(sentence(say["pih_extrapolated"], fitzpatrick=profile.fitzpatrick_numeral))
     lines.append(escape(strength_text(fc)))
     if profile.observations:
         lines.append(escape(plural("summary", "observed", len(profile.observations))))
