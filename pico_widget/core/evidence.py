@@ -155,6 +155,19 @@ class OutOfSample(_Data):
     mean_width_80_naive: float = Field(ge=0)
     interval_score_80_naive: float = Field(ge=0)
     mae_naive: float = Field(ge=0)
+    # Issue 30: each fold refits the clinic sds and chooses its spread factor without its
+    # study (fit/nested.py); bands are the published figure's; cluster-bootstrap 95%
+    # intervals over studies; the threshold-aware baseline (fit/baselines.py).
+    nested: bool = False
+    coverage_80_ci: tuple[float, float] | None = None
+    coverage_50_ci: tuple[float, float] | None = None
+    coverage_80_clinic: float | None = Field(default=None, ge=0, le=100)
+    coverage_80_naive_threshold: float | None = Field(default=None, ge=0, le=100)
+    coverage_50_naive_threshold: float | None = Field(default=None, ge=0, le=100)
+    mean_width_80_naive_threshold: float | None = Field(default=None, ge=0)
+    interval_score_80_naive_threshold: float | None = Field(default=None, ge=0)
+    log_score_naive_threshold: float | None = None
+    mae_naive_threshold: float | None = Field(default=None, ge=0)
 
 
 class Accuracies(_Data):
