@@ -313,11 +313,12 @@ def test_bands_are_as_narrow_as_issue_22_asks():
 
 
 @pytest.mark.xfail(strict=True, reason="issue 22's secondary target missed narrowly (models "
-                   "2026.12-7 to -9): point error 14.4 nested, 14.3 not (target <= 14). Tried in the eighth "
-                   "session, none reaching it: a Q-switched-series or within-study laser shift "
-                   "on the ceiling and the complete share (nevus of Ota left out 19.2-21.1 "
-                   "against 19.6), more alternation rounds (a flat ridge, 0.4 nats), a spread "
-                   "factor per clinic offset (14.15); docs/experiments.md")
+                   "2026.12-7 to -9): point error 14.4 nested, 14.3 not (target <= 14). "
+                   "Tried in the eighth session, none reaching it: a Q-switched-series or "
+                   "within-study laser shift on the ceiling and the complete share (nevus of "
+                   "Ota left out 19.2-21.1 against 19.6), more alternation rounds (a flat "
+                   "ridge, 0.4 nats), a spread factor per clinic offset (14.15); "
+                   "docs/experiments.md")
 def test_point_error_meets_the_secondary_target():
     assert _out_of_sample()["mae"] <= 14
 
@@ -360,14 +361,19 @@ def test_shipped_accuracy_is_what_calibrate_produces():
     """What the app tells a doctor per condition (data/accuracy.toml): each study left out
     of the fit in turn (a nested fold: its condition and the clinic sds refitted without
     it) and predicted for a new clinic, refitted here for two conditions (all nine take
-    the minutes `make calibrate` spends). The report judges each study with the spread
-    factor the other studies chose, this test with the one the app uses: half a point of
-    slack."""
-    from pico_widget.core.evidence import accuracies, shipped_spread_factor
+    the minutes `make calibrate` spends), each with the spread factor its fold chose (the
+    report's table of folds). Slack for the fit: make calibrate judges from a fresh fit,
+    which differs from the shipped one in the fourth digit between machines."""
+    from pico_widget.core.evidence import accuracies
     from pico_widget.fit.calibrate import predictive
     from pico_widget.fit.calibration_report import figure_forecast
     from pico_widget.fit.nested import OtherConditions, nested_fold
 
+    report = (FITTED.parents[2] / "docs" / "calibration.md").read_text("utf-8")
+    folds = report.partition("## The folds")[2].partition("## Every figure")[0]
+    chosen = {cells[1]: float(cells[4]) for line in folds.splitlines()
+              if (cells := [c.strip() for c in line.split("|")])[1:2] and cells[1][:1].isupper()
+              and cells[1] != "study"}
     others = OtherConditions(fitted())
     for cid in ("melasma", "wrinkles"):
         errors = []
@@ -376,12 +382,11 @@ def test_shipped_accuracy_is_what_calibrate_produces():
             for row in rows(cid, efficacy=True):
                 if row.source != source or not row.fitted or row.kind not in ("shares", "mean"):
                     continue
-                values, weights = predictive(row, fold.params, fold.clinic,
-                                             shipped_spread_factor())
+                values, weights = predictive(row, fold.params, fold.clinic, chosen[source])
                 for i, (_, value) in enumerate(row.published):
                     errors.append(abs(figure_forecast(row, value, values[:, i], weights).mean
                                       - value))
-        assert accuracies()[cid].left_out_error == pytest.approx(np.mean(errors), abs=0.5), cid
+        assert accuracies()[cid].left_out_error == pytest.approx(np.mean(errors), abs=0.1), cid
 
 
 # -- the face-validity faults of issue 22, each tied to the rows it answers to --------------------
