@@ -274,7 +274,8 @@ def _out_of_sample() -> dict[str, float]:
 
 def test_bands_for_a_new_clinic_hold_what_they_claim():
     """Issue 22's targets on studies left out whole (data/accuracy.toml, make calibrate):
-    the 80% band holds 70-90% of the left-out figures, the 50% band 40-60%."""
+    the 80% band holds 70-90% of the left-out figures, the 50% band 40-60% (nested, the
+    published figure's band, since issue 30)."""
     scores = _out_of_sample()
     assert 70 <= scores["coverage_80"] <= 90
     assert 40 <= scores["coverage_50"] <= 60
@@ -282,73 +283,110 @@ def test_bands_for_a_new_clinic_hold_what_they_claim():
 
 def test_forecast_for_a_new_clinic_beats_the_naive_baseline():
     """Per condition, the logit mean and spread of the other studies' figures is the naive
-    forecast: the model's log score must be better, its interval score and point error no
-    worse (the log score's margin: the next test)."""
+    forecast: the model's interval score and point error must be no worse."""
     scores = _out_of_sample()
-    assert scores["log_score"] > scores["log_score_naive"]
     assert scores["interval_score_80"] <= scores["interval_score_80_naive"]
     assert scores["mae"] <= scores["mae_naive"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22's target missed narrowly (model 2026.12-10): "
-                   "the log score leads the naive baseline by 0.195 nats a figure (-3.987 "
-                   "against -4.182; 0.208 in 2026.12-9), since each clinic has its own "
-                   "atypical share (issue 30: no band collapses) and the left-out bands "
-                   "widened with it; its sd (1.0) is a judgement, not chosen by this score")
-def test_forecast_for_a_new_clinic_beats_the_naive_baseline_by_a_margin():
+@pytest.mark.xfail(strict=True, reason="issue 22's target, missed once the check is nested "
+                   "(issue 30): log score -4.002 against the naive -4.182, 0.180 nats better "
+                   "(target 0.2); the check that is not nested gives -3.974, 0.208 "
+                   "(docs/calibration.md)")
+def test_log_score_beats_the_naive_baseline_by_0_2():
     scores = _out_of_sample()
     assert scores["log_score"] >= scores["log_score_naive"] + 0.2
 
 
 def test_bands_are_narrow_enough_to_inform():
-    """Issue 22: the 80% band's interval score <= 65 points (62.1 in 2026.12-7, 60.9 in
-    2026.12-10)."""
+    """Issue 22: the 80% band's interval score <= 65 points (62.5 nested in 2026.12-9,
+    60.9 not nested)."""
     assert _out_of_sample()["interval_score_80"] <= 65
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22's target missed narrowly (model 2026.12-10): "
-                   "mean width 45.2 points (target <= 45; 44.4 in 2026.12-9): each clinic's "
-                   "own atypical share (issue 30: no band collapses) widens the left-out "
-                   "bands; issue 30 judges bands by the interval score (60.9, target <= 65)")
+@pytest.mark.xfail(strict=True, reason="issue 22's target, missed once the check is nested "
+                   "and the band holds the figure's exact binomial error (issue 30): mean "
+                   "width 46.1 points (44.8 not nested; 44.4 with the logit-normal error)")
 def test_bands_are_as_narrow_as_issue_22_asks():
-    """Issue 22: the 80% band is at most 45 points wide on average (44.4 in 2026.12-9;
-    45.7 before the atypical patients' rates spread only toward slow responses)."""
+    """Issue 22: the 80% band is at most 45 points wide on average."""
     assert _out_of_sample()["mean_width_80"] <= 45
 
 
 @pytest.mark.xfail(strict=True, reason="issue 22's secondary target missed narrowly (models "
-                   "2026.12-7 to -10): point error 14.3 (target <= 14). Tried in the eighth "
-                   "session, none reaching it: a Q-switched-series or within-study laser shift "
-                   "on the ceiling and the complete share (nevus of Ota left out 19.2-21.1 "
-                   "against 19.6), more alternation rounds (a flat ridge, 0.4 nats), a spread "
-                   "factor per clinic offset (14.15); docs/experiments.md")
+                   "2026.12-7 to -10): point error 14.4 nested, 14.3 not (target <= 14). "
+                   "Tried in the eighth session, none reaching it: a Q-switched-series or "
+                   "within-study laser shift on the ceiling and the complete share (nevus of "
+                   "Ota left out 19.2-21.1 against 19.6), more alternation rounds (a flat "
+                   "ridge, 0.4 nats), a spread factor per clinic offset (14.15); "
+                   "docs/experiments.md")
 def test_point_error_meets_the_secondary_target():
     assert _out_of_sample()["mae"] <= 14
+
+
+# -- issue 30's validation targets: nested folds, published-figure bands, both baselines -------
+def test_the_left_out_check_is_nested():
+    """Each fold refits the clinic sds and chooses its spread factor without its study."""
+    assert _out_of_sample()["nested"] is True
+
+
+def test_nested_80_band_holds_75_to_88_percent():
+    """Issue 30: the published-figure 80% band of a study left out whole (nested) holds
+    75-88% of the share and mean figures (75.8 in 2026.12-9, cluster-bootstrap 95% CI
+    64-86: the target is met on the point, not beyond doubt)."""
+    assert 75 <= _out_of_sample()["coverage_80"] <= 88
+
+
+def test_nested_50_band_holds_42_to_58_percent():
+    assert 42 <= _out_of_sample()["coverage_50"] <= 58
+
+
+@pytest.mark.xfail(strict=True, reason="issue 30 target missed by model 2026.12-9: nested log "
+                   "score -4.002 against the threshold-aware baseline's -4.091, 0.089 nats "
+                   "better (target 0.1); not to be tuned in: the model change of issue 30 "
+                   "is judged by it")
+def test_log_score_beats_the_threshold_aware_baseline():
+    """Issue 30: at least 0.1 nats a figure better than a ridge on condition, threshold,
+    log session and laser fitted to the other studies."""
+    scores = _out_of_sample()
+    assert scores["log_score"] >= scores["log_score_naive_threshold"] + 0.1
+
+
+def test_interval_score_beats_the_threshold_aware_baseline():
+    scores = _out_of_sample()
+    assert scores["interval_score_80"] < scores["interval_score_80_naive_threshold"]
 
 
 @pytest.mark.slow
 def test_shipped_accuracy_is_what_calibrate_produces():
     """What the app tells a doctor per condition (data/accuracy.toml): each study left out
-    of the fit in turn and predicted for a new clinic, refitted here for two conditions
-    (all nine take the minutes `make calibrate` spends). The report judges each study with
-    the spread factor the other studies chose, this test with the one all chose: half a
-    point of slack."""
-    from pico_widget.core.evidence import accuracies, shipped_spread_factor
-    from pico_widget.fit.calibrate import leave_study_out
+    of the fit in turn (a nested fold: its condition and the clinic sds refitted without
+    it) and predicted for a new clinic, refitted here for two conditions (all nine take
+    the minutes `make calibrate` spends), each with the spread factor its fold chose (the
+    report's table of folds). Slack for the fit: make calibrate judges from a fresh fit,
+    which differs from the shipped one in the fourth digit between machines."""
+    from pico_widget.core.evidence import accuracies
+    from pico_widget.fit.calibrate import predictive
     from pico_widget.fit.calibration_report import figure_forecast
+    from pico_widget.fit.nested import OtherConditions, nested_fold
 
+    report = (FITTED.parents[2] / "docs" / "calibration.md").read_text("utf-8")
+    folds = report.partition("## The folds")[2].partition("## Every figure")[0]
+    chosen = {cells[1]: float(cells[4]) for line in folds.splitlines()
+              if (cells := [c.strip() for c in line.split("|")])[1:2] and cells[1][:1].isupper()
+              and cells[1] != "study"}
+    others = OtherConditions(fitted())
     for cid in ("melasma", "wrinkles"):
         errors = []
         for source in dict.fromkeys(r.source for r in rows(cid, efficacy=True) if r.fitted):
-            held = leave_study_out(fitted(), cid, source, shipped_spread_factor())
-            for row_id, (values, weights) in held.items():
-                row = next(r for r in rows(cid) if r.id == row_id)
-                if row.kind not in ("shares", "mean"):
+            fold = nested_fold(fitted(), cid, source, others)
+            for row in rows(cid, efficacy=True):
+                if row.source != source or not row.fitted or row.kind not in ("shares", "mean"):
                     continue
+                values, weights = predictive(row, fold.params, fold.clinic, chosen[source])
                 for i, (_, value) in enumerate(row.published):
-                    errors.append(abs(figure_forecast(row, value, values[:, i], weights)[0]
+                    errors.append(abs(figure_forecast(row, value, values[:, i], weights).mean
                                       - value))
-        assert accuracies()[cid].left_out_error == pytest.approx(np.mean(errors), abs=0.5), cid
+        assert accuracies()[cid].left_out_error == pytest.approx(np.mean(errors), abs=0.1), cid
 
 
 # -- the face-validity faults of issue 22, each tied to the rows it answers to --------------------

@@ -28,6 +28,9 @@ class Basis(_Data):
     sources: tuple[str, ...] = ()
     judgement: bool = False
     note: str = Field(min_length=10)
+    # Evidence rows the prior's value was written from (to reproduce them): a fold of the
+    # nested left-out check that leaves such a row's study out relaxes the prior (fit/nested).
+    from_rows: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _cited_or_judged(self) -> Self:

@@ -134,10 +134,10 @@ class Accuracy(_Data):
     left_out_error: float = Field(ge=0)  # their mean absolute error, percentage points
 
 
-class OutOfSample(_Data):
-    """Every fitted share and mean figure predicted for a new clinic by a fit that left its
-    whole study out (`make calibrate`): how often the bands held it and how good the
-    forecast was, against a naive baseline (docs/calibration.md)."""
+class Scores(_Data):
+    """A set of published share and mean figures, each forecast for a new clinic, scored
+    (`make calibrate`): how often the bands held them and how good the forecast was,
+    against the naive and threshold-aware baselines (docs/calibration.md)."""
 
     figures: int = Field(gt=0)
     studies: int = Field(gt=0)
@@ -145,42 +145,48 @@ class OutOfSample(_Data):
     coverage_50: float = Field(ge=0, le=100)
     mean_width_80: float = Field(ge=0)  # points
     interval_score_80: float = Field(ge=0)  # points
-    log_score: float  # mean nats per figure (logit scale of the figure)
+    log_score: float  # mean nats per figure
     log_score_naive: float
     mae: float = Field(ge=0)  # points, the predictive mean against the published figure
+    coverage_80_naive: float = Field(ge=0, le=100)
+    coverage_50_naive: float = Field(ge=0, le=100)
+    mean_width_80_naive: float = Field(ge=0)
+    interval_score_80_naive: float = Field(ge=0)
+    mae_naive: float = Field(ge=0)
+    # Issue 30: bands are the published figure's; cluster-bootstrap 95% intervals over
+    # studies; the band the screen shows ('_clinic'); the threshold-aware baseline
+    # (fit/baselines.py).
+    coverage_80_ci: tuple[float, float] | None = None
+    coverage_50_ci: tuple[float, float] | None = None
+    coverage_80_clinic: float | None = Field(default=None, ge=0, le=100)
+    coverage_80_naive_threshold: float | None = Field(default=None, ge=0, le=100)
+    coverage_50_naive_threshold: float | None = Field(default=None, ge=0, le=100)
+    mean_width_80_naive_threshold: float | None = Field(default=None, ge=0)
+    interval_score_80_naive_threshold: float | None = Field(default=None, ge=0)
+    log_score_naive_threshold: float | None = None
+    mae_naive_threshold: float | None = Field(default=None, ge=0)
+
+
+class OutOfSample(Scores):
+    """Every fitted share and mean figure predicted for a new clinic by a fit that left its
+    whole study out (nested: fit/nested.py refits the clinic sds and chooses the spread
+    factor without the study)."""
+
     # How much wider than the marginal likelihood's clinic sds a new clinic lies, chosen by
     # the studies left out (the app's bands use it; calibration_report.spread_factor).
     clinic_sd_factor: float = Field(gt=0)
     # The same for PIH's clinic sd (pih.clinic_sd; model 2026.12-8).
     pih_clinic_sd_factor: float = Field(default=1.0, gt=0)
-    coverage_80_naive: float = Field(ge=0, le=100)
-    coverage_50_naive: float = Field(ge=0, le=100)
-    mean_width_80_naive: float = Field(ge=0)
-    interval_score_80_naive: float = Field(ge=0)
-    mae_naive: float = Field(ge=0)
+    nested: bool = False
 
 
-class FrozenTestScores(_Data):
+class FrozenTestScores(Scores):
     """The frozen test set's figures (data/test_studies.toml), forecast for a new clinic by
-    the fit on all the evidence and scored once per model version (`make calibrate`); the
-    scores are those of OutOfSample, reported and never chosen by (issue 30)."""
+    the fit on all the evidence and scored once per model version (`make calibrate`);
+    reported, never chosen by (issue 30)."""
 
     model_version: str
     frozen: str  # the date the test set was fixed
-    figures: int = Field(gt=0)
-    studies: int = Field(gt=0)
-    coverage_80: float = Field(ge=0, le=100)
-    coverage_50: float = Field(ge=0, le=100)
-    mean_width_80: float = Field(ge=0)
-    interval_score_80: float = Field(ge=0)
-    log_score: float
-    mae: float = Field(ge=0)
-    coverage_80_naive: float = Field(ge=0, le=100)
-    coverage_50_naive: float = Field(ge=0, le=100)
-    mean_width_80_naive: float = Field(ge=0)
-    interval_score_80_naive: float = Field(ge=0)
-    log_score_naive: float
-    mae_naive: float = Field(ge=0)
 
 
 class Accuracies(_Data):

@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -75,7 +75,20 @@ class Param:
 
 
 # -- one condition's parameter vector -------------------------------------------------------
-def condition_params(cid: str) -> list[Param]:
+def condition_params(cid: str, relaxed: Collection[str] = ()) -> list[Param]:
+    """The condition's parameters; those named in `relaxed` have their prior sd widened by
+    PRIOR_RELAX (a fold of the nested check that left out a row the prior was written
+    from, fit/nested.py)."""
+    params = _condition_params(cid)
+    if not relaxed:
+        return params
+    return [replace(p, sd=p.sd * PRIOR_RELAX) if p.name in relaxed else p for p in params]
+
+
+PRIOR_RELAX = 3.0  # factor on a prior's sd in a fold that left out a row it was written from
+
+
+def _condition_params(cid: str) -> list[Param]:
     spec, sd = conditions()[cid], catalogue().model.prior_sd
     params = [Param("rate_sd", math.log(spec.rate_sd), sd.rate_sd, math.log(0.1), math.log(1.0)),
               Param("ceiling_sd", math.log(spec.ceiling_sd), sd.ceiling_sd,
@@ -492,9 +505,9 @@ def _minimise(params: Sequence[Param], loss: Callable[[np.ndarray], float],
     return theta
 
 
-def condition_loss(cid: str, used: Sequence[EvidenceRow], clinic: FittedClinic
-                   ) -> Callable[[np.ndarray], float]:
-    params = condition_params(cid)
+def condition_loss(cid: str, used: Sequence[EvidenceRow], clinic: FittedClinic,
+                   relaxed: Collection[str] = ()) -> Callable[[np.ndarray], float]:
+    params = condition_params(cid, relaxed)
 
     def loss(theta: np.ndarray) -> float:
         try:
@@ -546,13 +559,15 @@ def condition_theta(cid: str, fitted: FittedCondition) -> np.ndarray:
 
 
 def fit_condition(cid: str, clinic: FittedClinic, leave_out: Collection[str] = (),
-                  start: FittedCondition | None = None) -> FittedCondition:
+                  start: FittedCondition | None = None, relaxed: Collection[str] = ()
+                  ) -> FittedCondition:
     """The condition's parameters fitted to its rows, without the rows `leave_out` names,
     each study's clinic offset integrated out. From the priors (and, with a group that
-    clears completely, also from half clearing completely), or from `start` alone."""
+    clears completely, also from half clearing completely), or from `start` alone. The
+    priors of the parameters named in `relaxed` are widened (condition_params)."""
     used = [r for r in rows(cid, efficacy=True) if r.fitted and r.id not in leave_out]
-    params = condition_params(cid)
-    loss = condition_loss(cid, used, clinic)
+    params = condition_params(cid, relaxed)
+    loss = condition_loss(cid, used, clinic, relaxed)
     if start is not None:
         theta = _minimise(params, loss, start=condition_theta(cid, start))
     else:
@@ -576,10 +591,13 @@ def to_clinic(theta: Sequence[float]) -> FittedClinic:
                         complete_sd=math.exp(theta[2]))
 
 
-def fit_clinic(fits: dict[str, FittedCondition], start: FittedClinic) -> FittedClinic:
+def fit_clinic(fits: dict[str, FittedCondition], start: FittedClinic,
+               leave_out: Collection[str] = ()) -> FittedClinic:
     """The clinic sds pooled across conditions, each condition's parameters held where they
-    are: one block of the fit's alternation (fit_all)."""
-    used = {cid: [r for r in rows(cid, efficacy=True) if r.fitted] for cid in fits}
+    are: one block of the fit's alternation (fit_all), or of a nested fold's refit without
+    the rows `leave_out` names (fit/nested.py)."""
+    used = {cid: [r for r in rows(cid, efficacy=True) if r.fitted and r.id not in leave_out]
+            for cid in fits}
     params = clinic_params()
 
     def loss(theta: np.ndarray) -> float:

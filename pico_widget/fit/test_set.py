@@ -19,15 +19,9 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..core.catalogue import Fitted
 from ..core.evidence import Design, EvidenceRow
+from .baselines import SHARES_AND_MEANS, naive, pooled_naive_sd, threshold_aware
 from .calibrate import forecast_row, predictive
-from .calibration_report import (
-    SHARES_AND_MEANS,
-    Line,
-    _pooled_naive_sd,
-    figure_forecast,
-    naive,
-    totals,
-)
+from .calibration_report import Line, figure_forecast, totals
 
 TEST_STUDIES = Path(__file__).resolve().parent.parent / "data" / "test_studies.toml"
 
@@ -68,8 +62,9 @@ def load_test_set(path: Path = TEST_STUDIES) -> FrozenTestSet:
 
 def frozen_lines(fitted: Fitted, factor: float, found: FrozenTestSet) -> list[Line]:
     """Each share and mean figure of the test set forecast for a new clinic by the full fit
-    (its clinic sds widened by `factor`, as the app's are), with the naive baseline."""
-    pooled = _pooled_naive_sd()
+    (its clinic sds widened by `factor`, as the app's are), with both baselines fitted to
+    all the evidence (the test studies are in none of it)."""
+    pooled = pooled_naive_sd()
     out = []
     for row in found.row:
         if row.kind not in SHARES_AND_MEANS:
@@ -77,10 +72,13 @@ def frozen_lines(fitted: Fitted, factor: float, found: FrozenTestSet) -> list[Li
         values, weights = predictive(row, fitted.conditions[row.condition], fitted.clinic,
                                      factor)
         typical = forecast_row(row, fitted)
-        for i, ((what, value), at) in enumerate(zip(row.published, typical, strict=True)):
-            mean, b50, b80, score = figure_forecast(row, value, values[:, i], weights)
-            out.append(Line(row, what, value, at, mean, b50, b80, score,
-                            naive(row, value, pooled)))
+        thresholds = row.thresholds if row.kind == "shares" else (None,) * len(typical)
+        for i, ((what, value), at, t) in enumerate(zip(row.published, typical, thresholds,
+                                                       strict=True)):
+            fc = figure_forecast(row, value, values[:, i], weights)
+            out.append(Line(row, what, value, at, fc.mean, fc.band50, fc.band80, fc.log_score,
+                            naive(row, value, pooled), threshold_aware(row, t, value),
+                            fc.clinic50, fc.clinic80, factor))
     return out
 
 
@@ -90,8 +88,11 @@ def frozen_toml(model_version: str, frozen: dt.date, found: list[Line]) -> str:
            "# version by the fit on all the evidence; never used to choose anything.",
            "[test]", f'model_version = "{model_version}"', f'frozen = "{frozen}"']
     for key, value in totals(found).items():
-        out.append(f"{key} = {int(value)}" if key in ("figures", "studies")
-                   else f"{key} = {value:.4f}")
+        if isinstance(value, tuple):
+            out.append(f"{key} = [{value[0]:.4f}, {value[1]:.4f}]")
+        else:
+            out.append(f"{key} = {int(value)}" if key in ("figures", "studies")
+                       else f"{key} = {value:.4f}")
     return "\n".join(out) + "\n"
 
 
@@ -104,19 +105,24 @@ def frozen_section(frozen: dt.date, found: list[Line]) -> str:
             "new clinic by the fit on all the evidence, with the same bands and scores as "
             "the studies left out above. Scored once per model version; nothing is chosen "
             "by it.\n",
-            "| score | model | naive baseline |", "|---|---|---|"]
+            "| score | model | naive baseline | threshold-aware baseline |", "|---|---|---|---|"]
     names = [("80% band holds (% of figures)", "coverage_80", "{:.0f}"),
              ("50% band holds (% of figures)", "coverage_50", "{:.0f}"),
              ("mean width of the 80% band (points)", "mean_width_80", "{:.1f}"),
              ("interval score, 80% (points)", "interval_score_80", "{:.1f}"),
              ("log score (nats per figure)", "log_score", "{:.2f}"),
              ("mean absolute error (points)", "mae", "{:.1f}")]
-    head += [f"| {name} | {fmt.format(total[key])} | {fmt.format(total[key + '_naive'])} |"
+    head += [f"| {name} | {fmt.format(total[key])} | {fmt.format(total[key + '_naive'])} "
+             f"| {fmt.format(total[key + '_naive_threshold'])} |"
              for name, key, fmt in names]
-    body = ["", "| row | condition | laser | figure | published | forecast | 50% band "
-            "| 80% band | inside 80% |", "|---|---|---|---|---|---|---|---|---|"]
+    body = ["", "Bands as above: the clinic band is the one the screen shows; a published "
+            "figure is judged against the figure band (its own sampling error included).", "",
+            "| row | condition | laser | figure | published | forecast | clinic 80% band "
+            "| figure 50% band | figure 80% band | inside 80% |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     body += [f"| {x.row.id} | {x.row.condition} | {x.row.laser} | {x.what} | {x.published:g} "
-             f"| {x.left_out:.1f} | {x.band50[0]:.1f}-{x.band50[1]:.1f} "
+             f"| {x.left_out:.1f} | {x.clinic80[0]:.1f}-{x.clinic80[1]:.1f} "
+             f"| {x.band50[0]:.1f}-{x.band50[1]:.1f} "
              f"| {x.band80[0]:.1f}-{x.band80[1]:.1f} | {'yes' if x.inside80 else 'no'} |"
              for x in found]
     return "\n".join(head + body) + "\n"
