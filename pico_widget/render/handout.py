@@ -92,12 +92,16 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
              clinic: Clinic | None = None) -> str:
     fc = estimate(profile)
     cost = None
-    if clinic is not None and fc.sessions_range is not None:
+    # As the headline's cost (render/headline.py): only where the typical patient reaches
+    # the goal, with the sessions' "+" when the range is open-ended.
+    if clinic is not None and fc.sessions_range is not None and fc.typical_outcome == "reaches":
         money = clinic.cost(*fc.sessions_range)
+        more = wording("headline", "open_mark") if fc.sessions_open_ended else ""
         if money is not None and clinic.price_per_session is not None:
             cost = wording("handout", "cost_line").format(
-                price=clinic.money(clinic.price_per_session), low=money[0], high=money[1],
-                low_n=fc.sessions_range[0], high_n=fc.sessions_range[1])
+                price=clinic.money(clinic.price_per_session), low=money[0],
+                high=f"{money[1]}{more}", low_n=fc.sessions_range[0],
+                high_n=f"{fc.sessions_range[1]}{more}")
     spec = condition_words(profile.condition)
     say = wording("handout")
     low_w, high_w = fc.interval_weeks

@@ -48,12 +48,16 @@ def answer(profile: PatientProfile, fc: Forecast, clinic: Clinic | None = None) 
 
 def _cost(fc: Forecast, clinic: Clinic | None) -> Figure | None:
     """The cost of the typical range of sessions (most need low to high) at the clinic's
-    usual price per session; None without a price or a range."""
-    if clinic is None or clinic.price_per_session is None or fc.sessions_range is None:
+    usual price per session; None without a price, or where the typical patient does not
+    reach the goal (a price for a goal most never reach would read as a promise). An
+    open-ended range keeps its "+" in the cost as in the sessions."""
+    if (clinic is None or clinic.price_per_session is None or fc.sessions_range is None
+            or fc.typical_outcome != "reaches"):
         return None
     low_n, high_n = fc.sessions_range
-    return Figure("cost", clinic.cost_range(low_n, high_n) or "",
-                  _say("cost_caption", low_n=low_n, high_n=high_n,
+    more = _say("open_mark") if fc.sessions_open_ended else ""
+    return Figure("cost", (clinic.cost_range(low_n, high_n) or "") + more,
+                  _say("cost_caption", low_n=low_n, high_n=f"{high_n}{more}",
                        price=clinic.money(clinic.price_per_session)))
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from browser import TABLETS
 from conftest import open_dashboard
 from dashboard import act, field
-from live_server import LiveServer
+from live_server import LiveServer, live_server
+from playwright.sync_api import expect
 
 from pico_widget.core.catalogue import conditions
 
@@ -53,3 +54,49 @@ def test_tattoo_names_sit_over_their_own_boxes_in_landscape_and_after_rotating(
         found[f"turned to {turn}"] = _misplaced(page)
     context.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def _clinic_file(tmp_path: Any) -> Any:
+    path = tmp_path / "clinic.toml"
+    path.write_text('name = "Klinik Kulit Sentosa"\nprice_per_session = 450\n'
+                    'currency = "RM"\n', "utf-8")
+    return path
+
+
+def test_cost_only_where_the_typical_patient_reaches_the_goal_with_its_plus(
+        chromium: Any, tmp_path: Any) -> None:
+    """Melasma: at goal 50 the typical patient gets there (most need 2 to 9+), and the cost
+    carries the same "+"; at goal 75 most never do, and no cost is shown (screen and
+    handout)."""
+    from browser import offline_page
+    from dashboard import profile
+
+    from pico_widget import estimate
+    from pico_widget.render.clinic import clinic_of
+    from pico_widget.render.handout import handout_html
+
+    clinic = _clinic_file(tmp_path)
+    typical, never = profile(), profile(goal_percent=75)
+    fc = estimate(typical)
+    assert fc.typical_outcome == "reaches" and fc.sessions_open_ended
+    assert estimate(never).typical_outcome == "never"
+    low, high = fc.sessions_range
+    cost = ".pico-headline [data-key=cost]"
+    with live_server("--clinic", str(clinic), name="clinic") as running:
+        context, page, _ = open_dashboard(running, chromium, TABLETS["landscape"])
+        shown = " ".join(page.locator(cost).inner_text().split())
+        assert f"{low} to {high}+ sessions" in shown and f"{high * 450:,}+" in shown, shown
+        act(page, lambda: field(page, "Goal").get_by_role("button", name="Clear (75%)").tap())
+        expect(page.locator(".pico-headline")).to_contain_text("Most never")
+        assert page.locator(cost).count() == 0
+        context.close()
+    for case, has_cost in ((typical, True), (never, False)):
+        path = tmp_path / f"handout-{has_cost}.html"
+        path.write_text(handout_html(case, clinic=clinic_of(str(clinic))), "utf-8")
+        context, page, _ = offline_page(chromium, path)
+        assert page.locator(cost).count() == has_cost
+        text = " ".join(page.locator("body").inner_text().split())
+        assert ("RM" in text) == has_cost
+        if has_cost:
+            assert f"for {low} to {high}+ sessions" in text, text
+        context.close()
