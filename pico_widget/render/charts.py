@@ -109,9 +109,25 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
     layout["shapes"] = [
         _level("goal", label["goal"].format(goal=f"{fc.goal_percent:.0f}"), fc.goal_percent,
                VERMILLION, "dash"),
-        _level("ceiling", label["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"),
-               fc.ceiling_percent, GREY, "dot")]
+        _level("ceiling", _ceiling_words(fc), fc.ceiling_percent, GREY, "dot")]
     return {"data": data, "layout": layout}
+
+
+# How far (points) the typical patient's last session may lie from the ceiling line before
+# the legend says which side of it they end: within it the two read as one level.
+_CEILING_MARGIN = 2.0
+
+
+def _ceiling_words(fc: Forecast) -> str:
+    """The ceiling line's legend, true beside the typical patient's line: where that line
+    ends well below the ceiling, the typical patient has not reached it within the sessions
+    shown; where it ends above (a group who clear completely pulls it up), half level off
+    below the line and half go higher."""
+    ceiling, end = fc.ceiling_percent, fc.improvement[-1].median
+    key = ("ceiling_beyond" if end < ceiling - _CEILING_MARGIN
+           else "ceiling_passed" if end > ceiling + _CEILING_MARGIN else "ceiling")
+    return str(wording("charts", key)).format(ceiling=f"{ceiling:.0f}",
+                                              horizon=fc.max_sessions)
 
 
 def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:

@@ -100,3 +100,75 @@ def test_cost_only_where_the_typical_patient_reaches_the_goal_with_its_plus(
         if has_cost:
             assert f"for {low} to {high}+ sessions" in text, text
         context.close()
+
+
+def record(page: Any, percent: float) -> None:
+    """Record the next session with the improvement seen, as a doctor types it."""
+    recorded = page.locator(".pico-row:not(.pico-pending)").count()
+    page.get_by_role("button", name="Record a session").tap()
+    number = page.locator(".pico-row.pico-pending .pico-seen-number input")
+    act(page, lambda: (number.fill(f"{percent:g}"), number.press("Enter")))
+    page.wait_for_function("(n) => document.querySelectorAll("
+                           "'.pico-row:not(.pico-pending)').length === n", arg=recorded + 1)
+
+
+def open_case(page: Any, condition: str, goal: str) -> None:
+    """Choose a concern and tap a goal preset, each waiting for the redrawn chart."""
+    act(page, lambda: field(page, "Concern").locator("select").select_option(
+        label=conditions()[condition].label))
+    act(page, lambda: field(page, "Goal").get_by_role("button", name=goal).tap())
+
+
+# The typical patient's line as drawn (its last point) and the ceiling line's level and words.
+CEILING = """(id) => { const c = document.getElementById(id)
+        || document.querySelector(`[data-testid="${id}"]`);
+    const typical = c.data.find((t) => t.mode === 'lines+markers');
+    const line = c.layout.shapes.find((s) => s.legendgroup === 'ceiling');
+    return {end: typical.y[typical.y.length - 1], sessions: typical.x[typical.x.length - 1],
+            level: line.y0, words: line.name}; }"""
+
+
+def _ceiling_told_true(shown: dict[str, Any]) -> None:
+    """Where the typical line ends well away from the ceiling line, its legend says so."""
+    plain = f"Half level off at {shown['level']:.0f}% or higher"
+    if shown["end"] < shown["level"] - 2:
+        assert shown["words"].startswith(plain), shown
+        assert f"still below it after {shown['sessions']} sessions" in shown["words"], shown
+    elif shown["end"] > shown["level"] + 2:
+        assert shown["words"] == f"Half level off below {shown['level']:.0f}%, half go higher"
+    else:
+        assert shown["words"] == plain, shown
+
+
+def test_ceiling_legend_agrees_with_the_typical_line(server: LiveServer, chromium: Any,
+                                                     tmp_path: Any) -> None:
+    """Nevus of Ota with 20% and 35% recorded (the typical line passes the ceiling line);
+    Hori's nevus after two slow sessions (it ends far below it): on the screen at 1180x820
+    and on the handout."""
+    from browser import offline_page
+
+    from pico_widget import PatientProfile
+    from pico_widget.render.handout import handout_html
+
+    cases = {"nevus_of_ota": (20, 35), "hori_nevus": (5, 8)}
+    seen = {}
+    for condition, responses in cases.items():
+        context, page, _ = open_dashboard(server, chromium, TABLETS["landscape"])
+        open_case(page, condition, "Clear (75%)")
+        for percent in responses:
+            record(page, percent)
+        seen[condition] = page.evaluate(CEILING, "improvement")
+        context.close()
+        case = PatientProfile(condition=condition, severity="moderate", fitzpatrick=4,
+                              goal_percent=75,
+                              observations=[{"session": n, "improvement_percent": v}
+                                            for n, v in enumerate(responses, 1)])
+        path = tmp_path / f"{condition}.html"
+        path.write_text(handout_html(case), "utf-8")
+        context, page, _ = offline_page(chromium, path)
+        assert page.evaluate(CEILING, "improvement") == seen[condition]
+        context.close()
+    ota, hori = seen["nevus_of_ota"], seen["hori_nevus"]
+    assert ota["end"] > ota["level"] + 2 and hori["end"] < hori["level"] - 2, seen
+    for shown in seen.values():
+        _ceiling_told_true(shown)
