@@ -45,7 +45,8 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
     assert len(named) == len({s["legendgroup"] for s in probability["layout"]["shapes"]})
     never = round(fc.never_percent)
     if never >= 5:
-        assert named["never"]["name"] == f"At most {100 - never} in 100 reach it"
+        assert named["never"]["name"] == (f"{100 - never} in 100 could ever reach it "
+                                          "(averaged over clinics; more at some)")
     if profile.observations:
         assert traces["Seen so far"]["x"] == [o.session for o in profile.observations]
     if compare is not None:

@@ -172,3 +172,24 @@ def test_ceiling_legend_agrees_with_the_typical_line(server: LiveServer, chromiu
     assert ota["end"] > ota["level"] + 2 and hori["end"] < hori["level"] - 2, seen
     for shown in seen.values():
         _ceiling_told_true(shown)
+
+
+# The chance chart's "never" line as drawn (its level and words) and its whiskers' tops.
+NEVER_LINE = """() => { const c = document.querySelector('[data-testid=probability]');
+    const bars = c.data[0], line = c.layout.shapes.find((s) => s.legendgroup === 'never');
+    return {level: line.y0, words: line.name,
+            tops: bars.y.map((y, i) => y + bars.error_y.array[i])}; }"""
+
+
+def test_never_line_does_not_claim_a_most_the_whiskers_pass(page: Any) -> None:
+    """Melasma, goal 75: the line where the bars level off sat under whiskers reaching
+    higher, yet said "At most 29 in 100". It may not say "at most" where a whisker passes
+    it, and says what it is: an average over clinics."""
+    from dashboard import choose
+
+    act(page, lambda: field(page, "Goal").get_by_role("button", name="Clear (75%)").tap())
+    choose(page, "chance")
+    line = page.evaluate(NEVER_LINE)
+    assert max(line["tops"]) > line["level"] + 2, line  # a whisker passes the line
+    assert not line["words"].lower().startswith("at most"), line
+    assert "averaged over clinics" in line["words"], line
