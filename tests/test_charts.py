@@ -38,7 +38,7 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
     # Named in the legend, not written over the plot, where a label hid data.
     assert "annotations" not in improvement["layout"]
     assert levels["goal"]["name"] == f"Goal {fc.goal_percent:.0f}%" and levels["goal"]["showlegend"]
-    assert f" {fc.ceiling_percent:.0f}% " in levels["ceiling"]["name"]
+    assert f" {fc.ceiling_percent:.0f}%" in levels["ceiling"]["name"]
     assert levels["ceiling"]["showlegend"]
     # Every line in the chance chart is named in the legend too.
     named = {s["legendgroup"]: s for s in probability["layout"]["shapes"] if s["showlegend"]}
