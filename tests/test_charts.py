@@ -31,7 +31,8 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
                                         strict=True):
         assert abs(y + up - 100 * high) <= 0.11 or (up == 0 and y >= 100 * high - 0.11)
         assert abs(y - down - 100 * low) <= 0.11 or (down == 0 and y <= 100 * low + 0.11)
-    assert probability["data"][-1]["name"] == "8 in 10 clinics like those studied"
+    assert probability["data"][-1]["name"] == ("Whiskers: in 100, at 8 in 10 clinics like "
+                                               "those studied")
     levels = {line["legendgroup"]: line for line in improvement["layout"]["shapes"]}
     assert levels["goal"]["y0"] == levels["goal"]["y1"] == fc.goal_percent
     assert levels["ceiling"]["y0"] == fc.ceiling_percent

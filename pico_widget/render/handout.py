@@ -18,7 +18,14 @@ from ..i18n.wording import condition_words, long_date, speaking, wording
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .clinic import Clinic, clinic_of
 from .headline import answer, answer_html
-from .summary import icon_array_html, references_html, summary_html, warnings_html
+from .summary import (
+    clinics_band,
+    headline,
+    icon_array_html,
+    references_html,
+    summary_html,
+    warnings_html,
+)
 from .templates import html
 
 CSS = """
@@ -41,6 +48,7 @@ h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4p
 .pico-unit { font-size: 13pt; } .pico-figcap { font-size: 11pt; color: #333; }
 .pico-words { display: inline-block; font-size: 0.7em; line-height: 1.15; }
 .pico-who { margin: 4px 0 0; }
+.band-note { font-size: 10.5pt; color: #333; margin: 2px 0 6px; }
 details.pico-refs > summary { font-weight: 600; list-style: none; }
 ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
 /* A heading stays with what follows it (no "Aftercare reminders" alone at a page's foot). */
@@ -105,10 +113,15 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
     spec = condition_words(profile.condition)
     say = wording("handout")
     low_w, high_w = fc.interval_weeks
-    headline = answer_html(answer(profile, fc, clinic))
+    top = headline(fc)
+    low_band, high_band = clinics_band(fc, top.session)
+    # Where the band first appears (the headline), one line on what it is and which number
+    # to read: a patient saw "52 in 100" beside "26-77" and did not know which to believe.
+    band_note = say["band_note"].format(reach=top.reach, low=low_band, high=high_band)
+    top_html = answer_html(answer(profile, fc, clinic))
     summary, cautions = summary_html(profile, fc), warnings_html(fc)
     interval = say["interval"].format(low=low_w, high=high_w)
-    said = " ".join([spec.label, Markup(headline).striptags(), Markup(summary).striptags(),
+    said = " ".join([spec.label, Markup(top_html).striptags(), Markup(summary).striptags(),
                      Markup(cautions).striptags(), interval, *say["aftercare"]])
     # Trusted pieces go in as Markup: our CSS, the vendored plotly.js (its "</script" kept
     # from closing the tag) and fragments already rendered by templates.
@@ -119,7 +132,7 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
         made=say["made"].format(date=long_date(today or date.today()), app=__version__,
                                 model=fc.model_version),
         prepared_for=say["for"],
-        headline=Markup(headline),
+        headline=Markup(top_html), band_note=band_note,
         clinic=clinic, cost=cost,
         disclaimer=wording("disclaimer"),
         summary=Markup(summary),

@@ -193,3 +193,51 @@ def test_never_line_does_not_claim_a_most_the_whiskers_pass(page: Any) -> None:
     assert max(line["tops"]) > line["level"] + 2, line  # a whisker passes the line
     assert not line["words"].lower().startswith("at most"), line
     assert "averaged over clinics" in line["words"], line
+
+
+def test_band_says_what_it_is_and_the_two_bands_read_apart(
+        server: LiveServer, chromium: Any, tmp_path: Any) -> None:
+    """"26-77 across clinics" had no unit and no "8 in 10"; the curve's band ("8 in 10
+    patients") and the chance's whiskers ("8 in 10 clinics") looked alike. On the screen
+    (1180x820) the band reads "in 100, at 8 in 10 clinics like those studied"; the legends
+    tell the spread between patients from that between clinics; the handout explains the
+    band in one line right under the headline, on its first page."""
+    import pypdfium2
+    from browser import offline_page
+    from dashboard import choose, profile
+
+    from pico_widget import estimate
+    from pico_widget.render.handout import handout_html
+    from pico_widget.render.summary import clinics_band, headline
+
+    context, page, _ = open_dashboard(server, chromium, TABLETS["landscape"])
+    fc = estimate(profile())
+    top = headline(fc)
+    low, high = clinics_band(fc, top.session)
+    note = page.locator(".pico-headline .pico-band-note")
+    expect(note).to_have_text(f"{low}-{high} in 100 at 8 in 10 clinics like those studied")
+    legend = """(id) => document.querySelector(`[data-testid="${id}"]`).data
+        .filter((t) => t.showlegend !== false).map((t) => t.name)"""
+    curve = page.evaluate(legend, "improvement")
+    choose(page, "chance")
+    chance = page.evaluate(legend, "probability")
+    context.close()
+    patients = [n for n in curve if "8 in 10" in n]
+    clinics = [n for n in chance if "8 in 10" in n]
+    assert len(patients) == len(clinics) == 1, (curve, chance)
+    assert "patients" in patients[0] and "clinics" not in patients[0], patients
+    assert "clinics like those studied" in clinics[0] and "in 100" in clinics[0], clinics
+    assert patients[0].split(":")[0] != clinics[0].split(":")[0]  # "Shaded" / "Whiskers"
+
+    path = tmp_path / "handout.html"
+    path.write_text(handout_html(profile()), "utf-8")
+    context, page, _ = offline_page(chromium, path)
+    explained = page.locator(".pico-headline + .band-note")
+    expect(explained).to_contain_text(f"between {low} and {high} in 100")
+    expect(explained).to_contain_text(f"{top.reach} in 100 is for a clinic like those studied")
+    page.emulate_media(media="print")
+    pdf = tmp_path / "handout.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    context.close()
+    first = " ".join(pypdfium2.PdfDocument(str(pdf))[0].get_textpage().get_text_range().split())
+    assert "Why a range beside the chance" in first
