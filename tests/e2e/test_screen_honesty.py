@@ -241,3 +241,33 @@ def test_band_says_what_it_is_and_the_two_bands_read_apart(
     context.close()
     first = " ".join(pypdfium2.PdfDocument(str(pdf))[0].get_textpage().get_text_range().split())
     assert "Why a range beside the chance" in first
+
+
+def test_black_only_tattoo_gets_no_colour_warning(server: LiveServer, chromium: Any,
+                                                  tmp_path: Any) -> None:
+    """The warning that red, yellow and light colours may never clear is for a tattoo with
+    such colours: not for a black-only one (screen at 1180x820, and the handout)."""
+    from browser import offline_page
+    from dashboard import profile
+
+    from pico_widget.render.handout import handout_html
+
+    colours = "light colours may never clear fully"
+    context, page, _ = open_dashboard(server, chromium, TABLETS["landscape"])
+    act(page, lambda: field(page, "Concern").locator("select").select_option(
+        label=conditions()["tattoo"].label))
+    kirby = field(page, "Tattoo (Kirby-Desai)")
+    expect(kirby.locator("select").nth(1)).to_have_value("Black only")  # the default
+    expect(page.locator(".pico-warnings")).to_contain_text("Smoking")
+    expect(page.locator(".pico-warnings")).not_to_contain_text(colours)
+    act(page, lambda: kirby.locator("select").nth(1).select_option(label="Many colours"))
+    expect(page.locator(".pico-warnings")).to_contain_text(colours)
+    context.close()
+    tattoo = {"location": "upper_trunk", "colours": "black", "ink": "moderate",
+              "scarring": "none", "layering": "none"}
+    path = tmp_path / "tattoo.html"
+    path.write_text(handout_html(profile(condition="tattoo", tattoo=tattoo)), "utf-8")
+    context, page, _ = offline_page(chromium, path)
+    expect(page.locator(".pico-warnings")).to_contain_text("Smoking")
+    expect(page.locator("body")).not_to_contain_text(colours)
+    context.close()
