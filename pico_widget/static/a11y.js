@@ -120,6 +120,18 @@ function fix(root, names, watchStyle) {
     }
     dialog.dataset.picoOpen = open ? "1" : "0";
   }
+  // A refusal the doctor cannot see is no refusal: a new one off-screen is scrolled to
+  // (the least distance), also when the rows settling around it push it out in its first
+  // moments; after that the doctor's own scrolling is left alone.
+  for (const alert of own(root, ".pico-error [role='alert']")) {
+    const since = Number(alert.dataset.picoShown || Date.now());
+    alert.dataset.picoShown = String(since);
+    const box = alert.getBoundingClientRect();
+    if (Date.now() - since < 1500 && box.height
+        && (box.top < 0 || box.bottom > window.innerHeight)) {
+      alert.scrollIntoView({ block: "nearest" });
+    }
+  }
   for (const panel of own(root, ".pico-model")) {
     setAttr(panel, "tabindex", "0");
     setAttr(panel, "role", "region");

@@ -271,3 +271,50 @@ def test_black_only_tattoo_gets_no_colour_warning(server: LiveServer, chromium: 
     expect(page.locator(".pico-warnings")).to_contain_text("Smoking")
     expect(page.locator("body")).not_to_contain_text(colours)
     context.close()
+
+
+SEEN_IN_WINDOW = """(text) => [...document.querySelectorAll(".pico-error [role='alert']")]
+    .filter((a) => a.textContent.includes(text)).some((a) => {
+        const b = a.getBoundingClientRect();
+        return b.height > 0 && b.top >= -1 && b.bottom <= window.innerHeight + 1; })"""
+
+
+def _refused_in_view(page: Any, text: str) -> None:
+    page.wait_for_function(SEEN_IN_WINDOW, arg=text, timeout=10_000)
+
+
+def test_a_refused_session_value_is_seen_and_the_field_put_back(
+        server: LiveServer, chromium: Any) -> None:
+    """Typing 150 in "Seen %" (a session being recorded, then a recorded one) or session 99:
+    the sentence is in the window, beside the sessions, not above it; the field shows its
+    last good value again (landscape tablet, 1180x820)."""
+    context, page, _ = open_dashboard(server, chromium, TABLETS["landscape"])
+    record(page, 30)
+    page.get_by_role("button", name="Record a session").tap()
+    pending = page.locator(".pico-row.pico-pending .pico-seen-number input")
+    pending.fill("150")
+    pending.press("Enter")
+    _refused_in_view(page, "150")
+    expect(pending).to_have_value("")
+    expect(page.locator(".pico-rows-problem")).to_contain_text("150")
+    page.get_by_role("button", name="Remove").last.tap()  # the empty row
+    recorded = page.locator(".pico-row:not(.pico-pending)").first
+    number = recorded.locator(".pico-seen-number input")
+    page.evaluate("document.querySelector('#rendered_cells') && "
+                  "document.querySelector('#rendered_cells').scrollTo(0, 0)")
+    number.fill("150")
+    number.press("Enter")
+    _refused_in_view(page, "150")
+    expect(number).to_have_value("30")
+    session = recorded.locator(".widget-text input").first
+    session.fill("99")
+    session.press("Enter")
+    _refused_in_view(page, "99")
+    expect(session).to_have_value("1")
+    page.get_by_role("button", name="Record a session").tap()  # and a session to come
+    session = page.locator(".pico-row.pico-pending .widget-text input").first
+    session.fill("99")
+    session.press("Enter")
+    _refused_in_view(page, "got 99")
+    expect(session).to_have_value("2")
+    context.close()
