@@ -318,3 +318,17 @@ def test_a_refused_session_value_is_seen_and_the_field_put_back(
     _refused_in_view(page, "got 99")
     expect(session).to_have_value("2")
     context.close()
+
+
+def test_model_dialog_shows_no_comments_or_notes_for_developers(
+        server: LiveServer, chromium: Any) -> None:
+    """The model dialog showed "<!-- parameters:start -->" and "Generated from ... (a test
+    fails if ...)": words for whoever edits the file, not for a doctor (1180x820)."""
+    context, page, _ = open_dashboard(server, chromium, TABLETS["landscape"])
+    page.locator(".pico-model-button").tap()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Row keys (T1, L1, ...)")  # the tables are there
+    text = dialog.inner_text()
+    context.close()
+    for leftover in ("<!--", "-->", "parameters:start", "a test fails", "Generated from"):
+        assert leftover not in text
