@@ -33,6 +33,7 @@ function render({ model, el }) {
   button.className = "jupyter-button widget-button pico-copy";
   const label = () => { button.textContent = model.get("label"); };
   label();
+  model.on("change:label", label);  // a language switch renames it
   button.addEventListener("click", async () => {
     await copy(model.get("text"));
     button.textContent = model.get("done_label");

@@ -332,3 +332,18 @@ def test_model_dialog_shows_no_comments_or_notes_for_developers(
     context.close()
     for leftover in ("<!--", "-->", "parameters:start", "a test fails", "Generated from"):
         assert leftover not in text
+
+
+def test_copy_button_speaks_the_language_on_screen(server: LiveServer, chromium: Any) -> None:
+    """After switching to Malay the copy button still read "Copy note" (1180x820)."""
+    from pico_widget.i18n.wording import wording
+
+    context, page, _ = open_dashboard(server, chromium, TABLETS["landscape"])
+    page.get_by_role("button", name="Clinical note").tap()
+    copy = page.locator("button.pico-copy")
+    expect(copy).to_have_text("Copy note")
+    page.locator(".pico-language button", has_text="Bahasa Melayu").tap()
+    expect(page.get_by_role("button", name=wording("labels", "note", "ms"))).to_be_visible(
+        timeout=60_000)
+    expect(copy).to_have_text(wording("labels", "copy", "ms"))
+    context.close()
