@@ -65,7 +65,12 @@ section { break-inside: avoid; page-break-inside: avoid; }
 .glossary dt { font-weight: 700; display: inline; }
 .glossary dt::after { content: ": "; } .glossary dd { display: inline; margin: 0; }
 .glossary dd::after { content: ""; display: block; margin-bottom: 3px; }
-@media print { details.pico-refs > *:not(summary) { display: block; } }
+@media print { details.pico-refs > *:not(summary) { display: block; }
+  .print-row { display: none; } }
+/* Opened from the file: its own print button, large enough to tap. */
+.print-row { text-align: right; margin: 0 0 6px; }
+.print-button { font: inherit; font-size: 13pt; padding: 8px 18px; border-radius: 6px;
+  border: 2px solid #0072B2; background: #0072B2; color: white; cursor: pointer; }
 """.replace("FONT_STACK", FONT_STACK)
 
 DRAW = """

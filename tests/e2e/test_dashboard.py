@@ -180,7 +180,7 @@ def test_trainer_compares_two_teaching_cases_on_the_same_axes(page: Page) -> Non
 
 def test_handout_and_case_download_from_the_dashboard(page: Page) -> None:
     with page.expect_download() as download:
-        page.get_by_role("button", name="Patient handout").tap()
+        page.get_by_role("button", name="Download handout").tap()
     html = download.value.path().read_text("utf-8")
     fc = estimate(profile())
     assert f"about <b>{headline(fc).reach}</b> reach the goal" in html

@@ -334,6 +334,60 @@ def test_model_dialog_shows_no_comments_or_notes_for_developers(
         assert leftover not in text
 
 
+# Counts the print dialogs asked for, in the page and in any frame of it (the dialog itself
+# would block a headless browser).
+COUNT_PRINTS = """(() => {
+    const count = () => { window.__printed = (window.__printed || 0) + 1; };
+    window.print = count;
+    const own = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
+    Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {get() {
+        const inside = own.get.call(this);
+        if (inside) inside.print = count;
+        return inside; }});
+})();"""
+
+
+def test_print_handout_opens_the_print_dialog_and_download_still_saves(
+        server: LiveServer, chromium: Any, tmp_path: Any) -> None:
+    """"Print handout" opened a download; now it asks the browser to print the handout (its
+    charts drawn) from the page, "Download handout" saves the file, and the file opened on
+    its own carries a print button, not printed itself (1180x820)."""
+    from browser import offline_page
+    from dashboard import profile
+
+    from pico_widget import estimate
+    from pico_widget.render.handout import handout_html
+    from pico_widget.render.summary import headline
+
+    context = chromium.new_context(viewport=TABLETS["landscape"], has_touch=True)
+    context.add_init_script(COUNT_PRINTS)
+    page = context.new_page()
+    page.goto(server.url)
+    page.wait_for_selector("[data-testid=improvement][data-revision]", timeout=90_000)
+    page.get_by_role("button", name="Print handout").tap()
+    page.wait_for_function("window.__printed === 1", timeout=30_000)
+    frame = page.frame_locator("iframe.pico-print-frame")
+    reach = headline(estimate(profile())).reach
+    expect(frame.locator("body")).to_contain_text(f"about {reach} reach the goal")
+    expect(frame.locator("#probability .main-svg").first).to_be_attached()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download handout").tap()
+    assert download.value.suggested_filename == "pico-plan.html"
+    context.close()
+
+    path = tmp_path / "plan.html"
+    path.write_text(handout_html(profile()), "utf-8")
+    context, page, _ = offline_page(chromium, path)
+    page.evaluate(COUNT_PRINTS)
+    button = page.get_by_role("button", name="Print this plan")
+    expect(button).to_be_visible()
+    button.tap()
+    page.wait_for_function("window.__printed === 1")
+    page.emulate_media(media="print")
+    expect(button).to_be_hidden()
+    context.close()
+
+
 def test_copy_button_speaks_the_language_on_screen(server: LiveServer, chromium: Any) -> None:
     """After switching to Malay the copy button still read "Copy note" (1180x820)."""
     from pico_widget.i18n.wording import wording
