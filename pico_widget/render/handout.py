@@ -29,16 +29,17 @@ from .summary import (
 from .templates import html
 
 CSS = """
-@page { size: auto; margin: 14mm; }
-body { font-family: FONT_STACK; font-size: 12pt;
-  line-height: 1.4; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
-h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4px; }
+@page { size: auto; margin: 12mm; }
+body { font-family: FONT_STACK; font-size: 10.5pt;
+  line-height: 1.3; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
+h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 8px 0 3px; }
+p { margin: 0 0 6px; }
 .meta { color: #333; font-size: 10pt; border-bottom: 2px solid #0072B2; padding-bottom: 6px; }
 .for .blank { display: inline-block; width: 60%; border-bottom: 1px solid #555; }
 .disclaimer { border-left: 5px solid #0072B2; background: #f2f6fa; padding: 6px 10px; }
 .figures { display: flex; gap: 14px; align-items: center; }
 .pico-warnings { border-left: 5px solid #E69F00; padding-left: 24px; }
-.chart { width: 100%; height: 340px; break-inside: avoid; page-break-inside: avoid; }
+.chart { width: 100%; height: 250px; break-inside: avoid; page-break-inside: avoid; }
 .pico-headline { border-left: 5px solid #0072B2; padding-left: 10px; margin: 10px 0 4px;
   break-inside: avoid; }
 .pico-figures-row { display: flex; flex-wrap: wrap; gap: 4px 18px; }
@@ -54,14 +55,28 @@ ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
 /* A heading stays with what follows it (no "Aftercare reminders" alone at a page's foot). */
 h2, .pico-refs-count, details.pico-refs > summary { break-after: avoid;
   page-break-after: avoid; }
-section { break-inside: avoid; page-break-inside: avoid; }
-/* The 100 people big enough to count on paper (7 cm). */
-.figures .pico-icons { width: 7cm; height: 7cm; flex: none; }
+/* A typical case fits two A4 pages: long sections may break between their lines (their
+   headings stay with them), and the citations are a compact list that may break too. */
+.pico-refs ul { font-size: 8pt; line-height: 1.25; padding-left: 14px; margin: 2px 0 4px;
+  break-inside: auto; page-break-inside: auto; }
+.pico-refs li { margin: 0 0 1px; } .pico-refs-count { font-size: 9.5pt; margin: 4px 0 0; }
+/* On paper the citations run on as one compact paragraph per list. */
+@media print { .pico-refs ul { padding: 0; } details.pico-refs { display: block; }
+  .pico-refs li { display: inline; } .pico-refs li:not(:last-child)::after { content: " · "; } }
+/* The 100 people big enough to count on paper (6.2 cm), beside the chance by session. */
+.figures .pico-icons { width: 6.2cm; height: 6.2cm; flex: none; }
+.chance-row { display: flex; gap: 12px; align-items: flex-start; break-inside: avoid;
+  page-break-inside: avoid; }
+.chance-row .figures { flex: none; width: 6.4cm; flex-direction: column;
+  align-items: flex-start; font-size: 9pt; }
+.chance-row .chart { flex: 1 1 0; min-width: 0; height: 290px; }
+.glossary dl { column-count: 2; column-gap: 8mm; }
+.glossary { font-size: 9pt; line-height: 1.25; }
 .clinic { display: flex; gap: 12px; align-items: center; margin: 0 0 6px; }
 .clinic img { max-height: 18mm; max-width: 50mm; }
 .clinic .name { font-weight: 700; font-size: 13pt; } .clinic p { margin: 0; }
 .next .blank { display: inline-block; width: 50%; border-bottom: 1px solid #555; }
-.glossary { margin-bottom: 16px; } .glossary dl { margin: 0; }
+.glossary { margin-bottom: 4px; } .glossary dl { margin: 0; }
 .glossary dt { font-weight: 700; display: inline; }
 .glossary dt::after { content: ": "; } .glossary dd { display: inline; margin: 0; }
 .glossary dd::after { content: ""; display: block; margin-bottom: 3px; }
@@ -76,7 +91,18 @@ section { break-inside: avoid; page-break-inside: avoid; }
 DRAW = """
 const config = {staticPlot: true, responsive: true};
 for (const [id, figure] of Object.entries(FIGURES)) {
-  figure.layout.height = 340;
+  figure.layout.height = document.getElementById(id).clientHeight;
+  figure.layout.legend.font.size = 11;  // paper is read close up: room for the plot
+  figure.layout.font.size = 12;
+  // The chance chart stands beside the 100 people: a long legend entry goes on two lines
+  // rather than past the chart's edge.
+  if (id === "probability") {
+    const wrap = (name) => name && name.length > 44
+      ? name.replace(new RegExp("^(.{20,44}) "), "$1<br>") : name;
+    for (const item of [...figure.data, ...(figure.layout.shapes || [])]) {
+      item.name = wrap(item.name);
+    }
+  }
   Plotly.newPlot(id, figure.data, figure.layout, config);
 }
 """

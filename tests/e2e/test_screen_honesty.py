@@ -401,3 +401,33 @@ def test_copy_button_speaks_the_language_on_screen(server: LiveServer, chromium:
         timeout=60_000)
     expect(copy).to_have_text(wording("labels", "copy", "ms"))
     context.close()
+
+
+def test_a_typical_handout_prints_on_two_a4_pages(chromium: Any, tmp_path: Any) -> None:
+    """The Ota handout (two sessions recorded) ran to 5 A4 pages, the fifth holding one
+    citation; the usual case (the default melasma) and it now print on 2, the citations
+    as a compact run-on list."""
+    import pypdfium2
+    from browser import offline_page
+    from dashboard import profile
+
+    from pico_widget.render.handout import handout_html
+
+    ota = profile(condition="nevus_of_ota", goal_percent=75,
+                  observations=[{"session": 1, "improvement_percent": 20},
+                                {"session": 2, "improvement_percent": 35}])
+    for name, case in (("ota", ota), ("usual", profile())):
+        path = tmp_path / f"{name}.html"
+        path.write_text(handout_html(case), "utf-8")
+        context, page, _ = offline_page(chromium, path)
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('.pico-refs li'))"
+                             ".display") == "inline"
+        pdf = tmp_path / f"{name}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        context.close()
+        document = pypdfium2.PdfDocument(str(pdf))
+        assert len(document) <= 2, (name, len(document))
+        text = "".join(document[i].get_textpage().get_text_range()
+                       for i in range(len(document)))
+        assert "Evidence behind this forecast" in text
