@@ -94,15 +94,6 @@ for (const [id, figure] of Object.entries(FIGURES)) {
   figure.layout.height = document.getElementById(id).clientHeight;
   figure.layout.legend.font.size = 11;  // paper is read close up: room for the plot
   figure.layout.font.size = 12;
-  // The chance chart stands beside the 100 people: a long legend entry goes on two lines
-  // rather than past the chart's edge.
-  if (id === "probability") {
-    const wrap = (name) => name && name.length > 44
-      ? name.replace(new RegExp("^(.{20,44}) "), "$1<br>") : name;
-    for (const item of [...figure.data, ...(figure.layout.shapes || [])]) {
-      item.name = wrap(item.name);
-    }
-  }
   Plotly.newPlot(id, figure.data, figure.layout, config);
 }
 """

@@ -125,7 +125,7 @@ CEILING = """(id) => { const c = document.getElementById(id)
     const typical = c.data.find((t) => t.mode === 'lines+markers');
     const line = c.layout.shapes.find((s) => s.legendgroup === 'ceiling');
     return {end: typical.y[typical.y.length - 1], sessions: typical.x[typical.x.length - 1],
-            level: line.y0, words: line.name}; }"""
+            level: line.y0, words: line.name.replaceAll('<br>', ' ')}; }"""
 
 
 def _ceiling_told_true(shown: dict[str, Any]) -> None:
@@ -177,7 +177,7 @@ def test_ceiling_legend_agrees_with_the_typical_line(server: LiveServer, chromiu
 # The chance chart's "never" line as drawn (its level and words) and its whiskers' tops.
 NEVER_LINE = """() => { const c = document.querySelector('[data-testid=probability]');
     const bars = c.data[0], line = c.layout.shapes.find((s) => s.legendgroup === 'never');
-    return {level: line.y0, words: line.name,
+    return {level: line.y0, words: line.name.replaceAll('<br>', ' '),
             tops: bars.y.map((y, i) => y + bars.error_y.array[i])}; }"""
 
 
@@ -217,7 +217,7 @@ def test_band_says_what_it_is_and_the_two_bands_read_apart(
     note = page.locator(".pico-headline .pico-band-note")
     expect(note).to_have_text(f"{low}-{high} in 100 at 8 in 10 clinics like those studied")
     legend = """(id) => document.querySelector(`[data-testid="${id}"]`).data
-        .filter((t) => t.showlegend !== false).map((t) => t.name)"""
+        .filter((t) => t.showlegend !== false).map((t) => t.name.replaceAll('<br>', ' '))"""
     curve = page.evaluate(legend, "improvement")
     choose(page, "chance")
     chance = page.evaluate(legend, "probability")
@@ -431,3 +431,32 @@ def test_a_typical_handout_prints_on_two_a4_pages(chromium: Any, tmp_path: Any) 
         text = "".join(document[i].get_textpage().get_text_range()
                        for i in range(len(document)))
         assert "Evidence behind this forecast" in text
+
+
+# Legend entries running past their chart's right edge (plotly cuts them there).
+LEGEND_CUT = """() => [...document.querySelectorAll('.pico-chart')]
+    .filter((c) => c.offsetParent !== null).flatMap((c) => {
+        const edge = c.getBoundingClientRect().right;
+        return [...c.querySelectorAll('.legendtext')]
+            .filter((t) => t.getBoundingClientRect().right > edge + 1)
+            .map((t) => t.textContent); })"""
+
+
+def test_legends_stay_inside_the_class_columns(server: LiveServer, chromium: Any) -> None:
+    """Four teaching cases side by side on a projector (1920x1080): each column's legend,
+    its longer words included, stays inside its chart."""
+    from pico_widget.core.cases import teaching_cases
+
+    context, page, _ = open_dashboard(server, chromium, {"width": 1920, "height": 1080})
+    picker, add = page.locator(".pico-header-row select"), page.locator(".pico-class-add")
+    for count, case in enumerate(teaching_cases()[:4], start=1):
+        picker.select_option(label=case.title)
+        expect(page.locator(".pico-point")).to_contain_text(case.title)
+        add.tap()
+        expect(page.locator(".pico-class-case")).to_have_count(count)
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        '.pico-class-case .pico-chart')].every((c) => c.dataset.revision !== undefined
+        && c.querySelector('.legendtext'))""")
+    cut = page.evaluate(LEGEND_CUT)
+    context.close()
+    assert cut == []
