@@ -392,6 +392,13 @@ class PicoWidget(widgets.VBox):
         return str(wording("labels", "pinned").format(title=title or case_name(profile)))
 
     @_spoken
+    def compare_lasers(self, on: bool = True) -> None:
+        """Draw the other laser dashed beside this case, or not (a teaching case that
+        compares them opens so); a condition with no Q-switched evidence never does."""
+        self._compare_box.value = bool(on and conditions()[self._profile.condition].qswitched)
+        self._render()
+
+    @_spoken
     def unpin(self) -> None:
         self._pinned = self._pin_source = None
         self._pin_button.description = wording("labels", "pin")

@@ -460,3 +460,25 @@ def test_legends_stay_inside_the_class_columns(server: LiveServer, chromium: Any
     cut = page.evaluate(LEGEND_CUT)
     context.close()
     assert cut == []
+
+
+def test_teaching_case_opens_in_the_state_its_title_promises(
+        server: LiveServer, chromium: Any) -> None:
+    """"Nevus of Ota, picosecond or Q-switched" opened with the comparison off; on a
+    projector (1920x1080) it now opens with the Q-switched laser drawn beside, and a case
+    that compares nothing opens without it."""
+    from pico_widget.core.cases import teaching_cases
+
+    cases = {case.title: case for case in teaching_cases()}
+    context, page, _ = open_dashboard(server, chromium, {"width": 1920, "height": 1080})
+    picker = page.locator(".pico-header-row select")
+    names = """() => document.querySelector('[data-testid=improvement]').data
+        .map((t) => t.name)"""
+    ota = "Nevus of Ota, picosecond or Q-switched"
+    assert cases[ota].compare_lasers
+    act(page, lambda: picker.select_option(label=ota))
+    page.wait_for_function(f"({names})().some((n) => n.includes('Q-switched'))")
+    expect(page.get_by_role("checkbox", name="Compare picosecond and Q-switched")).to_be_checked()
+    act(page, lambda: picker.select_option(label="Melasma, modest goal"))
+    assert not any("Q-switched" in n for n in page.evaluate(names))
+    context.close()
