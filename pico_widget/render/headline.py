@@ -85,7 +85,9 @@ def _sessions(fc: Forecast) -> Figure:
                       _say("sessions_beyond_caption", horizon=fc.max_sessions, low=low,
                            high=high), unit)
     median = fc.sessions_median
-    if fc.sessions_open_ended:
+    if fc.sessions_open_ended and high == median:  # not "9 typical (most need 2 to 9+)"
+        caption = _say("sessions_open_top", low=low, horizon=fc.max_sessions)
+    elif fc.sessions_open_ended:
         caption = _say("sessions_open", low=low, high=high)
     elif high == 1:
         caption = _say("sessions_single")

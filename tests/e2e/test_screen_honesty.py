@@ -482,3 +482,15 @@ def test_teaching_case_opens_in_the_state_its_title_promises(
     act(page, lambda: picker.select_option(label="Melasma, modest goal"))
     assert not any("Q-switched" in n for n in page.evaluate(names))
     context.close()
+
+
+def test_typical_sessions_are_not_the_top_of_their_own_range(page: Any) -> None:
+    """Melasma, goal 50: "9 sessions typical (most need 2 to 9+)" gave the typical number as
+    the top of the range; it now says most need 2 or more, and some more than the sessions
+    shown."""
+    figure = page.locator(".pico-headline [data-key=sessions]")
+    value = figure.locator(".pico-value").inner_text().split()[0]
+    caption = " ".join(figure.locator(".pico-figcap").first.inner_text().split())
+    assert value == "9", value
+    assert f"to {value}+" not in caption and f"to {value})" not in caption, caption
+    assert caption == "typical (most need 2 or more; some over 12)", caption
