@@ -494,3 +494,20 @@ def test_typical_sessions_are_not_the_top_of_their_own_range(page: Any) -> None:
     assert value == "9", value
     assert f"to {value}+" not in caption and f"to {value})" not in caption, caption
     assert caption == "typical (most need 2 or more; some over 12)", caption
+
+
+def test_phone_shows_the_updated_answer_after_a_change(server: LiveServer,
+                                                      chromium: Any) -> None:
+    """On a phone (390x844) the answer stands above the inputs: after a goal tapped lower
+    down, the updated answer was off-screen above. The page now goes back up to it."""
+    context, page, _ = open_dashboard(server, chromium, {"width": 390, "height": 844})
+    clear = field(page, "Goal").get_by_role("button", name="Clear (75%)")
+    clear.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.pico-headline')"
+                           ".getBoundingClientRect().bottom < 0")  # the answer above
+    clear.tap()
+    expect(page.locator(".pico-headline")).to_contain_text("Most never")
+    page.wait_for_function("""() => { const b = document.querySelector('.pico-headline')
+        .getBoundingClientRect(); return b.top >= -1 && b.top < window.innerHeight / 2; }""",
+                           timeout=10_000)
+    context.close()
