@@ -409,7 +409,7 @@ def test_the_chance_carries_its_band_across_clinics_in_every_language():
     low, high = (round(100 * b) for b in fc.reach_band)
     assert low <= top.reach <= high and high - low >= 5
     chance = {f.key: f for f in answer(p, fc).figures}["chance"]
-    assert chance.note == f"{low}-{high} across clinics"
+    assert chance.note == f"{low}-{high} in 100 at 8 in 10 clinics like those studied"
     for language, words in (("zh-Hans", "诊所"), ("ms", "klinik")):
         with speaking(language):
             note = {f.key: f for f in answer(p, fc).figures}["chance"].note

@@ -56,11 +56,13 @@ class TeachingCase:
     title: str
     point: str
     profile: PatientProfile
+    compare_lasers: bool = False  # opens with the other laser drawn beside it
 
 
 @cache
 def teaching_cases() -> list[TeachingCase]:
     """The trainer's library (data/teaching_cases.toml), each validated like user input."""
     text = resources.files("pico_widget").joinpath("data/teaching_cases.toml").read_text("utf-8")
-    return [TeachingCase(c["title"], c["point"], PatientProfile.model_validate(c["profile"]))
+    return [TeachingCase(c["title"], c["point"], PatientProfile.model_validate(c["profile"]),
+                         bool(c.get("compare_lasers", False)))
             for c in tomllib.loads(text)["case"]]

@@ -70,6 +70,8 @@ class ConditionSpec(_Data):
     course_sessions: float | None = Field(default=None, gt=0, le=30)
     pih_factor: float = Field(gt=0)
     caveats: tuple[str, ...] = ()
+    # Which caveats speak of a tattoo's colours: a black-only tattoo has none to warn of.
+    colour_caveats: tuple[int, ...] = ()
     severity: dict[Severity, SeverityLevel] | None = None
     graded_by_kirby_desai: bool = False
     laser: dict[Literal["qswitched"], LaserShift] = {}

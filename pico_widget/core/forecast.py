@@ -244,6 +244,8 @@ def _cautions(profile: PatientProfile, spec: ConditionSpec, prior: Population,
         timing["course_weeks"] = course_weeks
     if beyond_weeks is not None:
         timing["course_beyond_weeks"] = beyond_weeks
+    black_only = profile.tattoo is not None and profile.tattoo.colours == "black"
     notes.extend(Caution(code="caveat", values={"condition": spec.id, "index": i, **timing})
-                 for i in range(len(spec.caveats)))
+                 for i in range(len(spec.caveats))
+                 if not (black_only and i in spec.colour_caveats))
     return notes

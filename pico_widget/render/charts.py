@@ -80,10 +80,10 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
     x = [0] + [b.session for b in fc.improvement]
     label = wording("charts")
     data: list[dict[str, Any]] = [
-        {"type": "scatter", "mode": "lines", "name": label["band"], "x": x,
+        {"type": "scatter", "mode": "lines", "name": legend_lines(label["band"]), "x": x,
          "y": [0] + [round(b.high, 1) for b in fc.improvement],
          "line": {"width": 0, "color": BAND}, "hoverinfo": "skip", "showlegend": False},
-        {"type": "scatter", "mode": "lines", "name": label["band"], "x": x,
+        {"type": "scatter", "mode": "lines", "name": legend_lines(label["band"]), "x": x,
          "y": [0] + [round(b.low, 1) for b in fc.improvement], "fill": "tonexty",
          "fillcolor": BAND, "line": {"width": 0, "color": BAND}, "hoverinfo": "skip"},
         {"type": "scatter", "mode": "lines+markers", "name": label["median"], "x": x,
@@ -111,9 +111,41 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
     layout["shapes"] = [
         _level("goal", label["goal"].format(goal=f"{fc.goal_percent:.0f}"), fc.goal_percent,
                VERMILLION, "dash"),
-        _level("ceiling", label["ceiling"].format(ceiling=f"{fc.ceiling_percent:.0f}"),
-               fc.ceiling_percent, GREY, "dot")]
+        _level("ceiling", _ceiling_words(fc), fc.ceiling_percent, GREY, "dot")]
     return {"data": data, "layout": layout}
+
+
+# How far (points) the typical patient's last session may lie from the ceiling line before
+# the legend says which side of it they end: within it the two read as one level.
+_CEILING_MARGIN = 2.0
+
+
+def _ceiling_words(fc: Forecast) -> str:
+    """The ceiling line's legend, true beside the typical patient's line: where that line
+    ends well below the ceiling, the typical patient has not reached it within the sessions
+    shown; where it ends above (a group who clear completely pulls it up), half level off
+    below the line and half go higher."""
+    ceiling, end = fc.ceiling_percent, fc.improvement[-1].median
+    key = ("ceiling_beyond" if end < ceiling - _CEILING_MARGIN
+           else "ceiling_passed" if end > ceiling + _CEILING_MARGIN else "ceiling")
+    return legend_lines(str(wording("charts", key)).format(ceiling=f"{ceiling:.0f}",
+                                                            horizon=fc.max_sessions))
+
+
+LEGEND_LINE = 30  # characters: a legend entry longer than this goes on more lines
+
+
+def legend_lines(text: str, width: int = LEGEND_LINE) -> str:
+    """A long legend entry on several lines (plotly's "<br>"), broken between words: one
+    entry wider than a narrow chart (a class column, the handout's chance chart) ran past
+    its edge, where plotly cuts it. Text without spaces (Chinese) is left whole."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return str(wording("charts", "line_break")).join(lines)
 
 
 def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
@@ -151,7 +183,8 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
                                    "fillmode": "replace", "solidity": 0.3}},
             "hovertemplate": "%{y:.0f}%"})
     data.append({  # the whiskers' legend entry (a trace with no points)
-        "type": "scatter", "mode": "markers", "name": label["clinics_band"], "x": [None],
+        "type": "scatter", "mode": "markers", "name": legend_lines(label["clinics_band"]),
+        "x": [None],
         "y": [None], "hoverinfo": "skip",
         "marker": {"symbol": "line-ns-open", "size": 16, "color": "black",
                    "line": {"width": 2}}})
@@ -177,7 +210,8 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     if never >= 5:
         layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1,
                                  "y0": 100 - never, "y1": 100 - never, "layer": "below",
-                                 "name": label["never_line"].format(reach=100 - never),
+                                 "name": legend_lines(label["never_line"].format(
+                                     reach=100 - never)),
                                  "legendgroup": "never", "showlegend": True,
                                  "line": {"color": VERMILLION, "dash": "dash", "width": 2}})
         notes.append(label["never"].format(never=never))

@@ -19,20 +19,28 @@ from ..i18n.wording import condition_words, speaking, wording
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .clinic import Clinic, clinic_of
 from .headline import answer, answer_html
-from .summary import icon_array_html, references_html, summary_html, warnings_html
+from .summary import (
+    clinics_band,
+    headline,
+    icon_array_html,
+    references_html,
+    summary_html,
+    warnings_html,
+)
 from .templates import html
 
 CSS = """
-@page { size: auto; margin: 14mm; }
-body { font-family: FONT_STACK; font-size: 12pt;
-  line-height: 1.4; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
-h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4px; }
+@page { size: auto; margin: 12mm; }
+body { font-family: FONT_STACK; font-size: 10.5pt;
+  line-height: 1.3; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
+h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 8px 0 3px; }
+p { margin: 0 0 6px; }
 .meta { color: #333; font-size: 10pt; border-bottom: 2px solid #0072B2; padding-bottom: 6px; }
 .for .blank { display: inline-block; width: 60%; border-bottom: 1px solid #555; }
 .disclaimer { border-left: 5px solid #0072B2; background: #f2f6fa; padding: 6px 10px; }
 .figures { display: flex; gap: 14px; align-items: center; }
 .pico-warnings { border-left: 5px solid #E69F00; padding-left: 24px; }
-.chart { width: 100%; height: 340px; break-inside: avoid; page-break-inside: avoid; }
+.chart { width: 100%; height: 250px; break-inside: avoid; page-break-inside: avoid; }
 .pico-headline { border-left: 5px solid #0072B2; padding-left: 10px; margin: 10px 0 4px;
   break-inside: avoid; }
 .pico-figures-row { display: flex; flex-wrap: wrap; gap: 4px 18px; }
@@ -42,29 +50,51 @@ h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 14px 0 4p
 .pico-unit { font-size: 13pt; } .pico-figcap { font-size: 11pt; color: #333; }
 .pico-words { display: inline-block; font-size: 0.7em; line-height: 1.15; }
 .pico-who { margin: 4px 0 0; }
+.band-note { font-size: 10.5pt; color: #333; margin: 2px 0 6px; }
 details.pico-refs > summary { font-weight: 600; list-style: none; }
 ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
 /* A heading stays with what follows it (no "Aftercare reminders" alone at a page's foot). */
 h2, .pico-refs-count, details.pico-refs > summary { break-after: avoid;
   page-break-after: avoid; }
-section { break-inside: avoid; page-break-inside: avoid; }
-/* The 100 people big enough to count on paper (7 cm). */
-.figures .pico-icons { width: 7cm; height: 7cm; flex: none; }
+/* A typical case fits two A4 pages: long sections may break between their lines (their
+   headings stay with them), and the citations are a compact list that may break too. */
+.pico-refs ul { font-size: 8pt; line-height: 1.25; padding-left: 14px; margin: 2px 0 4px;
+  break-inside: auto; page-break-inside: auto; }
+.pico-refs li { margin: 0 0 1px; } .pico-refs-count { font-size: 9.5pt; margin: 4px 0 0; }
+/* On paper the citations run on as one compact paragraph per list. */
+@media print { .pico-refs ul { padding: 0; } details.pico-refs { display: block; }
+  .pico-refs li { display: inline; } .pico-refs li:not(:last-child)::after { content: " · "; } }
+/* The 100 people big enough to count on paper (6.2 cm), beside the chance by session. */
+.figures .pico-icons { width: 6.2cm; height: 6.2cm; flex: none; }
+.chance-row { display: flex; gap: 12px; align-items: flex-start; break-inside: avoid;
+  page-break-inside: avoid; }
+.chance-row .figures { flex: none; width: 6.4cm; flex-direction: column;
+  align-items: flex-start; font-size: 9pt; }
+.chance-row .chart { flex: 1 1 0; min-width: 0; height: 290px; }
+.glossary dl { column-count: 2; column-gap: 8mm; }
+.glossary { font-size: 9pt; line-height: 1.25; }
 .clinic { display: flex; gap: 12px; align-items: center; margin: 0 0 6px; }
 .clinic img { max-height: 18mm; max-width: 50mm; }
 .clinic .name { font-weight: 700; font-size: 13pt; } .clinic p { margin: 0; }
 .next .blank { display: inline-block; width: 50%; border-bottom: 1px solid #555; }
-.glossary { margin-bottom: 16px; } .glossary dl { margin: 0; }
+.glossary { margin-bottom: 4px; } .glossary dl { margin: 0; }
 .glossary dt { font-weight: 700; display: inline; }
 .glossary dt::after { content: ": "; } .glossary dd { display: inline; margin: 0; }
 .glossary dd::after { content: ""; display: block; margin-bottom: 3px; }
-@media print { details.pico-refs > *:not(summary) { display: block; } }
+@media print { details.pico-refs > *:not(summary) { display: block; }
+  .print-row { display: none; } }
+/* Opened from the file: its own print button, large enough to tap. */
+.print-row { text-align: right; margin: 0 0 6px; }
+.print-button { font: inherit; font-size: 13pt; padding: 8px 18px; border-radius: 6px;
+  border: 2px solid #0072B2; background: #0072B2; color: white; cursor: pointer; }
 """.replace("FONT_STACK", FONT_STACK)
 
 DRAW = """
 const config = {staticPlot: true, responsive: true};
 for (const [id, figure] of Object.entries(FIGURES)) {
-  figure.layout.height = 340;
+  figure.layout.height = document.getElementById(id).clientHeight;
+  figure.layout.legend.font.size = 11;  // paper is read close up: room for the plot
+  figure.layout.font.size = 12;
   Plotly.newPlot(id, figure.data, figure.layout, config);
 }
 """
@@ -93,20 +123,29 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
              clinic: Clinic | None = None) -> str:
     fc = estimate(profile)
     cost = None
-    if clinic is not None and fc.sessions_range is not None:
+    # As the headline's cost (render/headline.py): only where the typical patient reaches
+    # the goal, with the sessions' "+" when the range is open-ended.
+    if clinic is not None and fc.sessions_range is not None and fc.typical_outcome == "reaches":
         money = clinic.cost(*fc.sessions_range)
+        more = wording("headline", "open_mark") if fc.sessions_open_ended else ""
         if money is not None and clinic.price_per_session is not None:
-            single = fc.sessions_range[1] == 1  # "1 to 1 sessions" says one session
+            single = fc.sessions_range[1] == 1 and not more  # not "1 to 1 sessions"
             cost = wording("handout", "cost_line_single" if single else "cost_line").format(
-                price=clinic.money(clinic.price_per_session), low=money[0], high=money[1],
-                low_n=fc.sessions_range[0], high_n=fc.sessions_range[1])
+                price=clinic.money(clinic.price_per_session), low=money[0],
+                high=f"{money[1]}{more}", low_n=fc.sessions_range[0],
+                high_n=f"{fc.sessions_range[1]}{more}")
     spec = condition_words(profile.condition)
     say = wording("handout")
     low_w, high_w = fc.interval_weeks
-    headline = answer_html(answer(profile, fc, clinic))
+    top = headline(fc)
+    low_band, high_band = clinics_band(fc, top.session)
+    # Where the band first appears (the headline), one line on what it is and which number
+    # to read: a patient saw "52 in 100" beside "26-77" and did not know which to believe.
+    band_note = say["band_note"].format(reach=top.reach, low=low_band, high=high_band)
+    top_html = answer_html(answer(profile, fc, clinic))
     summary, cautions = summary_html(profile, fc), warnings_html(fc, doctor=False)
     interval = say["interval"].format(low=low_w, high=high_w)
-    said = " ".join([spec.label, Markup(headline).striptags(), Markup(summary).striptags(),
+    said = " ".join([spec.label, Markup(top_html).striptags(), Markup(summary).striptags(),
                      Markup(cautions).striptags(), interval, *say["aftercare"]])
     # Trusted pieces go in as Markup: our CSS, the vendored plotly.js (its "</script" kept
     # from closing the tag) and fragments already rendered by templates.
@@ -117,7 +156,7 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
         made=say["made"].format(date=long_date(today or date.today()), app=__version__,
                                 model=fc.model_version),
         prepared_for=say["for"],
-        headline=Markup(headline),
+        headline=Markup(top_html), band_note=band_note,
         clinic=clinic, cost=cost,
         disclaimer=wording("disclaimer"),
         summary=Markup(summary),

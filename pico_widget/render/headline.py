@@ -50,14 +50,18 @@ def answer(profile: PatientProfile, fc: Forecast, clinic: Clinic | None = None) 
 
 def _cost(fc: Forecast, clinic: Clinic | None) -> Figure | None:
     """The cost of the typical range of sessions (most need low to high) at the clinic's
-    usual price per session; None without a price or a range."""
-    if clinic is None or clinic.price_per_session is None or fc.sessions_range is None:
+    usual price per session; None without a price, or where the typical patient does not
+    reach the goal (a price for a goal most never reach would read as a promise). An
+    open-ended range keeps its "+" in the cost as in the sessions."""
+    if (clinic is None or clinic.price_per_session is None or fc.sessions_range is None
+            or fc.typical_outcome != "reaches"):
         return None
     low_n, high_n = fc.sessions_range
-    caption = (_say("cost_caption_single") if high_n == 1 else
-               _say("cost_caption", low_n=low_n, high_n=high_n,
+    more = _say("open_mark") if fc.sessions_open_ended else ""
+    caption = (_say("cost_caption_single") if high_n == 1 and not more else
+               _say("cost_caption", low_n=low_n, high_n=f"{high_n}{more}",
                     price=clinic.money(clinic.price_per_session)))
-    return Figure("cost", clinic.cost_range(low_n, high_n) or "", caption)
+    return Figure("cost", (clinic.cost_range(low_n, high_n) or "") + more, caption)
 
 
 def _say(key: str, **values: Any) -> str:
@@ -84,7 +88,9 @@ def _sessions(fc: Forecast) -> Figure:
                       _say("sessions_beyond_caption", horizon=fc.max_sessions, low=low,
                            high=high), unit)
     median = fc.sessions_median
-    if fc.sessions_open_ended:
+    if fc.sessions_open_ended and high == median:  # not "9 typical (most need 2 to 9+)"
+        caption = _say("sessions_open_top", low=low, horizon=fc.max_sessions)
+    elif fc.sessions_open_ended:
         caption = _say("sessions_open", low=low, high=high)
     elif high == 1:
         caption = _say("sessions_single")

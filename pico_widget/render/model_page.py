@@ -8,6 +8,7 @@ The dashboard shows the same page (model_page_html).
 from __future__ import annotations
 
 import base64
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from ..core.catalogue import Basis, catalogue, fitted
 
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
+_COMMENT = re.compile(r"<!--.*?-->[ \t]*\n?", re.DOTALL)
 
 
 def _basis(basis: Basis) -> str:
@@ -137,7 +139,10 @@ def model_page_html() -> str:
     import mistune  # nbconvert's Markdown renderer; imported only when the panel opens
 
     render = mistune.create_markdown(plugins=["table"])
-    html = str(render(model_page_path().read_text("utf-8")))
+    # Comments (the table markers, notes for whoever edits the file) are for the source:
+    # mistune passes them through as raw HTML, and the dialog showed them as text.
+    text = _COMMENT.sub("", model_page_path().read_text("utf-8"))
+    html = str(render(text))
     picture = model_page_path().with_name("calibration.png")
     if picture.exists():  # the page works offline: the plot travels inside it
         data = base64.b64encode(picture.read_bytes()).decode("ascii")

@@ -3,7 +3,8 @@
 // of its group), the language of the widget (and of the page, in the Voila app), and a
 // keyboard stop for the scrollable model page, and the model dialog as a modal (focus moves
 // in on open, Tab cycles inside, Escape or a tap on the backdrop closes, focus returns to
-// the opener, the page behind is inert). Only attributes are set, never content, so
+// the opener, the page behind is inert); a new refusal, or on a phone the new answer, left
+// off-screen is scrolled to. Only attributes are set, never content, so
 // the kernel's widgets stay the source of truth. Runs again whenever the widgets' classes
 // or children change (a toggle pressed, a row added, a language switched).
 
@@ -119,6 +120,29 @@ function fix(root, names, watchStyle) {
       if (opener) opener.focus({ preventScroll: true });
     }
     dialog.dataset.picoOpen = open ? "1" : "0";
+  }
+  // A refusal the doctor cannot see is no refusal: a new one off-screen is scrolled to
+  // (the least distance), also when the rows settling around it push it out in its first
+  // moments; after that the doctor's own scrolling is left alone.
+  for (const alert of own(root, ".pico-error [role='alert']")) {
+    const since = Number(alert.dataset.picoShown || Date.now());
+    alert.dataset.picoShown = String(since);
+    const box = alert.getBoundingClientRect();
+    if (Date.now() - since < 1500 && box.height
+        && (box.top < 0 || box.bottom > window.innerHeight)) {
+      alert.scrollIntoView({ block: "nearest" });
+    }
+  }
+  // On a phone the answer stands above the inputs: after a change below, the new answer
+  // would be off-screen above, so the page goes back up to it.
+  for (const answer of own(root, ".pico-answer")) {  // the widget, kept across redraws
+    const text = answer.textContent;
+    const before = answer.dataset.picoSaid;
+    answer.dataset.picoSaid = text;
+    if (before === undefined || before === text || window.innerWidth > 600) continue;
+    if (answer.getBoundingClientRect().top < 0) {
+      answer.scrollIntoView({ block: "start" });
+    }
   }
   for (const panel of own(root, ".pico-model")) {
     setAttr(panel, "tabindex", "0");

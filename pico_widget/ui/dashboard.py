@@ -116,7 +116,9 @@ class Dashboard(widgets.VBox):
         if self._cases.value == NO_CHOICE:
             self._point.value = ""
             return
-        self.widget.profile = teaching_cases()[self._cases.value].profile
+        case = teaching_cases()[self._cases.value]
+        self.widget.profile = case.profile
+        self.widget.compare_lasers(case.compare_lasers)  # the state its title promises
         self._show_point()
 
     def _edited(self, profile: PatientProfile) -> None:

@@ -19,6 +19,10 @@ class Saver(anywidget.AnyWidget):
     def save(self, filename: str, mime: str, text: str) -> None:
         self.send({"type": "save", "filename": filename, "mime": mime, "text": text})
 
+    def print(self, html: str) -> None:
+        """Open the browser's print dialog on a page (the handout), without leaving this one."""
+        self.send({"type": "print", "text": html})
+
 
 class CopyButton(anywidget.AnyWidget):
     """A button that copies `text` to the clipboard in the browser (a user gesture there)."""

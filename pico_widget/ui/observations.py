@@ -98,6 +98,16 @@ class ObservationRow(widgets.Box):
             self.device.show(obs["session"])
         self._title()
 
+    def keep_session(self) -> None:
+        """The session number typed is good: a later refusal puts the row back to it."""
+        self._shown["session"] = self.session.value
+        self._title()
+
+    def reset(self) -> None:
+        """Back to what the row last showed (a refused value is not left in the field)."""
+        self.show({"session": self._shown["session"],
+                   "improvement_percent": self._shown["percent"]})
+
     def word(self) -> None:
         """Every word of the row in the language in effect (the widget's)."""
         label = wording("labels")

@@ -34,7 +34,9 @@ class TakeHome(widgets.VBox):
         self._language = language
         self._saver = Saver()
         self._handout = widgets.Button(icon="print")
-        self._handout.on_click(lambda _b: self.save_handout())
+        self._handout.on_click(lambda _b: self.print_handout())
+        self._download = widgets.Button(icon="download")
+        self._download.on_click(lambda _b: self.save_handout())
         self._note_button = widgets.Button(icon="file-text")
         self._note_button.on_click(lambda _b: self.show_note())
         # The note is for the record, in English, unless the doctor asks for the patient's.
@@ -48,7 +50,8 @@ class TakeHome(widgets.VBox):
         self._upload = widgets.FileUpload(accept=".json,application/json", multiple=False,
                                           icon="upload", layout=widgets.Layout(width="auto"))
         self._upload.observe(self._uploaded, "value")
-        buttons = widgets.HBox([self._handout, self._note_button, self._save, self._upload])
+        buttons = widgets.HBox([self._handout, self._download, self._note_button, self._save,
+                                 self._upload])
         buttons.add_class("pico-presets")
         # Beside the handout button, for the doctor: a translation no clinician has signed off.
         self.unreviewed = widgets.HTML()
@@ -67,6 +70,7 @@ class TakeHome(widgets.VBox):
         self._handout.description = label["handout"]
         self.unreviewed.value = ("" if signed_off(self._language())
                                  else unreviewed_html(label["unreviewed"]))
+        self._download.description = label["download_handout"]
         self._note_button.description = label["note"]
         self._note_language.description = label["note_in_language"]
         self._note_language.layout.display = (None if self._language() != DEFAULT_LANGUAGE
@@ -76,10 +80,16 @@ class TakeHome(widgets.VBox):
         self._upload.description = label["open_case"]
         self.refresh()
 
+    def _handout_html(self) -> str:
+        return handout_html(self._current(), language=self._language(), clinic=self._clinic())
+
+    def print_handout(self) -> None:
+        """The browser's print dialog on the handout, from the page itself."""
+        self._saver.print(self._handout_html())
+
     def save_handout(self) -> None:
-        html = handout_html(self._current(), language=self._language(), clinic=self._clinic())
         self._saver.save(wording("handout", "download_name", self._language()), "text/html",
-                         html)
+                         self._handout_html())
 
     def show_note(self) -> None:
         language = self._language() if self._note_language.value else DEFAULT_LANGUAGE

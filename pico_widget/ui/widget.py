@@ -132,6 +132,11 @@ class PicoWidget(widgets.VBox):
         self._severity_box = self._field("severity", self._severity, self._severity_text)
         self._rows = widgets.VBox()  # the sessions recorded in the profile
         self._pending = widgets.VBox()  # a session being recorded: no value yet
+        # A session's refusal shows beside the sessions, where the doctor is typing (the
+        # top of the page may be off-screen).
+        self._rows_problem = widgets.HTML(layout=FULL)
+        self._rows_problem.add_class("pico-error")
+        self._rows_problem.add_class("pico-rows-problem")
         self._add = widgets.Button(icon="plus")
         self._add.on_click(lambda _b: self._add_observation())
         self._pin_button = widgets.Button(icon="thumb-tack")
@@ -157,7 +162,8 @@ class PicoWidget(widgets.VBox):
 
         presets = widgets.HBox(list(self._presets.values()))
         presets.add_class("pico-presets")
-        observed = self._field("observations", self._rows, self._pending, self._add)
+        observed = self._field("observations", self._rows, self._pending, self._rows_problem,
+                               self._add)
         observed.add_class("pico-wide")
         # The inputs a doctor sets for every patient come first (a compact band above the
         # answer when the widget is narrow); the rest follow the answer.
@@ -294,12 +300,13 @@ class PicoWidget(widgets.VBox):
         self._submit(self._read_controls())
 
     @_spoken
-    def _submit(self, raw: dict[str, Any]) -> None:
-        """Validate raw input; on success show it, otherwise explain and restore."""
+    def _submit(self, raw: dict[str, Any], beside_rows: bool = False) -> None:
+        """Validate raw input; on success show it, otherwise explain (beside the sessions
+        for a session's value) and restore."""
         try:
             profile = PatientProfile.model_validate(raw)
         except ValidationError as error:
-            self.refuse(explain(error))
+            self.refuse(explain(error), beside_rows=beside_rows)
             return
         self._apply(profile)
 
@@ -320,15 +327,20 @@ class PicoWidget(widgets.VBox):
             self.refuse(wording("errors", "unexpected"))
 
     @_spoken
-    def refuse(self, sentence: str, beside_upload: bool = False) -> None:
+    def refuse(self, sentence: str, beside_upload: bool = False,
+               beside_rows: bool = False) -> None:
         """Show why an input was refused, where the eye is (beside the upload button for a
-        case file), and put the controls back to the case on screen. For the parts around
+        case file, beside the sessions for a session), and put the controls back to the case
+        on screen, a session being recorded back to its empty value. For the parts around
         the widget (a teaching-case menu, the case kept by the page) that take input too."""
-        self._show_message(sentence, beside_upload)
+        self._show_message(sentence, "upload" if beside_upload else
+                           "rows" if beside_rows else "top")
         self._sync_controls()
+        for row in self._pending.children:
+            row.reset()
 
     @_spoken
-    def _rejected(self, control: Any, key: str, raw: Any) -> None:
+    def _rejected(self, control: Any, key: str, raw: Any, beside_rows: bool = False) -> None:
         """A control refused a browser value: explain a value in pydantic's words, else say
         that the choice (a list index) is not on offer."""
         sentence = wording("errors", "not_on_offer").format(value=f"{raw!r:.40}")
@@ -338,7 +350,7 @@ class PicoWidget(widgets.VBox):
                 PatientProfile.model_validate(candidate)
             except ValidationError as error:
                 sentence = explain(error)
-        self.refuse(sentence)
+        self.refuse(sentence, beside_rows=beside_rows)
 
     def _with_value(self, control: Any, raw: Any) -> dict[str, Any] | None:
         """The controls' raw input with `raw` in place of `control`'s value."""
@@ -382,6 +394,13 @@ class PicoWidget(widgets.VBox):
         return str(wording("labels", "pinned").format(title=title or case_name(profile)))
 
     @_spoken
+    def compare_lasers(self, on: bool = True) -> None:
+        """Draw the other laser dashed beside this case, or not (a teaching case that
+        compares them opens so); a condition with no Q-switched evidence never does."""
+        self._compare_box.value = bool(on and conditions()[self._profile.condition].qswitched)
+        self._render()
+
+    @_spoken
     def unpin(self) -> None:
         self._pinned = self._pin_source = None
         self._pin_button.description = wording("labels", "pin")
@@ -396,12 +415,14 @@ class PicoWidget(widgets.VBox):
         self._warnings.value = warnings_html(fc)
         self.take_home.refresh()
 
-    def _show_message(self, sentence: str, beside_upload: bool = False) -> None:
+    def _show_message(self, sentence: str, place: str = "top") -> None:
+        """Show `sentence` at `place`: "top" (above the inputs), "upload" or "rows"."""
         self._message = sentence
         # The sentence can quote a visitor's value (a case file field): the template
         # escapes it. One place shows it, so a screen reader hears it once.
-        self._error.value = "" if beside_upload else message_html(sentence)
-        self.take_home.problem.value = message_html(sentence) if beside_upload else ""
+        for where, box in (("top", self._error), ("upload", self.take_home.problem),
+                           ("rows", self._rows_problem)):
+            box.value = message_html(sentence) if where == place else ""
 
     @_spoken
     def _sync_controls(self, rebuild_rows: bool = False) -> None:
@@ -446,9 +467,11 @@ class PicoWidget(widgets.VBox):
                          on_change: Callable[[ObservationRow], None] | None = None
                          ) -> ObservationRow:
         row = ObservationRow(obs, on_remove or self._remove_row,
-                             on_change or (lambda _row: self._changed()), self._device)
+                             on_change or (lambda _row: self._submit(self._read_controls(),
+                                                                     beside_rows=True)),
+                             self._device)
         for control in row.guarded:
-            control.on_reject = self._rejected
+            control.on_reject = functools.partial(self._rejected, beside_rows=True)
         return row
 
     @_spoken
@@ -469,12 +492,19 @@ class PicoWidget(widgets.VBox):
     @_spoken
     def _pending_changed(self, row: ObservationRow) -> None:
         """A value entered in the new row: record the session (or explain, and keep it)."""
-        if not str(row.number.value).strip():
-            return  # a session number alone records nothing
+        if not str(row.number.value).strip():  # a session number alone records nothing,
+            try:  # but one that can never be recorded is refused now, where it was typed
+                Observation.model_validate({"session": row.session.value,
+                                            "improvement_percent": 0})
+            except ValidationError as error:
+                self.refuse(explain(error), beside_rows=True)
+                return
+            row.keep_session()
+            return
         raw = self._read_controls()
         raw["observations"].append(row.read())
         before = self._profile
-        self._submit(raw)
+        self._submit(raw, beside_rows=True)
         if self._profile is not before:
             self._drop_pending(row)
 
@@ -483,7 +513,7 @@ class PicoWidget(widgets.VBox):
         raw = self._read_controls()
         index = self._rows.children.index(row)
         raw["observations"] = raw["observations"][:index] + raw["observations"][index + 1:]
-        self._submit(raw)
+        self._submit(raw, beside_rows=True)
 
     def _set_goal(self, percent: int) -> None:
         """A goal preset tapped: the same path as moving the slider there."""

@@ -164,6 +164,10 @@ def test_trainer_compares_two_teaching_cases_on_the_same_axes(page: Page) -> Non
     picker = page.locator(".pico-header-row select")
     act(page, lambda: picker.select_option(label=first))
     expect(page.locator(".pico-point")).to_contain_text(cases[first].point)
+    # It opens comparing the lasers, as its title promises; the trainer turns that off.
+    compare = page.get_by_role("checkbox", name="Compare picosecond and Q-switched")
+    expect(compare).to_be_checked()
+    act(page, lambda: compare.tap())
     assert_shows(page, cases[first].profile)
     act(page, lambda: page.get_by_role("button", name="Pin this case to compare").tap())
     act(page, lambda: picker.select_option(label=second))
@@ -180,7 +184,7 @@ def test_trainer_compares_two_teaching_cases_on_the_same_axes(page: Page) -> Non
 
 def test_handout_and_case_download_from_the_dashboard(page: Page) -> None:
     with page.expect_download() as download:
-        page.get_by_role("button", name="Patient handout").tap()
+        page.get_by_role("button", name="Download handout").tap()
     html = download.value.path().read_text("utf-8")
     fc = estimate(profile())
     assert f"about <b>{headline(fc).reach}</b> reach the goal" in html

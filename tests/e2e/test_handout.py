@@ -87,9 +87,12 @@ def test_handout_from_a_clinic_prints_its_name_logo_cost_and_a_next_visit_line(
                     currency="RM", logo="data:image/png;base64," + base64.b64encode(png).decode())
     path = ARTIFACTS / "handout-clinic.html"
     ARTIFACTS.mkdir(exist_ok=True)
-    path.write_text(handout_html(PROFILE, clinic=clinic), "utf-8")
+    # A cost is given only where the typical patient reaches the goal: goal 50.
+    reaches = PROFILE.model_copy(update={"goal_percent": 50})
+    path.write_text(handout_html(reaches, clinic=clinic), "utf-8")
     context, page, requests = offline_page(chromium, path)
-    fc = estimate(PROFILE)
+    fc = estimate(reaches)
+    assert fc.typical_outcome == "reaches" and not fc.sessions_open_ended
     low, high = fc.sessions_range
     body = page.locator("body")
     expect(body).to_contain_text("Klinik Kulit Sentosa")
