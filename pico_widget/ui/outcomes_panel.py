@@ -30,6 +30,7 @@ from ..outcomes.staff import SignedIn
 from ..outcomes.writes import save_course
 from ..render.fragments import message_html
 from ..render.note import DeviceSettings
+from ..render.templates import sentence
 
 HIDDEN = "none"
 
@@ -79,7 +80,7 @@ class OutcomesPanel(widgets.VBox):
     def word(self) -> None:
         say = wording("outcomes")
         self.record.description = say["record"]
-        self._heading.value = f"<p>{say['sign_in_heading']}</p>"
+        self._heading.value = sentence(say["sign_in_heading"])
         self.name.description, self.password.description = say["staff_name"], say["password"]
         self.sign_in_button.description = say["sign_in"]
         self.sign_out_button.description = say["sign_out"]
