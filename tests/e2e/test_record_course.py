@@ -5,7 +5,7 @@ database holds one course with the sessions on screen."""
 from __future__ import annotations
 
 from browser import TABLETS
-from conftest import wait_for_dashboard
+from conftest import screenshot, wait_for_dashboard
 from dashboard import act
 from live_server import live_server
 from playwright.sync_api import expect
@@ -60,6 +60,7 @@ def test_a_doctor_records_a_course_once_and_again(chromium, tmp_path) -> None:
         wait_until(lambda: audited(engine) == ["record", "replace"],
                    what="the second recording of the course")
         expect(status).to_have_text("Saved to this clinic's outcomes (course: 1 sessions).")
+        screenshot(page, "record-course.png")
         context.close()
     with reading(engine) as db:
         assert db.scalar(select(func.count()).select_from(Course)) == 1
