@@ -12,7 +12,14 @@ from strategies import profiles
 from widget_client import browser_sends, widgets_under
 
 from pico_widget import PatientProfile, PicoWidget, conditions, estimate
-from pico_widget.core.cases import CaseFileError, load_case, save_case, teaching_cases
+from pico_widget.core.cases import (
+    CaseFileError,
+    SavedCase,
+    load_case,
+    read_case,
+    save_case,
+    teaching_cases,
+)
 from pico_widget.render.note import clinical_note
 from pico_widget.render.summary import headline
 
@@ -67,12 +74,23 @@ def _tampered(**changes) -> str:
          "Fitzpatrick skin type must be a whole number from 1 to 6; got 9."),
         (_tampered(profile_extra={"goal_percent": "NaN"}), "The goal must be a number"),
         ("x" * 200_000, "too large"),
+        (_tampered(course_id="Jane Doe"), "This file is not a pico-widget case."),
+        (_tampered(course_id=12), "This file is not a pico-widget case."),
     ],
 )
 def test_bad_case_files_are_refused_with_a_sentence(text, sentence):
     with pytest.raises(CaseFileError) as caught:
         load_case(text)
     assert sentence in str(caught.value)
+
+
+def test_a_saved_case_carries_its_course_id_and_old_files_still_open():
+    course_id = "0123456789abcdef" * 2
+    saved = read_case(save_case(MELASMA, course_id))
+    assert saved == SavedCase(MELASMA, course_id)
+    assert read_case(save_case(MELASMA)) == SavedCase(MELASMA, None)  # an older file
+    with pytest.raises(ValueError):
+        save_case(MELASMA, "not-a-course-id")
 
 
 def test_saved_case_holds_no_identifiers():

@@ -1,13 +1,16 @@
 """Saved cases (JSON a follow-up visit can reload) and the shipped teaching cases.
 
-A saved case is the PatientProfile and nothing else: no name, no date of birth, no notes.
-Loading validates it like any other input; a bad file raises CaseFileError with a code
-(pico_widget.i18n.problems words it).
+A saved case is the PatientProfile and, once the course is in the clinic's outcomes, its
+random course id (so a later visit adds to the same course); nothing else: no name, no date
+of birth, no notes. Files saved before course ids open as before. Loading validates it like
+any other input; a bad file raises CaseFileError with a code (pico_widget.i18n.problems
+words it).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -19,21 +22,43 @@ from pydantic import ValidationError
 from .codes import CaseFileError
 from .models import PatientProfile
 
-__all__ = ["CaseFileError", "TeachingCase", "load_case", "save_case", "teaching_cases"]
+__all__ = ["CaseFileError", "SavedCase", "TeachingCase", "load_case", "read_case", "save_case",
+           "teaching_cases"]
 
 FORMAT = "pico-widget case"
 FORMAT_VERSION = 1
 MAX_CASE_BYTES = 100_000
+# A course id as outcomes.record makes it: 32 random hex digits, nothing about the patient.
+COURSE_ID = re.compile(r"[0-9a-f]{32}")
 
 
-def save_case(profile: PatientProfile) -> str:
-    """The case as JSON text: format tag, version and the validated profile."""
-    body = {"format": FORMAT, "version": FORMAT_VERSION,
-            "profile": PatientProfile.model_validate(profile).model_dump(mode="json")}
+@dataclass(frozen=True)
+class SavedCase:
+    """What a case file holds: the profile, and the course id once the course is recorded."""
+
+    profile: PatientProfile
+    course_id: str | None = None
+
+
+def save_case(profile: PatientProfile, course_id: str | None = None) -> str:
+    """The case as JSON text: format tag, version, the validated profile and, when the
+    course is recorded, its course id."""
+    body: dict[str, Any] = {"format": FORMAT, "version": FORMAT_VERSION,
+                            "profile": PatientProfile.model_validate(profile).model_dump(
+                                mode="json")}
+    if course_id is not None:
+        if not COURSE_ID.fullmatch(course_id):
+            raise ValueError("a course id is 32 hex digits (outcomes.record.new_course_id)")
+        body["course_id"] = course_id
     return json.dumps(body, indent=2) + "\n"
 
 
 def load_case(text: str | bytes) -> PatientProfile:
+    """Read a saved case's profile (read_case, for its course id too)."""
+    return read_case(text).profile
+
+
+def read_case(text: str | bytes) -> SavedCase:
     """Read a saved case, refusing anything that is not exactly what save_case writes."""
     if len(text) > MAX_CASE_BYTES:
         raise CaseFileError("too_large")
@@ -43,10 +68,15 @@ def load_case(text: str | bytes) -> PatientProfile:
         raise CaseFileError("not_json") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise CaseFileError("not_a_case")
-    if body.get("version") != FORMAT_VERSION or set(body) != {"format", "version", "profile"}:
+    keys = set(body) - {"course_id"}
+    if body.get("version") != FORMAT_VERSION or keys != {"format", "version", "profile"}:
         raise CaseFileError("other_version")
+    course_id = body.get("course_id")
+    if course_id is not None and not (isinstance(course_id, str)
+                                      and COURSE_ID.fullmatch(course_id)):
+        raise CaseFileError("not_a_case")
     try:
-        return PatientProfile.model_validate(body["profile"])
+        return SavedCase(PatientProfile.model_validate(body["profile"]), course_id)
     except ValidationError as error:
         raise CaseFileError("invalid", error) from None
 

@@ -19,12 +19,12 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..core.cases import COURSE_ID
 from ..core.catalogue import conditions
 from ..core.codes import refusal
 from ..core.models import Observation, PatientProfile, TattooDetails
 from ..render.note import DeviceSettings
 
-COURSE_ID = re.compile(r"[0-9a-f]{32}")
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 MARKUP = ("<", ">", "&")
 DEVICE_FIELDS = ("wavelength_nm", "fluence_j_cm2", "spot_mm")

@@ -11,7 +11,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..core.cases import CaseFileError, load_case, save_case
+from ..core.cases import CaseFileError, SavedCase, read_case, save_case
 from ..core.models import PatientProfile
 from ..i18n.problems import case_file_sentence
 from ..i18n.review import signed_off
@@ -28,9 +28,13 @@ class TakeHome(widgets.VBox):
                  open_case: Callable[[PatientProfile], None],
                  refuse: Callable[[str], None], language: Callable[[], str],
                  clinic: Callable[[], Clinic | None] = lambda: None,
-                 settings: Callable[[], Mapping[int, DeviceSettings]] = dict) -> None:
-        self._clinic, self._settings = clinic, settings
-        self._current, self._open, self._refuse = current, open_case, refuse
+                 settings: Callable[[], Mapping[int, DeviceSettings]] = dict,
+                 course: Callable[[], str | None] = lambda: None,
+                 open_saved: Callable[[SavedCase], None] | None = None) -> None:
+        self._clinic, self._settings, self._course = clinic, settings, course
+        # A case file's course id goes with its profile (the widget keeps both).
+        self._open_saved = open_saved or (lambda saved: open_case(saved.profile))
+        self._current, self._refuse = current, refuse
         self._language = language
         self._saver = Saver()
         self._handout = widgets.Button(icon="print")
@@ -102,9 +106,13 @@ class TakeHome(widgets.VBox):
         if self._note.layout.display is None:
             self.show_note()
 
+    def case_text(self) -> str:
+        """The case file of the case on screen (with its course id once recorded)."""
+        return save_case(self._current(), self._course())
+
     def save_case(self) -> None:
         self._saver.save(wording("case_file", "download_name"), "application/json",
-                         save_case(self._current()))
+                         self.case_text())
 
     def _uploaded(self, change: dict[str, Any]) -> None:
         with speaking(self._language()):
@@ -116,12 +124,12 @@ class TakeHome(widgets.VBox):
             return
         try:
             content = files[0]["content"]
-            profile = load_case(bytes(content))
+            saved = read_case(bytes(content))
         except CaseFileError as error:
             self._refuse(case_file_sentence(error))
         except (KeyError, IndexError, TypeError, ValueError):
             self._refuse(wording("case_file", "not_a_case"))
         else:
-            self._open(profile)
+            self._open_saved(saved)
         finally:
             self._upload.value = ()

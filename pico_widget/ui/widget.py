@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 from pydantic import ValidationError
 
+from ..core.cases import SavedCase
 from ..core.catalogue import conditions
 from ..core.forecast import estimate
 from ..core.models import (
@@ -36,6 +37,7 @@ from ..core.models import (
 from ..i18n.formats import percent as percent_text
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
+from ..outcomes.signin import SignIn, kernel_sign_in
 from ..render.clinic import Clinic, clinic_of
 from ..render.fragments import disclaimer_html, heading_html, message_html, style_html
 from ..render.headline import answer, answer_html
@@ -45,6 +47,7 @@ from . import controls
 from .a11y import Accessibility
 from .device import DeviceLog
 from .observations import ObservationRow
+from .outcomes_panel import OutcomesPanel
 from .take_home import TakeHome
 from .views import ResultViews, Shown
 
@@ -77,8 +80,13 @@ class PicoWidget(widgets.VBox):
 
     def __init__(self, profile: PatientProfile | None = None,
                  language: str = DEFAULT_LANGUAGE,
-                 clinic: Clinic | dict[str, Any] | str | None = None, **kwargs: Any) -> None:
+                 clinic: Clinic | dict[str, Any] | str | None = None,
+                 outcomes: SignIn | None = None, **kwargs: Any) -> None:
         self._listeners: list[Callable[[PatientProfile], None]] = []
+        # The clinic's outcomes (serve --outcomes), else none: then nothing offers to record.
+        self._outcomes_service = outcomes or kernel_sign_in()
+        # The course's random id once recorded or opened from a case file (no identifier).
+        self.course_id: str | None = None
         # The clinic's name, contact and usual price (a Clinic, its settings or a clinic
         # file's path), validated here: a bad one raises ClinicError with a sentence.
         self.clinic = clinic_of(clinic)
@@ -152,7 +160,12 @@ class PicoWidget(widgets.VBox):
         self.take_home = TakeHome(lambda: self._profile, self._apply,
                                   lambda sentence: self.refuse(sentence, beside_upload=True),
                                   lambda: self._language, lambda: self.clinic,
-                                  lambda: self._device.recorded(self._profile))
+                                  lambda: self._device.recorded(self._profile),
+                                  lambda: self.course_id, self._open_saved)
+        self.outcomes = None if self._outcomes_service is None else OutcomesPanel(
+            self._outcomes_service, lambda: self._profile,
+            lambda: self._device.recorded(self._profile), lambda: self._language,
+            lambda: self.course_id, self._keep_course)
         # Only the doctor's edits reach these callbacks (controls.py): the widget's own
         # writes to its controls never come back as edits.
         for control in self._all_controls():
@@ -179,7 +192,8 @@ class PicoWidget(widgets.VBox):
             self._field("laser", self._laser, self._compare_box, self._laser_note,
                         self._pin_button),
             observed,
-            self._field("take_home", self.take_home),
+            self._field("take_home", self.take_home,
+                        *([self.outcomes] if self.outcomes is not None else [])),
         ])
         more.add_class("pico-more-inputs")
         results = widgets.VBox([self._headline, self._views, self._disclaimer, self._warnings])
@@ -222,6 +236,8 @@ class PicoWidget(widgets.VBox):
         self._disclaimer.value = disclaimer_html()
         self._views.word()
         self.take_home.word()
+        if self.outcomes is not None:
+            self.outcomes.word()
         for row in (*self._rows.children, *self._pending.children):
             row.word()
         self.accessibility.language = self._language
@@ -235,7 +251,23 @@ class PicoWidget(widgets.VBox):
 
     @profile.setter
     def profile(self, value: PatientProfile) -> None:
+        """Another case (a teaching case, say): not the recorded course any more."""
+        self.course_id = None
         self._apply(PatientProfile.model_validate(value))
+
+    def open_saved(self, saved: SavedCase) -> None:
+        """A saved case (file or page memory): its profile, and its course id if any."""
+        self._open_saved(saved)
+
+    def _open_saved(self, saved: SavedCase) -> None:
+        self.course_id = saved.course_id
+        self._apply(PatientProfile.model_validate(saved.profile))
+
+    def _keep_course(self, course_id: str) -> None:
+        """The course is recorded under `course_id`: a saved case file now carries it."""
+        self.course_id = course_id
+        for callback in self._listeners:
+            callback(self._profile)
 
     def on_profile(self, callback: Callable[[PatientProfile], None]) -> None:
         """Call `callback(profile)` after each new profile is shown (case_memory.py)."""
@@ -316,6 +348,8 @@ class PicoWidget(widgets.VBox):
             forecast = estimate(profile)
             previous = self._profile
             self._profile, self._forecast = profile, forecast
+            if not profile.observations:  # every session removed: a course starts anew
+                self.course_id = None
             self._show_message("")
             self._render()
             self._sync_controls(rebuild_rows=len(previous.observations)
@@ -414,6 +448,8 @@ class PicoWidget(widgets.VBox):
         self._views.show(Shown(self._profile, fc, self._compare_forecast(), self._language))
         self._warnings.value = warnings_html(fc)
         self.take_home.refresh()
+        if self.outcomes is not None:
+            self.outcomes.refresh()
 
     def _show_message(self, sentence: str, place: str = "top") -> None:
         """Show `sentence` at `place`: "top" (above the inputs), "upload" or "rows"."""
