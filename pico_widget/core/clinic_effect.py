@@ -41,7 +41,7 @@ from .population import (
 from .response import Case, clinic_sd, spread_for
 
 MIN_COURSES = 10  # below this a condition's forecast stays "clinics like those studied"
-FLOOR = 0.35  # posterior sd floor, in prior (clinic) sds: chosen by fit/clinic_sbc.py
+FLOOR = 0.1  # posterior sd floor, in prior (clinic) sds: chosen by fit/clinic_sbc.py
 _POINTS = 5  # grid nodes per offset in each refinement
 _PASSES = 6  # refinements: the grid re-centred on the posterior mean, spanning 4 sds
 # (or, where the posterior fell within one node, half the last span)
