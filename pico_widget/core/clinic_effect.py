@@ -196,10 +196,11 @@ def _log_posterior(cid: str, tables: list[_CaseTables], dims: tuple[str, ...],
                                   named["logit_ceiling"], complete_nodes)
         if not t.typical.complete_share and len(complete_nodes) > 1:
             ceiling = np.repeat(ceiling, len(complete_nodes), axis=0)
-        by_rate = (rate @ t.likelihood).reshape(len(rate), -1, len(V))  # (R, n, V)
-        typical = by_rate @ ceiling.T  # (R, n, C * K)
-        mixed = (typical[..., None] * (1.0 - atypical)
-                 + t.atypical[None, :, None, None] * atypical)  # (R, n, C * K, A)
-        total = total + np.log(np.maximum(mixed, 1e-300)).sum(axis=1).reshape(shape)
+        by_rate = (rate @ t.likelihood).reshape(-1, len(V))  # (R * n, V)
+        typical = (by_rate @ ceiling.T).reshape(len(rate), -1, len(ceiling))  # (R, n, C * K)
+        mixed = typical[..., None] * (1.0 - atypical)  # (R, n, C * K, A), in place below
+        mixed += t.atypical[None, :, None, None] * atypical
+        np.log(np.maximum(mixed, 1e-300, out=mixed), out=mixed)
+        total = total + mixed.sum(axis=1).reshape(shape)
     return total
 
