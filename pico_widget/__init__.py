@@ -6,9 +6,10 @@ A guide for the conversation between a patient and a qualified doctor, not a pre
 from . import i18n  # noqa: F401  (hands the core its English: see core/codes.py)
 from .core.cases import teaching_cases
 from .core.catalogue import ConditionSpec, conditions
+from .core.clinic_effect import ClinicEffect, clinic_effect
 from .core.forecast import estimate
 from .core.kirby_desai import kirby_desai_score
-from .core.models import Forecast, Observation, PatientProfile, TattooDetails
+from .core.models import ClinicCourse, Forecast, Observation, PatientProfile, TattooDetails
 from .render.note import clinical_note
 
 # The widget pulls in ipywidgets; scripts that only forecast should not pay for it.
@@ -24,12 +25,15 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "ClinicCourse",
+    "ClinicEffect",
     "ConditionSpec",
     "Forecast",
     "Observation",
     "PatientProfile",
     "PicoWidget",
     "TattooDetails",
+    "clinic_effect",
     "clinical_note",
     "conditions",
     "estimate",

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import Field, TypeAdapter
 
 from .catalogue import ConditionSpec, catalogue, conditions, fitted
+from .clinic_effect import MIN_COURSES, ClinicEffect, at_clinic
 from .evidence import evidence, strength
 from .kirby_desai import kirby_desai_score
 from .models import (
@@ -36,9 +37,13 @@ _MAX_SESSIONS = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_SESSION)])
 _TOLERANCE = 1e-9
 
 
-def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Forecast:
+def estimate(profile: PatientProfile, max_sessions: int | None = None,
+             clinic: ClinicEffect | None = None) -> Forecast:
     """Forecast sessions, improvement, timeline and PIH risk for one patient (cautions as
-    codes: the forecast is the same in every language)."""
+    codes: the forecast is the same in every language). With `clinic` (clinic_effect) and
+    at least MIN_COURSES of its courses of this condition, the clinic's own offsets replace
+    the spread of clinics like those studied (band_source "this_clinic"); PIH stays the
+    studies'."""
     spec = conditions()[profile.condition]
     settings = catalogue().model
     if max_sessions is None:
@@ -51,6 +56,12 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     typical = spread_for(case)  # the typical clinic's patients
     clinic_sd = _clinic_sd(profile.condition)
     spread = predictive_spread(typical, clinic_sd)  # at a clinic like those studied
+    studied = spread
+    own = clinic.usable(profile.condition) if clinic is not None else None
+    atypical = None
+    if own is not None:  # this clinic's patients: its offsets, as sure as its courses make them
+        typical, clinic_sd, atypical = at_clinic(typical, clinic_sd, own)
+        spread = predictive_spread(typical, clinic_sd)
     prior = Population(spread)
     people = prior.updated(observed, settings.observation_sd_percent)  # prior if none
     target = min(profile.goal_percent, evidence().complete_clearance_percent)
@@ -73,7 +84,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
         low, high = min(low or median, median), max(high or median, median)
     outcome: TypicalOutcome = ("reaches" if median is not None else "rare" if not reachable
                                else "never" if never >= 0.5 else "later")
-    band = _clinic_band(typical, clinic_sd, people, observed, target, sessions)
+    band = _clinic_band(typical, clinic_sd, people, observed, target, sessions, atypical)
     headline_session = high if high is not None else horizon
     open_ended = (1.0 - never) - reach > 0.1
     bands = people.improvement_quantiles(sessions, PERCENTILES)
@@ -82,7 +93,8 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
     if median is not None and low is not None and high is not None:
         weeks = ((low - 1) * usual, (median - 1) * usual, (high - 1) * usual)
     ceiling_low, ceiling_mid, ceiling_high = people.ceiling_quantiles(PERCENTILES)
-    pih_risk, pih_band = _pih_risk(profile, case, spread)
+    pih_risk, pih_band = _pih_risk(profile, case, studied)
+    courses = clinic.courses(profile.condition) if clinic is not None else 0
     return Forecast(
         condition=profile.condition,
         laser=profile.laser,
@@ -118,6 +130,10 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None) -> Foreca
         evidence=strength(profile.condition, profile.laser),
         references=[Reference(key=k, citation=catalogue().references[k]) for k in spec.sources],
         model_version=fitted().model_version,
+        band_source="this_clinic" if own is not None else "studies",
+        clinic_courses=courses,
+        clinic_courses_needed=0 if own is not None or clinic is None
+        else MIN_COURSES - courses,
     )
 
 
@@ -131,7 +147,8 @@ _Z80 = 1.2815515655446004  # the standard normal's 90th percentile
 
 def _clinic_band(typical: Spread, clinic_sd: tuple[float, float, float], people: Population,
                  observed: list[tuple[int, float]], target: float,
-                 sessions: np.ndarray) -> np.ndarray:
+                 sessions: np.ndarray,
+                 atypical: tuple[float, float] | None = None) -> np.ndarray:
     """Per session, the 80% band across clinics of the share reaching the target, (N, 2).
 
     The share at 27 clinics (population.clinic_shares) is summarised on the logit scale by
@@ -139,7 +156,8 @@ def _clinic_band(typical: Spread, clinic_sd: tuple[float, float, float], people:
     percentiles: smooth in the goal and the session, where percentiles of 27 points would
     jump. Each end is made non-decreasing over sessions, as every clinic's share is."""
     shares, weights = clinic_shares(typical, clinic_sd, people, observed,
-                                    catalogue().model.observation_sd_percent, target, sessions)
+                                    catalogue().model.observation_sd_percent, target, sessions,
+                                    atypical)
     logits = np.log(np.clip(shares, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(shares, 1e-6, 1 - 1e-6))
     mean = weights @ logits
     sd = np.sqrt(np.maximum(weights @ (logits - mean) ** 2, 0.0))

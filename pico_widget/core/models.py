@@ -168,6 +168,30 @@ class PatientProfile(_Model):
         return FITZPATRICK_NUMERALS[self.fitzpatrick - 1]
 
 
+class ClinicCourse(_Model):
+    """One recorded course as the clinic's effect reads it (core/clinic_effect.py): the
+    inputs a forecast depends on, without a goal, and the results seen. Checked exactly as a
+    profile is (the same refusals); no identifier of any kind."""
+
+    condition: str
+    severity: Severity = "moderate"
+    fitzpatrick: int
+    laser: Laser = "picosecond"
+    tattoo: TattooDetails | None = None
+    observations: list[Observation] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_profile(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return PatientProfile(**data).model_dump(exclude={"goal_percent"})
+
+    @property
+    def observed(self) -> list[tuple[int, float]]:
+        return [(o.session, o.improvement_percent) for o in self.observations]
+
+
 class Reference(_Model):
     key: str
     citation: str
@@ -272,6 +296,17 @@ class Forecast(_Model):
     evidence: Strength
     references: list[Reference]
     model_version: str
+    band_source: Literal["studies", "this_clinic"] = Field(
+        default="studies",
+        description="whose clinics the across-clinic band and the chances are for: 'studies' "
+                    "(8 in 10 clinics like those studied) or 'this_clinic' (this clinic's own "
+                    "offsets, from its recorded courses: core/clinic_effect.py)")
+    clinic_courses: int = Field(
+        default=0, description="this clinic's recorded courses of this condition (0 when no "
+                               "clinic's outcomes were given)")
+    clinic_courses_needed: int = Field(
+        default=0, description="more courses of this condition the clinic needs before its "
+                               "own band is used (0 when it is, or no clinic was given)")
 
     @property
     def warnings(self) -> list[str]:

@@ -232,6 +232,23 @@ class Population:
                   - np.outer(2.0 * (reached @ seen), c) + seen @ seen) / observation_sd**2
         return -0.5 * misfit
 
+    def log_likelihoods(self, courses: Sequence[Sequence[tuple[int, float]]],
+                        observation_sd: float) -> np.ndarray:
+        """log_likelihood of many patients' observations at once, (patients, U, V), for
+        whole-numbered sessions (1-60): the same sum of squares, each patient's sums read
+        off one table of the response curve (a clinic's courses, core/clinic_effect.py)."""
+        reached = self.reached(np.arange(1.0, 61.0))  # (u, 60)
+        seen, shown = np.zeros((2, len(courses), 60))
+        for i, course in enumerate(courses):
+            for session, value in course:
+                seen[i, session - 1], shown[i, session - 1] = value, 1.0
+        squares = shown @ (reached * reached).T  # (patients, u)
+        cross = seen @ reached.T
+        c = self.ceilings
+        misfit = (squares[:, :, None] * (c * c) - 2.0 * cross[:, :, None] * c
+                  + (seen * seen).sum(axis=1)[:, None, None]) / observation_sd**2
+        return -0.5 * misfit
+
     # -- shares --------------------------------------------------------------------------
     def _reaching(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
         """P(I(n) >= target) for every target (rows) and session count (columns)."""
@@ -328,15 +345,22 @@ _MEAN_X, _MEAN_W = np.polynomial.hermite_e.hermegauss(20)  # for a mean over cli
 _MEAN_W = _MEAN_W / _MEAN_W.sum()
 
 
-def atypical_shares(nodes: np.ndarray) -> np.ndarray:
+def atypical_shares(nodes: np.ndarray, centre: tuple[float, float] | None = None
+                    ) -> np.ndarray:
     """The atypical share at clinics whose own logit offset is `nodes` clinic sds from the
     typical clinic's (data/conditions.toml atypical_clinic_sd, a judgement). The typical
     clinic's logit is set so that the mean over clinics is `atypical_share`, the share the
     patient's own chances (Population) and the fit use: the clinics spread around it and
     do not move it. Without this spread a goal that every clinic's typical patients reach
-    alike had a band of no width (98-98 across clinics, issue 30)."""
-    centre, sd = _atypical_centre()
+    alike had a band of no width (98-98 across clinics, issue 30). `centre`: another
+    (logit, sd) to spread the share around, as one clinic's own estimate (clinic_effect)."""
+    centre, sd = centre or _atypical_centre()
     return 1.0 / (1.0 + np.exp(-(centre + sd * np.asarray(nodes, dtype=float))))
+
+
+def atypical_centre() -> tuple[float, float]:
+    """The studies' (logit of the typical clinic's atypical share, its clinic sd)."""
+    return _atypical_centre()
 
 
 @lru_cache(maxsize=1)
@@ -371,7 +395,9 @@ def predictive_spread(spread: Spread, clinic_sd: tuple[float, float, float]) -> 
 
 def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people: Population,
                   observations: Sequence[tuple[float, float]], observation_sd: float,
-                  target: float, sessions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                  target: float, sessions: np.ndarray,
+                  atypical_centre: tuple[float, float] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """The share of patients like this one (with these recorded results) reaching `target`
     by each session, at each of 27 or 81 clinics (3 Gauss-Hermite nodes a clinic offset: log
     rate, logit ceiling, the logit of the complete share where there is one, and the logit
@@ -379,28 +405,15 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
     clinic's weight given the results (its prior weight times how well it explains them).
     `people` is the predictive population (predictive_spread), whose grid every clinic
     shares: a clinic is a reweighting of it, so one likelihood table serves all 27.
+    `atypical_centre`: the (logit, sd) of the atypical share across the clinics weighed,
+    by default the studies' (atypical_shares).
     Returns (shares (clinics, sessions), weights (clinics,))."""
     rate_tau, ceiling_tau, complete_tau = clinic_sd
     own = people.spread
-    # Typical patients' rates at each rate node, on the grid (u in own sds): (3, U).
-    centre = (rate_tau * _CLINIC_X[:, None]) / own.rate_sd
-    rate = np.exp(-0.5 * ((U[None, :] - centre) * own.rate_sd / typical.rate_sd) ** 2)
-    rate /= rate.sum(axis=1, keepdims=True)
-    # Their ceilings at each (ceiling node, complete node): (9, V), or (3, V) with none.
-    edges = normal_cdf((_EDGES[None, :] - typical.logit_ceiling
-                        - ceiling_tau * _CLINIC_X[:, None]) / typical.ceiling_sd)
-    cells = np.diff(edges, axis=1)
-    cells[:, 0] += edges[:, 0]
-    cells[:, -1] += 1.0 - edges[:, -1]
-    if typical.complete_share:
-        logit_k = math.log(typical.complete_share / (1.0 - typical.complete_share))
-        share = 1.0 / (1.0 + np.exp(-(logit_k + complete_tau * _CLINIC_X)))
-        ceiling = ((1 - share)[None, :, None] * cells[:, None, :]
-                   + share[None, :, None] * _complete_cells()[None, None, :])
-        ceiling_w = np.outer(_CLINIC_W, _CLINIC_W).ravel()
-        ceiling = ceiling.reshape(-1, len(V))
-    else:
-        ceiling, ceiling_w = cells, _CLINIC_W
+    rate = clinic_rates(typical, own, rate_tau, _CLINIC_X)
+    ceiling = clinic_ceilings(typical, ceiling_tau, complete_tau, _CLINIC_X, _CLINIC_X)
+    ceiling_w = (np.outer(_CLINIC_W, _CLINIC_W).ravel() if typical.complete_share
+                 else _CLINIC_W)
     fit = people.fit if people.fit is not None and observations else None
     likelihood = np.exp(fit - fit.max()) if fit is not None else np.ones((len(U), len(V)))
     # Which part of each cell reaches the target by each session: (N, U, V).
@@ -416,7 +429,7 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
     # Each clinic's own atypical share (A nodes) mixes its typical and atypical patients:
     # (N, 3, C, A), the typical part times 1 - share, the atypical part's even ceilings
     # times share / len(V).
-    atypical = atypical_shares(_CLINIC_X)
+    atypical = atypical_shares(_CLINIC_X, atypical_centre)
     kept, flat = 1.0 - atypical, atypical / len(V)
     numerator = ((by_rate[:, :3, :] @ ceiling.T)[..., None] * kept
                  + by_rate[:, 3, :].sum(axis=1)[:, None, None, None] * flat)
@@ -425,3 +438,40 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
     weight = np.multiply.outer(np.outer(_CLINIC_W, ceiling_w), _CLINIC_W) * evidence
     shares = numerator / evidence[None]
     return shares.reshape(len(sessions), -1).T, (weight / weight.sum()).ravel()
+
+
+def clinic_rates(typical: Spread, own: Spread, rate_tau: float, nodes: np.ndarray
+                 ) -> np.ndarray:
+    """Typical patients' rate weights on the grid of `own` (a Population's spread, u in its
+    sds) at clinics whose log-rate offset is `nodes` clinic sds: (len(nodes), U), each row
+    summing to 1."""
+    centre = (rate_tau * np.asarray(nodes, dtype=float)[:, None]) / own.rate_sd
+    rate = np.exp(-0.5 * ((U[None, :] - centre) * own.rate_sd / typical.rate_sd) ** 2)
+    rate /= rate.sum(axis=1, keepdims=True)
+    return rate
+
+
+def clinic_ceilings(typical: Spread, ceiling_tau: float, complete_tau: float,
+                    nodes: np.ndarray, complete_nodes: np.ndarray) -> np.ndarray:
+    """Typical patients' ceiling cells at clinics whose logit-ceiling offset is `nodes`
+    clinic sds and (where some clear completely) whose complete-share offset is
+    `complete_nodes`: (len(nodes) * len(complete_nodes), V), the complete node fastest, or
+    (len(nodes), V) when no one clears completely."""
+    edges = normal_cdf((_EDGES[None, :] - typical.logit_ceiling
+                        - ceiling_tau * np.asarray(nodes, dtype=float)[:, None])
+                       / typical.ceiling_sd)
+    cells = np.diff(edges, axis=1)
+    cells[:, 0] += edges[:, 0]
+    cells[:, -1] += 1.0 - edges[:, -1]
+    if not typical.complete_share:
+        return cells
+    logit_k = math.log(typical.complete_share / (1.0 - typical.complete_share))
+    share = 1.0 / (1.0 + np.exp(-(logit_k + complete_tau * np.asarray(complete_nodes))))
+    ceiling = ((1 - share)[None, :, None] * cells[:, None, :]
+               + share[None, :, None] * _complete_cells()[None, None, :])
+    return ceiling.reshape(-1, len(V))
+
+
+def atypical_rates() -> np.ndarray:
+    """The atypical patients' rate weights on any Population's grid, (U,)."""
+    return _RATE_WIDE

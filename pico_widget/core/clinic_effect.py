@@ -1,0 +1,206 @@
+"""This clinic's own effect: where its offsets sit, learned from its recorded courses.
+
+The model (data/model.md) gives every clinic its own offsets: log rate, logit ceiling, the
+logit of the complete share (where patients clear completely) and the logit of the atypical
+share. A forecast for a clinic "like those studied" integrates them out over the spread the
+studies show (response.clinic_sd, population.atypical_shares). A clinic's own courses tell
+where it sits: per condition, the posterior over its offsets is the studies' spread (the
+prior, in clinic sds) times each course's likelihood under the population model at those
+offsets (the same grid, rate and ceiling weights population.clinic_shares uses), computed
+on a grid of offsets refined around the posterior (a fixed grid would collapse onto one
+node as courses pile up, the overconfidence issue 31 measured).
+
+The model is not the truth (grading differs, case mix differs, the curve is a shape): with
+no floor the posterior sd falls as 1/sqrt(courses) and the band with it, below what the
+clinic's next patients do. So the posterior sd of each offset is floored at FLOOR prior sds,
+chosen by the simulation pico_widget/fit/clinic_sbc.py (docs/model.md "This clinic").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .catalogue import catalogue
+from .models import ClinicCourse
+from .population import (
+    Population,
+    Spread,
+    U,
+    V,
+    atypical_centre,
+    atypical_rates,
+    atypical_shares,
+    clinic_ceilings,
+    clinic_rates,
+    predictive_spread,
+)
+from .response import Case, clinic_sd, spread_for
+
+MIN_COURSES = 10  # below this a condition's forecast stays "clinics like those studied"
+FLOOR = 0.1  # posterior sd floor, in prior (clinic) sds: chosen by fit/clinic_sbc.py
+_POINTS = 5  # grid nodes per offset in each refinement
+_PASSES = 6  # refinements: the grid re-centred on the posterior mean, spanning 4 sds
+# (or, where the posterior fell within one node, half the last span)
+_SPAN = 4.0  # the first grid spans +-4 prior sds
+DIMS = ("log_rate", "logit_ceiling", "logit_complete", "logit_atypical")
+
+
+@dataclass(frozen=True)
+class ConditionEffect:
+    """One condition's clinic offsets, in prior (clinic) sds: the posterior's mean and sd
+    per offset (DIMS, the complete share's only where the condition has one; its sd floored
+    at `floor`), and how many courses with results it is from."""
+
+    condition: str
+    courses: int
+    mean: tuple[float, ...]
+    sd: tuple[float, ...]
+    dims: tuple[str, ...]
+    floor: float = FLOOR
+
+    def offset(self, dim: str) -> tuple[float, float]:
+        """(mean, sd) of one offset in prior sds; (0, 1), the prior, for one it lacks."""
+        if dim not in self.dims:
+            return 0.0, 1.0
+        i = self.dims.index(dim)
+        return self.mean[i], self.sd[i]
+
+
+@dataclass(frozen=True)
+class ClinicEffect:
+    """A clinic's effect per condition (conditions without courses absent)."""
+
+    conditions: dict[str, ConditionEffect] = field(default_factory=dict)
+
+    def courses(self, condition: str) -> int:
+        effect = self.conditions.get(condition)
+        return effect.courses if effect else 0
+
+    def usable(self, condition: str) -> ConditionEffect | None:
+        """The condition's effect when it rests on at least MIN_COURSES courses."""
+        effect = self.conditions.get(condition)
+        return effect if effect is not None and effect.courses >= MIN_COURSES else None
+
+
+def at_clinic(typical: Spread, clinic_sd: tuple[float, float, float], effect: ConditionEffect
+              ) -> tuple[Spread, tuple[float, float, float], tuple[float, float]]:
+    """The typical patients at this clinic and how unsure its offsets still are: `typical`
+    moved by the posterior means, the clinic sds (log rate, logit ceiling, logit complete
+    share) scaled by the posterior sds, and the atypical share's (logit, sd), all in the
+    form forecast.estimate integrates clinics with (a normal per offset)."""
+    (rate_m, rate_s), (ceiling_m, ceiling_s), (complete_m, complete_s), (atyp_m, atyp_s) = (
+        effect.offset(d) for d in DIMS)
+    rate_tau, ceiling_tau, complete_tau = clinic_sd
+    complete = typical.complete_share
+    if complete:
+        logit_k = math.log(complete / (1.0 - complete)) + complete_tau * complete_m
+        complete = 1.0 / (1.0 + math.exp(-logit_k))
+    moved = Spread(typical.log_rate + rate_tau * rate_m, typical.rate_sd,
+                   typical.logit_ceiling + ceiling_tau * ceiling_m, typical.ceiling_sd,
+                   complete)
+    centre, sd = atypical_centre()
+    return (moved, (rate_tau * rate_s, ceiling_tau * ceiling_s, complete_tau * complete_s),
+            (centre + sd * atyp_m, sd * atyp_s))
+
+
+def clinic_effect(courses: Iterable[ClinicCourse], floor: float = FLOOR) -> ClinicEffect:
+    """Estimate the clinic's offsets per condition from its recorded courses (courses
+    without results tell nothing and are not counted)."""
+    by_condition: dict[str, list[ClinicCourse]] = {}
+    for course in courses:
+        if course.observations:
+            by_condition.setdefault(course.condition, []).append(course)
+    return ClinicEffect({cid: _condition_effect(cid, group, floor)
+                         for cid, group in sorted(by_condition.items())})
+
+
+@dataclass
+class _CaseTables:
+    """One case's fixed parts: its typical spread, the studies' predictive population (whose
+    grid the likelihoods live on), and the likelihood of each of its courses on that grid
+    (exp of Population.log_likelihood, scaled to a maximum of 1, with that log scale)."""
+
+    typical: Spread
+    own: Spread
+    likelihood: np.ndarray  # (U, courses * V): rate rows, so a node's rates are one matmul
+    atypical: np.ndarray  # (courses,): the likelihood's mean over the atypical patients
+
+
+def _case_tables(cid: str, group: list[ClinicCourse]) -> list[_CaseTables]:
+    sd = clinic_sd(condition=cid)
+    noise = catalogue().model.observation_sd_percent
+    cases: dict[Case, list[ClinicCourse]] = {}
+    for course in group:
+        cases.setdefault(Case(course.condition, course.severity, course.fitzpatrick,
+                              course.laser, course.tattoo), []).append(course)
+    tables = []
+    for case, members in cases.items():
+        typical = spread_for(case)
+        people = Population(predictive_spread(typical, sd))
+        fits = people.log_likelihoods([c.observed for c in members], noise)
+        fits -= fits.max(axis=(1, 2), keepdims=True)
+        likelihood = np.exp(fits)  # (n, U, V)
+        tables.append(_CaseTables(
+            typical, people.spread,
+            np.ascontiguousarray(likelihood.transpose(1, 0, 2)).reshape(len(U), -1),
+            (atypical_rates() @ likelihood).sum(axis=1) / len(V)))
+    return tables
+
+
+def _condition_effect(cid: str, group: list[ClinicCourse], floor: float) -> ConditionEffect:
+    tables = _case_tables(cid, group)
+    has_complete = any(t.typical.complete_share for t in tables)
+    dims = tuple(d for d in DIMS if has_complete or d != "logit_complete")
+    centre, spread = np.zeros(len(dims)), np.full(len(dims), _SPAN)
+    mean, sd = centre, np.ones(len(dims))
+    for _ in range(_PASSES):
+        axes = [c + s * np.linspace(-1.0, 1.0, _POINTS) for c, s in zip(centre, spread,
+                                                                       strict=True)]
+        log_post = _log_posterior(cid, tables, dims, axes)
+        weight = np.exp(log_post - log_post.max())
+        weight /= weight.sum()
+        mean, sd = _moments(weight, axes)
+        step = np.array([a[1] - a[0] for a in axes])
+        centre, spread = mean, np.clip(np.maximum(_SPAN * sd, step), 0.01, _SPAN)
+    return ConditionEffect(cid, len(group), tuple(float(m) for m in mean),
+                           tuple(float(max(s, floor)) for s in sd), dims, floor)
+
+
+def _moments(weight: np.ndarray, axes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    means, sds = [], []
+    for i, axis in enumerate(axes):
+        marginal = weight.sum(axis=tuple(j for j in range(weight.ndim) if j != i))
+        m = float(marginal @ axis)
+        means.append(m)
+        sds.append(math.sqrt(max(float(marginal @ (axis - m) ** 2), 0.0)))
+    return np.array(means), np.array(sds)
+
+
+def _log_posterior(cid: str, tables: list[_CaseTables], dims: tuple[str, ...],
+                   axes: list[np.ndarray]) -> np.ndarray:
+    """log prior + sum of the courses' log likelihoods on the grid `axes` (one array of
+    nodes per dim, in prior sds): shape (rate, ceiling, [complete], atypical)."""
+    rate_tau, ceiling_tau, complete_tau = clinic_sd(condition=cid)
+    named = dict(zip(dims, axes, strict=True))
+    complete_nodes = named.get("logit_complete", np.zeros(1))
+    atypical = atypical_shares(named["logit_atypical"])  # (A,)
+    shape = tuple(len(a) for a in axes)
+    total = -0.5 * sum(z**2 for z in np.meshgrid(*axes, indexing="ij"))  # the prior
+    for t in tables:
+        rate = clinic_rates(t.typical, t.own, rate_tau, named["log_rate"])  # (R, U)
+        ceiling = clinic_ceilings(t.typical, ceiling_tau, complete_tau,
+                                  named["logit_ceiling"], complete_nodes)
+        if not t.typical.complete_share and len(complete_nodes) > 1:
+            ceiling = np.repeat(ceiling, len(complete_nodes), axis=0)
+        by_rate = (rate @ t.likelihood).reshape(-1, len(V))  # (R * n, V)
+        typical = (by_rate @ ceiling.T).reshape(len(rate), -1, len(ceiling))  # (R, n, C * K)
+        mixed = typical[..., None] * (1.0 - atypical)  # (R, n, C * K, A), in place below
+        mixed += t.atypical[None, :, None, None] * atypical
+        np.log(np.maximum(mixed, 1e-300, out=mixed), out=mixed)
+        total = total + mixed.sum(axis=1).reshape(shape)
+    return total
+

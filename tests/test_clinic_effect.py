@@ -1,0 +1,111 @@
+"""The clinic's own effect: learned from its courses, used only from 10 courses, floored."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pico_widget import PatientProfile, estimate
+from pico_widget.core.clinic_effect import FLOOR, MIN_COURSES, clinic_effect
+from pico_widget.core.models import ClinicCourse
+from pico_widget.core.population import Population, Spread
+
+FIXTURE = Path(__file__).parent / "fixtures" / "forecasts_before_clinic.json"
+OTA = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=75)
+
+
+def courses(results: list[float], count: int, condition: str = "nevus_of_ota"
+            ) -> list[ClinicCourse]:
+    return [ClinicCourse(condition=condition, fitzpatrick=4,
+                         observations=[{"session": s, "improvement_percent": y}
+                                       for s, y in enumerate(results, start=1)])
+            for _ in range(count)]
+
+
+SLOW = [5, 10, 15, 20, 25]
+FAST = [35, 60, 75, 85, 90]
+
+
+def test_effect_moves_toward_a_slow_and_a_fast_clinic() -> None:
+    slow = clinic_effect(courses(SLOW, 20)).conditions["nevus_of_ota"]
+    fast = clinic_effect(courses(FAST, 20)).conditions["nevus_of_ota"]
+    assert slow.offset("log_rate")[0] < fast.offset("log_rate")[0]
+    before = estimate(OTA).prob_goal_by_session[4]
+    after_slow = estimate(OTA, clinic=clinic_effect(courses(SLOW, 20)))
+    after_fast = estimate(OTA, clinic=clinic_effect(courses(FAST, 20)))
+    assert after_slow.band_source == after_fast.band_source == "this_clinic"
+    assert after_slow.prob_goal_by_session[4] < before < after_fast.prob_goal_by_session[4]
+    assert after_slow.prob_goal_band[4][1] < after_fast.prob_goal_band[4][0]
+
+
+@pytest.mark.parametrize("case", json.loads(FIXTURE.read_text()),
+                         ids=lambda c: c["profile"]["condition"])
+def test_without_a_clinic_the_forecast_is_bit_identical(case: dict) -> None:
+    """Against forecasts written by the code before clinic effects (tests/fixtures)."""
+    got = json.loads(estimate(PatientProfile(**case["profile"])).model_dump_json())
+    for added in ("band_source", "clinic_courses", "clinic_courses_needed"):
+        got.pop(added)
+    assert got == case["forecast"]
+
+
+def test_below_ten_courses_the_band_stays_the_studies() -> None:
+    bare = estimate(OTA)
+    few = estimate(OTA, clinic=clinic_effect(courses(SLOW, MIN_COURSES - 3)))
+    assert few.band_source == "studies"
+    assert (few.clinic_courses, few.clinic_courses_needed) == (MIN_COURSES - 3, 3)
+    assert few.model_copy(update={"clinic_courses": 0, "clinic_courses_needed": 0}) == bare
+    enough = estimate(OTA, clinic=clinic_effect(courses(SLOW, MIN_COURSES)))
+    assert (enough.band_source, enough.clinic_courses, enough.clinic_courses_needed) == (
+        "this_clinic", MIN_COURSES, 0)
+
+
+def test_other_conditions_courses_do_not_count() -> None:
+    melasma = courses([10, 20, 30], 30, condition="melasma")
+    got = estimate(OTA, clinic=clinic_effect(melasma))
+    assert (got.band_source, got.clinic_courses, got.clinic_courses_needed) == (
+        "studies", 0, MIN_COURSES)
+
+
+def test_the_floor_holds_at_160_courses() -> None:
+    rng = np.random.default_rng(5)
+    many = [ClinicCourse(condition="nevus_of_ota", fitzpatrick=int(rng.integers(2, 6)),
+                         observations=[{"session": s, "improvement_percent": float(y)}
+                                       for s, y in enumerate(rng.choice(
+                                           [[10, 25, 40], [20, 45, 60], [30, 55, 75]]),
+                                           start=1)])
+            for _ in range(160)]
+    shipped = clinic_effect(many).conditions["nevus_of_ota"]
+    assert shipped.courses == 160 and min(shipped.sd) >= FLOOR
+    unfloored = clinic_effect(many, floor=0.0).conditions["nevus_of_ota"]
+    floored = clinic_effect(many, floor=0.5).conditions["nevus_of_ota"]
+    assert min(unfloored.sd) < 0.5 and min(floored.sd) == 0.5  # pinned below: floor acts
+    assert floored.mean == unfloored.mean
+    wide = estimate(OTA, clinic=clinic_effect(many, floor=0.5)).reach_band
+    narrow = estimate(OTA, clinic=clinic_effect(many, floor=0.0)).reach_band
+    assert wide[1] - wide[0] > narrow[1] - narrow[0]
+
+
+def test_batched_likelihoods_match_one_at_a_time() -> None:
+    people = Population(Spread(-1.0, 0.6, 0.5, 1.2, 0.1))
+    observed = [[(1, 20.0), (3, 45.0)], [(2, 10.0)], [(1, 35.0), (2, 55.0), (6, 80.0)]]
+    batch = people.log_likelihoods(observed, 10.0)
+    for one, got in zip(observed, batch, strict=True):
+        np.testing.assert_allclose(got, people.log_likelihood(one, 10.0), rtol=1e-10)
+
+
+def test_a_course_is_checked_as_a_profile_is() -> None:
+    with pytest.raises(ValueError, match="tattoo"):
+        ClinicCourse(condition="tattoo", fitzpatrick=3)
+
+
+def test_the_effect_imports_no_database() -> None:
+    code = ("import sys; from pico_widget.core.clinic_effect import clinic_effect; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('sqlalchemy', 'alembic', 'psycopg', 'sqlite3', 'argon2') "
+            "or m.startswith('pico_widget.outcomes')]; print(bad); assert not bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
