@@ -11,12 +11,12 @@ closes a vanished tablet's socket; Tornado's duplicate is switched off here.
 
 from __future__ import annotations
 
-from tornado.websocket import WebSocketProtocol13, _WebSocketParams
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n.wording import clinic_language
 from ..render.fragments import busy_page as render_busy_page
+from .compat import protocol_without_tornado_ping
 from .health import client_address
 
 RETRY_AFTER_S = 15  # the busy page tries again by itself after this many seconds
@@ -77,7 +77,5 @@ class PicoKernelSocket(VoilaKernelWebsocketHandler):
     def get_websocket_protocol(self):
         if self.request.headers.get("Sec-WebSocket-Version") != "13":
             return None
-        params = _WebSocketParams(ping_interval=None, ping_timeout=None,
-                                  max_message_size=self.max_message_size,
-                                  compression_options=self.get_compression_options())
-        return WebSocketProtocol13(self, False, params)
+        return protocol_without_tornado_ping(self, self.max_message_size,
+                                             self.get_compression_options())

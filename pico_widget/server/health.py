@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from tornado.httputil import HTTPServerRequest
 from tornado.web import RequestHandler
 
+from .compat import mark_ready, marked_ready, pools_configured
+
 HEALTH_PATH = r"/healthz"
 LOOPBACK = ("127.", "::1", "::ffff:127.")
 
@@ -106,13 +108,12 @@ class HealthHandler(RequestHandler):
     @staticmethod
     def _ready(manager: object) -> bool:
         """True once the pool has held a pre-heated kernel (or when there is no pool)."""
-        if getattr(manager, "_pico_ready", False):
+        if marked_ready(manager):
             return True
-        pools = getattr(manager, "_pools", None)
         pooled = getattr(manager, "pooled_ids", None)
-        ready = not pools or (pooled is not None and bool(pooled()))
+        ready = not pools_configured(manager) or (pooled is not None and bool(pooled()))
         if ready:
-            manager._pico_ready = True  # type: ignore[attr-defined]
+            mark_ready(manager)
         return ready
 
     def check_xsrf_cookie(self) -> None:  # GET/HEAD only; nothing to protect
