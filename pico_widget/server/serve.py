@@ -18,6 +18,7 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
@@ -26,7 +27,7 @@ from ..render.charts import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
 from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
 from . import translations
 from .capacity import KERNEL_MB, replica_share
-from .gate import PicoKernelSocket, PicoPageHandler
+from .gate import PicoKernelSocket, PicoPageHandler, PicoTemplateFiles, with_plain_errors
 from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id
 
 PACKAGE = Path(__file__).resolve().parent
@@ -77,10 +78,11 @@ class PicoVoila(Voila):
 
     def init_handlers(self) -> list[Any]:
         swap = {TornadoVoilaHandler: PicoPageHandler,
-                VoilaKernelWebsocketHandler: PicoKernelSocket}
+                VoilaKernelWebsocketHandler: PicoKernelSocket,
+                TemplateStaticFileHandler: PicoTemplateFiles}
         health = (url_path_join(self.server_url, HEALTH_PATH), HealthHandler,
                   {"replica": self.replica or replica_id(self.port)})
-        return [health, *((rule[0], swap.get(rule[1], rule[1]), *rule[2:])
+        return [health, *((rule[0], with_plain_errors(swap.get(rule[1], rule[1])), *rule[2:])
                           for rule in super().init_handlers())]
 
 
