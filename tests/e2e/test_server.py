@@ -130,6 +130,38 @@ def test_dashboard_page_starts_plotly_from_its_own_server(server) -> None:
     assert status == 200 and "Plotly" in script[:5000]
 
 
+def test_a_socket_for_a_kernel_gone_gets_a_plain_404_and_one_log_line(server) -> None:
+    """A tab left open across a replica's restart asks for a kernel the replica never held:
+    a plain 404, one warning, no traceback (jupyter_server's error page needed a static_path
+    Voila does not set, so each such socket logged a traceback)."""
+    kernel_id = str(uuid.uuid4())
+    before = len(server.log.read_text())
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(
+            f"{server.url.replace('http', 'ws')}api/kernels/{kernel_id}/channels", timeout=10)
+    assert refused.value.status_code == 404
+    assert refused.value.resp_body.decode().strip() == "404: Not Found"
+    lines = wait_until(lambda: [line for line in server.log.read_text()[before:].splitlines()
+                                if kernel_id in line and line.endswith("ms")] and
+                       server.log.read_text()[before:].splitlines(),
+                       what="the refused socket's request line in the server log")
+    about = [line for line in lines if kernel_id in line and not line.endswith("ms")]
+    assert len(about) == 1 and about[0].startswith("404 GET"), about  # beside the request line
+    assert "Traceback" not in server.log.read_text()[before:]
+
+
+def test_error_pages_are_plain_text_without_a_traceback(server) -> None:
+    before = len(server.log.read_text())
+    for path in ["voila/templates/nothing", "voila/templates/pico/static/nothing.js",
+                 "voila/static/nothing.js", "voila/render/x.ipynb", "nothing-here"]:
+        status, body = get(server.url + path)
+        assert status in (403, 404), path
+        assert "Traceback" not in body and "site-packages" not in body, path
+    wait_until(lambda: "nothing-here" in server.log.read_text()[before:],
+               what="the last request in the server log")
+    assert "Traceback" not in server.log.read_text()[before:]
+
+
 def test_template_and_theme_overrides_are_ignored(server) -> None:
     for query in ["?template=reveal", "?template=classic", "?theme=dark", "?voila-theme=dark"]:
         status, body = get(server.url + query)
