@@ -19,14 +19,17 @@ from tornado.httputil import responses
 from tornado.web import RequestHandler
 from tornado.websocket import WebSocketHandler, WebSocketProtocol13, _WebSocketParams
 
+from .. import settings
+
 # The versions every hook below was read in and tested against (importlib.metadata).
 CHECKED = {"voila": "0.5.13", "jupyter_server": "2.21.1", "jupyter_client": "8.10.0",
            "tornado": "6.6.1"}
 
 # Voila (voila.utils.ENV_VARIABLE.VOILA_PREHEAT, public): "True" in the environment Voila
 # gives the kernels it starts for its pre-heated pool; the kernel manager tells a pool
-# kernel from a visitor's by it. Checked against voila 0.5.13.
-PREHEAT_ENV = "VOILA_PREHEAT"
+# kernel from a visitor's by it (pico_widget.settings.Settings.preheated). Checked
+# against voila 0.5.13.
+PREHEAT_ENV = settings.PREHEAT_ENV
 
 # Our own mark on Voila's kernel manager instance (a class Voila builds at run time around
 # ours, so the mark is set on an object we do not define): /healthz stays "ready" once the

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from tornado.httputil import HTTPServerRequest
 from tornado.web import RequestHandler
 
+from ..settings import current
 from .compat import mark_ready, marked_ready, pools_configured
 
 HEALTH_PATH = r"/healthz"
@@ -80,7 +81,7 @@ class TokenBuckets:
 
 def replica_id(port: int) -> str:
     """This replica's name in /healthz: PICO_REPLICA_ID, or host:port."""
-    return os.environ.get("PICO_REPLICA_ID") or f"{socket.gethostname()}:{port}"
+    return current().replica_id or f"{socket.gethostname()}:{port}"
 
 
 class HealthHandler(RequestHandler):

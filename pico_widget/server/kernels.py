@@ -17,9 +17,9 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer
 
+from ..settings import Settings
 from .capacity import replica_share
 from .compat import (
-    PREHEAT_ENV,
     after_pool_hand_over,
     open_kernel_sockets,
     pool_tasks,
@@ -108,7 +108,7 @@ class PicoKernelManager(AsyncMappingKernelManager):
 
     async def start_kernel(self, *args, **kwargs):
         env = kwargs.get("env") or {}
-        for_pool = env.get(PREHEAT_ENV) == "True"  # the pool's: not a visitor's until taken
+        for_pool = Settings.from_env(env).preheated  # the pool's: not a visitor's until taken
         if for_pool:
             # Named before it starts, so it is the pool's from its first moment in the
             # kernel list: a refill was briefly counted as a visitor.

@@ -22,9 +22,14 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
-from ..render.charts import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
-from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
+from ..i18n.wording import LANGUAGES, clinic_language, wording
+from ..render.charts import PLOTLY_FILE, plotly_js_path
+from ..render.clinic import ClinicError, load_clinic
+
+# PORT_ENV: the port when --port is not given: the container sets it once for `serve` and
+# its HEALTHCHECK alike (deploy/Containerfile), so the two cannot disagree.
+from ..settings import DEFAULT_PORT, PORT_ENV, hand_to_kernels
+from ..settings import current as current_settings
 from . import translations
 from .capacity import KERNEL_MB, replica_share
 from .gate import PicoKernelSocket, PicoPageHandler, PicoTemplateFiles, with_plain_errors
@@ -32,10 +37,6 @@ from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
-# The port when --port is not given: the container sets it once for `serve` and its
-# HEALTHCHECK alike (deploy/Containerfile), so the two cannot disagree.
-PORT_ENV = "PICO_WIDGET_PORT"
-DEFAULT_PORT = 8866
 
 
 def apps_dir() -> Path:
@@ -91,7 +92,7 @@ def prepare_environment() -> None:
     paths = [str(PACKAGE / "share"), *filter(None, os.environ.get("JUPYTER_PATH", "").split(
         os.pathsep))]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
-    os.environ[PLOTLY_URL_ENV] = f"voila/static/{PLOTLY_FILE}"
+    hand_to_kernels(plotly_url=f"voila/static/{PLOTLY_FILE}")
 
 
 def log_executor_warnings(log: logging.Logger) -> None:
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="pico-widget", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the dashboard with Voila")
-    serve.add_argument("--port", type=int, default=int(os.environ.get(PORT_ENV, DEFAULT_PORT)),
+    serve.add_argument("--port", type=int, default=current_settings().port,
                        help=f"port to listen on (default: ${PORT_ENV}, else {DEFAULT_PORT})")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
@@ -153,9 +154,9 @@ def main(argv: list[str] | None = None) -> None:
             load_clinic(args.clinic)
         except ClinicError as error:
             parser.exit(2, f"pico-widget: {error}\n")
-        os.environ[CLINIC_ENV] = str(args.clinic.resolve())
+        hand_to_kernels(clinic=args.clinic.resolve())
     if args.language:  # the kernels Voila starts inherit it
-        os.environ[LANGUAGE_ENV] = args.language
+        hand_to_kernels(language=args.language)
     if not any(arg.startswith("--PicoKernelManager.max_kernels") for arg in extra):
         share = replica_share(args.replicas, args.max_visitors)
         print(f"pico-widget: {share.reasoning}", flush=True)
