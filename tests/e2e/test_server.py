@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -128,6 +129,18 @@ def test_dashboard_page_starts_plotly_from_its_own_server(server) -> None:
     assert f'src="/voila/static/{PLOTLY_FILE}"' in tag and "async" in tag
     status, script = get(server.url + f"voila/static/{PLOTLY_FILE}")
     assert status == 200 and "Plotly" in script[:5000]
+
+
+def test_the_pages_own_script_is_a_file_from_its_own_server(server) -> None:
+    """The template's script (ended and slow notices, the plotly.js load mark) is a static
+    file the page's Content-Security-Policy allows as 'self', not inline code."""
+    status, page = get(server.url)
+    assert status == 200
+    src = re.search(r'<script src="(/voila/templates/pico/static/page\.js\?v=\w+)"', page)
+    assert src, "the page does not load static/page.js"
+    assert "window.WebSocket = KernelSocket" not in page
+    status, script = get(server.url + src.group(1).lstrip("/"))
+    assert status == 200 and "window.WebSocket = KernelSocket" in script
 
 
 def test_a_socket_for_a_kernel_gone_gets_a_plain_404_and_one_log_line(server) -> None:
