@@ -18,6 +18,7 @@ from pathlib import Path
 LANGUAGE_ENV = "PICO_WIDGET_LANGUAGE"  # `serve --language`: the dashboard's first language
 CLINIC_ENV = "PICO_WIDGET_CLINIC"  # `serve --clinic`: the clinic.toml the kernels load
 PLOTLY_URL_ENV = "PICO_WIDGET_PLOTLY_URL"  # where the server serves plotly.js (serve.py)
+OUTCOMES_ENV = "PICO_OUTCOMES_URL"  # `serve --outcomes`: the outcomes database the kernels use
 PORT_ENV = "PICO_WIDGET_PORT"  # the port when --port is not given (the container sets it)
 REPLICA_ENV = "PICO_REPLICA_ID"  # this replica's name in /healthz (the systemd unit sets it)
 # Voila's own (voila.utils.ENV_VARIABLE): "True" in the environment of its pool's kernels.
@@ -32,6 +33,7 @@ class Settings:
     language: str = ""  # checked against the offered languages by i18n.wording
     clinic: Path | None = None
     plotly_url: str = ""
+    outcomes_url: str = ""
     port: int = DEFAULT_PORT
     replica_id: str = ""
     preheated: bool = False  # a kernel Voila started for its pool, not yet a visitor's
@@ -46,13 +48,15 @@ class Settings:
             raise ValueError(f"{PORT_ENV} must be a port number, not {port!r}")
         clinic = env.get(CLINIC_ENV, "")
         return cls(language=env.get(LANGUAGE_ENV, ""), clinic=Path(clinic) if clinic else None,
-                   plotly_url=env.get(PLOTLY_URL_ENV, ""), port=int(port),
+                   plotly_url=env.get(PLOTLY_URL_ENV, ""),
+                   outcomes_url=env.get(OUTCOMES_ENV, ""), port=int(port),
                    replica_id=env.get(REPLICA_ENV, ""),
                    preheated=env.get(PREHEAT_ENV) == "True")
 
 
 # Which variable each field the server hands to its kernels is written to.
-FOR_KERNELS = {"language": LANGUAGE_ENV, "clinic": CLINIC_ENV, "plotly_url": PLOTLY_URL_ENV}
+FOR_KERNELS = {"language": LANGUAGE_ENV, "clinic": CLINIC_ENV, "plotly_url": PLOTLY_URL_ENV,
+               "outcomes_url": OUTCOMES_ENV}
 
 
 def current() -> Settings:

@@ -15,16 +15,19 @@ PACKAGE = Path(settings.__file__).parent
 
 def test_an_empty_environment_gives_the_defaults() -> None:
     assert Settings.from_env({}) == Settings(language="", clinic=None, plotly_url="",
-                                             port=8866, replica_id="", preheated=False)
+                                             outcomes_url="", port=8866, replica_id="",
+                                             preheated=False)
 
 
 def test_each_variable_lands_in_its_field() -> None:
     env = {"PICO_WIDGET_LANGUAGE": "ms", "PICO_WIDGET_CLINIC": "/etc/pico/clinic.toml",
            "PICO_WIDGET_PLOTLY_URL": "voila/static/plotly.js", "PICO_WIDGET_PORT": "8701",
-           "PICO_REPLICA_ID": "host:8701", "VOILA_PREHEAT": "True"}
+           "PICO_REPLICA_ID": "host:8701", "VOILA_PREHEAT": "True",
+           "PICO_OUTCOMES_URL": "sqlite:///outcomes.db"}
     assert Settings.from_env(env) == Settings(
         language="ms", clinic=Path("/etc/pico/clinic.toml"),
-        plotly_url="voila/static/plotly.js", port=8701, replica_id="host:8701",
+        plotly_url="voila/static/plotly.js", outcomes_url="sqlite:///outcomes.db",
+        port=8701, replica_id="host:8701",
         preheated=True)
     assert not Settings.from_env({"VOILA_PREHEAT": "False"}).preheated
 
