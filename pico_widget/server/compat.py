@@ -15,9 +15,10 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from tornado import websocket
 from tornado.httputil import responses
 from tornado.web import RequestHandler
-from tornado.websocket import WebSocketHandler, WebSocketProtocol13, _WebSocketParams
+from tornado.websocket import WebSocketHandler, WebSocketProtocol13
 
 from .. import settings
 
@@ -49,9 +50,11 @@ def protocol_without_tornado_ping(handler: WebSocketHandler, max_message_size: i
     own ping is the one that closes a vanished tablet's socket. Checked against tornado
     6.6.1 (`_WebSocketParams(ping_interval, ping_timeout, max_message_size,
     compression_options)`, `WebSocketProtocol13(handler, mask_outgoing, params)`)."""
-    params = _WebSocketParams(ping_interval=None, ping_timeout=None,
-                              max_message_size=max_message_size,
-                              compression_options=compression_options)
+    # Looked up when called, so a Tornado without it still imports this module and
+    # tests/test_compat.py can name the version that dropped it.
+    params = websocket._WebSocketParams(ping_interval=None, ping_timeout=None,
+                                        max_message_size=max_message_size,
+                                        compression_options=compression_options)
     return WebSocketProtocol13(handler, False, params)
 
 
