@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pico_widget.server.kernels import PREHEAT_ENV, PicoKernelManager
+from pico_widget.server.kernels import PicoKernelManager
+from pico_widget.settings import PREHEAT_ENV
 
 
 async def _start_watching(manager: PicoKernelManager, env: dict[str, str]) -> tuple[str, set]:

@@ -184,9 +184,9 @@ def test_a_refused_value_is_explained_in_the_widget_language(language, words):
 def test_the_servers_own_pages_speak_the_clinics_language(monkeypatch):
     """`pico-widget serve --language ms`: the busy page and the page's notices (shown when no
     kernel is there to speak) are in Malay too, as is a new dashboard."""
-    from pico_widget.i18n.wording import LANGUAGE_ENV
     from pico_widget.server.gate import busy_page
     from pico_widget.server.serve import page_config
+    from pico_widget.settings import LANGUAGE_ENV
 
     monkeypatch.setenv(LANGUAGE_ENV, "ms")
     page = busy_page()

@@ -13,7 +13,6 @@ read it, so none of them grows a parameter that only passes through.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,11 +23,11 @@ from importlib import resources
 from typing import Any
 
 from ..core.catalogue import conditions
+from ..settings import current as current_settings
 
 LANGUAGES = ("en", "zh-Hans", "ms")
 DEFAULT_LANGUAGE = "en"
 # Set by `pico-widget serve --language` so the dashboard's kernels open in a clinic's language.
-LANGUAGE_ENV = "PICO_WIDGET_LANGUAGE"
 # Sections that are data, not wording: the same in every language, never translated.
 DATA_SECTIONS = ("default_profile", "default_tattoo")
 # Sections whose keys are themselves wording (a locale replaces the whole table).
@@ -91,7 +90,7 @@ def current_language() -> str:
 def clinic_language() -> str:
     """The language `pico-widget serve --language` chose for this server (or English):
     the dashboard's first language and that of the server's own pages."""
-    return check_language(os.environ.get(LANGUAGE_ENV) or DEFAULT_LANGUAGE)
+    return check_language(current_settings().language or DEFAULT_LANGUAGE)
 
 
 @contextmanager

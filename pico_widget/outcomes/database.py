@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 # equal to Alembic's own list.
 REVISIONS = ("0001",)
 BUSY_TIMEOUT_MS = 30_000
-OUTCOMES_ENV = "PICO_OUTCOMES_URL"  # `serve --outcomes` hands the URL to the kernels
 WRITE = "pico_write"
 
 

@@ -13,14 +13,14 @@ gets each page's attempts; argon2 and HAProxy's own limits sit in front. A refus
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy import Engine
 
 from ..i18n.wording import wording
-from .database import OUTCOMES_ENV, open_engine, writing
+from ..settings import current
+from .database import open_engine, writing
 from .limits import TokenBuckets
 from .staff import SignedIn, close_token, from_token, open_token, verify
 
@@ -72,7 +72,8 @@ class SignIn:
 @cache
 def kernel_sign_in() -> SignIn | None:
     """This process's sign-in service on the database `serve --outcomes` named (the kernels
-    inherit OUTCOMES_ENV); None when the server keeps no outcomes. One per process, so its
-    rate limits hold across every sign-in form of the page the kernel serves."""
-    url = os.environ.get(OUTCOMES_ENV)
+    inherit it through pico_widget.settings); None when the server keeps no outcomes. One
+    per process, so its rate limits hold across every sign-in form of the page the kernel
+    serves."""
+    url = current().outcomes_url
     return SignIn(open_engine(url)) if url else None

@@ -16,7 +16,6 @@ from ..i18n.wording import wording
 
 PLOTLY_FILE = "plotly-basic.min.js"
 # Where the served page finds PLOTLY_FILE: set by `pico-widget serve`, read by the charts.
-PLOTLY_URL_ENV = "PICO_WIDGET_PLOTLY_URL"
 
 
 def plotly_js_path() -> Path:

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..i18n.formats import money, number
 from ..i18n.wording import wording
+from ..settings import current as current_settings
 
-CLINIC_ENV = "PICO_WIDGET_CLINIC"  # set by `pico-widget serve --clinic`, read by the kernels
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
               ".svg": "image/svg+xml", ".webp": "image/webp"}
 MAX_LOGO_BYTES = 300_000
@@ -134,5 +134,5 @@ def clinic_of(value: Clinic | dict[str, Any] | str | os.PathLike[str] | None,
 
 def clinic_from_env() -> Clinic | None:
     """The clinic `pico-widget serve --clinic` was started with, if any."""
-    path = os.environ.get(CLINIC_ENV)
+    path = current_settings().clinic
     return load_clinic(path) if path else None

@@ -11,12 +11,15 @@ closes a vanished tablet's socket; Tornado's duplicate is switched off here.
 
 from __future__ import annotations
 
-from tornado.websocket import WebSocketProtocol13, _WebSocketParams
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from tornado.web import HTTPError
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..i18n.wording import clinic_language
 from ..render.fragments import busy_page as render_busy_page
+from .compat import plain_error, protocol_without_tornado_ping
 from .health import client_address
 
 RETRY_AFTER_S = 15  # the busy page tries again by itself after this many seconds
@@ -29,7 +32,35 @@ def busy_page(reason: str = "busy", seconds: int = RETRY_AFTER_S) -> str:
     return render_busy_page(clinic_language(), reason, int(seconds))
 
 
-class PicoPageHandler(TornadoVoilaHandler):
+class PlainErrors:
+    """Mixin: an error page is one line of text ("404: Not Found"), never jupyter_server's
+    template, which needs a `static_path` Voila does not set (compat.plain_error)."""
+
+    def write_error(self, status_code: int, **_kwargs: object) -> None:
+        plain_error(self, status_code)  # type: ignore[arg-type]
+
+
+def with_plain_errors(handler: type) -> type:
+    """`handler`, or a subclass of it with PlainErrors when it would render jupyter_server's
+    HTML error templates (API handlers answer JSON, Tornado's own handlers plain HTML)."""
+    if (issubclass(handler, PlainErrors) or not issubclass(handler, JupyterHandler)
+            or issubclass(handler, APIHandler)):
+        return handler
+    return type(handler.__name__, (PlainErrors, handler), {})
+
+
+class PicoTemplateFiles(TemplateStaticFileHandler):
+    """Voila's template files, with a 404 for a path that is not <template>/static/<file>:
+    Voila's own handler failed to unpack it, logged a traceback and answered 500."""
+
+    def parse_url_path(self, path: str) -> str:
+        parts = path.split("/", 2)
+        if len(parts) != 3 or parts[1] != "static":
+            raise HTTPError(404)
+        return super().parse_url_path(path)
+
+
+class PicoPageHandler(PlainErrors, TornadoVoilaHandler):
     """Voila's page, unless the visitor-kernel cap is reached: then a plain 503.
 
     It also sets the _xsrf cookie, which Voila's page never asked for: without it the
@@ -64,9 +95,11 @@ class PicoPageHandler(TornadoVoilaHandler):
         self.finish(busy_page(reason, seconds))
 
 
-class PicoKernelSocket(VoilaKernelWebsocketHandler):
+class PicoKernelSocket(PlainErrors, VoilaKernelWebsocketHandler):
     """The kernel websocket, kept alive by jupyter_server's ping alone; its request marks
-    the kernel as joined at once (kernels.PicoKernelManager.joining)."""
+    the kernel as joined at once (kernels.PicoKernelManager.joining). A socket for a kernel
+    this replica does not hold (a tab left open across a restart) gets a plain 404 and
+    one log line."""
 
     async def pre_get(self):
         joining = getattr(self.kernel_manager, "joining", None)
@@ -77,7 +110,5 @@ class PicoKernelSocket(VoilaKernelWebsocketHandler):
     def get_websocket_protocol(self):
         if self.request.headers.get("Sec-WebSocket-Version") != "13":
             return None
-        params = _WebSocketParams(ping_interval=None, ping_timeout=None,
-                                  max_message_size=self.max_message_size,
-                                  compression_options=self.get_compression_options())
-        return WebSocketProtocol13(self, False, params)
+        return protocol_without_tornado_ping(self, self.max_message_size,
+                                             self.get_compression_options())

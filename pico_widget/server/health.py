@@ -25,6 +25,8 @@ from tornado.httputil import HTTPServerRequest
 from tornado.web import RequestHandler
 
 from ..outcomes.limits import TokenBuckets
+from ..settings import current
+from .compat import mark_ready, marked_ready, pools_configured
 
 __all__ = ["HEALTH_PATH", "LOOPBACK", "HealthHandler", "TokenBuckets", "client_address",
            "replica_id"]
@@ -47,7 +49,7 @@ def client_address(request: HTTPServerRequest, trust_forwarded: bool = False) ->
 
 def replica_id(port: int) -> str:
     """This replica's name in /healthz: PICO_REPLICA_ID, or host:port."""
-    return os.environ.get("PICO_REPLICA_ID") or f"{socket.gethostname()}:{port}"
+    return current().replica_id or f"{socket.gethostname()}:{port}"
 
 
 class HealthHandler(RequestHandler):
@@ -75,13 +77,12 @@ class HealthHandler(RequestHandler):
     @staticmethod
     def _ready(manager: object) -> bool:
         """True once the pool has held a pre-heated kernel (or when there is no pool)."""
-        if getattr(manager, "_pico_ready", False):
+        if marked_ready(manager):
             return True
-        pools = getattr(manager, "_pools", None)
         pooled = getattr(manager, "pooled_ids", None)
-        ready = not pools or (pooled is not None and bool(pooled()))
+        ready = not pools_configured(manager) or (pooled is not None and bool(pooled()))
         if ready:
-            manager._pico_ready = True  # type: ignore[attr-defined]
+            mark_ready(manager)
         return ready
 
     def check_xsrf_cookie(self) -> None:  # GET/HEAD only; nothing to protect

@@ -13,14 +13,19 @@ import time
 import uuid
 from contextvars import ContextVar
 
-from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer
 
+from ..settings import Settings
 from .capacity import replica_share
+from .compat import (
+    after_pool_hand_over,
+    open_kernel_sockets,
+    pool_tasks,
+    running_kernel,
+)
 
-PREHEAT_ENV = "VOILA_PREHEAT"  # "True" in the environment of the pool's own kernels
 JOIN_GRACE_S = 90  # a websocket being set up waits up to kernel_info_timeout (60 s)
 
 
@@ -52,17 +57,12 @@ class PicoKernelManager(AsyncMappingKernelManager):
         self._joining_since: dict[str, float] = {}  # websocket asked for, not yet open
         self._for_pool: set[str] = set()  # started for the pool, not yet handed to a page
         self._reaper: PeriodicCallback | None = None
-        inner = getattr(self, "get_rendered_notebook", None)  # Voila's pool, when pre-heating
-        if inner is not None:
-            async def handed_over(*args, **kwargs):
-                result = await inner(*args, **kwargs)
-                # The pooled kernel is this page's now: counted as running. Voila answers
-                # (render task, rendered cells, kernel id).
-                self._for_pool.discard(result[-1])
-                self._claim()
-                return result
+        after_pool_hand_over(self, self._handed_over)  # Voila's pool, when pre-heating
 
-            self.get_rendered_notebook = handed_over
+    def _handed_over(self, kernel_id: str) -> None:
+        """The pooled kernel is this page's now: counted as running."""
+        self._for_pool.discard(kernel_id)
+        self._claim()
 
     @property
     def kernel_cap(self) -> int:
@@ -73,12 +73,8 @@ class PicoKernelManager(AsyncMappingKernelManager):
     def pooled_ids(self) -> set[str]:
         """Kernels started in advance, ready (their notebook run) and not yet handed to a
         visitor."""
-        ids = set()
-        for pool in getattr(self, "_pools", {}).values():
-            for task in pool:
-                if task.done() and not task.cancelled() and task.exception() is None:
-                    ids.add(task.result()["kernel_id"])
-        return ids
+        return {task.result()["kernel_id"] for task in pool_tasks(self)
+                if task.done() and not task.cancelled() and task.exception() is None}
 
     def visitor_kernels(self) -> int:
         """What the visitors really hold: kernels running or starting for a page, plus pages
@@ -112,7 +108,7 @@ class PicoKernelManager(AsyncMappingKernelManager):
 
     async def start_kernel(self, *args, **kwargs):
         env = kwargs.get("env") or {}
-        for_pool = env.get(PREHEAT_ENV) == "True"  # the pool's: not a visitor's until taken
+        for_pool = Settings.from_env(env).preheated  # the pool's: not a visitor's until taken
         if for_pool:
             # Named before it starts, so it is the pool's from its first moment in the
             # kernel list: a refill was briefly counted as a visitor.
@@ -135,7 +131,7 @@ class PicoKernelManager(AsyncMappingKernelManager):
         kernel, still running the notebook on a loaded machine, takes long to answer the
         connection's kernel_info (up to kernel_info_timeout, 60 s). The reaper shut such
         kernels down at 60 s while their page waited (`make load`'s cluster part)."""
-        if kernel_id in self._kernels:
+        if running_kernel(self, kernel_id) is not None:
             self._joined.add(kernel_id)
             self._joining_since.setdefault(kernel_id, time.monotonic())
 
@@ -158,16 +154,14 @@ class PicoKernelManager(AsyncMappingKernelManager):
         """Close the websockets of pages still joined to a kernel that was shut down (culled
         or reaped): jupyter_server leaves them open and silent, so the page could not know;
         closed, the page says the session ended and offers the reload that restores the case."""
-        open_sessions = ZMQChannelsWebsocketConnection._open_sessions
-        for key, handler in list(open_sessions.items()):
-            if key.startswith(f"{kernel_id}:"):
-                handler.close()
+        for handler in open_kernel_sockets(kernel_id):
+            handler.close()
 
     def _last_activity(self, kernel_id: str):
         """The kernel's last activity, or None while it is still starting (the trait is
         unset then, and reading it raises)."""
         try:
-            return self._kernels[kernel_id].last_activity
+            return running_kernel(self, kernel_id).last_activity
         except Exception:
             return None
 

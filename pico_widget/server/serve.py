@@ -18,24 +18,26 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..i18n.wording import LANGUAGE_ENV, LANGUAGES, clinic_language, wording
-from ..outcomes.database import OUTCOMES_ENV, check_outcomes
-from ..render.charts import PLOTLY_FILE, PLOTLY_URL_ENV, plotly_js_path
-from ..render.clinic import CLINIC_ENV, ClinicError, load_clinic
+from ..i18n.wording import LANGUAGES, clinic_language, wording
+from ..outcomes.database import check_outcomes
+from ..render.charts import PLOTLY_FILE, plotly_js_path
+from ..render.clinic import ClinicError, load_clinic
+
+# PORT_ENV: the port when --port is not given: the container sets it once for `serve` and
+# its HEALTHCHECK alike (deploy/Containerfile), so the two cannot disagree.
+from ..settings import DEFAULT_PORT, PORT_ENV, hand_to_kernels
+from ..settings import current as current_settings
 from . import translations
 from .capacity import KERNEL_MB, replica_share
-from .gate import PicoKernelSocket, PicoPageHandler
+from .gate import PicoKernelSocket, PicoPageHandler, PicoTemplateFiles, with_plain_errors
 from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id
 
 PACKAGE = Path(__file__).resolve().parent
 NOTEBOOK = "pico_dashboard.ipynb"
-# The port when --port is not given: the container sets it once for `serve` and its
-# HEALTHCHECK alike (deploy/Containerfile), so the two cannot disagree.
-PORT_ENV = "PICO_WIDGET_PORT"
-DEFAULT_PORT = 8866
 
 
 def apps_dir() -> Path:
@@ -80,10 +82,11 @@ class PicoVoila(Voila):
 
     def init_handlers(self) -> list[Any]:
         swap = {TornadoVoilaHandler: PicoPageHandler,
-                VoilaKernelWebsocketHandler: PicoKernelSocket}
+                VoilaKernelWebsocketHandler: PicoKernelSocket,
+                TemplateStaticFileHandler: PicoTemplateFiles}
         health = (url_path_join(self.server_url, HEALTH_PATH), HealthHandler,
                   {"replica": self.replica or replica_id(self.port)})
-        return [health, *((rule[0], swap.get(rule[1], rule[1]), *rule[2:])
+        return [health, *((rule[0], with_plain_errors(swap.get(rule[1], rule[1])), *rule[2:])
                           for rule in super().init_handlers())]
 
 
@@ -92,7 +95,7 @@ def prepare_environment() -> None:
     paths = [str(PACKAGE / "share"), *filter(None, os.environ.get("JUPYTER_PATH", "").split(
         os.pathsep))]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
-    os.environ[PLOTLY_URL_ENV] = f"voila/static/{PLOTLY_FILE}"
+    hand_to_kernels(plotly_url=f"voila/static/{PLOTLY_FILE}")
 
 
 def log_executor_warnings(log: logging.Logger) -> None:
@@ -121,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="pico-widget", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the dashboard with Voila")
-    serve.add_argument("--port", type=int, default=int(os.environ.get(PORT_ENV, DEFAULT_PORT)),
+    serve.add_argument("--port", type=int, default=current_settings().port,
                        help=f"port to listen on (default: ${PORT_ENV}, else {DEFAULT_PORT})")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
@@ -168,15 +171,15 @@ def main(argv: list[str] | None = None) -> None:
             check_outcomes(args.outcomes)
         except ValueError as error:
             parser.exit(2, f"pico-widget: {error}\n")
-        os.environ[OUTCOMES_ENV] = args.outcomes
+        hand_to_kernels(outcomes_url=args.outcomes)
     if args.clinic:  # checked now, so a bad file stops the server with a sentence
         try:
             load_clinic(args.clinic)
         except ClinicError as error:
             parser.exit(2, f"pico-widget: {error}\n")
-        os.environ[CLINIC_ENV] = str(args.clinic.resolve())
+        hand_to_kernels(clinic=args.clinic.resolve())
     if args.language:  # the kernels Voila starts inherit it
-        os.environ[LANGUAGE_ENV] = args.language
+        hand_to_kernels(language=args.language)
     if not any(arg.startswith("--PicoKernelManager.max_kernels") for arg in extra):
         share = replica_share(args.replicas, args.max_visitors)
         print(f"pico-widget: {share.reasoning}", flush=True)

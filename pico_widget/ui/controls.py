@@ -22,6 +22,8 @@ from typing import Any
 import ipywidgets as widgets
 from traitlets import TraitError, validate
 
+from .compat import Apply, BrowserUpdates
+
 log = logging.getLogger(__name__)
 Reject = Callable[[widgets.Widget, str, Any], None]
 Edit = Callable[[widgets.Widget], None]
@@ -31,17 +33,17 @@ _VALUE_KEYS = ("value", "index")
 NO_CHOICE = -1
 
 
-class Guarded:
+class Guarded(BrowserUpdates):
     """Mixin: a browser-sent value the control takes goes to `on_edit`, one it refuses to
     `on_reject`."""
 
     on_reject: Reject | None = None
     on_edit: Edit | None = None
 
-    def set_state(self, sync_data: dict[str, Any]) -> None:
+    def browser_update(self, sync_data: dict[str, Any], apply: Apply) -> None:
         before = getattr(self, "value", None)
         try:
-            super().set_state(sync_data)  # type: ignore[misc]
+            apply(sync_data)
         except (TraitError, TypeError, ValueError) as exc:
             key = next((k for k in _VALUE_KEYS if k in sync_data), "")
             log.info("control refused a browser value (%s)", type(exc).__name__)

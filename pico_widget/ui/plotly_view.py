@@ -8,7 +8,6 @@ serve.py) or, where none is served (JupyterLab), once from the kernel on request
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from typing import Any
 
@@ -16,7 +15,8 @@ import anywidget
 import traitlets
 
 from ..i18n.wording import wording
-from ..render.charts import PLOTLY_URL_ENV, plotly_js_path
+from ..render.charts import plotly_js_path
+from ..settings import current as current_settings
 
 
 class PlotlyView(anywidget.AnyWidget):
@@ -27,7 +27,7 @@ class PlotlyView(anywidget.AnyWidget):
     revision = traitlets.Int(0).tag(sync=True)
     name = traitlets.Unicode("chart").tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)  # the chart's accessible name
-    plotly_url = traitlets.Unicode(os.environ.get(PLOTLY_URL_ENV, "")).tag(sync=True)
+    plotly_url = traitlets.Unicode(current_settings().plotly_url).tag(sync=True)
     ended_message = traitlets.Unicode().tag(sync=True)
 
     @traitlets.default("ended_message")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -128,6 +129,50 @@ def test_dashboard_page_starts_plotly_from_its_own_server(server) -> None:
     assert f'src="/voila/static/{PLOTLY_FILE}"' in tag and "async" in tag
     status, script = get(server.url + f"voila/static/{PLOTLY_FILE}")
     assert status == 200 and "Plotly" in script[:5000]
+
+
+def test_the_pages_own_script_is_a_file_from_its_own_server(server) -> None:
+    """The template's script (ended and slow notices, the plotly.js load mark) is a static
+    file the page's Content-Security-Policy allows as 'self', not inline code."""
+    status, page = get(server.url)
+    assert status == 200
+    src = re.search(r'<script src="(/voila/templates/pico/static/page\.js\?v=\w+)"', page)
+    assert src, "the page does not load static/page.js"
+    assert "window.WebSocket = KernelSocket" not in page
+    status, script = get(server.url + src.group(1).lstrip("/"))
+    assert status == 200 and "window.WebSocket = KernelSocket" in script
+
+
+def test_a_socket_for_a_kernel_gone_gets_a_plain_404_and_one_log_line(server) -> None:
+    """A tab left open across a replica's restart asks for a kernel the replica never held:
+    a plain 404, one warning, no traceback (jupyter_server's error page needed a static_path
+    Voila does not set, so each such socket logged a traceback)."""
+    kernel_id = str(uuid.uuid4())
+    before = len(server.log.read_text())
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(
+            f"{server.url.replace('http', 'ws')}api/kernels/{kernel_id}/channels", timeout=10)
+    assert refused.value.status_code == 404
+    assert refused.value.resp_body.decode().strip() == "404: Not Found"
+    lines = wait_until(lambda: [line for line in server.log.read_text()[before:].splitlines()
+                                if kernel_id in line and line.endswith("ms")] and
+                       server.log.read_text()[before:].splitlines(),
+                       what="the refused socket's request line in the server log")
+    about = [line for line in lines if kernel_id in line and not line.endswith("ms")]
+    assert len(about) == 1 and about[0].startswith("404 GET"), about  # beside the request line
+    assert "Traceback" not in server.log.read_text()[before:]
+
+
+def test_error_pages_are_plain_text_without_a_traceback(server) -> None:
+    before = len(server.log.read_text())
+    for path in ["voila/templates/nothing", "voila/templates/pico/static/nothing.js",
+                 "voila/static/nothing.js", "voila/render/x.ipynb", "nothing-here"]:
+        status, body = get(server.url + path)
+        assert status in (403, 404), path
+        assert "Traceback" not in body and "site-packages" not in body, path
+    wait_until(lambda: "nothing-here" in server.log.read_text()[before:],
+               what="the last request in the server log")
+    assert "Traceback" not in server.log.read_text()[before:]
 
 
 def test_template_and_theme_overrides_are_ignored(server) -> None:
