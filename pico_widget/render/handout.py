@@ -30,7 +30,7 @@ from .summary import (
 from .templates import html
 
 CSS = """
-@page { size: auto; margin: 12mm; }
+@page { size: auto; margin: 10mm 12mm; }
 body { font-family: FONT_STACK; font-size: 10.5pt;
   line-height: 1.3; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
 h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 8px 0 3px; }
