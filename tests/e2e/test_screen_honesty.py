@@ -10,6 +10,7 @@ from conftest import open_dashboard
 from dashboard import act, field
 from live_server import LiveServer, live_server
 from playwright.sync_api import expect
+from waiting import wait_until
 
 from pico_widget.core.catalogue import conditions
 
@@ -26,8 +27,8 @@ TATTOO_ROWS = """() => [...document.querySelectorAll('.pico-wide .widget-dropdow
 def _misplaced(page: Any) -> list[str]:
     """Tattoo names neither right above their own box (one input column) nor on its line to
     its left (the portrait band), or lying over any box."""
-    rows = page.evaluate(TATTOO_ROWS)
-    assert len(rows) == 5, rows
+    rows = wait_until(lambda: (found := page.evaluate(TATTOO_ROWS)) and len(found) == 5
+                      and found, timeout=30, what="the five tattoo details on screen")
     wrong = []
     for row in rows:
         (left, top, right, bottom), (b_left, b_top, _b_right, b_bottom) = row["label"], row["box"]
@@ -214,7 +215,7 @@ def test_band_says_what_it_is_and_the_two_bands_read_apart(
     fc = estimate(profile())
     top = headline(fc)
     low, high = clinics_band(fc, top.session)
-    note = page.locator(".pico-headline .pico-band-note")
+    note = page.locator(".pico-headline [data-key=chance] .pico-band-note")
     expect(note).to_have_text(f"{low}-{high} in 100 at 8 in 10 clinics like those studied")
     legend = """(id) => document.querySelector(`[data-testid="${id}"]`).data
         .filter((t) => t.showlegend !== false).map((t) => t.name.replaceAll('<br>', ' '))"""
