@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import re
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from typing import Any
 
@@ -122,7 +123,9 @@ def test_the_hand_over_wrap_passes_on_the_kernel_id() -> None:
 
     pool, handed = Pool(), []
     compat.after_pool_hand_over(pool, handed.append)
-    result = asyncio.run(pool.get_rendered_notebook("a.ipynb"))  # type: ignore[misc]
+    # In a thread of its own: an earlier test in this process may leave a loop running.
+    with ThreadPoolExecutor(1) as thread:
+        result = thread.submit(asyncio.run, pool.get_rendered_notebook("a.ipynb")).result()
     assert result == ("task", ["a.ipynb"], "kernel-1")
     assert handed == ["kernel-1"]
 
