@@ -15,10 +15,11 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from waiting import wait_until
 
 SERVER_USER = "postgres"
 
@@ -61,17 +62,20 @@ def postgres_server(timeout_s: float = 60) -> Iterator[str]:
              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
             stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "wb"),  # noqa: SIM115
             cwd=folder, **user)
-        deadline = time.monotonic() + timeout_s
-        while True:
+        def answers() -> bool:
+            if server.poll() is not None:
+                raise RuntimeError("PostgreSQL exited: " + (folder / "server.log").read_text())
             try:
                 psycopg.connect(f"host=127.0.0.1 port={port} user=pico dbname=postgres",
                                 connect_timeout=2).close()
-                break
             except psycopg.OperationalError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("PostgreSQL did not start: "
-                                       + (folder / "server.log").read_text()) from None
-                time.sleep(0.2)
+                return False
+            return True
+
+        try:
+            wait_until(answers, timeout=timeout_s, every=0.2, what="PostgreSQL to start")
+        except AssertionError as error:
+            raise RuntimeError(f"{error}: {(folder / 'server.log').read_text()}") from None
         yield f"postgresql+psycopg://pico@127.0.0.1:{port}/postgres"
     finally:
         if server is not None and server.poll() is None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from outcomes_helpers import upgraded_engine
 from sqlalchemy import func, select
+from waiting import wait_until
 
 from pico_widget.outcomes.database import reading
 from pico_widget.outcomes.record import new_course_id
@@ -25,9 +25,8 @@ def test_three_processes_store_thirty_courses_on_one_sqlite_file(tmp_path):
     writers = [subprocess.Popen([sys.executable, str(WRITER), url, "10", str(seed),
                                  str(start), shared], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for seed in (1, 2, 3)]
-    deadline = time.monotonic() + 120
-    while len(list(tmp_path.glob("ready-*"))) < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: len(list(tmp_path.glob("ready-*"))) == 3, timeout=120, every=0.05,
+               what="the three writers to be ready")
     start.touch()  # all three begin together
     results = [writer.communicate(timeout=300) for writer in writers]
     for writer, (_out, err) in zip(writers, results, strict=True):
