@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..core.forecast import estimate
-from ..core.models import PatientProfile
+from ..core.models import Forecast, PatientProfile
 from ..i18n.formats import long_date
 from ..i18n.wording import condition_words, speaking, wording
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
@@ -101,12 +101,15 @@ for (const [id, figure] of Object.entries(FIGURES)) {
 
 
 def handout_html(profile: PatientProfile, today: date | None = None,
-                 language: str = "en", clinic: Clinic | dict | None = None) -> str:
+                 language: str = "en", clinic: Clinic | dict | None = None,
+                 forecast: Forecast | None = None) -> str:
     """The patient's plan as one HTML file in the patient's language: inputs, forecast in
     words and charts, risks, aftercare; with a clinic, its name, contact, logo and the
-    likely cost, and a line for the next visit."""
+    likely cost, and a line for the next visit. `forecast`: estimate(profile) when the
+    caller holds it already (the widget does), so it is not made again."""
+    profile = PatientProfile.model_validate(profile)
     with speaking(language):
-        return _handout(PatientProfile.model_validate(profile), today, language,
+        return _handout(profile, forecast or estimate(profile), today, language,
                         clinic_of(clinic))
 
 
@@ -119,9 +122,8 @@ def glossary(text: str) -> list[tuple[str, str]]:
             if str(entry["term"]).casefold() in folded]
 
 
-def _handout(profile: PatientProfile, today: date | None, language: str,
+def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language: str,
              clinic: Clinic | None = None) -> str:
-    fc = estimate(profile)
     cost = None
     # As the headline's cost (render/headline.py): only where the typical patient reaches
     # the goal, with the sessions' "+" when the range is open-ended.

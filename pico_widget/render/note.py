@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.forecast import estimate
-from ..core.models import PatientProfile
+from ..core.models import Forecast, PatientProfile
 from ..i18n.formats import join
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, speaking, wording
@@ -29,13 +29,15 @@ class DeviceSettings(BaseModel):
 
 def clinical_note(profile: PatientProfile, today: date | None = None,
                   language: str = "en",
-                  settings: Mapping[int, DeviceSettings | dict] | None = None) -> str:
+                  settings: Mapping[int, DeviceSettings | dict] | None = None,
+                  forecast: Forecast | None = None) -> str:
     """Inputs, forecast, range, warnings and model version, ready to paste into a record.
     English by default (the record's language); `language` matches the patient's.
-    `settings`: session number -> the device settings used then (optional)."""
+    `settings`: session number -> the device settings used then (optional). `forecast`:
+    estimate(profile) when the caller holds it already (the widget does)."""
     checked = {int(k): DeviceSettings.model_validate(v) for k, v in (settings or {}).items()}
     with speaking(language):
-        return _note(profile, today, checked)
+        return _note(profile, forecast or estimate(profile), today, checked)
 
 
 def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
@@ -51,9 +53,8 @@ def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
     return say["settings"].format(items="; ".join(items)) if items else None
 
 
-def _note(profile: PatientProfile, today: date | None,
+def _note(profile: PatientProfile, fc: Forecast, today: date | None,
           settings: dict[int, DeviceSettings] | None = None) -> str:
-    fc = estimate(profile)
     spec = condition_words(profile.condition)
     say = wording("note")
     lines = [
