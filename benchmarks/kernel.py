@@ -56,7 +56,7 @@ def run(repeats: int = 200) -> list[Row]:
         slider.observe(lambda change: setattr(label, "value", str(change["new"])), "value")
         floor, floor_bytes = _timed(lambda i: browser_sends(slider, value=40 + i % 40), repeats)
         widget = PicoWidget()
-        goal = widget._goal
+        goal = widget.form.goal
         update, update_bytes = _timed(lambda i: browser_sends(goal, value=40 + i % 40), repeats)
     finally:
         comm.create_comm = original

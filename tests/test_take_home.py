@@ -183,7 +183,7 @@ def test_markup_in_an_uploaded_case_is_shown_as_text_and_runs_nothing():
     shown = w.take_home.problem.value  # beside the upload button, where the eye is
     assert "<img" not in shown  # ...but the page receives it as text
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown
-    assert w._error.value == ""  # said once, not also at the top
+    assert w.form.error.value == ""  # said once, not also at the top
     assert w.profile == MELASMA
 
 
@@ -193,7 +193,7 @@ def test_a_case_file_problem_shows_beside_the_upload_in_plain_names():
     shown = w.take_home.problem.value
     assert "Hori" in shown and "Nevus of Ota" in shown  # the conditions by their names
     assert "hori_nevus," not in shown and "solar_lentigines" not in shown
-    assert w._error.value == "" and w.profile == MELASMA
+    assert w.form.error.value == "" and w.profile == MELASMA
     w.profile = MELASMA.model_copy(update={"goal_percent": 40})  # the next good input
     assert w.take_home.problem.value == "" and w.message == ""
 

@@ -30,8 +30,8 @@ def choose(w: PicoWidget, view: str) -> None:
 
 def record(w: PicoWidget, typed: str) -> None:
     """Tap "Record a session", then type what was seen into the new row's number box."""
-    w._add.click()
-    browser_sends(w._pending.children[0].number, value=typed)
+    w.sessions.add_button.click()
+    browser_sends(w.sessions.pending.children[0].number, value=typed)
 
 
 def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
@@ -88,13 +88,13 @@ def test_first_paint_is_the_default_forecast():
 def test_each_control_changes_the_forecast_as_a_browser_would():
     w = PicoWidget()
     steps = [
-        (w._condition, {"index": list(w._condition.options).index(
-            next(o for o in w._condition.options if o[1] == "solar_lentigines"))},
+        (w.form.condition, {"index": list(w.form.condition.options).index(
+            next(o for o in w.form.condition.options if o[1] == "solar_lentigines"))},
          {"condition": "solar_lentigines"}),
-        (w._severity, {"index": 2}, {"severity": "severe"}),
-        (w._fitzpatrick, {"index": 1}, {"fitzpatrick": 2}),
-        (w._goal, {"value": 90}, {"goal_percent": 90}),
-        (w._laser, {"index": 1}, {"laser": "q-switched"}),
+        (w.form.severity, {"index": 2}, {"severity": "severe"}),
+        (w.form.fitzpatrick, {"index": 1}, {"fitzpatrick": 2}),
+        (w.form.goal, {"value": 90}, {"goal_percent": 90}),
+        (w.form.laser, {"index": 1}, {"laser": "q-switched"}),
     ]
     expected = w.profile.model_dump()
     for control, state, change in steps:
@@ -108,61 +108,61 @@ def test_each_control_changes_the_forecast_as_a_browser_would():
 
 def test_goal_presets_set_the_goal():
     w = PicoWidget()
-    w._presets[75].click()
+    w.form.presets[75].click()
     assert w.profile.goal_percent == 75
-    assert w._goal.value == 75
-    assert w._presets[75].button_style == "info" and w._presets[50].button_style == ""
+    assert w.form.goal.value == 75
+    assert w.form.presets[75].button_style == "info" and w.form.presets[50].button_style == ""
 
 
 @pytest.mark.parametrize(
     ("control", "state", "sentence"),
     [
-        ("_goal", {"value": 150}, "goal must be a number from 0 to 100; got 150"),
-        ("_goal", {"value": "lots"}, "goal must be a number from 0 to 100; got 'lots'"),
-        ("_fitzpatrick", {"index": 7}, "was not accepted"),
-        ("_condition", {"index": 99}, "was not accepted"),
-        ("_condition", {"index": "freckle"}, "was not accepted"),
-        ("_severity", {"index": -4}, "was not accepted"),
-        ("_laser", {"index": [1]}, "was not accepted"),
+        ("goal", {"value": 150}, "goal must be a number from 0 to 100; got 150"),
+        ("goal", {"value": "lots"}, "goal must be a number from 0 to 100; got 'lots'"),
+        ("fitzpatrick", {"index": 7}, "was not accepted"),
+        ("condition", {"index": 99}, "was not accepted"),
+        ("condition", {"index": "freckle"}, "was not accepted"),
+        ("severity", {"index": -4}, "was not accepted"),
+        ("laser", {"index": [1]}, "was not accepted"),
     ],
 )
 def test_hostile_trait_values_are_refused_visibly(control, state, sentence):
     w = PicoWidget()
     before_profile, before_figures = w.profile, shown(w)
-    browser_sends(getattr(w, control), **state)
+    browser_sends(getattr(w.form, control), **state)
     assert sentence in w.message
-    assert escape(sentence) in w._error.value  # shown as text, quotes and all
+    assert escape(sentence) in w.form.error.value  # shown as text, quotes and all
     assert w.profile == before_profile
     assert shown(w) == before_figures
     # The session keeps working: the next good value is accepted and clears the message.
-    browser_sends(w._goal, value=75)
+    browser_sends(w.form.goal, value=75)
     assert w.message == ""
     assert w.profile.goal_percent == 75
 
 
 def test_tattoo_inputs_appear_only_for_tattoos_and_show_the_score():
     w = PicoWidget()
-    assert w._tattoo_box.layout.display == "none"
+    assert w.form.tattoo_box.layout.display == "none"
     w.profile = PatientProfile(condition="tattoo", fitzpatrick=3, goal_percent=90, tattoo=TATTOO)
-    assert w._tattoo_box.layout.display is None
-    assert w._severity_box.layout.display == "none"
-    assert f"Kirby-Desai score: {w.forecast.kirby_desai}" in w._kd.value
-    browser_sends(w._tattoo["colours"], index=3)
+    assert w.form.tattoo_box.layout.display is None
+    assert w.form.severity_box.layout.display == "none"
+    assert f"Kirby-Desai score: {w.forecast.kirby_desai}" in w.form.kd.value
+    browser_sends(w.form.tattoo["colours"], index=3)
     assert w.profile.tattoo is not None and w.profile.tattoo.colours == "multicolour"
-    assert f"Kirby-Desai score: {w.forecast.kirby_desai}" in w._kd.value
+    assert f"Kirby-Desai score: {w.forecast.kirby_desai}" in w.form.kd.value
     assert_shows(w, w.profile)
     w.profile = PatientProfile(condition="melasma", severity="mild", fitzpatrick=3,
                                goal_percent=50)
-    assert w._tattoo_box.layout.display == "none"
+    assert w.form.tattoo_box.layout.display == "none"
 
 
 def test_switching_to_a_tattoo_in_the_dropdown_uses_default_details():
     w = PicoWidget()
-    index = [o[1] for o in w._condition.options].index("tattoo")
-    browser_sends(w._condition, index=index)
+    index = [o[1] for o in w.form.condition.options].index("tattoo")
+    browser_sends(w.form.condition, index=index)
     assert w.message == ""
     assert w.profile.condition == "tattoo" and w.profile.tattoo is not None
-    assert w._laser.disabled is False
+    assert w.form.laser.disabled is False
 
 
 def test_poor_response_lengthens_the_forecast_and_says_so():
@@ -171,7 +171,7 @@ def test_poor_response_lengthens_the_forecast_and_says_so():
     record(w, "30")
     record(w, "40")
     assert [o.session for o in w.profile.observations] == [1, 2]
-    for row in w._rows.children:
+    for row in w.sessions.rows.children:
         browser_sends(row.improvement, value=2)
     assert [o.improvement_percent for o in w.profile.observations] == [2, 2]
     assert_shows(w, w.profile)
@@ -186,26 +186,26 @@ def test_observations_can_be_edited_and_removed():
     w = PicoWidget()
     for typed in ("20", "30", "40"):
         record(w, typed)
-    browser_sends(w._rows.children[1].improvement, value=55)
+    browser_sends(w.sessions.rows.children[1].improvement, value=55)
     assert w.profile.observations[1].improvement_percent == 55
-    assert "Session 2: improvement seen <b>55%</b>" in w._rows.children[1].title.value
-    band = w._rows.children[0].band
+    assert "Session 2: improvement seen <b>55%</b>" in w.sessions.rows.children[1].title.value
+    band = w.sessions.rows.children[0].band
     assert band.index == 0  # the hint shows, not an empty box
     browser_sends(band, index=1)  # first quartile band, under 25%
     assert w.profile.observations[0].improvement_percent == 12
     assert band.index == 0  # back to the hint, ready for another pick
-    w._rows.children[1].remove.click()
+    w.sessions.rows.children[1].remove.click()
     assert [o.session for o in w.profile.observations] == [1, 3]
-    assert len(w._rows.children) == 2
-    browser_sends(w._rows.children[1].session, value=1)
+    assert len(w.sessions.rows.children) == 2
+    browser_sends(w.sessions.rows.children[1].session, value=1)
     assert "Session 1 was recorded twice" in w.message
     assert [o.session for o in w.profile.observations] == [1, 3]
-    assert w._rows.children[1].session.value == 3
-    browser_sends(w._rows.children[0].improvement, value=101)
+    assert w.sessions.rows.children[1].session.value == 3
+    browser_sends(w.sessions.rows.children[0].improvement, value=101)
     assert "improvement seen must be a number from 0 to 100" in w.message
-    browser_sends(w._rows.children[0].number, value="abc")
+    browser_sends(w.sessions.rows.children[0].number, value="abc")
     assert "improvement seen must be a number from 0 to 100" in w.message
-    assert w._rows.children[0].number.value == "12"
+    assert w.sessions.rows.children[0].number.value == "12"
 
 
 def test_recording_a_session_starts_empty_and_changes_nothing_until_a_value():
@@ -213,35 +213,35 @@ def test_recording_a_session_starts_empty_and_changes_nothing_until_a_value():
     tapped) value records the session; a bad value is refused and the row waits."""
     w = PicoWidget()
     before = (w.profile, shown(w))
-    w._add.click()
-    row = w._pending.children[0]
+    w.sessions.add_button.click()
+    row = w.sessions.pending.children[0]
     assert row.number.value == "" and not row.entered
     assert "Session 1" in row.title.value and "%" not in row.title.value
     assert (w.profile, shown(w)) == before
-    w._add.click()  # a second tap adds no second empty row
-    assert len(w._pending.children) == 1
+    w.sessions.add_button.click()  # a second tap adds no second empty row
+    assert len(w.sessions.pending.children) == 1
     browser_sends(row.session, value=2)  # a session number alone records nothing
     assert (w.profile, shown(w)) == before
     browser_sends(row.number, value="130")
     assert "improvement seen must be a number from 0 to 100" in w.message
-    assert w.profile == before[0] and w._pending.children == (row,)
+    assert w.profile == before[0] and w.sessions.pending.children == (row,)
     browser_sends(row.number, value="35")
     assert [(o.session, o.improvement_percent) for o in w.profile.observations] == [(2, 35)]
-    assert w._pending.children == () and w.message == ""
-    assert w._rows.children[0].number.value == "35"
-    assert w._rows.children[0].improvement.value == 35
-    w._add.click()
-    browser_sends(w._pending.children[0].improvement, value=50)  # a tap on the bar
+    assert w.sessions.pending.children == () and w.message == ""
+    assert w.sessions.rows.children[0].number.value == "35"
+    assert w.sessions.rows.children[0].improvement.value == 35
+    w.sessions.add_button.click()
+    browser_sends(w.sessions.pending.children[0].improvement, value=50)  # a tap on the bar
     assert [o.improvement_percent for o in w.profile.observations] == [35, 50]
-    w._add.click()
-    w._pending.children[0].remove.click()
-    assert w._pending.children == () and len(w.profile.observations) == 2
+    w.sessions.add_button.click()
+    w.sessions.pending.children[0].remove.click()
+    assert w.sessions.pending.children == () and len(w.profile.observations) == 2
 
 
 def test_compare_lasers_draws_both():
     w = PicoWidget(PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                                   goal_percent=75))
-    browser_sends(w._compare_box, value=True)
+    browser_sends(w.form.compare_box, value=True)
     names = [t["name"] for t in w._improvement.figure["data"]]
     assert "Q-switched laser, same patient" in names
     choose(w, "chance")
@@ -256,7 +256,7 @@ def test_pinned_case_is_drawn_beside_the_current_one():
     w = PicoWidget()
     pinned = w.profile
     w.pin("Melasma case")
-    browser_sends(w._fitzpatrick, index=1)
+    browser_sends(w.form.fitzpatrick, index=1)
     assert w.profile.fitzpatrick == 2
     names = [t["name"] for t in w._improvement.figure["data"]]
     assert "Pinned: Melasma case" in names
@@ -272,8 +272,8 @@ def test_pinned_case_is_drawn_beside_the_current_one():
 def test_laser_is_fixed_where_only_picosecond_has_evidence():
     w = PicoWidget(PatientProfile(condition="acne_scars", severity="moderate", fitzpatrick=3,
                                   goal_percent=50))
-    assert w._laser.disabled and w._compare_box.disabled
-    browser_sends(w._laser, index=1)
+    assert w.form.laser.disabled and w.form.compare_box.disabled
+    browser_sends(w.form.laser, index=1)
     assert w.profile.laser == "picosecond"
 
 
@@ -283,9 +283,10 @@ def test_profile_setter_validates_and_drives_controls():
                             goal_percent=62, observations=[{"session": 1,
                                                             "improvement_percent": 20}])
     w.profile = target
-    assert (w._condition.value, w._severity.value, w._fitzpatrick.value, w._goal.value) == (
-        "hori_nevus", "severe", 5, 62)
-    assert len(w._rows.children) == 1
+    form = w.form
+    assert (form.condition.value, form.severity.value, form.fitzpatrick.value,
+            form.goal.value) == ("hori_nevus", "severe", 5, 62)
+    assert len(w.sessions.rows.children) == 1
     assert_shows(w, target)
     with pytest.raises(Exception, match="Fitzpatrick"):
         w.profile = {"condition": "melasma", "severity": "mild", "fitzpatrick": 9,
@@ -300,10 +301,10 @@ def test_unexpected_failure_inside_a_callback_is_a_sentence(monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("/secret/path/forecast.py exploded")
 
-    monkeypatch.setattr("pico_widget.ui.widget.estimate", broken)
-    browser_sends(w._goal, value=80)
+    monkeypatch.setattr("pico_widget.ui.state.estimate", broken)
+    browser_sends(w.form.goal, value=80)
     assert "Something went wrong" in w.message
-    assert "/secret" not in w._error.value
+    assert "/secret" not in w.form.error.value
     assert shown(w) == before
 
 
@@ -314,7 +315,7 @@ def test_only_the_visible_view_is_sent_and_a_hidden_one_is_brought_up_to_date_wh
     words = w._views.pages["words"]
     assert words.value == ""
     revision = curve.revision
-    browser_sends(w._goal, value=75)
+    browser_sends(w.form.goal, value=75)
     assert curve.revision == revision + 1
     assert chance.revision == 0 and words.value == ""
     choose(w, "chance")
@@ -322,7 +323,7 @@ def test_only_the_visible_view_is_sent_and_a_hidden_one_is_brought_up_to_date_wh
     assert chance.figure == probability_figure(w.forecast)
     choose(w, "curve")
     assert curve.revision == revision + 1  # nothing changed: not re-sent
-    browser_sends(w._goal, value=90)
+    browser_sends(w.form.goal, value=90)
     order: list[str] = []
     chance.observe(lambda _: order.append("redrawn"), "revision")
     chance.layout.observe(lambda _: order.append("unhidden"), "display")
@@ -448,7 +449,7 @@ def test_an_edited_teaching_case_is_no_longer_named():
     browser_sends(d._language, index=0)  # a language switch keeps the case: same profile
     assert d._cases.value != NO_CHOICE
     other = (d.widget.profile.fitzpatrick % 6) + 1
-    browser_sends(d.widget._fitzpatrick, index=other - 1)
+    browser_sends(d.widget.form.fitzpatrick, index=other - 1)
     assert d.widget.profile.fitzpatrick == other
     assert d._cases.value == NO_CHOICE and d._point.value == ""
     assert d._cases.label == wording("labels", "teaching_none")
@@ -458,7 +459,7 @@ def test_the_100_people_show_the_pinned_case_too():
     w = PicoWidget()
     pinned = estimate(w.profile)
     w.pin("Melasma case")
-    browser_sends(w._fitzpatrick, index=1)
+    browser_sends(w.form.fitzpatrick, index=1)
     choose(w, "icons")
     page = w._views.pages["icons"].value
     assert page.count("<svg") == 2

@@ -52,21 +52,21 @@ def test_widget_speaks_its_language(language):
         assert word in w._views.pages["words"].value
     browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
     assert w._probability.figure["layout"]["title"]["text"] == say["probability_title"]
-    assert w._condition.label.endswith(KNOWN[language]["words"][-1]) or language == "en"
+    assert w.form.condition.label.endswith(KNOWN[language]["words"][-1]) or language == "en"
     assert w._improvement.ended_message == wording("errors", "session_ended", language)
 
 
 def test_switching_keeps_the_case_the_forecast_and_the_view():
     w = PicoWidget(PROFILE)
     browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
-    browser_sends(w._compare_box, value=True)
+    browser_sends(w.form.compare_box, value=True)
     before_profile, before = w.profile, numbers(w)
     for language in ("zh-Hans", "ms", "en"):
         w.language = language
         assert w.profile == before_profile
         assert numbers(w) == before
         assert w._views.visible == "chance"
-        assert w._compare_box.value is True
+        assert w.form.compare_box.value is True
         assert w._probability.figure["layout"]["title"]["text"] == wording(
             "charts", "probability_title", language)
         assert len(w._probability.figure["data"]) == 3  # the compared laser is still drawn
@@ -79,7 +79,7 @@ def test_switching_changes_words_in_place_and_never_reruns_the_forecast(monkeypa
     browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
     tree = widgets_under(w)
     live, forecast = len(_instances), w.forecast
-    import pico_widget.ui.widget as module
+    import pico_widget.ui.state as module
 
     monkeypatch.setattr(module, "estimate", lambda *_a, **_k: pytest.fail("re-ran estimate"))
     for language in ("zh-Hans", "ms", "en", "zh-Hans"):
@@ -87,13 +87,13 @@ def test_switching_changes_words_in_place_and_never_reruns_the_forecast(monkeypa
         assert widgets_under(w).keys() == tree.keys()
         assert len(_instances) == live
         assert w.forecast is forecast
-        assert w._laser.label == wording("lasers", PROFILE.laser, language)
+        assert w.form.laser.label == wording("lasers", PROFILE.laser, language)
         assert w._views.choice.label == wording("views", "chance", language)
         assert w._probability.figure["layout"]["title"]["text"] == wording(
             "charts", "probability_title", language)
     assert all(widget.comm is not None for widget in tree.values())
     monkeypatch.undo()
-    browser_sends(w._goal, value=60)  # the controls still answer
+    browser_sends(w.form.goal, value=60)  # the controls still answer
     assert w.profile.goal_percent == 60
 
 
@@ -101,24 +101,24 @@ def test_relabelling_is_not_an_edit():
     """New words for the same choices keep each control's value and send no edit."""
     w = PicoWidget(PROFILE.model_copy(update={"laser": "q-switched"}))
     edits: list[Any] = []
-    for control in w._all_controls():
+    for control in w.form.case_controls():
         control.on_edit = edits.append
     w.language = "ms"
     assert edits == []
-    assert (w._condition.value, w._severity.value, w._laser.value) == (
+    assert (w.form.condition.value, w.form.severity.value, w.form.laser.value) == (
         "nevus_of_ota", "moderate", "q-switched")
 
 
 def test_controls_after_a_switch_answer_in_the_new_language():
     """Callbacks run in the widget's language, not the module's default."""
     w = PicoWidget(PROFILE, language="ms")
-    browser_sends(w._fitzpatrick, index=5)  # type VI: the dark-skin caution appears
+    browser_sends(w.form.fitzpatrick, index=5)  # type VI: the dark-skin caution appears
     assert w.profile.fitzpatrick == 6
     assert "Jenis kulit VI mempunyai risiko" in w._warnings.value
     assert "Untuk nevus Ota, jenis kulit VI" in w._headline.value
     assert ">sessions<" not in w._headline.value
     assert w.forecast == estimate(w.profile)
-    browser_sends(w._goal, value=150)
+    browser_sends(w.form.goal, value=150)
     assert w.message and w.profile.goal_percent == 75
     w.pin()
     assert any(name.startswith("Disemat: Nevus Ota") for name in
@@ -201,7 +201,7 @@ def test_the_servers_own_pages_speak_the_clinics_language(monkeypatch):
 def test_a_forged_choice_is_refused_in_the_widgets_language():
     w = PicoWidget(PROFILE, language="ms")
     before = w.profile
-    browser_sends(w._condition, index=99)
+    browser_sends(w.form.condition, index=99)
     assert w.message == wording("errors", "not_on_offer", "ms").format(value="99")
     assert w.profile == before
 
@@ -211,7 +211,7 @@ def test_switching_language_rewords_without_forecasting_again(monkeypatch):
     w = PicoWidget(PROFILE)
     before = w.forecast
     calls = []
-    monkeypatch.setattr("pico_widget.ui.widget.estimate",
+    monkeypatch.setattr("pico_widget.ui.state.estimate",
                         lambda *a, **k: calls.append(a) or estimate(*a, **k))
     w.language = "ms"
     assert calls == []
@@ -225,4 +225,4 @@ def test_goal_buttons_are_worded_by_each_language(language, label):
     """A goal button is the language's own pattern (full-width brackets in Chinese), its
     percentage written by Babel, not an English f-string."""
     w = PicoWidget(PROFILE, language=language)
-    assert label in [button.description for button in w._presets.values()]
+    assert label in [button.description for button in w.form.presets.values()]

@@ -16,7 +16,6 @@ import anywidget
 import traitlets
 
 from ..core.cases import CaseFileError, read_case, save_case
-from ..core.models import PatientProfile
 from ..i18n.problems import case_file_sentence
 from .widget import PicoWidget
 
@@ -31,11 +30,11 @@ class CaseMemory(anywidget.AnyWidget):
         super().__init__(case=save_case(widget.profile, widget.course_id), **kwargs)
         self.layout.display = "none"
         self._widget = widget
-        widget.on_profile(self._remember)
+        widget.observe(self._remember, ["profile", "course_id"])
         self.on_msg(self._on_custom)
 
-    def _remember(self, profile: PatientProfile) -> None:
-        self.case = save_case(profile, self._widget.course_id)
+    def _remember(self, _change: Any) -> None:
+        self.case = save_case(self._widget.profile, self._widget.course_id)
 
     def _on_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict) or content.get("type") != "restore":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -24,6 +25,7 @@ from ..render.fragments import class_case_html, class_heading_html
 from ..render.headline import answer, answer_html
 from ..render.summary import case_name
 from .plotly_view import PlotlyView
+from .state import ScreenState
 from .views import chart_label
 
 MOST = 4  # a projector's 1920 px hold four readable columns
@@ -42,11 +44,11 @@ class Case:
 
 class ClassView(widgets.VBox):
     """The columns, and a heading with a button that clears them; hidden while empty.
-    `language()` is the language on screen; `on_change()` after a case comes or goes."""
+    It words itself in `state`'s language; `on_change()` after a case comes or goes."""
 
-    def __init__(self, language: Callable[[], str],
+    def __init__(self, state: ScreenState,
                  on_change: Callable[[], None] = lambda: None) -> None:
-        self._language, self._on_change = language, on_change
+        self._state, self._on_change = state, on_change
         self.cases: list[Case] = []
         self._heading = widgets.HTML()
         self._clear = widgets.Button(icon="times", layout=widgets.Layout(width="auto"))
@@ -57,6 +59,10 @@ class ClassView(widgets.VBox):
         self._columns.add_class("pico-class-columns")
         super().__init__([top, self._columns], layout=widgets.Layout(display="none"))
         self.add_class("pico-class")
+        state.observe(self._respoken, "language")
+
+    def _respoken(self, _change: Any) -> None:
+        self.word()
 
     @property
     def full(self) -> bool:
@@ -93,7 +99,7 @@ class ClassView(widgets.VBox):
     def word(self) -> None:
         """Every word of the view in the language on screen, into the same widgets (a
         language switch makes none and forecasts nothing)."""
-        with speaking(self._language()):
+        with speaking(self._state.language):
             label = wording("labels")
             self._heading.value = class_heading_html(
                 label["class_title"].format(n=len(self.cases), most=MOST))

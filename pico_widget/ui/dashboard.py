@@ -68,7 +68,7 @@ class Dashboard(widgets.VBox):
         self._model_backdrop = widgets.Box(layout=widgets.Layout(display="none"))
         self._model_backdrop.add_class("pico-model-backdrop")
         # Side by side for a class: the case on screen joins up to four columns.
-        self._class = ClassView(lambda: self.widget.language, on_change=self._word_class)
+        self._class = ClassView(self.widget, on_change=self._word_class)
         self._class_add = widgets.Button(icon="columns")
         self._class_add.add_class("pico-class-add")
         self._class_add.on_click(lambda _b: self._add_to_class())
@@ -79,7 +79,8 @@ class Dashboard(widgets.VBox):
         # The whole page speaks the widget's language (screen readers pick their voice).
         self._accessibility = Accessibility(language=language, page=True)
         self._word_header()
-        self.widget.on_profile(self._edited)
+        self.widget.observe(self._edited, "profile")
+        self.widget.observe(self._respoken, "language")
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
         super().__init__([top, self._point, self._class, self.widget, self._model_backdrop,
                           self._model_dialog, self.memory,
@@ -101,14 +102,17 @@ class Dashboard(widgets.VBox):
                                          "pico-model": wording("labels", "model_link")}
             self._language.tooltips = [wording("labels", "language")] * len(self._language.options)
             self._model.value = ""  # drawn again, with its note, when next opened
-            self._word_class()
-            self._class.word()
+            self._word_class()  # the class view words itself (it observes the language)
             if self._model_button.value:
                 self._toggle_model({"new": True})
 
     def _switch_language(self, _control: Any = None) -> None:
         """Only the words change: the widget keeps its case and forecast."""
         self.widget.language = self._language.value
+
+    def _respoken(self, change: dict[str, Any]) -> None:
+        """The widget's language changed (here or from a notebook): the header follows."""
+        self._language.value = change["new"]
         self._word_header()
 
     def _teaching_case(self, _control: Any = None) -> None:
@@ -121,10 +125,10 @@ class Dashboard(widgets.VBox):
         self.widget.compare_lasers(case.compare_lasers)  # the state its title promises
         self._show_point()
 
-    def _edited(self, profile: PatientProfile) -> None:
+    def _edited(self, change: dict[str, Any]) -> None:
         """A teaching case changed by hand is no longer that case: its title and point go."""
         index = self._cases.value
-        if index == NO_CHOICE or profile == teaching_cases()[index].profile:
+        if index == NO_CHOICE or change["new"] == teaching_cases()[index].profile:
             return
         self._cases.value = NO_CHOICE
         self._point.value = ""

@@ -18,6 +18,7 @@ from typing import Any
 
 import annotated_types
 import ipywidgets as widgets
+import traitlets
 from pydantic import ValidationError
 
 from ..core.models import PatientProfile
@@ -29,32 +30,28 @@ from . import controls
 FIELDS = ("wavelength_nm", "fluence_j_cm2", "spot_mm")
 
 
-class DeviceLog:
-    """Session number -> the settings entered for it; `on_change()` after each change."""
+class DeviceLog(traitlets.HasTraits):
+    """Session number -> the settings entered for it. `by_session` is replaced, never
+    changed in place, so whoever observes it (the take-home's open note) hears each change."""
 
-    def __init__(self, on_change: Callable[[], None] = lambda: None) -> None:
-        self._by_session: dict[int, DeviceSettings] = {}
-        self._on_change = on_change
+    by_session = traitlets.Dict()
 
     def get(self, session: int) -> DeviceSettings:
-        return self._by_session.get(session, DeviceSettings())
+        return self.by_session.get(session, DeviceSettings())
 
     def put(self, session: int, settings: DeviceSettings) -> None:
-        if settings == DeviceSettings():
-            self._by_session.pop(session, None)
-        else:
-            self._by_session[session] = settings
-        self._on_change()
+        kept = {s: v for s, v in self.by_session.items() if s != session}
+        self.by_session = kept if settings == DeviceSettings() else kept | {session: settings}
 
     def drop(self, session: int) -> None:
-        if self._by_session.pop(session, None) is not None:
-            self._on_change()
+        if session in self.by_session:
+            self.by_session = {s: v for s, v in self.by_session.items() if s != session}
 
     def recorded(self, profile: PatientProfile) -> dict[int, DeviceSettings]:
         """The settings of the sessions the profile records (a row still being typed, or
         one removed, is not in the note)."""
         sessions = {o.session for o in profile.observations}
-        return {s: v for s, v in self._by_session.items() if s in sessions}
+        return {s: v for s, v in self.by_session.items() if s in sessions}
 
 
 def bounds(name: str) -> tuple[float, float]:

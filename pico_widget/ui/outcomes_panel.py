@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core.models import PatientProfile
 from ..i18n.problems import explain
 from ..i18n.wording import speaking, wording
 from ..outcomes.database import reading
@@ -29,8 +29,8 @@ from ..outcomes.signin import SignIn, SignInRefused
 from ..outcomes.staff import SignedIn
 from ..outcomes.writes import save_course
 from ..render.fragments import message_html
-from ..render.note import DeviceSettings
 from ..render.templates import sentence
+from .state import ScreenState
 
 HIDDEN = "none"
 
@@ -38,12 +38,9 @@ HIDDEN = "none"
 class OutcomesPanel(widgets.VBox):
     """The record button, a PIH tick per session, the sign-in form and what happened."""
 
-    def __init__(self, service: SignIn, current: Callable[[], PatientProfile],
-                 settings: Callable[[], Mapping[int, DeviceSettings]],
-                 language: Callable[[], str], course: Callable[[], str | None],
-                 keep_course: Callable[[str], None]) -> None:
-        self._service, self._current, self._settings = service, current, settings
-        self._language, self._course, self._keep_course = language, course, keep_course
+    def __init__(self, service: SignIn, state: ScreenState) -> None:
+        """The course is `state`'s case; a stored course's id goes on `state.course_id`."""
+        self._service, self._state = service, state
         self._token: str | None = None
         self._pending = False  # the doctor pressed "Add" and was asked to sign in first
         self._pih: dict[int, bool] = {}  # ticked or unticked by the doctor, per session
@@ -71,10 +68,13 @@ class OutcomesPanel(widgets.VBox):
         self.status.add_class("pico-outcome-status")
         super().__init__([self._pih_boxes, self.record, self.form, self._signed, self.status])
         atexit.register(self.sign_out)  # the page closed: the kernel ends
-        self.word()
+        self._spoken(self.word)
+        state.observe(lambda _change: self._spoken(self.word), "language")
+        state.observe(lambda _change: self._spoken(self.refresh), "profile")
 
-    def _spoken(self, action: Callable[[], None]) -> None:
-        with speaking(self._language()):
+    def _spoken(self, action: Callable[[], Any]) -> None:
+        """Run `action` in the language on screen (its sentences are built below it)."""
+        with speaking(self._state.language):
             action()
 
     def word(self) -> None:
@@ -89,7 +89,7 @@ class OutcomesPanel(widgets.VBox):
     def refresh(self, relabel: bool = False) -> None:
         """Offered once a session is entered; one PIH tick per entered session (made
         again only when the sessions or the words change, not on every redraw)."""
-        sessions = [o.session for o in self._current().observations]
+        sessions = [o.session for o in self._state.profile.observations]
         self.layout.display = None if sessions else HIDDEN
         if sessions == self._ticks_for and not relabel:
             return
@@ -132,7 +132,7 @@ class OutcomesPanel(widgets.VBox):
         name, password = self.name.value, self.password.value
         self.password.value = ""
         try:
-            self._token = self._service.verify(name, password, language=self._language())
+            self._token = self._service.verify(name, password, language=self._state.language)
         except SignInRefused as refused:
             self._say(str(refused))
             return
@@ -157,7 +157,7 @@ class OutcomesPanel(widgets.VBox):
 
     def _store(self, actor: SignedIn) -> None:
         self._pending = False
-        course_id = self._course() or new_course_id()
+        course_id = self._state.course_id or new_course_id()
         say = wording("outcomes")
         try:
             record = self._record(course_id)
@@ -168,7 +168,7 @@ class OutcomesPanel(widgets.VBox):
         except SQLAlchemyError:
             self._say(say["not_saved"].format(reason=say["no_database"]))
             return
-        self._keep_course(course_id)
+        self._state.course_id = course_id  # a saved case file now carries it
         self._pih = {s.session: s.pih for s in record.sessions}
         self.refresh(relabel=True)  # the ticks show what was stored
         self._say(say["saved"].format(sessions=len(record.sessions)))
@@ -178,7 +178,8 @@ class OutcomesPanel(widgets.VBox):
         with reading(self._service.engine) as db:
             stored = db.get(Course, course_id)
             earlier = {s.session: (s.month, bool(s.pih)) for s in stored.sessions} if stored else {}
-        profile, settings, month = self._current(), self._settings(), this_month()
+        profile, month = self._state.profile, this_month()
+        settings = self._state.device.recorded(profile)
         sessions = []
         for obs in profile.observations:
             was_month, was_pih = earlier.get(obs.session, (month, False))

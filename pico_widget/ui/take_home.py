@@ -1,41 +1,36 @@
 """The take-home panel: patient handout, clinical note, and saved cases (export and import).
 
-It reads the widget's profile and, on import, hands a validated profile back; it keeps no
-state of its own and asks for no name (the handout leaves a line to write one by hand).
+It observes the screen's state (state.py): the handout and the note are made from the
+forecast on screen, never a second one, in the language on screen. On import it hands a
+validated case back; it keeps no state of its own and asks for no name (the handout
+leaves a line to write one by hand).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..core.cases import CaseFileError, SavedCase, read_case, save_case
-from ..core.models import PatientProfile
 from ..i18n.problems import case_file_sentence
 from ..i18n.review import signed_off
-from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
-from ..render.clinic import Clinic
+from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..render.fragments import unreviewed_html
 from ..render.handout import handout_html
-from ..render.note import DeviceSettings, clinical_note
+from ..render.note import clinical_note
 from .files import CopyButton, Saver
+from .state import ScreenState
 
 
 class TakeHome(widgets.VBox):
-    def __init__(self, current: Callable[[], PatientProfile],
-                 open_case: Callable[[PatientProfile], None],
-                 refuse: Callable[[str], None], language: Callable[[], str],
-                 clinic: Callable[[], Clinic | None] = lambda: None,
-                 settings: Callable[[], Mapping[int, DeviceSettings]] = dict,
-                 course: Callable[[], str | None] = lambda: None,
-                 open_saved: Callable[[SavedCase], None] | None = None) -> None:
-        self._clinic, self._settings, self._course = clinic, settings, course
-        # A case file's course id goes with its profile (the widget keeps both).
-        self._open_saved = open_saved or (lambda saved: open_case(saved.profile))
-        self._current, self._refuse = current, refuse
-        self._language = language
+    """Handout, note and case files of `state`'s case; `refuse(sentence)` explains a bad
+    case file, `open_saved(saved)` shows a good one (its course id with it)."""
+
+    def __init__(self, state: ScreenState, refuse: Callable[[str], None],
+                 open_saved: Callable[[SavedCase], None]) -> None:
+        self._state, self._refuse, self._open_saved = state, refuse, open_saved
         self._saver = Saver()
         self._handout = widgets.Button(icon="print")
         self._handout.on_click(lambda _b: self.print_handout())
@@ -67,17 +62,21 @@ class TakeHome(widgets.VBox):
         super().__init__([buttons, self.unreviewed, self.problem, self._note_language,
                           self._note, self._copy, self._saver])
         self.word()
+        state.observe(lambda _change: self.word(), "language")
+        state.observe(lambda _change: self.refresh(), "profile")
+        state.device.observe(lambda _change: self.refresh(), "by_session")
 
     def word(self) -> None:
-        """The buttons' words in the language in effect; an open note follows it."""
-        label = wording("labels")
+        """The buttons' words in the language on screen; an open note follows it."""
+        language = self._state.language
+        label = wording("labels", language=language)
         self._handout.description = label["handout"]
-        self.unreviewed.value = ("" if signed_off(self._language())
+        self.unreviewed.value = ("" if signed_off(language)
                                  else unreviewed_html(label["unreviewed"]))
         self._download.description = label["download_handout"]
         self._note_button.description = label["note"]
         self._note_language.description = label["note_in_language"]
-        self._note_language.layout.display = (None if self._language() != DEFAULT_LANGUAGE
+        self._note_language.layout.display = (None if language != DEFAULT_LANGUAGE
                                               else "none")
         self._copy.label, self._copy.done_label = label["copy"], label["copied"]
         self._save.description = label["save_case"]
@@ -85,20 +84,24 @@ class TakeHome(widgets.VBox):
         self.refresh()
 
     def _handout_html(self) -> str:
-        return handout_html(self._current(), language=self._language(), clinic=self._clinic())
+        state = self._state
+        return handout_html(state.profile, language=state.language, clinic=state.clinic,
+                            forecast=state.forecast)
 
     def print_handout(self) -> None:
         """The browser's print dialog on the handout, from the page itself."""
         self._saver.print(self._handout_html())
 
     def save_handout(self) -> None:
-        self._saver.save(wording("handout", "download_name", self._language()), "text/html",
+        self._saver.save(wording("handout", "download_name", self._state.language), "text/html",
                          self._handout_html())
 
     def show_note(self) -> None:
-        language = self._language() if self._note_language.value else DEFAULT_LANGUAGE
-        self._note.value = self._copy.text = clinical_note(self._current(), language=language,
-                                                           settings=self._settings())
+        state = self._state
+        language = state.language if self._note_language.value else DEFAULT_LANGUAGE
+        self._note.value = self._copy.text = clinical_note(
+            state.profile, language=language, settings=state.device.recorded(state.profile),
+            forecast=state.forecast)
         self._note.layout.display = self._copy.layout.display = None
 
     def refresh(self) -> None:
@@ -108,17 +111,14 @@ class TakeHome(widgets.VBox):
 
     def case_text(self) -> str:
         """The case file of the case on screen (with its course id once recorded)."""
-        return save_case(self._current(), self._course())
+        return save_case(self._state.profile, self._state.course_id)
 
     def save_case(self) -> None:
         self._saver.save(wording("case_file", "download_name"), "application/json",
                          self.case_text())
 
     def _uploaded(self, change: dict[str, Any]) -> None:
-        with speaking(self._language()):
-            self._read_upload(change)
-
-    def _read_upload(self, change: dict[str, Any]) -> None:
+        language = self._state.language
         files = change["new"]
         if not files:
             return
@@ -126,9 +126,9 @@ class TakeHome(widgets.VBox):
             content = files[0]["content"]
             saved = read_case(bytes(content))
         except CaseFileError as error:
-            self._refuse(case_file_sentence(error))
+            self._refuse(case_file_sentence(error, language))
         except (KeyError, IndexError, TypeError, ValueError):
-            self._refuse(wording("case_file", "not_a_case"))
+            self._refuse(wording("case_file", "not_a_case", language))
         else:
             self._open_saved(saved)
         finally:
