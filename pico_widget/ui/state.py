@@ -44,6 +44,7 @@ class ScreenState(traitlets.HasTraits):
     device = traitlets.Instance(DeviceLog, args=())
 
     _showing = False  # True while `show` sets a case it was given with its course
+    _forecast_of: PatientProfile | None = None  # the profile `forecast` was made for
 
     @traitlets.validate("profile")
     def _valid_profile(self, proposal: dict[str, Any]) -> PatientProfile:
@@ -63,8 +64,6 @@ class ScreenState(traitlets.HasTraits):
         if self._forecast_of != change["new"]:
             self._forecast_of = change["new"]
             self.set_trait("forecast", estimate(change["new"]))
-
-    _forecast_of: PatientProfile | None = None
 
     def show(self, profile: PatientProfile, course_id: str | None = None,
              keep_course: bool = True) -> None:
