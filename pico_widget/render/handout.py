@@ -12,10 +12,12 @@ from datetime import date
 from markupsafe import Markup
 
 from .. import __version__
+from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
 from ..i18n.formats import long_date
 from ..i18n.wording import condition_words, speaking, wording
+from .band_source import source_sentence
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .clinic import Clinic, clinic_of
 from .headline import answer, answer_html
@@ -101,13 +103,15 @@ for (const [id, figure] of Object.entries(FIGURES)) {
 
 
 def handout_html(profile: PatientProfile, today: date | None = None,
-                 language: str = "en", clinic: Clinic | dict | None = None) -> str:
+                 language: str = "en", clinic: Clinic | dict | None = None,
+                 effect: ClinicEffect | None = None) -> str:
     """The patient's plan as one HTML file in the patient's language: inputs, forecast in
     words and charts, risks, aftercare; with a clinic, its name, contact, logo and the
-    likely cost, and a line for the next visit."""
+    likely cost, and a line for the next visit. With the clinic's own effect (serve
+    --outcomes), its band, named as the clinic's."""
     with speaking(language):
         return _handout(PatientProfile.model_validate(profile), today, language,
-                        clinic_of(clinic))
+                        clinic_of(clinic), effect)
 
 
 def glossary(text: str) -> list[tuple[str, str]]:
@@ -120,8 +124,8 @@ def glossary(text: str) -> list[tuple[str, str]]:
 
 
 def _handout(profile: PatientProfile, today: date | None, language: str,
-             clinic: Clinic | None = None) -> str:
-    fc = estimate(profile)
+             clinic: Clinic | None = None, effect: ClinicEffect | None = None) -> str:
+    fc = estimate(profile, clinic=effect)
     cost = None
     # As the headline's cost (render/headline.py): only where the typical patient reaches
     # the goal, with the sessions' "+" when the range is open-ended.
@@ -141,7 +145,12 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
     low_band, high_band = clinics_band(fc, top.session)
     # Where the band first appears (the headline), one line on what it is and which number
     # to read: a patient saw "52 in 100" beside "26-77" and did not know which to believe.
-    band_note = say["band_note"].format(reach=top.reach, low=low_band, high=high_band)
+    band_note = (say["band_note"].format(reach=top.reach, low=low_band, high=high_band)
+                 if fc.band_source == "studies" else
+                 wording("band", "band_note_this_clinic").format(
+                     reach=top.reach, low=low_band, high=high_band, courses=fc.clinic_courses))
+    if fc.clinic_courses_needed:  # the clinic's outcomes are kept: how far from its own
+        band_note = f"{band_note} {source_sentence(fc)}"
     top_html = answer_html(answer(profile, fc, clinic))
     summary, cautions = summary_html(profile, fc), warnings_html(fc, doctor=False)
     interval = say["interval"].format(low=low_w, high=high_w)

@@ -7,11 +7,13 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
 from ..i18n.formats import join
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, speaking, wording
+from .band_source import source_sentence
 from .summary import sentences, severity_text
 from .templates import text_of
 
@@ -29,13 +31,15 @@ class DeviceSettings(BaseModel):
 
 def clinical_note(profile: PatientProfile, today: date | None = None,
                   language: str = "en",
-                  settings: Mapping[int, DeviceSettings | dict] | None = None) -> str:
+                  settings: Mapping[int, DeviceSettings | dict] | None = None,
+                  effect: ClinicEffect | None = None) -> str:
     """Inputs, forecast, range, warnings and model version, ready to paste into a record.
     English by default (the record's language); `language` matches the patient's.
-    `settings`: session number -> the device settings used then (optional)."""
+    `settings`: session number -> the device settings used then (optional). `effect`: the
+    clinic's own (serve --outcomes), whose band the note then gives and names."""
     checked = {int(k): DeviceSettings.model_validate(v) for k, v in (settings or {}).items()}
     with speaking(language):
-        return _note(profile, today, checked)
+        return _note(profile, today, checked, effect)
 
 
 def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
@@ -52,8 +56,9 @@ def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
 
 
 def _note(profile: PatientProfile, today: date | None,
-          settings: dict[int, DeviceSettings] | None = None) -> str:
-    fc = estimate(profile)
+          settings: dict[int, DeviceSettings] | None = None,
+          effect: ClinicEffect | None = None) -> str:
+    fc = estimate(profile, clinic=effect)
     spec = condition_words(profile.condition)
     say = wording("note")
     lines = [
@@ -73,6 +78,7 @@ def _note(profile: PatientProfile, today: date | None,
         lines.append(device)
     lines.append(say["forecast"])
     lines += [f"- {text_of(s)}" for s in sentences(profile, fc)[1:]]
+    lines.append(f"- {source_sentence(fc)}")
     if fc.cautions:
         lines.append(say["warnings"])
         lines += [f"- {caution_sentence(c)}" for c in fc.cautions]
