@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..core.cases import CaseFileError, SavedCase, read_case, save_case
+from ..core.clinic_effect import ClinicEffect
 from ..core.models import PatientProfile
 from ..i18n.problems import case_file_sentence
 from ..i18n.review import signed_off
@@ -30,8 +31,11 @@ class TakeHome(widgets.VBox):
                  clinic: Callable[[], Clinic | None] = lambda: None,
                  settings: Callable[[], Mapping[int, DeviceSettings]] = dict,
                  course: Callable[[], str | None] = lambda: None,
-                 open_saved: Callable[[SavedCase], None] | None = None) -> None:
+                 open_saved: Callable[[SavedCase], None] | None = None,
+                 effect: Callable[[], ClinicEffect | None] = lambda: None) -> None:
         self._clinic, self._settings, self._course = clinic, settings, course
+        # The clinic's effect the screen forecasts with: the handout and note use its band.
+        self._effect = effect
         # A case file's course id goes with its profile (the widget keeps both).
         self._open_saved = open_saved or (lambda saved: open_case(saved.profile))
         self._current, self._refuse = current, refuse
@@ -85,7 +89,8 @@ class TakeHome(widgets.VBox):
         self.refresh()
 
     def _handout_html(self) -> str:
-        return handout_html(self._current(), language=self._language(), clinic=self._clinic())
+        return handout_html(self._current(), language=self._language(), clinic=self._clinic(),
+                            effect=self._effect())
 
     def print_handout(self) -> None:
         """The browser's print dialog on the handout, from the page itself."""
@@ -98,7 +103,8 @@ class TakeHome(widgets.VBox):
     def show_note(self) -> None:
         language = self._language() if self._note_language.value else DEFAULT_LANGUAGE
         self._note.value = self._copy.text = clinical_note(self._current(), language=language,
-                                                           settings=self._settings())
+                                                           settings=self._settings(),
+                                                           effect=self._effect())
         self._note.layout.display = self._copy.layout.display = None
 
     def refresh(self) -> None:

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from ..core.cases import SavedCase
 from ..core.catalogue import conditions
+from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import (
     FITZPATRICK_NUMERALS,
@@ -38,6 +39,7 @@ from ..i18n.formats import percent as percent_text
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
 from ..outcomes.signin import SignIn, kernel_sign_in
+from ..render.band_source import BandSource
 from ..render.clinic import Clinic, clinic_of
 from ..render.fragments import disclaimer_html, heading_html, message_html, style_html
 from ..render.headline import answer, answer_html
@@ -45,6 +47,8 @@ from ..render.summary import case_name, warnings_html
 from ..render.templates import sentence
 from . import controls
 from .a11y import Accessibility
+from .band_toggle import BandToggle
+from .clinic_band import kernel_band
 from .device import DeviceLog
 from .observations import ObservationRow
 from .outcomes_panel import OutcomesPanel
@@ -85,6 +89,9 @@ class PicoWidget(widgets.VBox):
         self._listeners: list[Callable[[PatientProfile], None]] = []
         # The clinic's outcomes (serve --outcomes), else none: then nothing offers to record.
         self._outcomes_service = outcomes or kernel_sign_in()
+        # With outcomes, the clinic's own effect (read in the background, ui/clinic_band.py).
+        self._band = kernel_band(self._outcomes_service.engine if self._outcomes_service
+                                 else None)
         # The course's random id once recorded or opened from a case file (no identifier).
         self.course_id: str | None = None
         # The clinic's name, contact and usual price (a Clinic, its settings or a clinic
@@ -92,7 +99,7 @@ class PicoWidget(widgets.VBox):
         self.clinic = clinic_of(clinic)
         self._language = check_language(language)
         self._profile = profile or default_profile()
-        self._forecast = estimate(self._profile)
+        self._forecast = self._estimate(self._profile)
         self._message = ""
         self._pinned: tuple[str, Forecast] | None = None
         self._pin_source: tuple[PatientProfile, str | None] | None = None
@@ -106,6 +113,8 @@ class PicoWidget(widgets.VBox):
         self._word()
         self._sync_controls()
         self._render()
+        if self._band is not None:
+            self._band.on_change(self._band_changed)
 
     def _construct(self) -> list[widgets.Widget]:
         """Every control and view, once. Their words come from `_word`, their values from
@@ -152,6 +161,7 @@ class PicoWidget(widgets.VBox):
         self._headline = widgets.HTML(layout=FULL)
         self._headline.add_class("pico-answer")
         self._disclaimer = widgets.HTML(layout=FULL)
+        self._both_bands = BandToggle(lambda: self._render())
         self._views = ResultViews()
         self._views.choice.on_reject = self._rejected
         self._improvement, self._probability = (self._views.charts["curve"],
@@ -161,7 +171,8 @@ class PicoWidget(widgets.VBox):
                                   lambda sentence: self.refuse(sentence, beside_upload=True),
                                   lambda: self._language, lambda: self.clinic,
                                   lambda: self._device.recorded(self._profile),
-                                  lambda: self.course_id, self._open_saved)
+                                  lambda: self.course_id, self._open_saved,
+                                  effect=self._effect)
         self.outcomes = None if self._outcomes_service is None else OutcomesPanel(
             self._outcomes_service, lambda: self._profile,
             lambda: self._device.recorded(self._profile), lambda: self._language,
@@ -196,7 +207,8 @@ class PicoWidget(widgets.VBox):
                         *([self.outcomes] if self.outcomes is not None else [])),
         ])
         more.add_class("pico-more-inputs")
-        results = widgets.VBox([self._headline, self._views, self._disclaimer, self._warnings])
+        results = widgets.VBox([self._headline, self._both_bands, self._views,
+                                self._disclaimer, self._warnings])
         results.add_class("pico-results")
         body = widgets.Box([inputs, results, more])
         body.add_class("pico-body")
@@ -235,6 +247,7 @@ class PicoWidget(widgets.VBox):
         self._pin_button.description = label["unpin" if self._pinned else "pin"]
         self._disclaimer.value = disclaimer_html()
         self._views.word()
+        self._both_bands.word()
         self.take_home.word()
         if self.outcomes is not None:
             self.outcomes.word()
@@ -266,6 +279,8 @@ class PicoWidget(widgets.VBox):
     def _keep_course(self, course_id: str) -> None:
         """The course is recorded under `course_id`: a saved case file now carries it."""
         self.course_id = course_id
+        if self._band is not None:  # the clinic's effect takes the course in now
+            self._band.stored()
         for callback in self._listeners:
             callback(self._profile)
 
@@ -345,7 +360,7 @@ class PicoWidget(widgets.VBox):
     @_spoken
     def _apply(self, profile: PatientProfile) -> None:
         try:
-            forecast = estimate(profile)
+            forecast = self._estimate(profile)
             previous = self._profile
             self._profile, self._forecast = profile, forecast
             if not profile.observations:  # every session removed: a course starts anew
@@ -413,7 +428,7 @@ class PicoWidget(widgets.VBox):
             return None
         other = "q-switched" if self._profile.laser == "picosecond" else "picosecond"
         name = wording("labels", "compare_laser").format(laser=wording("lasers")[other])
-        return name, estimate(self._profile.model_copy(update={"laser": other}))
+        return name, self._estimate(self._profile.model_copy(update={"laser": other}))
 
     @_spoken
     def pin(self, title: str | None = None) -> None:
@@ -444,12 +459,34 @@ class PicoWidget(widgets.VBox):
     def _render(self) -> None:
         """Push the forecast to the views: the headline first, then only the visible view."""
         fc = self._forecast
-        self._headline.value = answer_html(answer(self._profile, fc, self.clinic))
-        self._views.show(Shown(self._profile, fc, self._compare_forecast(), self._language))
+        band = self._band_source(fc)
+        self._headline.value = answer_html(answer(self._profile, fc, self.clinic, band))
+        self._both_bands.show_for(fc)
+        self._views.show(Shown(self._profile, fc, self._compare_forecast(), self._language,
+                               band))
         self._warnings.value = warnings_html(fc)
         self.take_home.refresh()
         if self.outcomes is not None:
             self.outcomes.refresh()
+
+    # -- this clinic's band (serve --outcomes: ui/clinic_band.py) ------------------------
+    def _effect(self) -> ClinicEffect | None:
+        return self._band.effect if self._band is not None else None
+
+    def _estimate(self, profile: PatientProfile) -> Forecast:
+        """The forecast with the clinic's own band where it has enough courses."""
+        return estimate(profile, clinic=self._effect())
+
+    def _band_source(self, fc: Forecast) -> BandSource:
+        studies = estimate(self._profile) if self._both_bands.wanted(fc) else None
+        return BandSource(self._band.status if self._band is not None else "none", studies)
+
+    @_spoken
+    def _band_changed(self) -> None:
+        """The clinic's effect changed (a course stored here or by another replica, or the
+        database went away or came back): the same case, forecast again."""
+        self._forecast = self._estimate(self._profile)
+        self._render()
 
     def _show_message(self, sentence: str, place: str = "top") -> None:
         """Show `sentence` at `place`: "top" (above the inputs), "upload" or "rows"."""
