@@ -186,7 +186,7 @@ def probability_figure(fc: Forecast, compare: Compare = None,
                                    "fillmode": "replace", "solidity": 0.3}},
             "hovertemplate": "%{y:.0f}%"})
     if studies is not None:
-        data.append(_studies_whiskers(studies))
+        data += _studies_whiskers(studies)
     data.append({  # the whiskers' legend entry (a trace with no points)
         "type": "scatter", "mode": "markers", "name": legend_lines(chart_legend(fc)),
         "x": [None],
@@ -196,6 +196,8 @@ def probability_figure(fc: Forecast, compare: Compare = None,
     layout = _layout(label["probability_title"], label["probability_axis"], sessions)
     layout["xaxis"]["range"] = [0.4, sessions + 0.6]
     layout["barmode"] = "group"
+    if studies is not None:
+        layout["bargap"] = _BESIDE_GAP
     layout["yaxis"]["range"] = [0, 112]
     # Bar labels keep one readable size; where bars are too narrow for it they are hidden
     # (the hover and the "In words" view still give every value) rather than shrunk.
@@ -227,22 +229,29 @@ def probability_figure(fc: Forecast, compare: Compare = None,
     return {"data": data, "layout": layout}
 
 
-def _studies_whiskers(studies: Forecast) -> dict[str, Any]:
-    """The studies' band as grey whiskers just right of each bar, beside the clinic's own
-    (a scatter of invisible points at the band's middle carrying the whiskers)."""
+def _studies_whiskers(studies: Forecast) -> list[dict[str, Any]]:
+    """The studies' band as grey whiskers just right of each (narrowed) bar, beside the
+    clinic's own: invisible points at the band's middle carry the whiskers, and a trace
+    with no points gives them a legend entry drawn like them."""
     low = [100 * lo for lo, _ in studies.prob_goal_band]
     high = [100 * hi for _, hi in studies.prob_goal_band]
-    middle = [(lo + hi) / 2 for lo, hi in zip(low, high, strict=True)]
-    return {"type": "scatter", "mode": "markers",
-            "name": legend_lines(str(wording("band", "whiskers_studies"))),
-            "x": [n + 0.3 for n in range(1, len(middle) + 1)],
-            "y": [round(m, 1) for m in middle],
-            "marker": {"symbol": "line-ew-open", "size": 1, "color": GREY},
-            "error_y": {"type": "data", "symmetric": True, "color": GREY, "thickness": 2,
-                        "width": 4, "array": [round((hi - lo) / 2, 1)
-                                              for lo, hi in zip(low, high, strict=True)]},
-            "customdata": [[round(lo), round(hi)] for lo, hi in zip(low, high, strict=True)],
-            "hovertemplate": "%{customdata[0]}-%{customdata[1]}%"}
+    name = legend_lines(str(wording("band", "whiskers_studies")))
+    return [{"type": "scatter", "mode": "markers", "name": name, "showlegend": False,
+             "x": [n + _BESIDE for n in range(1, len(low) + 1)],
+             "y": [round((lo + hi) / 2, 1) for lo, hi in zip(low, high, strict=True)],
+             "marker": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
+             "error_y": {"type": "data", "symmetric": True, "color": GREY, "thickness": 2.5,
+                         "width": 4, "array": [round((hi - lo) / 2, 1)
+                                               for lo, hi in zip(low, high, strict=True)]},
+             "customdata": [[round(lo), round(hi)] for lo, hi in zip(low, high, strict=True)],
+             "hovertemplate": "%{customdata[0]}-%{customdata[1]}%"},
+            {"type": "scatter", "mode": "markers", "name": name, "x": [None], "y": [None],
+             "hoverinfo": "skip", "marker": {"symbol": "line-ns-open", "size": 16,
+                                             "color": GREY, "line": {"width": 2.5}}}]
+
+
+_BESIDE = 0.36  # sessions: the studies' whiskers right of a bar narrowed by _BESIDE_GAP
+_BESIDE_GAP = 0.5  # the gap between bars when the studies' band is drawn beside them
 
 
 def _milestones(fc: Forecast) -> dict[int, int]:
