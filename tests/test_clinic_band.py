@@ -9,8 +9,10 @@ import asyncio
 import re
 from html import unescape
 
+import plotly.graph_objects as go
 import pytest
 from outcomes_helpers import course, upgraded_engine
+from sqlalchemy import select
 from widget_client import browser_sends
 
 from pico_widget import PicoWidget
@@ -20,11 +22,13 @@ from pico_widget.core.models import ClinicCourse, PatientProfile
 from pico_widget.outcomes.clinic_courses import clinic_course, revision, stored_courses
 from pico_widget.outcomes.database import open_engine, reading, writing
 from pico_widget.outcomes.record import CourseRecord
+from pico_widget.outcomes.schema import Course
 from pico_widget.outcomes.signin import SignIn
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import delete_course, import_courses, record_course
 from pico_widget.render.band_source import BandSource, source_sentence
 from pico_widget.render.charts import probability_figure
+from pico_widget.render.forest import forest_html, study_offsets
 from pico_widget.render.handout import handout_html
 from pico_widget.render.headline import answer
 from pico_widget.render.note import clinical_note
@@ -217,3 +221,28 @@ def test_the_chance_chart_names_whose_whiskers_they_are(engine) -> None:
     assert any("at this clinic (from 12 courses)" in n.replace("<br>", " ") for n in names)
     studies = [t.get("name", "") for t in probability_figure(estimate(MELASMA))["data"]]
     assert not any("this clinic" in n for n in studies)
+    beside = probability_figure(own, studies=estimate(MELASMA))
+    go.Figure(beside)  # raises on anything plotly's schema refuses
+    grey = next(t for t in beside["data"] if "error_y" in t and t["type"] == "scatter")
+    for middle, half, (low, high) in zip(grey["y"], grey["error_y"]["array"],
+                                         estimate(MELASMA).prob_goal_band, strict=True):
+        assert abs(middle - half - 100 * low) <= 0.11 and abs(middle + half - 100 * high) <= 0.11
+
+
+def test_the_evidence_view_draws_the_clinic_among_the_studies(engine) -> None:
+    store(engine, 12)
+    band = ClinicBand(engine)
+    band.check()
+    assert forest_html("melasma", None) == ""  # no band of its own: no chart
+    chart = forest_html("melasma", band.effect)
+    studies = study_offsets()["melasma"]
+    assert chart.count('class="pico-forest-study"') == len(studies) >= 2
+    assert chart.count('class="pico-forest-clinic"') == 1
+    assert "This clinic (12)" in chart and all(f">{key}<" in chart for key in studies)
+    few = ClinicBand(engine)
+    with writing(engine) as db:
+        for course_id in list(db.scalars(select(Course.course_id)))[:3]:
+            delete_course(db, console(), course_id, "test")
+    few.check()
+    assert forest_html("melasma", few.effect) == ""  # 9 courses: still the studies' band
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..core.clinic_effect import ClinicEffect
 from ..core.models import Forecast
 from ..i18n.wording import wording
 from .summary import clinics_band
@@ -27,6 +28,7 @@ class BandSource:
 
     status: Status = "none"
     studies: Forecast | None = None  # the studies' forecast, shown beside the clinic's
+    effect: ClinicEffect | None = None  # the clinic's effect the forecast used
 
 
 def _say(key: str, **values: object) -> str:

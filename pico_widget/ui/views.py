@@ -17,6 +17,7 @@ from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..render import charts
 from ..render.band_source import BandSource
+from ..render.forest import forest_html
 from ..render.fragments import panel_html
 from ..render.summary import (
     compared_icons_html,
@@ -59,7 +60,10 @@ def words(state: Shown) -> str:
 
 
 def evidence(state: Shown) -> str:
-    return references_html(state.forecast, open=True)
+    """The studies behind the forecast; with the clinic's own band, first the chart of
+    this clinic among them (render/forest.py)."""
+    forest = forest_html(state.forecast.condition, state.band.effect)
+    return forest + references_html(state.forecast, open=True)
 
 
 def chart_label(figure: dict[str, Any]) -> str:

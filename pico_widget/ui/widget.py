@@ -479,7 +479,9 @@ class PicoWidget(widgets.VBox):
 
     def _band_source(self, fc: Forecast) -> BandSource:
         studies = estimate(self._profile) if self._both_bands.wanted(fc) else None
-        return BandSource(self._band.status if self._band is not None else "none", studies)
+        if self._band is None:
+            return BandSource("none", studies)
+        return BandSource(self._band.status, studies, self._band.effect)
 
     @_spoken
     def _band_changed(self) -> None:
