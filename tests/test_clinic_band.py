@@ -246,3 +246,19 @@ def test_the_evidence_view_draws_the_clinic_among_the_studies(engine) -> None:
     few.check()
     assert forest_html("melasma", few.effect) == ""  # 9 courses: still the studies' band
 
+
+
+def test_the_clinics_band_comes_back_with_its_database(tmp_path) -> None:
+    """Down, then back (a PostgreSQL restarted, a volume remounted): the next check reads
+    the courses again, without a restart."""
+    folder = tmp_path / "mounted-later"
+    url = f"sqlite:///{folder / 'outcomes.db'}"
+    band = ClinicBand(open_engine(url))
+    band.check()
+    assert (band.status, band.effect) == ("unavailable", None)
+    folder.mkdir()
+    engine = upgraded_engine(url)
+    store(engine, 10)
+    assert band.check() and band.status == "ok"
+    assert estimate(MELASMA, clinic=band.effect).band_source == "this_clinic"
+    engine.dispose()
