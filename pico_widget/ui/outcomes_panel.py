@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.models import PatientProfile
+from ..i18n.formats import plural
 from ..i18n.problems import explain
 from ..i18n.wording import speaking, wording
 from ..outcomes.database import reading
@@ -183,7 +184,7 @@ class OutcomesPanel(widgets.VBox):
         self._keep_course(course_id)
         self._pih = {s.session: s.pih for s in record.sessions}
         self.refresh(relabel=True)  # the ticks show what was stored
-        self._say(say["saved"].format(sessions=len(record.sessions)))
+        self._say(plural("outcomes", "saved", len(record.sessions)))
 
     def _record(self, course_id: str) -> CourseRecord:
         """The course on screen; a session stored earlier keeps its month and PIH."""
