@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
 from postgres import LocalPostgres
 
@@ -39,3 +41,17 @@ def postgres_server(timeout_s: float = 60) -> Iterator[str]:
     """Yield a postgresql+psycopg:// URL to a fresh, empty database."""
     with local_postgres(timeout_s) as server:
         yield server.url
+
+
+# Parameters for a test that runs on both databases a clinic may use (outcomes_url).
+BOTH = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@contextmanager
+def outcomes_url(kind: str, folder: Path) -> Iterator[str]:
+    """A database URL of `kind` ("sqlite": a file in `folder`; "postgresql": a fresh server)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'clinic.db'}"
+        return
+    with postgres_server() as url:
+        yield url

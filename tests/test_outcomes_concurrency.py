@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from outcomes_helpers import upgraded_engine
-from postgres_server import postgres_server
+from postgres_server import BOTH, outcomes_url
 from sqlalchemy import func, select
 from waiting import wait_until
 
@@ -22,13 +22,10 @@ from pico_widget.outcomes.schema import Audit, Course
 WRITER = Path(__file__).with_name("outcomes_writer.py")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+@pytest.fixture(params=BOTH)
 def url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'clinic.db'}"
-        return
-    with postgres_server() as server_url:
-        yield server_url
+    with outcomes_url(request.param, tmp_path) as url:
+        yield url
 
 
 def test_three_processes_store_thirty_courses_at_once(url, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from outcomes_helpers import course, upgraded_engine
-from postgres_server import postgres_server
+from postgres_server import BOTH, outcomes_url
 from sqlalchemy import func, select
 from waiting import wait_until
 
@@ -28,14 +28,10 @@ from pico_widget.outcomes.writes import save_course
 WRITER = Path(__file__).with_name("outcomes_killed_writer.py")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
-                scope="module")
+@pytest.fixture(params=BOTH, scope="module")
 def url(request, tmp_path_factory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('killed') / 'clinic.db'}"
-        return
-    with postgres_server() as server_url:
-        yield server_url
+    with outcomes_url(request.param, tmp_path_factory.mktemp("killed")) as url:
+        yield url
 
 
 def stored(engine, course_id: str) -> tuple[int, int, list[str]]:
