@@ -126,6 +126,14 @@ def test_signed_in_the_course_is_stored_and_a_repeat_replaces_it(service):
     assert actions == ["record", "replace"]
 
 
+def test_one_session_is_said_in_the_singular(service):
+    panel = widget_with(service, {**MELASMA, "observations": MELASMA["observations"][:1]}
+                        ).outcomes
+    click(panel.record)
+    sign_in(panel)
+    assert "(course: 1 session)." in panel.status.value
+
+
 def test_a_lapsed_token_stores_nothing_and_asks_to_sign_in_again(service):
     panel = widget_with(service).outcomes
     click(panel.record)
