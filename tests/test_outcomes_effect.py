@@ -7,8 +7,9 @@ from outcomes_helpers import course, upgraded_engine
 
 from pico_widget.core.clinic_effect import clinic_effect
 from pico_widget.core.models import ClinicCourse
+from pico_widget.outcomes.clinic_courses import stored_with_months
 from pico_widget.outcomes.database import reading, writing
-from pico_widget.outcomes.effect import months_before, stored_courses, summarise, summary_lines
+from pico_widget.outcomes.effect import months_before, summarise, summary_lines
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
 
@@ -24,7 +25,7 @@ def stored(tmp_path, records) -> list:
     with writing(engine) as db:
         import_courses(db, console(), records)
     with reading(engine) as db:
-        found = stored_courses(db)
+        found = stored_with_months(db)
     engine.dispose()
     return found
 

@@ -141,11 +141,12 @@ def _export(engine, args) -> str:
 
 
 def _stats(engine, args) -> str:
-    from .effect import stored_courses, summarise, summary_lines
+    from .clinic_courses import stored_with_months
+    from .effect import summarise, summary_lines
     from .stats import condition_counts, stats_table
 
     with reading(engine) as db:
-        counts, courses = condition_counts(db), stored_courses(db)
+        counts, courses = condition_counts(db), stored_with_months(db)
     return "\n".join([stats_table(counts), "", *summary_lines(summarise(courses))])
 
 

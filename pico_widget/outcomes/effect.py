@@ -15,57 +15,12 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from ..core.clinic_effect import DIMS, MIN_COURSES, ClinicEffect, ConditionEffect, clinic_effect
-from ..core.models import ClinicCourse, Observation, TattooDetails
-from .schema import Course, CourseSession
+from ..core.models import ClinicCourse
+from .clinic_courses import StoredCourse
 
 RECENT_MONTHS = 12
 DIFFERS_Z = 2.0  # about a 95% two-sided interval on the difference
-
-
-@dataclass(frozen=True)
-class StoredCourse:
-    """A course as the effect reads it, with the month of its last session."""
-
-    course: ClinicCourse
-    last_month: str
-
-
-def stored_courses(db: Session) -> list[StoredCourse]:
-    """Every stored course with results, read in two queries (not one per course).
-
-    Why model_construct: every stored value was validated as a CourseRecord on its way in
-    (writes.record_course takes nothing else), and validating 10,000 courses again took
-    most of `outcomes stats`'s two seconds (benchmarks/outcomes.py)."""
-    sessions: dict[str, list[tuple[int, float, str]]] = {}
-    for course_id, session, improvement, month in db.execute(
-            select(CourseSession.course_id, CourseSession.session,
-                   CourseSession.improvement_percent, CourseSession.month)):
-        sessions.setdefault(course_id, []).append((session, improvement, month))
-    found = []
-    for row in db.execute(select(Course.course_id, Course.condition, Course.severity,
-                                 Course.fitzpatrick, Course.laser, Course.tattoo_location,
-                                 Course.tattoo_colours, Course.tattoo_ink,
-                                 Course.tattoo_scarring, Course.tattoo_layering)):
-        seen = sorted(sessions.get(row.course_id, ()))
-        if not seen:
-            continue
-        tattoo = None
-        if row.tattoo_location:
-            tattoo = TattooDetails.model_construct(
-                location=row.tattoo_location, colours=row.tattoo_colours,
-                ink=row.tattoo_ink, scarring=row.tattoo_scarring or "none",
-                layering=row.tattoo_layering or "none")
-        course = ClinicCourse.model_construct(
-            condition=row.condition, severity=row.severity or "moderate",
-            fitzpatrick=row.fitzpatrick, laser=row.laser, tattoo=tattoo,
-            observations=[Observation.model_construct(session=s, improvement_percent=p)
-                          for s, p, _m in seen])
-        found.append(StoredCourse(course, max(m for _s, _p, m in seen)))
-    return found
 
 
 def months_before(month: str, months: int) -> str:
