@@ -138,6 +138,33 @@ def test_the_import_direction_described_is_the_one_the_contracts_hold():
     assert "its own process imports none of ui (nor ipywidgets or anywidget)" in words
     assert _forbidden("server") >= {"ui", "ipywidgets", "anywidget"}
 
+MODEL_PAGE = PACKAGE / "data" / "model.md"
+DEVELOPERS_MODEL_PAGE = DOCS / "model.md"
+
+
+def test_the_developers_model_page_links_the_one_model_page():
+    assert "](../pico_widget/data/model.md)" in DEVELOPERS_MODEL_PAGE.read_text("utf-8")
+
+
+def test_the_two_model_pages_share_no_text():
+    """Each fact about the model is written once: a line copied from the app's page into
+    docs/model.md (a sentence, a table row) would go stale there when the page is edited
+    or `make calibrate` rewrites it."""
+    def lines(path: Path) -> set[str]:
+        return {line.strip() for line in path.read_text("utf-8").splitlines()
+                if len(line.strip()) >= 30 and not set(line.strip()) <= set("|-: ")}
+
+    assert lines(DEVELOPERS_MODEL_PAGE) & lines(MODEL_PAGE) == set()
+
+
+def test_the_newest_version_described_is_the_shipped_model():
+    """docs/model.md describes versions under their own headings, newest first: a new
+    model version cannot ship without its notes."""
+    shipped = tomllib.loads((PACKAGE / "data" / "fitted.toml").read_text("utf-8"))
+    versions = re.findall(r"^## Model (\S+):", DEVELOPERS_MODEL_PAGE.read_text("utf-8"), re.M)
+    assert versions and versions[0] == shipped["model_version"]
+
+
 def _retry_after_s() -> int:
     tree = ast.parse((PACKAGE / "server" / "gate.py").read_text("utf-8"))
     for node in tree.body:
