@@ -178,3 +178,21 @@ def test_the_docs_give_the_retry_after_the_server_sends():
     said = [(path.name, int(n)) for path in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
             for n in re.findall(r"Retry-After:? (\d+)", path.read_text("utf-8"))]
     assert said and all(n == seconds for _, n in said), said
+
+
+def test_the_readme_is_ordered_for_its_readers():
+    """What it is, install, the doctor's screen, the notebook, the trainer's class view,
+    serving, then developing: a doctor reads from the top and stops before `make check`."""
+    order = ["Quick start", "What the screen shows", "In a notebook", "The class view",
+             "Serving", "Developing", "License"]
+    headings = re.findall(r"^## (.+)$", (ROOT / "README.md").read_text("utf-8"), re.M)
+    assert [h for h in headings if h in order] == order
+
+
+def test_every_relative_link_of_the_docs_leads_to_a_file():
+    pages = [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted(DOCS.glob("*.md")), MODEL_PAGE]
+    broken = [f"{page.relative_to(ROOT)}: {target}" for page in pages
+              for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text("utf-8"))
+              if not target.startswith(("http://", "https://", "#", "mailto:"))
+              and not (page.parent / target.split("#")[0]).exists()]
+    assert broken == []
