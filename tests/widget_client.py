@@ -34,6 +34,13 @@ def browser_sends(control: Any, **state: Any) -> None:
                          "buffers": []})
 
 
+def browser_sends_custom(widget: Any, content: Any) -> None:
+    """In-process: deliver a custom message (`model.send(content)` in the front end) to a
+    widget exactly as its comm would, through every handler it registered with on_msg."""
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}},
+                        "buffers": []})
+
+
 def widgets_under(root: Any) -> dict[int, Any]:
     """Every widget reachable from `root` through its synced traits (children, layout,
     style, ...), by id."""
