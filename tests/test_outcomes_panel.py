@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import pytest
 from outcomes_helpers import upgraded_engine
 from sqlalchemy import func, select, update
-from widget_client import browser_sends, widgets_under
+from widget_client import browser_sends, browser_sends_custom, widgets_under
 
 from pico_widget import PicoWidget
 from pico_widget.core.cases import read_case
@@ -41,9 +41,7 @@ def service(tmp_path):
 
 def click(button) -> None:
     """A click exactly as the browser sends it."""
-    button._handle_msg({"content": {"data": {"method": "custom",
-                                             "content": {"event": "click"}}},
-                        "buffers": []})
+    browser_sends_custom(button, {"event": "click"})
 
 
 def stored(service: SignIn) -> list[tuple[str, int, float, bool, str]]:
