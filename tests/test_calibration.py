@@ -221,8 +221,8 @@ def test_the_fit_predicts_what_the_app_shows():
         for case in _cases(row):
             people = Population(spread_for(case, params))
             if row.kind == "shares":
-                app.append([100 * float(people.share_reaching(t, np.array([row.session]))[0])
-                            for t in row.thresholds])
+                app.append([100 * float(people.share_reaching(t, np.array(row.sessions_mixed))
+                                        .mean()) for t in row.thresholds])
             elif row.kind == "mean":
                 app.append([people.mean_improvement(row.session)])
             else:
