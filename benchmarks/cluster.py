@@ -25,6 +25,7 @@ from conftest import wait_for_dashboard
 from dashboard import assert_shows, profile
 from live_server import ARTIFACTS
 from playwright.sync_api import sync_playwright
+from waiting import wait_until
 
 VISITORS, WAVE = 30, 10
 FLOOD, FLOOD_WORKERS, FLOOD_SECONDS = 300, 12, 60
@@ -180,9 +181,9 @@ def run(visitors: int = VISITORS, wave: int = WAVE) -> list[tuple[str, str, str]
         time.sleep(3)
         close(visits)
         pools = len(running.replicas)  # each replica's one pre-heated kernel
-        deadline = time.monotonic() + 240
-        while kernels(running) > pools and time.monotonic() < deadline:
-            time.sleep(2)
+        with contextlib.suppress(AssertionError):  # the count below says if they did not
+            wait_until(lambda: kernels(running) <= pools, timeout=240, every=2,
+                       what="the visitors' kernels to go")
         print(f"cluster: {kernels(running)} kernels before the flood", flush=True)
         time.sleep(5)
         flood = _flood(running, chromium)

@@ -26,11 +26,10 @@ from pico_widget.outcomes.writes import import_courses
 from .table import Row, summarise
 
 COURSES = 10_000
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 
 def _filled(path: Path) -> str:
-    from outcomes_helpers import random_course  # the tests' valid random courses
+    from outcomes_helpers import random_course  # the tests' (on the path: __init__.py)
 
     url = f"sqlite:///{path}"
     engine = open_engine(url)

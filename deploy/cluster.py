@@ -5,7 +5,13 @@ and on 127.0.0.1 only: a self-signed certificate made on first run (openssl,
 subjectAltName IP:127.0.0.1), deploy/haproxy.cfg with its binds, certificate, error pages
 and server list rewritten for the ports in use, the replicas on 127.0.0.1 each with its
 share of the memory, and a watcher that restarts a replica that dies (as Restart=always
-does) after ending any kernel it left behind. Ctrl-C stops everything it started.
+does) after ending any kernel it left behind. With `--postgresql` (what `make cluster`
+runs) the replicas share a local PostgreSQL for the clinic's outcomes (deploy/postgres.py:
+initdb under .cluster/postgres once, migrated to this code's schema on every start).
+
+Ctrl-C (or SIGTERM) stops everything it started: the replicas and their kernels, HAProxy,
+then PostgreSQL. Each child is also told by the kernel to stop should this process die
+without a word (PR_SET_PDEATHSIG), so a `kill -9` of it leaves nothing running either.
 
 The browser test (tests/e2e/test_cluster.py) and `make load` use the same `Cluster`.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import json
 import os
 import re
@@ -25,15 +32,27 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from postgres import LocalPostgres
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CONFIG = HERE / "haproxy.cfg"
 STATE = ROOT / ".cluster"
 HAPROXY = "/usr/sbin/haproxy"
+PR_SET_PDEATHSIG = 1
+
+
+def dies_with_parent(signum: int) -> Callable[[], None]:
+    """A preexec_fn: the child gets `signum` when the thread that started it ends
+    (Linux; nothing elsewhere). Why: our own SIGKILL must not leave orphans running."""
+    def preexec() -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
+    return preexec if sys.platform.startswith("linux") else lambda: None
 
 
 def free_port() -> int:
@@ -136,7 +155,10 @@ class Cluster:
     def __init__(self, replicas: int = 3, https: int = 0, http: int = 0,
                  ports: list[int] | None = None, state: Path = STATE,
                  serve_args: list[str] | None = None, haproxy: str = HAPROXY,
-                 restart: bool = True, quiet: bool = False) -> None:
+                 restart: bool = True, quiet: bool = False,
+                 postgresql: int | None = None) -> None:
+        """`postgresql`: the port for a local PostgreSQL under `state`/postgres that the
+        replicas store the outcomes in (None: no outcomes unless serve_args say)."""
         self.https, self.http = https or free_port(), http or free_port()
         ports = ports or [free_port() for _ in range(replicas)]
         self.state, self.haproxy_bin, self.restart, self.quiet = state, haproxy, restart, quiet
@@ -150,6 +172,8 @@ class Cluster:
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.database = (LocalPostgres(state / "postgres", postgresql)
+                         if postgresql is not None else None)
 
     @property
     def url(self) -> str:
@@ -166,7 +190,24 @@ class Cluster:
                    "--behind-proxy", *self.serve_args]
         with replica.log.open("ab") as out:  # its own session: Ctrl-C is ours to pass on
             replica.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                               cwd=ROOT, start_new_session=True)
+                                               cwd=ROOT, start_new_session=True,
+                                               preexec_fn=dies_with_parent(signal.SIGTERM))
+
+    def _start_database(self) -> None:
+        """PostgreSQL, migrated; the replicas are told its URL."""
+        assert self.database is not None
+        from pico_widget.outcomes.database import open_engine, upgrade
+
+        url = self.database.start()
+        engine = open_engine(url)
+        try:
+            before, after = upgrade(engine)
+        finally:
+            engine.dispose()
+        self.serve_args = [*self.serve_args, f"--outcomes={url}"]
+        upgraded = "" if before == after else f", upgraded from {before or 'empty'}"
+        self.say(f"outcomes in PostgreSQL at {url} (schema {after}{upgraded}); "
+                 f"add staff: pico-widget outcomes add-staff NAME --outcomes {url}")
 
     def start(self, timeout: float = 180) -> None:
         """Certificate, error pages, replicas, HAProxy; returns once every replica is in
@@ -177,15 +218,20 @@ class Cluster:
         config.write_text(haproxy_config([r.port for r in self.replicas], self.https,
                                          self.http, pem, errors))
         subprocess.run([self.haproxy_bin, "-c", "-q", "-f", str(config)], check=True)
+        if self.database is not None:
+            self._start_database()
         for replica in self.replicas:
             self._spawn(replica)
         with self.haproxy_log.open("ab") as out:
             self.haproxy = subprocess.Popen([self.haproxy_bin, "-W", "-db", "-f", str(config)],
                                             stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+                                            start_new_session=True,
+                                            preexec_fn=dies_with_parent(signal.SIGTERM))
         deadline = time.monotonic() + timeout
         for replica in self.replicas:
             while (seen := health(replica.port)) is None or not seen["ready"]:
+                if self._stopping.is_set():
+                    raise KeyboardInterrupt("stopped while starting")
                 if replica.process is not None and replica.process.poll() is not None:
                     raise RuntimeError(f"{replica.name} exited:\n"
                                        f"{replica.log.read_text()[-3000:]}")
@@ -254,23 +300,29 @@ class Cluster:
         return pid
 
     def stop(self) -> None:
-        """SIGTERM to every process started here, SIGKILL after 15 s; then their kernels."""
+        """SIGTERM to every process started here, SIGKILL after 15 s; then their kernels,
+        then PostgreSQL (last: a replica may be storing a course until it ends)."""
         self._stopping.set()
-        with self._lock:
-            processes = [r.process for r in self.replicas if r.process is not None]
-            if self.haproxy is not None:
-                processes.append(self.haproxy)
-            for process in processes:
-                with contextlib.suppress(OSError):
-                    process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            for process in processes:
-                self._end_orphans(process.pid)
+        try:
+            with self._lock:
+                processes = [r.process for r in self.replicas if r.process is not None]
+                if self.haproxy is not None:
+                    processes.append(self.haproxy)
+                for process in processes:
+                    with contextlib.suppress(OSError):
+                        process.terminate()
+                for process in processes:
+                    try:
+                        process.wait(timeout=15)
+                    except subprocess.TimeoutExpired:
+                        with contextlib.suppress(OSError):  # its own session: all of it
+                            os.killpg(process.pid, signal.SIGKILL)
+                        process.wait()
+                for process in processes:
+                    self._end_orphans(process.pid)
+        finally:
+            if self.database is not None:
+                self.database.stop()
         self.say("stopped")
 
     @contextlib.contextmanager
@@ -290,6 +342,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--first-port", type=int, default=8701,
                         help="replica ports: this one and the next ones")
     parser.add_argument("--haproxy", default=shutil.which("haproxy") or HAPROXY)
+    parser.add_argument("--postgresql", type=int, nargs="?", const=8732, default=None,
+                        metavar="PORT", help="store the outcomes in a local PostgreSQL on "
+                        "this port (default 8732), its data kept under --state/postgres")
+    parser.add_argument("--state", type=Path, default=STATE,
+                        help="folder for the certificate, logs and database (.cluster)")
     parser.add_argument("--error-pages", type=Path, default=None, metavar="DIR",
                         help="only write HAProxy's 429.http and 503.http into DIR (for "
                              "deploy/haproxy.cfg's /etc/haproxy/pico-widget/) and stop")
@@ -299,14 +356,23 @@ def main(argv: list[str] | None = None) -> None:
         return
     cluster = Cluster(args.replicas, args.https, args.http,
                       [args.first_port + n for n in range(args.replicas)],
-                      serve_args=serve_args, haproxy=args.haproxy)
+                      state=args.state, serve_args=serve_args, haproxy=args.haproxy,
+                      postgresql=args.postgresql)
     stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def on_signal(*_: object) -> None:  # also ends a start still waiting for replicas
+        stop.set()
+        cluster._stopping.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
         cluster.start()
-        print("cluster: Ctrl-C stops the replicas and HAProxy", flush=True)
+        print("cluster: Ctrl-C stops the replicas, HAProxy"
+              f"{' and PostgreSQL' if cluster.database else ''}", flush=True)
         stop.wait()
+    except KeyboardInterrupt:
+        pass
     finally:
         cluster.stop()
 

@@ -47,3 +47,17 @@ def random_course(rng: random.Random) -> CourseRecord:
         data |= {"condition": rng.choice(["melasma", "nevus_of_ota", "solar_lentigines"]),
                  "severity": rng.choice(["mild", "moderate", "severe"])}
     return CourseRecord.model_validate(data)
+
+
+def seeded(url: str, staff: tuple[str, str], records: list[CourseRecord]) -> None:
+    """An upgraded database at `url` with one member of staff (name, password) and
+    `records` stored, as `pico-widget outcomes add-staff` and `import` would leave it."""
+    from pico_widget.outcomes.database import writing
+    from pico_widget.outcomes.staff import add_staff, console
+    from pico_widget.outcomes.writes import import_courses
+
+    engine = upgraded_engine(url)
+    with writing(engine) as db:
+        add_staff(db, console(), *staff)
+        import_courses(db, console(), records)
+    engine.dispose()

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
+# Run as a script: its own folder, tests/, is first on the path.
 from outcomes_helpers import course, random_course
+from waiting import wait_until
 
 from pico_widget.outcomes.database import open_engine
 from pico_widget.outcomes.staff import console
@@ -22,8 +21,7 @@ def main(url: str, count: int, seed: int, start: Path, shared_id: str) -> None:
     rng = random.Random(seed)
     records = [random_course(rng) for _ in range(count)]
     (start.parent / f"ready-{seed}").touch()
-    while not start.exists():
-        time.sleep(0.01)
+    wait_until(start.exists, timeout=120, every=0.01, what="the start file")
     for n, record in enumerate(records):
         save_course(engine, console(), record)
         save_course(engine, console(), course(shared_id, count=1 + (seed + n) % 4))

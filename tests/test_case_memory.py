@@ -8,6 +8,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from strategies import profiles
+from widget_client import browser_sends_custom
 
 from pico_widget.core.cases import save_case
 from pico_widget.i18n.wording import wording
@@ -17,7 +18,7 @@ from pico_widget.ui.dashboard import Dashboard
 def restore(dashboard: Dashboard, value) -> list:
     sent: list = []
     dashboard.memory.send = sent.append  # what would travel back to the page
-    dashboard.memory._on_custom(dashboard.memory, {"type": "restore", "case": value}, [])
+    browser_sends_custom(dashboard.memory, {"type": "restore", "case": value})
     return sent
 
 
@@ -63,5 +64,5 @@ def test_other_messages_are_ignored() -> None:
     dashboard = Dashboard()
     before = dashboard.widget.profile
     for content in ({"type": "something"}, "restore", None, ["restore"]):
-        dashboard.memory._on_custom(dashboard.memory, content, [])
+        browser_sends_custom(dashboard.memory, content)
     assert dashboard.widget.profile == before and dashboard.widget.message == ""

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import pytest
 from outcomes_helpers import upgraded_engine
 from sqlalchemy import func, select, update
-from widget_client import browser_sends, widgets_under
+from widget_client import browser_sends, browser_sends_custom, widgets_under
 
 from pico_widget import PicoWidget
 from pico_widget.core.cases import read_case
@@ -41,9 +41,7 @@ def service(tmp_path):
 
 def click(button) -> None:
     """A click exactly as the browser sends it."""
-    button._handle_msg({"content": {"data": {"method": "custom",
-                                             "content": {"event": "click"}}},
-                        "buffers": []})
+    browser_sends_custom(button, {"event": "click"})
 
 
 def stored(service: SignIn) -> list[tuple[str, int, float, bool, str]]:
@@ -124,6 +122,14 @@ def test_signed_in_the_course_is_stored_and_a_repeat_replaces_it(service):
     with reading(service.engine) as db:
         actions = list(db.scalars(select(Audit.action).where(Audit.course_id == course_id)))
     assert actions == ["record", "replace"]
+
+
+def test_one_session_is_said_in_the_singular(service):
+    panel = widget_with(service, {**MELASMA, "observations": MELASMA["observations"][:1]}
+                        ).outcomes
+    click(panel.record)
+    sign_in(panel)
+    assert "(course: 1 session)." in panel.status.value
 
 
 def test_a_lapsed_token_stores_nothing_and_asks_to_sign_in_again(service):

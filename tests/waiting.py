@@ -45,6 +45,22 @@ def holds(assertion: Callable[[], object]) -> Callable[[], bool]:
     return check
 
 
+def keeps(assertion: Callable[[], object], *, seconds: float, every: float = 0.1,
+          what: str = "the condition") -> None:
+    """Check that `assertion` keeps passing for `seconds`: for "nothing changes", which no
+    event announces. Unlike a sleep and one look, it looks every `every` seconds and fails
+    at the first change, with `what` and the assertion's message."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            assertion()
+        except AssertionError as error:
+            raise AssertionError(f"{what} stopped holding: {error}") from error
+        if time.monotonic() > deadline:
+            return
+        time.sleep(every)
+
+
 SETTLED = """() => new Promise((done) => {
     const probe = new Image();
     const frames = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));

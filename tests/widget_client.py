@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 import websocket
+from waiting import wait_until
 
 from pico_widget.core.models import FITZPATRICK_NUMERALS
 
@@ -32,6 +33,13 @@ def browser_sends(control: Any, **state: Any) -> None:
     message would (no server needed)."""
     control._handle_msg({"content": {"data": {"method": "update", "state": state}},
                          "buffers": []})
+
+
+def browser_sends_custom(widget: Any, content: Any) -> None:
+    """In-process: deliver a custom message (`model.send(content)` in the front end) to a
+    widget exactly as its comm would, through every handler it registered with on_msg."""
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}},
+                        "buffers": []})
 
 
 def widgets_under(root: Any) -> dict[int, Any]:
@@ -145,14 +153,20 @@ class Visitor:
         return frames
 
     def _until(self, done: Any) -> None:
+        """Read the kernel's frames until `done()`: each look reads one frame (recv waits
+        for it), so there is no pause between looks."""
         assert self.ws is not None
-        deadline = time.monotonic() + self.timeout
-        while not done():
-            if time.monotonic() > deadline:
-                raise TimeoutError("the kernel did not answer in time")
-            frame = self.ws.recv()
+        ws = self.ws
+
+        def answered() -> bool:
+            if done():
+                return True
+            frame = ws.recv()
             if isinstance(frame, str):
                 self._receive(json.loads(frame))
+            return bool(done())
+
+        wait_until(answered, timeout=self.timeout, every=0, what="the kernel to answer")
 
     def _receive(self, msg: dict[str, Any]) -> None:
         if msg.get("msg_type") != "comm_msg":

@@ -46,6 +46,9 @@ _POINTS = 5  # grid nodes per offset in each refinement
 _PASSES = 6  # refinements: the grid re-centred on the posterior mean, spanning 4 sds
 # (or, where the posterior fell within one node, half the last span)
 _SPAN = 4.0  # the first grid spans +-4 prior sds
+# The courses' likelihoods and their mixtures are float32 (sums of their logs float64):
+# half the memory traffic for the largest arrays; offsets move by < 1e-5 prior sds.
+TINY = float(np.finfo(np.float32).tiny)
 DIMS = ("log_rate", "logit_ceiling", "logit_complete", "logit_atypical")
 
 
@@ -146,8 +149,9 @@ def _case_tables(cid: str, group: list[ClinicCourse]) -> list[_CaseTables]:
         likelihood = np.exp(fits)  # (n, U, V)
         tables.append(_CaseTables(
             typical, people.spread,
-            np.ascontiguousarray(likelihood.transpose(1, 0, 2)).reshape(len(U), -1),
-            (atypical_rates() @ likelihood).sum(axis=1) / len(V)))
+            np.ascontiguousarray(likelihood.transpose(1, 0, 2), dtype=np.float32
+                                 ).reshape(len(U), -1),
+            ((atypical_rates() @ likelihood).sum(axis=1) / len(V)).astype(np.float32)))
     return tables
 
 
@@ -187,7 +191,7 @@ def _log_posterior(cid: str, tables: list[_CaseTables], dims: tuple[str, ...],
     rate_tau, ceiling_tau, complete_tau = clinic_sd(condition=cid)
     named = dict(zip(dims, axes, strict=True))
     complete_nodes = named.get("logit_complete", np.zeros(1))
-    atypical = atypical_shares(named["logit_atypical"])  # (A,)
+    atypical32 = atypical_shares(named["logit_atypical"]).astype(np.float32)  # (A,)
     shape = tuple(len(a) for a in axes)
     total = -0.5 * sum(z**2 for z in np.meshgrid(*axes, indexing="ij"))  # the prior
     for t in tables:
@@ -196,11 +200,15 @@ def _log_posterior(cid: str, tables: list[_CaseTables], dims: tuple[str, ...],
                                   named["logit_ceiling"], complete_nodes)
         if not t.typical.complete_share and len(complete_nodes) > 1:
             ceiling = np.repeat(ceiling, len(complete_nodes), axis=0)
-        by_rate = (rate @ t.likelihood).reshape(-1, len(V))  # (R * n, V)
-        typical = (by_rate @ ceiling.T).reshape(len(rate), -1, len(ceiling))  # (R, n, C * K)
-        mixed = typical[..., None] * (1.0 - atypical)  # (R, n, C * K, A), in place below
-        mixed += t.atypical[None, :, None, None] * atypical
-        np.log(np.maximum(mixed, 1e-300, out=mixed), out=mixed)
-        total = total + mixed.sum(axis=1).reshape(shape)
+        # einsum, not @: OpenBLAS threads these thin products, and on a server's busy cores
+        # its threads waiting for each other made them 10-25x slower (benchmarks/core.py).
+        by_rate = np.einsum("ru,uk->rk", rate.astype(np.float32), t.likelihood
+                            ).reshape(-1, len(V))  # (R*n, V)
+        typical = np.einsum("iv,cv->ic", by_rate, ceiling.astype(np.float32)
+                            ).reshape(len(rate), -1, len(ceiling))  # (R, n, C * K)
+        mixed = typical[..., None] * (1.0 - atypical32)  # (R, n, C * K, A), in place below
+        mixed += t.atypical[None, :, None, None] * atypical32
+        np.log(np.maximum(mixed, TINY, out=mixed), out=mixed)
+        total = total + mixed.sum(axis=1, dtype=np.float64).reshape(shape)
     return total
 

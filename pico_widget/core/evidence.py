@@ -39,6 +39,10 @@ class EvidenceRow(_Data):
     patients: int = Field(gt=0)
     kind: Kind
     session: float | None = Field(default=None, gt=0)
+    # A shares row that mixes patients after different numbers of sessions (O6: 1-11):
+    # the first and last, patients read as spread evenly over the whole sessions between
+    # (a judgement stated in `note`); `session` is then their mean, which the baselines use.
+    session_spread: tuple[int, int] | None = None
     thresholds: tuple[float, ...] = ()
     values: tuple[float, ...] = ()
     threshold: float | None = None
@@ -64,6 +68,13 @@ class EvidenceRow(_Data):
             raise ValueError(f"row {self.id}: give one value for each threshold")
         if list(self.thresholds) != sorted(self.thresholds, reverse=True):
             raise ValueError(f"row {self.id}: thresholds go from the highest down")
+        if self.session_spread is not None:
+            first, last = self.session_spread
+            if self.kind != "shares" or not 1 <= first <= last:
+                raise ValueError(f"row {self.id}: a session spread is a shares row's, first "
+                                 "to last")
+            if self.session != (first + last) / 2:
+                raise ValueError(f"row {self.id}: session is the spread's mean")
         if self.condition not in conditions():
             raise ValueError(f"row {self.id}: unknown condition {self.condition!r}")
         # The app's references, or a file's own (data/test_studies.toml cites its studies
@@ -80,10 +91,21 @@ class EvidenceRow(_Data):
         return self.kind in EFFICACY
 
     @property
+    def sessions_mixed(self) -> tuple[float, ...]:
+        """The sessions the row's patients had: one, or each of an even spread."""
+        if self.session_spread is not None:
+            first, last = self.session_spread
+            return tuple(float(n) for n in range(first, last + 1))
+        assert self.session is not None
+        return (self.session,)
+
+    @property
     def published(self) -> list[tuple[str, float]]:
         """(what, value) for each figure this row states, as the report lists them."""
         if self.kind == "shares":
-            return [(f">= {t:g}% by session {self.session:g} (% of patients)", v)
+            when = (f"after {self.session_spread[0]}-{self.session_spread[1]} sessions"
+                    if self.session_spread else f"by session {self.session:g}")
+            return [(f">= {t:g}% {when} (% of patients)", v)
                     for t, v in zip(self.thresholds, self.values, strict=True)]
         what = {"mean": "mean improvement at session {session:g} (%)",
                 "sessions": "mean sessions to {threshold:g}%",

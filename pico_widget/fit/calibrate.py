@@ -237,8 +237,8 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
                + (reached @ _RATE_WIDE) * flat[:, 0] * CEILINGS.sum())[:, None]
     else:
         if row.kind == "shares":
-            assert row.session is not None
-            targets, sessions = np.array(row.thresholds, dtype=float), np.array([row.session])
+            targets = np.array(row.thresholds, dtype=float)
+            sessions = np.array(row.sessions_mixed)
         else:
             assert row.threshold is not None and row.horizon is not None
             targets = np.array([row.threshold])
@@ -250,8 +250,8 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
             survival = (typical[:, None, None, :] * _ndtr(-u)
                         + flat[:, :, None, None] * atypical_rate_above(u, _ndtr))
         reach = np.nan_to_num(survival * above[None, :, None, :]).sum(axis=3)  # (M, T, N)
-        if row.kind == "shares":
-            out = 100 * reach[:, :, 0]
+        if row.kind == "shares":  # the mix of sessions its patients had (most have one)
+            out = 100 * reach.mean(axis=2)
         else:
             by = reach[:, 0, :]
             if row.kind == "sessions":

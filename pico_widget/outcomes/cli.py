@@ -48,7 +48,9 @@ def parser() -> argparse.ArgumentParser:
                             "file", type=Path)
     commands.add_parser("export", parents=[common],
                         help="write every course to a CSV").add_argument("file", type=Path)
-    commands.add_parser("stats", parents=[common], help="courses and sessions per condition")
+    commands.add_parser("stats", parents=[common],
+                        help="courses and sessions per condition, the clinic's offsets "
+                             "against the studies, its recent year against earlier ones")
     delete = commands.add_parser("delete", parents=[common], help="delete a course (audited)")
     delete.add_argument("course_id")
     delete.add_argument("--reason", required=True, help="why (kept in the audit; no names)")
@@ -139,10 +141,13 @@ def _export(engine, args) -> str:
 
 
 def _stats(engine, args) -> str:
+    from .clinic_courses import stored_with_months
+    from .effect import summarise, summary_lines
     from .stats import condition_counts, stats_table
 
     with reading(engine) as db:
-        return stats_table(condition_counts(db))
+        counts, courses = condition_counts(db), stored_with_months(db)
+    return "\n".join([stats_table(counts), "", *summary_lines(summarise(courses))])
 
 
 def _delete(engine, args) -> str:

@@ -35,7 +35,7 @@ def condition_counts(db: Session) -> list[ConditionCount]:
 
 
 def stats_table(counts: list[ConditionCount]) -> str:
-    """The counts as a plain-text table, with the line on the clinic's offsets."""
+    """The counts as a plain-text table."""
     lines = [f"{'condition':<20} {'courses':>8} {'sessions':>9} {'per course':>11} "
              f"{'most':>5}"]
     for c in counts:
@@ -44,7 +44,4 @@ def stats_table(counts: list[ConditionCount]) -> str:
     total_courses = sum(c.courses for c in counts)
     total_sessions = sum(c.sessions for c in counts)
     lines.append(f"{'all':<20} {total_courses:>8} {total_sessions:>9}")
-    lines.append("")
-    lines.append("The clinic's offsets against the studies follow the clinic effect "
-                 "(issue 31, with model v4): not computed yet.")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..core.models import Forecast, Observation
 from ..i18n.wording import wording
+from .band_source import chart_legend
 
 PLOTLY_FILE = "plotly-basic.min.js"
 # Where the served page finds PLOTLY_FILE: set by `pico-widget serve`, read by the charts.
@@ -147,8 +148,11 @@ def legend_lines(text: str, width: int = LEGEND_LINE) -> str:
     return str(wording("charts", "line_break")).join(lines)
 
 
-def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
-    """Chance of having reached the goal by each session, with the 50% and 90% sessions."""
+def probability_figure(fc: Forecast, compare: Compare = None,
+                       studies: Forecast | None = None) -> Figure:
+    """Chance of having reached the goal by each session, with the 50% and 90% sessions;
+    the whiskers are the band `fc` holds (this clinic's or the studies'), and with
+    `studies` the studies' band beside them in grey."""
     label = wording("charts")
     sessions = max(fc.max_sessions, compare[1].max_sessions if compare else 0)
     x = list(range(1, fc.max_sessions + 1))
@@ -181,8 +185,10 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
                        "pattern": {"shape": "/", "fgcolor": "white", "bgcolor": GREEN,
                                    "fillmode": "replace", "solidity": 0.3}},
             "hovertemplate": "%{y:.0f}%"})
+    if studies is not None:
+        data += _studies_whiskers(studies)
     data.append({  # the whiskers' legend entry (a trace with no points)
-        "type": "scatter", "mode": "markers", "name": legend_lines(label["clinics_band"]),
+        "type": "scatter", "mode": "markers", "name": legend_lines(chart_legend(fc)),
         "x": [None],
         "y": [None], "hoverinfo": "skip",
         "marker": {"symbol": "line-ns-open", "size": 16, "color": "black",
@@ -190,6 +196,8 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
     layout = _layout(label["probability_title"], label["probability_axis"], sessions)
     layout["xaxis"]["range"] = [0.4, sessions + 0.6]
     layout["barmode"] = "group"
+    if studies is not None:
+        layout["bargap"] = _BESIDE_GAP
     layout["yaxis"]["range"] = [0, 112]
     # Bar labels keep one readable size; where bars are too narrow for it they are hidden
     # (the hover and the "In words" view still give every value) rather than shrunk.
@@ -219,6 +227,31 @@ def probability_figure(fc: Forecast, compare: Compare = None) -> Figure:
                                        "font": {"size": 15}}
         layout["margin"]["t"] = 64
     return {"data": data, "layout": layout}
+
+
+def _studies_whiskers(studies: Forecast) -> list[dict[str, Any]]:
+    """The studies' band as grey whiskers just right of each (narrowed) bar, beside the
+    clinic's own: invisible points at the band's middle carry the whiskers, and a trace
+    with no points gives them a legend entry drawn like them."""
+    low = [100 * lo for lo, _ in studies.prob_goal_band]
+    high = [100 * hi for _, hi in studies.prob_goal_band]
+    name = legend_lines(str(wording("band", "whiskers_studies")))
+    return [{"type": "scatter", "mode": "markers", "name": name, "showlegend": False,
+             "x": [n + _BESIDE for n in range(1, len(low) + 1)],
+             "y": [round((lo + hi) / 2, 1) for lo, hi in zip(low, high, strict=True)],
+             "marker": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
+             "error_y": {"type": "data", "symmetric": True, "color": GREY, "thickness": 2.5,
+                         "width": 4, "array": [round((hi - lo) / 2, 1)
+                                               for lo, hi in zip(low, high, strict=True)]},
+             "customdata": [[round(lo), round(hi)] for lo, hi in zip(low, high, strict=True)],
+             "hovertemplate": "%{customdata[0]}-%{customdata[1]}%"},
+            {"type": "scatter", "mode": "markers", "name": name, "x": [None], "y": [None],
+             "hoverinfo": "skip", "marker": {"symbol": "line-ns-open", "size": 16,
+                                             "color": GREY, "line": {"width": 2.5}}}]
+
+
+_BESIDE = 0.36  # sessions: the studies' whiskers right of a bar narrowed by _BESIDE_GAP
+_BESIDE_GAP = 0.5  # the gap between bars when the studies' band is drawn beside them
 
 
 def _milestones(fc: Forecast) -> dict[int, int]:

@@ -12,10 +12,12 @@ from datetime import date
 from markupsafe import Markup
 
 from .. import __version__
+from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
 from ..i18n.formats import long_date
 from ..i18n.wording import condition_words, speaking, wording
+from .band_source import source_sentence
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .clinic import Clinic, clinic_of
 from .headline import answer, answer_html
@@ -102,15 +104,17 @@ for (const [id, figure] of Object.entries(FIGURES)) {
 
 def handout_html(profile: PatientProfile, today: date | None = None,
                  language: str = "en", clinic: Clinic | dict | None = None,
-                 forecast: Forecast | None = None) -> str:
+                 forecast: Forecast | None = None,
+                 effect: ClinicEffect | None = None) -> str:
     """The patient's plan as one HTML file in the patient's language: inputs, forecast in
     words and charts, risks, aftercare; with a clinic, its name, contact, logo and the
     likely cost, and a line for the next visit. `forecast`: estimate(profile) when the
-    caller holds it already (the widget does), so it is not made again."""
+    caller holds it already (the widget does), so it is not made again. With the clinic's
+    own effect (serve --outcomes), its band, named as the clinic's."""
     profile = PatientProfile.model_validate(profile)
     with speaking(language):
-        return _handout(profile, forecast or estimate(profile), today, language,
-                        clinic_of(clinic))
+        return _handout(profile, forecast or estimate(profile, clinic=effect), today,
+                        language, clinic_of(clinic))
 
 
 def glossary(text: str) -> list[tuple[str, str]]:
@@ -143,7 +147,12 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
     low_band, high_band = clinics_band(fc, top.session)
     # Where the band first appears (the headline), one line on what it is and which number
     # to read: a patient saw "52 in 100" beside "26-77" and did not know which to believe.
-    band_note = say["band_note"].format(reach=top.reach, low=low_band, high=high_band)
+    band_note = (say["band_note"].format(reach=top.reach, low=low_band, high=high_band)
+                 if fc.band_source == "studies" else
+                 wording("band", "band_note_this_clinic").format(
+                     reach=top.reach, low=low_band, high=high_band, courses=fc.clinic_courses))
+    if fc.clinic_courses_needed:  # the clinic's outcomes are kept: how far from its own
+        band_note = f"{band_note} {source_sentence(fc)}"
     top_html = answer_html(answer(profile, fc, clinic))
     summary, cautions = summary_html(profile, fc), warnings_html(fc, doctor=False)
     interval = say["interval"].format(low=low_w, high=high_w)

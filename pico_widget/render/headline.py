@@ -14,8 +14,9 @@ from ..core.models import Forecast, PatientProfile
 from ..i18n.formats import plural
 from ..i18n.wording import condition_words, laser_name, wording
 from ..i18n.wording import course_length as course_in_units
+from .band_source import BandSource, band_caveat, band_line
 from .clinic import Clinic
-from .summary import clinics_band, course_length, headline, pih_band, severity_text
+from .summary import course_length, headline, pih_band, severity_text
 from .templates import html
 
 
@@ -38,10 +39,13 @@ class Answer:
     who: str
 
 
-def answer(profile: PatientProfile, fc: Forecast, clinic: Clinic | None = None) -> Answer:
+def answer(profile: PatientProfile, fc: Forecast, clinic: Clinic | None = None,
+           band: BandSource | None = None) -> Answer:
     """How many sessions, how long, how sure, what risk; then who the numbers are for.
-    With a clinic's usual price, the likely cost of the session range beside the sessions."""
-    figures = [_sessions(fc), _time(fc), _chance(fc), _pih(fc)]
+    With a clinic's usual price, the likely cost of the session range beside the sessions.
+    `band`: whether the clinic's outcomes were read, and the studies' forecast to show
+    beside the clinic's band (render/band_source.py)."""
+    figures = [_sessions(fc), _time(fc), _chance(fc, band or BandSource()), _pih(fc)]
     cost = _cost(fc, clinic)
     if cost is not None:
         figures.insert(1, cost)
@@ -127,14 +131,16 @@ def _time(fc: Forecast) -> Figure:
                   _say(f"{unit}_unit"))
 
 
-def _chance(fc: Forecast) -> Figure:
-    """Who reaches the goal by the session the summary speaks of, and who never does."""
+def _chance(fc: Forecast, band: BandSource) -> Figure:
+    """Who reaches the goal by the session the summary speaks of, and who never does; the
+    band says whose it is (this clinic's or the studies'), the line under it the studies'
+    band too, the courses still needed, or that the clinic's outcomes cannot be read."""
     top = headline(fc)
     caption = (_say("chance_never_caption", session=top.session, never=top.never)
                if top.never >= 5 else _say("chance_caption", session=top.session))
-    low, high = clinics_band(fc, top.session)
     return Figure("chance", _say("chance", reach=top.reach), caption,
-                  note=_say("chance_clinics", low=low, high=high))
+                  note=band_line(fc, top.session),
+                  caveat=band_caveat(fc, top.session, band))
 
 
 def _pih(fc: Forecast) -> Figure:

@@ -2,7 +2,8 @@
 
 data/model.md holds the hand-written explanation and, between two markers, these tables;
 `python -m pico_widget.render.model_page` rewrites them so the page never drifts from the data.
-The dashboard shows the same page (model_page_html).
+The dashboard shows the same page (model_page_html). It is the model's one page:
+docs/model.md links it and repeats none of it (tests/test_docs.py).
 """
 
 from __future__ import annotations

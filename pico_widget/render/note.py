@@ -7,11 +7,13 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
 from ..i18n.formats import join
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, speaking, wording
+from .band_source import source_sentence
 from .summary import sentences, severity_text
 from .templates import text_of
 
@@ -30,14 +32,16 @@ class DeviceSettings(BaseModel):
 def clinical_note(profile: PatientProfile, today: date | None = None,
                   language: str = "en",
                   settings: Mapping[int, DeviceSettings | dict] | None = None,
-                  forecast: Forecast | None = None) -> str:
+                  forecast: Forecast | None = None,
+                  effect: ClinicEffect | None = None) -> str:
     """Inputs, forecast, range, warnings and model version, ready to paste into a record.
     English by default (the record's language); `language` matches the patient's.
     `settings`: session number -> the device settings used then (optional). `forecast`:
-    estimate(profile) when the caller holds it already (the widget does)."""
+    estimate(profile) when the caller holds it already (the widget does). `effect`: the
+    clinic's own (serve --outcomes), whose band the note then gives and names."""
     checked = {int(k): DeviceSettings.model_validate(v) for k, v in (settings or {}).items()}
     with speaking(language):
-        return _note(profile, forecast or estimate(profile), today, checked)
+        return _note(profile, forecast or estimate(profile, clinic=effect), today, checked)
 
 
 def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
@@ -74,6 +78,7 @@ def _note(profile: PatientProfile, fc: Forecast, today: date | None,
         lines.append(device)
     lines.append(say["forecast"])
     lines += [f"- {text_of(s)}" for s in sentences(profile, fc)[1:]]
+    lines.append(f"- {source_sentence(fc)}")
     if fc.cautions:
         lines.append(say["warnings"])
         lines += [f"- {caution_sentence(c)}" for c in fc.cautions]

@@ -87,7 +87,10 @@ def sentences(profile: PatientProfile, fc: Forecast) -> list[Markup]:
                       laser=laser_name(profile.laser), goal=goal)]
     top = headline(fc)
     low_band, high_band = clinics_band(fc, top.session)
-    clinics = sentence(say["reach_clinics"], low=low_band, high=high_band, k=top.session)
+    clinics = (sentence(say["reach_clinics"], low=low_band, high=high_band, k=top.session)
+               if fc.band_source == "studies" else
+               sentence(wording("band", "reach_this_clinic"), low=low_band, high=high_band,
+                        k=top.session, courses=fc.clinic_courses))
     if fc.sessions_range is None:
         lines += [sentence(say["few_reach"], n=top.reach, k=top.session), clinics]
     else:

@@ -59,7 +59,8 @@ class Comparison:
         other = "q-switched" if profile.laser == "picosecond" else "picosecond"
         lasers = wording("lasers", language=language)
         name = wording("labels", "compare_laser", language).format(laser=lasers[other])
-        return name, estimate(profile.model_copy(update={"laser": other}))
+        return name, estimate(profile.model_copy(update={"laser": other}),
+                              clinic=self._state.effect)
 
     def _name(self, profile: PatientProfile, title: str | None) -> str:
         with speaking(self._state.language) as language:

@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..i18n.formats import plural
 from ..i18n.problems import explain
 from ..i18n.wording import speaking, wording
 from ..outcomes.database import reading
@@ -38,9 +39,11 @@ HIDDEN = "none"
 class OutcomesPanel(widgets.VBox):
     """The record button, a PIH tick per session, the sign-in form and what happened."""
 
-    def __init__(self, service: SignIn, state: ScreenState) -> None:
-        """The course is `state`'s case; a stored course's id goes on `state.course_id`."""
-        self._service, self._state = service, state
+    def __init__(self, service: SignIn, state: ScreenState,
+                 stored: Callable[[], None] = lambda: None) -> None:
+        """The course is `state`'s case; a stored course's id goes on `state.course_id`,
+        and `stored()` is told (the clinic's band takes the course in at once)."""
+        self._service, self._state, self._stored = service, state, stored
         self._token: str | None = None
         self._pending = False  # the doctor pressed "Add" and was asked to sign in first
         self._pih: dict[int, bool] = {}  # ticked or unticked by the doctor, per session
@@ -106,21 +109,33 @@ class OutcomesPanel(widgets.VBox):
 
     @property
     def signed_in(self) -> SignedIn | None:
-        """Who holds this kernel's token now (None once it lapsed or was closed)."""
-        if self._token is None:
-            return None
+        """Who holds this kernel's token now (None once it lapsed or was closed, or while
+        the database does not answer)."""
         try:
-            who = self._service.who(self._token)
+            return self._holder()
         except SQLAlchemyError:
             return None
+
+    def _holder(self) -> SignedIn | None:
+        """signed_in, raising SQLAlchemyError while the database does not answer (the
+        token is kept then: an outage is not a sign-out)."""
+        if self._token is None:
+            return None
+        who = self._service.who(self._token)
         if who is None:
             self._token = None
         return who
 
     def add(self) -> None:
-        """Store the course, or open the sign-in form first."""
+        """Store the course, or open the sign-in form first; while the database does not
+        answer, say so (not "signed out")."""
         had_token = self._token is not None
-        actor = self.signed_in
+        try:
+            actor = self._holder()
+        except SQLAlchemyError:
+            say = wording("outcomes")
+            self._say(say["not_saved"].format(reason=say["no_database"]))
+            return
         if actor is None:
             self._pending = True
             self._show_signed_in(None)
@@ -169,9 +184,10 @@ class OutcomesPanel(widgets.VBox):
             self._say(say["not_saved"].format(reason=say["no_database"]))
             return
         self._state.course_id = course_id  # a saved case file now carries it
+        self._stored()
         self._pih = {s.session: s.pih for s in record.sessions}
         self.refresh(relabel=True)  # the ticks show what was stored
-        self._say(say["saved"].format(sessions=len(record.sessions)))
+        self._say(plural("outcomes", "saved", len(record.sessions)))
 
     def _record(self, course_id: str) -> CourseRecord:
         """The course on screen; a session stored earlier keeps its month and PIH."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import traitlets
 
+from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language
@@ -42,6 +43,9 @@ class ScreenState(traitlets.HasTraits):
     course_id = traitlets.Unicode(None, allow_none=True)
     # Device settings per session, for the note only; they outlive redrawn rows.
     device = traitlets.Instance(DeviceLog, args=())
+    # The clinic's own effect (serve --outcomes, ui/clinic_band.py), else None: every
+    # forecast is made with it, so its band is the clinic's once it has enough courses.
+    effect = traitlets.Instance(ClinicEffect, allow_none=True)
 
     _showing = False  # True while `show` sets a case it was given with its course
     _forecast_of: PatientProfile | None = None  # the profile `forecast` was made for
@@ -63,7 +67,13 @@ class ScreenState(traitlets.HasTraits):
         hear of it (this observer is the class's own, so it runs first)."""
         if self._forecast_of != change["new"]:
             self._forecast_of = change["new"]
-            self.set_trait("forecast", estimate(change["new"]))
+            self.set_trait("forecast", estimate(change["new"], clinic=self.effect))
+
+    @traitlets.observe("effect")
+    def _forecast_follows_effect(self, change: dict[str, Any]) -> None:
+        """The clinic's effect changed: the same case, forecast again with it."""
+        if self._forecast_of is not None:
+            self.set_trait("forecast", estimate(self._forecast_of, clinic=change["new"]))
 
     def show(self, profile: PatientProfile, course_id: str | None = None,
              keep_course: bool = True) -> None:
@@ -72,7 +82,7 @@ class ScreenState(traitlets.HasTraits):
         the forecast first. With `keep_course` the recorded course stays (else `course_id`
         replaces it), until every session is removed: then a course starts anew."""
         profile = PatientProfile.model_validate(profile)
-        forecast = estimate(profile)
+        forecast = estimate(profile, clinic=self.effect)
         self._showing = True
         try:
             with self.hold_trait_notifications():

@@ -8,7 +8,7 @@ to date when it is chosen, so switching never shows a stale forecast.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
@@ -16,6 +16,8 @@ import ipywidgets as widgets
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..render import charts
+from ..render.band_source import BandSource
+from ..render.forest import forest_html
 from ..render.fragments import panel_html
 from ..render.summary import (
     compared_icons_html,
@@ -35,6 +37,7 @@ class Shown:
     forecast: Forecast
     compare: charts.Compare = None
     language: str = DEFAULT_LANGUAGE
+    band: BandSource = field(default_factory=BandSource)  # whose band; the studies' too?
 
 
 def curve(state: Shown) -> dict[str, Any]:
@@ -42,7 +45,7 @@ def curve(state: Shown) -> dict[str, Any]:
 
 
 def chance(state: Shown) -> dict[str, Any]:
-    return charts.probability_figure(state.forecast, state.compare)
+    return charts.probability_figure(state.forecast, state.compare, state.band.studies)
 
 
 def icons(state: Shown) -> str:
@@ -57,7 +60,10 @@ def words(state: Shown) -> str:
 
 
 def evidence(state: Shown) -> str:
-    return references_html(state.forecast, open=True)
+    """The studies behind the forecast; with the clinic's own band, first the chart of
+    this clinic among them (render/forest.py)."""
+    forest = forest_html(state.forecast.condition, state.band.effect)
+    return forest + references_html(state.forecast, open=True)
 
 
 def chart_label(figure: dict[str, Any]) -> str:

@@ -23,15 +23,20 @@ import ipywidgets as widgets
 from pydantic import ValidationError
 
 from ..core.cases import SavedCase
-from ..core.models import PatientProfile
+from ..core.clinic_effect import ClinicEffect
+from ..core.forecast import estimate
+from ..core.models import Forecast, PatientProfile
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..outcomes.signin import SignIn, kernel_sign_in
+from ..render.band_source import BandSource
 from ..render.clinic import Clinic, clinic_of
 from ..render.fragments import disclaimer_html, message_html, style_html
 from ..render.headline import answer, answer_html
 from ..render.summary import warnings_html
 from .a11y import Accessibility
+from .band_toggle import BandToggle
+from .clinic_band import kernel_band
 from .compare import Comparison
 from .form import CaseForm
 from .outcomes_panel import OutcomesPanel
@@ -57,13 +62,18 @@ class PicoWidget(ScreenState, widgets.VBox):
                  language: str = DEFAULT_LANGUAGE,
                  clinic: Clinic | dict[str, Any] | str | None = None,
                  outcomes: SignIn | None = None, **kwargs: Any) -> None:
+        # The clinic's outcomes (serve --outcomes), else none: then nothing offers to record.
+        self._outcomes_service = outcomes or kernel_sign_in()
+        # With outcomes, the clinic's own effect (read in the background, ui/clinic_band.py):
+        # the state forecasts with it, so the first forecast is already the clinic's.
+        self._band = kernel_band(self._outcomes_service.engine if self._outcomes_service
+                                 else None)
+        self.effect = self._effect()
         # The clinic's name, contact and usual price (a Clinic, its settings or a clinic
         # file's path), validated here: a bad one raises ClinicError with a sentence.
         self.clinic = clinic_of(clinic)
         self.language = language
         self.show(profile or default_profile())
-        # The clinic's outcomes (serve --outcomes), else none: then nothing offers to record.
-        self._outcomes_service = outcomes or kernel_sign_in()
         self._message = ""
         # First of the state's observers: the headline is drawn before the other parts.
         self.observe(self._shown, "profile")
@@ -75,6 +85,8 @@ class PicoWidget(ScreenState, widgets.VBox):
         self._word()
         self._sync_controls()
         self._render()
+        if self._band is not None:
+            self._band.on_change(self._band_changed)
 
     def _construct(self) -> list[widgets.Widget]:
         """Every control and view, once. Their words come from `_word`, their values from
@@ -93,6 +105,7 @@ class PicoWidget(ScreenState, widgets.VBox):
         self._headline = widgets.HTML(layout=FULL)
         self._headline.add_class("pico-answer")
         self._disclaimer = widgets.HTML(layout=FULL)
+        self._both_bands = BandToggle(lambda: self._render())
         self._views = ResultViews()
         self._views.choice.on_reject = self._rejected
         self._improvement, self._probability = (self._views.charts["curve"],
@@ -101,7 +114,8 @@ class PicoWidget(ScreenState, widgets.VBox):
         self.take_home = TakeHome(self, lambda sentence: self.refuse(
             sentence, beside_upload=True), self.open_saved)
         self.outcomes = None if self._outcomes_service is None else OutcomesPanel(
-            self._outcomes_service, self)
+            self._outcomes_service, self,
+            stored=self._band.stored if self._band is not None else lambda: None)
         # Only the doctor's edits reach these callbacks (controls.py): the widget's own
         # writes to its controls never come back as edits.
         for control in self.form.case_controls():
@@ -116,7 +130,8 @@ class PicoWidget(ScreenState, widgets.VBox):
                             *([self.outcomes] if self.outcomes is not None else [])),
         ])
         more.add_class("pico-more-inputs")
-        results = widgets.VBox([self._headline, self._views, self._disclaimer, self._warnings])
+        results = widgets.VBox([self._headline, self._both_bands, self._views,
+                                self._disclaimer, self._warnings])
         results.add_class("pico-results")
         body = widgets.Box([self.form.inputs, results, more])
         body.add_class("pico-body")
@@ -130,6 +145,7 @@ class PicoWidget(ScreenState, widgets.VBox):
         with speaking(language):
             self._disclaimer.value = disclaimer_html()
             self._views.word()
+            self._both_bands.word()
         self.accessibility.language = language
         self.accessibility.names = {"pico-seen-number": wording("labels", "seen_number",
                                                                 language)}
@@ -231,9 +247,27 @@ class PicoWidget(ScreenState, widgets.VBox):
         """Push the forecast to the views: the headline first, then only the visible view."""
         profile, fc, language = self.profile, self.forecast, self.language
         with speaking(language):
-            self._headline.value = answer_html(answer(profile, fc, self.clinic))
-            self._views.show(Shown(profile, fc, self._dashed.forecast(), language))
+            band = self._band_source(fc)
+            self._headline.value = answer_html(answer(profile, fc, self.clinic, band))
+            self._both_bands.show_for(fc)
+            self._views.show(Shown(profile, fc, self._dashed.forecast(), language, band))
             self._warnings.value = warnings_html(fc)
+
+    # -- this clinic's band (serve --outcomes: ui/clinic_band.py) ------------------------
+    def _effect(self) -> ClinicEffect | None:
+        return self._band.effect if self._band is not None else None
+
+    def _band_source(self, fc: Forecast) -> BandSource:
+        studies = estimate(self.profile) if self._both_bands.wanted(fc) else None
+        if self._band is None:
+            return BandSource("none", studies)
+        return BandSource(self._band.status, studies, self._band.effect)
+
+    def _band_changed(self) -> None:
+        """The clinic's effect changed (a course stored here or by another replica, or the
+        database went away or came back): the same case, forecast again (the state does)."""
+        self.effect = self._effect()
+        self._render()
 
     def _show_message(self, sentence: str, place: str = "top") -> None:
         """Show `sentence` at `place`: "top" (above the inputs), "upload" or "rows"."""

@@ -12,6 +12,7 @@ import pytest
 from browser import TABLETS, is_local, launch
 from live_server import ARTIFACTS, LiveServer, live_server
 from playwright.sync_api import Page, sync_playwright
+from waiting import page_settled
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -75,6 +76,6 @@ def screenshot(page: Page, filename: str) -> None:
     size = page.viewport_size
     height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
-    page.wait_for_timeout(300)
+    page_settled(page)  # the taller page laid out and painted
     page.screenshot(path=str(ARTIFACTS / filename))
     page.set_viewport_size(size)

@@ -48,12 +48,18 @@ def choose(page: Page, view: str) -> dict[str, Any]:
                                                 && c.dataset.revision !== undefined))""",
                            arg=chart)
     if chart is not None:  # and sized to its column (it may have been hidden while it changed)
-        page.wait_for_function("""(name) => {
-            const c = document.querySelector(`[data-testid="${name}"]`);
-            const svg = c.querySelector('svg.main-svg');
-            return svg && Math.abs(svg.getBoundingClientRect().width - c.offsetWidth) <= 2; }""",
-                               arg=chart)
+        sized(page, chart)
     return drawn(page)
+
+
+def sized(page: Page, chart: str) -> None:
+    """Wait until a chart's drawing is as wide as its column: plotly.js draws at a default
+    size first and resizes to the column a moment later."""
+    page.wait_for_function("""(name) => {
+        const c = document.querySelector(`[data-testid="${name}"]`);
+        const svg = c && c.querySelector('svg.main-svg');
+        return svg && Math.abs(svg.getBoundingClientRect().width - c.offsetWidth) <= 2; }""",
+                           arg=chart)
 
 
 def act(page: Page, action: Any) -> dict[str, Any]:

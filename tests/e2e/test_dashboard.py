@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dashboard import act, assert_shows, choose, drawn, expected, field, profile
 from playwright.sync_api import Page, expect
+from waiting import holds, keeps, wait_until
 
-from pico_widget import estimate
+from pico_widget import PatientProfile, estimate
 from pico_widget.core.catalogue import conditions
 from pico_widget.render.note import clinical_note
 from pico_widget.render.summary import headline
@@ -35,8 +36,7 @@ def test_no_horizontal_scrolling_and_charts_fit_after_rotation(page: Page) -> No
     fits()
     size = page.viewport_size
     page.set_viewport_size({"width": size["height"], "height": size["width"]})
-    page.wait_for_timeout(800)
-    fits()
+    wait_until(holds(fits), what="the charts to fit the turned screen")
     choose(page, "curve")
     fits()
 
@@ -75,11 +75,17 @@ def test_controls_change_charts_and_summary(page: Page) -> None:
         page.mouse.up()
 
     act(page, drag)
-    page.wait_for_timeout(300)
-    goal = int(field(page, "Goal").locator(".widget-readout").inner_text())
-    assert goal > 75
-    now = now.model_copy(update={"goal_percent": goal})
-    assert_shows(page, now)
+    before_drag = now
+
+    def shows_the_readout() -> PatientProfile:
+        """The slider's readout is the value it settled on; the kernel catches up with it."""
+        goal = int(field(page, "Goal").locator(".widget-readout").inner_text())
+        shown = before_drag.model_copy(update={"goal_percent": goal})
+        assert_shows(page, shown)
+        return shown
+
+    now = wait_until(shows_the_readout, what="the answer for the goal the slider settled on")
+    assert now.goal_percent > 75
     # The chance chart was hidden through all of this: chosen, it shows the current forecast.
     chance = choose(page, "chance")
     assert {k: v["traces"] for k, v in chance.items()} == expected(now, ("probability",))
@@ -96,8 +102,11 @@ def test_recording_a_response_updates_the_forecast(page: Page) -> None:
     expect(number).to_have_value("")
     expect(row.locator(".pico-row-title")).to_have_text(
         "Session 1: type the improvement seen, or tap the bar")
-    page.wait_for_timeout(1000)
-    assert drawn(page) == unchanged
+
+    def as_it_was() -> None:
+        assert drawn(page) == unchanged
+
+    keeps(as_it_was, seconds=1.0, what="the chart as it was before the empty row")
     assert_shows(page, profile())
     # Typed beside the slider, the value records the session and the slider follows.
     act(page, lambda: (number.fill("30"), number.press("Enter")))

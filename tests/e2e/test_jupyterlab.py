@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from browser import is_local
-from dashboard import act, assert_shows, drawn, expected, field, profile
+from dashboard import act, assert_shows, drawn, expected, field, profile, sized
 from lab_server import NOTEBOOK, lab_server
 from live_server import ARTIFACTS, LiveServer
 from playwright.sync_api import Page
@@ -52,7 +52,7 @@ def test_widget_in_a_jupyterlab_cell(lab: LiveServer, chromium: Any) -> None:
     page.wait_for_selector(".jp-FileBrowser", state="visible", timeout=120_000)
     run_cell(page)
     page.wait_for_selector("[data-testid=improvement] .legend")
-    page.wait_for_timeout(500)
+    sized(page, "improvement")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "first-screen-jupyterlab.png"))
     try:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard import act, choose, drawn, expected, field, profile
+from dashboard import act, choose, drawn, expected, field, profile, sized
 from live_server import ARTIFACTS
 from playwright.sync_api import Page, expect
+from waiting import holds, wait_until
 
 from pico_widget import estimate
 from pico_widget.core.catalogue import conditions
@@ -34,7 +35,7 @@ def inside_viewport(page: Page, selector: str) -> list[dict[str, Any]]:
 def test_answer_is_on_the_first_screen(page: Page, tablet: str) -> None:
     """No scrolling: the headline and the whole default chart are inside the viewport."""
     page.wait_for_selector("[data-testid=improvement] .legend")
-    page.wait_for_timeout(500)  # the chart's resize after the first paint
+    sized(page, "improvement")  # the chart's resize after the first paint
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"first-screen-{tablet}.png"))
     assert page.evaluate("window.scrollY + document.getElementById('rendered_cells').scrollTop"
@@ -122,34 +123,37 @@ def test_chance_chart_labels_readable_and_never_covered(page: Page) -> None:
     act(page, lambda: kirby.locator("select").nth(1).select_option(label="Many colours"))
     act(page, lambda: field(page, "Goal").get_by_role("button", name="Clear (75%)").tap())
     choose(page, "chance")
-    page.wait_for_timeout(300)
     tattoo = {"location": "upper_trunk", "colours": "multicolour", "ink": "moderate",
               "scarring": "none", "layering": "none"}
     fc = estimate(profile(condition="tattoo", tattoo=tattoo, goal_percent=75))
     assert fc.max_sessions >= 20 and fc.sessions_range is not None
-    layout = page.evaluate("""() => {
-        const chart = document.querySelector('[data-testid=probability]');
-        const box = (e) => { const b = e.getBoundingClientRect();
-            return {l: b.left, t: b.top, r: b.right, b: b.bottom}; };
-        const labels = [...chart.querySelectorAll('.bartext')]
-            .filter((t) => t.textContent && getComputedStyle(t).display !== 'none'
-                    && t.getAttribute('opacity') !== '0');
-        return {labels: labels.map((t) => ({box: box(t), size: parseFloat(t.style.fontSize)})),
-                notes: [...chart.querySelectorAll('.gtitle-subtitle, .annotation')].map(box),
-                subtitle: chart.querySelector('.gtitle-subtitle')?.textContent};
-    }""")
-    first = [next(n for n, p in enumerate(fc.prob_goal_by_session, 1) if p >= level)
-             for level in (0.5, 0.9)]
-    notes = [f"half by session {first[0]}", f"9 in 10 by session {first[1]}"]
-    if round(fc.never_percent) >= 5:
-        notes.append(f"{round(fc.never_percent)} in 100 never reach the goal")
-    assert layout["subtitle"] == "; ".join(notes)
-    assert all(label["size"] >= 12 for label in layout["labels"]), layout["labels"]
 
-    def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
-        return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
+    def labels_readable_and_clear() -> None:
+        layout = page.evaluate("""() => {
+            const chart = document.querySelector('[data-testid=probability]');
+            const box = (e) => { const b = e.getBoundingClientRect();
+                return {l: b.left, t: b.top, r: b.right, b: b.bottom}; };
+            const labels = [...chart.querySelectorAll('.bartext')]
+                .filter((t) => t.textContent && getComputedStyle(t).display !== 'none'
+                        && t.getAttribute('opacity') !== '0');
+            return {labels: labels.map((t) => ({box: box(t), size: parseFloat(t.style.fontSize)})),
+                    notes: [...chart.querySelectorAll('.gtitle-subtitle, .annotation')].map(box),
+                    subtitle: chart.querySelector('.gtitle-subtitle')?.textContent};
+        }""")
+        first = [next(n for n, p in enumerate(fc.prob_goal_by_session, 1) if p >= level)
+                 for level in (0.5, 0.9)]
+        notes = [f"half by session {first[0]}", f"9 in 10 by session {first[1]}"]
+        if round(fc.never_percent) >= 5:
+            notes.append(f"{round(fc.never_percent)} in 100 never reach the goal")
+        assert layout["subtitle"] == "; ".join(notes)
+        assert all(label["size"] >= 12 for label in layout["labels"]), layout["labels"]
 
-    assert not [(n, lab) for n in layout["notes"] for lab in layout["labels"]
-                if overlap(n, lab["box"])]
+        def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+            return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
+
+        assert not [(n, lab) for n in layout["notes"] for lab in layout["labels"]
+                    if overlap(n, lab["box"])]
+
+    wait_until(holds(labels_readable_and_clear), what="the chance chart's labels to settle")
     shown = drawn(page)["probability"]["traces"][0]["y"]
     assert shown == [round(100 * p, 1) for p in fc.prob_goal_by_session]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from browser import TABLETS, is_local
 from conftest import open_dashboard
-from dashboard import act, choose, field
+from dashboard import act, choose, field, sized
 from live_server import ARTIFACTS
 
 from pico_widget.core.catalogue import conditions
@@ -49,7 +49,7 @@ def _cut(page: Any) -> list[str]:
 def test_every_chosen_value_and_chart_title_is_read_whole(server, chromium, size) -> None:
     viewport = PHONE if size == "phone" else TABLETS[size]
     context, page, requests = open_dashboard(server, chromium, viewport)
-    page.wait_for_timeout(500)
+    sized(page, "improvement")
     found = {"default curve": _cut(page)}
     choose(page, "chance")
     found["default chance"] = _cut(page)

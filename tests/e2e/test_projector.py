@@ -11,6 +11,7 @@ from dashboard import choose
 from live_server import ARTIFACTS
 from playwright.sync_api import expect
 from test_accessibility import axe
+from waiting import holds, wait_until
 
 from pico_widget.core.cases import teaching_cases
 
@@ -40,21 +41,24 @@ SIZES = """() => {
 
 def test_projector_text_is_big_enough_and_uses_the_width(server, chromium) -> None:
     context, page, requests = open_dashboard(server, chromium, PROJECTOR)
-    page.wait_for_timeout(800)
-    found = {}
-    for view in ("curve", "chance", "icons", "words", "evidence"):
-        choose(page, view)
-        page.wait_for_timeout(300)
-        found[view] = page.evaluate(SIZES)
-        if view == "curve":
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "projector-1920x1080.png"))
-    context.close()
-    for view, report in found.items():
+
+    def big_and_wide(view: str) -> None:
+        report = page.evaluate(SIZES)
         assert report["width"] >= 1800, (view, report["width"])
         assert report["small"] == [], (view, report["small"])
         if view in ("curve", "chance"):
             assert report["axis"] and min(report["axis"]) >= 18, (view, report["axis"])
+
+    try:
+        for view in ("curve", "chance", "icons", "words", "evidence"):
+            choose(page, view)
+            wait_until(holds(lambda view=view: big_and_wide(view)),
+                       what=f"the {view} view in the projector's sizes")
+            if view == "curve":
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / "projector-1920x1080.png"))
+    finally:
+        context.close()
     assert [u for u in requests if not is_local(u)] == []
 
 
@@ -88,17 +92,20 @@ def test_trainer_shows_cases_side_by_side_on_the_projector(server, chromium) -> 
         expect(page.locator(".pico-class-case")).to_have_count(count)
     page.wait_for_function("""() => [...document.querySelectorAll('.pico-class-case .pico-chart')]
         .every((c) => c.dataset.revision !== undefined && c.querySelector('.xtick'))""")
-    page.wait_for_timeout(500)
-    report = page.evaluate(CLASS)
+
+    def in_one_row_in_big_type() -> None:
+        report = page.evaluate(CLASS)
+        columns = report["columns"]
+        assert len(columns) == 3 and len({c["top"] for c in columns}) == 1, columns  # one row
+        assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(columns)), columns
+        assert columns[-1]["right"] <= report["width"], columns
+        assert all(c["drawn"] and "Typical patient" in c["traces"] for c in columns)
+        assert min(size for c in columns for size in c["axis"]) >= 18, columns
+        assert report["small"] == [], report["small"]
+
+    wait_until(holds(in_one_row_in_big_type), what="three cases in one row in the projector's type")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "projector-side-by-side.png"))
-    columns = report["columns"]
-    assert len(columns) == 3 and len({c["top"] for c in columns}) == 1  # one row
-    assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(columns))
-    assert columns[-1]["right"] <= report["width"]
-    assert all(c["drawn"] and "Typical patient" in c["traces"] for c in columns)
-    assert min(size for c in columns for size in c["axis"]) >= 18
-    assert report["small"] == []
     for column, case in zip(page.locator(".pico-class-case").all(), cases, strict=True):
         expect(column.locator(".pico-class-title")).to_have_text(case.title)
         expect(column.locator(".pico-headline")).to_be_visible()

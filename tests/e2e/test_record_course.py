@@ -54,12 +54,12 @@ def test_a_doctor_records_a_course_once_and_again(chromium, tmp_path) -> None:
         password.fill("correct horse")
         password.press("Enter")
         form.get_by_role("button", name="Sign in").tap()
-        expect(status).to_have_text("Saved to this clinic's outcomes (course: 1 sessions).")
+        expect(status).to_have_text("Saved to this clinic's outcomes (course: 1 session).")
         expect(page.get_by_text("Signed in as Dr Tan.")).to_be_visible()
         record.tap()  # again: the same course, replaced
         wait_until(lambda: audited(engine) == ["record", "replace"],
                    what="the second recording of the course")
-        expect(status).to_have_text("Saved to this clinic's outcomes (course: 1 sessions).")
+        expect(status).to_have_text("Saved to this clinic's outcomes (course: 1 session).")
         screenshot(page, "record-course.png")
         context.close()
     with reading(engine) as db:

@@ -1,0 +1,95 @@
+"""The clinic's stored courses as the clinic effect reads them, and a cheap sign of change.
+
+Why one place: a stored course (CourseRecord) carries what only a record has (months, PIH,
+device settings, its id); the clinic effect (core/clinic_effect.py) reads the inputs a
+forecast depends on and the improvements seen, nothing else. `clinic_course` is the one
+conversion, so the screen, the tests and any later command read courses alike.
+
+Reading every course for the aggregate needs no sign-in and is not audited: nothing of an
+individual course leaves the kernel, only the clinic's offsets per condition (as
+`pico-widget outcomes stats`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..core.models import ClinicCourse, Observation, TattooDetails
+from .record import CourseRecord
+from .schema import Course, CourseSession
+
+Revision = tuple[int, int, str]  # courses, sessions, the latest change (UTC, ISO)
+
+
+def clinic_course(record: CourseRecord) -> ClinicCourse:
+    """A stored course as the clinic effect reads it: no id, month, PIH or settings."""
+    fields = {"condition": record.condition, "fitzpatrick": record.fitzpatrick,
+              "laser": record.laser,
+              "observations": [{"session": s.session,
+                                "improvement_percent": s.improvement_percent}
+                               for s in record.sessions]}
+    if record.tattoo is not None:
+        fields["tattoo"] = record.tattoo.model_dump()
+    if record.severity is not None:
+        fields["severity"] = record.severity
+    return ClinicCourse.model_validate(fields)
+
+
+@dataclass(frozen=True)
+class StoredCourse:
+    """A course as the effect reads it, with the month of its last session."""
+
+    course: ClinicCourse
+    last_month: str
+
+
+def stored_with_months(db: Session) -> list[StoredCourse]:
+    """Every stored course with results, read in two queries (not one per course).
+
+    Why model_construct: every stored value was validated as a CourseRecord on its way in
+    (writes.record_course takes nothing else), and validating 10,000 courses again took
+    most of `outcomes stats`'s two seconds (benchmarks/outcomes.py)."""
+    sessions: dict[str, list[tuple[int, float, str]]] = {}
+    for course_id, session, improvement, month in db.execute(
+            select(CourseSession.course_id, CourseSession.session,
+                   CourseSession.improvement_percent, CourseSession.month)):
+        sessions.setdefault(course_id, []).append((session, improvement, month))
+    found = []
+    for row in db.execute(select(Course.course_id, Course.condition, Course.severity,
+                                 Course.fitzpatrick, Course.laser, Course.tattoo_location,
+                                 Course.tattoo_colours, Course.tattoo_ink,
+                                 Course.tattoo_scarring, Course.tattoo_layering)
+            .order_by(Course.created, Course.course_id)):
+        seen = sorted(sessions.get(row.course_id, ()))
+        if not seen:
+            continue
+        tattoo = None
+        if row.tattoo_location:
+            tattoo = TattooDetails.model_construct(
+                location=row.tattoo_location, colours=row.tattoo_colours,
+                ink=row.tattoo_ink, scarring=row.tattoo_scarring or "none",
+                layering=row.tattoo_layering or "none")
+        course = ClinicCourse.model_construct(
+            condition=row.condition, severity=row.severity or "moderate",
+            fitzpatrick=row.fitzpatrick, laser=row.laser, tattoo=tattoo,
+            observations=[Observation.model_construct(session=s, improvement_percent=p)
+                          for s, p, _m in seen])
+        found.append(StoredCourse(course, max(m for _s, _p, m in seen)))
+    return found
+
+
+def stored_courses(db: Session) -> list[ClinicCourse]:
+    """Every stored course with results, oldest first (so a result is reproducible)."""
+    return [stored.course for stored in stored_with_months(db)]
+
+
+def revision(db: Session) -> Revision:
+    """Courses, sessions and the latest change: any store, replace or delete changes it
+    (a delete lowers a count, a store or replace moves the latest change). Two counts and
+    a max over indexed tables: cheap enough to ask once a minute from every kernel."""
+    courses, latest = db.execute(select(func.count(), func.max(Course.updated))).one()
+    sessions = db.scalar(select(func.count()).select_from(CourseSession))
+    return int(courses), int(sessions or 0), latest.isoformat() if latest else ""

@@ -1,0 +1,264 @@
+"""This clinic's band on screen (issue 31, points 4 and 5): stored courses become the
+clinic's effect in one conversion, the band switches to the clinic's at 10 courses of a
+condition and says so, a database that does not answer leaves the studies' band (said so),
+and a keystroke never asks the database."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from html import unescape
+
+import plotly.graph_objects as go
+import pytest
+from outcomes_helpers import course, upgraded_engine
+from sqlalchemy import select
+from widget_client import browser_sends
+
+from pico_widget import PicoWidget
+from pico_widget.core.clinic_effect import MIN_COURSES
+from pico_widget.core.forecast import estimate
+from pico_widget.core.models import ClinicCourse, PatientProfile
+from pico_widget.outcomes.clinic_courses import clinic_course, revision, stored_courses
+from pico_widget.outcomes.database import open_engine, reading, writing
+from pico_widget.outcomes.record import CourseRecord
+from pico_widget.outcomes.schema import Course
+from pico_widget.outcomes.signin import SignIn
+from pico_widget.outcomes.staff import console
+from pico_widget.outcomes.writes import delete_course, import_courses, record_course
+from pico_widget.render.band_source import BandSource, source_sentence
+from pico_widget.render.charts import probability_figure
+from pico_widget.render.forest import forest_html, study_offsets
+from pico_widget.render.handout import handout_html
+from pico_widget.render.headline import answer
+from pico_widget.render.note import clinical_note
+from pico_widget.ui import clinic_band
+from pico_widget.ui.clinic_band import ClinicBand
+
+MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4,
+                         goal_percent=50)
+
+
+def store(engine, count: int) -> list[CourseRecord]:
+    records = [course(count=5) for _ in range(count)]
+    with writing(engine) as db:
+        import_courses(db, console(), records)
+    return records
+
+
+def text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = upgraded_engine(f"sqlite:///{tmp_path / 'outcomes.db'}")
+    yield engine
+    clinic_band._BANDS.pop(engine, None)
+    engine.dispose()
+
+
+def test_a_stored_course_becomes_what_the_effect_reads() -> None:
+    record = course(count=3, severity="severe", fitzpatrick=5, laser="q-switched",
+                    sessions=[{"session": n, "improvement_percent": 10 * n, "pih": n == 1,
+                               "month": "2025-0" + str(n),
+                               "device": {"fluence_j_cm2": 2.0}} for n in (1, 2, 4)])
+    converted = clinic_course(record)
+    assert converted == ClinicCourse(condition="melasma", severity="severe", fitzpatrick=5,
+                                     laser="q-switched",
+                                     observations=[{"session": n, "improvement_percent": 10 * n}
+                                                   for n in (1, 2, 4)])
+    tattoo = clinic_course(course(condition="tattoo", severity=None,
+                                  tattoo={"location": "upper_trunk", "colours": "black",
+                                          "ink": "moderate"}))
+    assert tattoo.tattoo is not None and tattoo.tattoo.location == "upper_trunk"
+    assert "course_id" not in converted.model_dump()  # nothing that names a course
+
+
+def test_the_stored_courses_read_back_and_their_revision_moves(engine) -> None:
+    with reading(engine) as db:
+        empty = revision(db)
+    records = store(engine, 3)
+    with reading(engine) as db:
+        read, stored = stored_courses(db), revision(db)
+    assert sorted(c.observed for c in read) == sorted(clinic_course(r).observed
+                                                       for r in records)
+    assert stored[:2] == (3, 15) and stored != empty
+    with writing(engine) as db:  # a replacement keeps the counts but moves the revision
+        record_course(db, console(), course(records[0].course_id, count=5))
+    with reading(engine) as db:
+        replaced = revision(db)
+    assert replaced[:2] == (3, 15) and replaced != stored
+    with writing(engine) as db:
+        delete_course(db, console(), records[1].course_id, "entered twice")
+    with reading(engine) as db:
+        assert revision(db)[:2] == (2, 10)
+
+
+def test_the_band_switches_to_this_clinic_at_10_courses(engine) -> None:
+    store(engine, MIN_COURSES - 1)
+    band = ClinicBand(engine)
+    band.check()
+    nine = estimate(MELASMA, clinic=band.effect)
+    assert (nine.band_source, nine.clinic_courses, nine.clinic_courses_needed) == (
+        "studies", 9, 1)
+    words = answer(MELASMA, nine, band=BandSource(band.status))
+    chance = next(f for f in words.figures if f.key == "chance")
+    assert "clinics like those studied" in chance.note
+    assert chance.caveat == ("this clinic has 9 courses of this condition recorded; 1 more "
+                             "and the band is its own")
+    store(engine, 1)
+    assert band.check()  # the revision moved: read again
+    ten = estimate(MELASMA, clinic=band.effect)
+    assert (ten.band_source, ten.clinic_courses, ten.clinic_courses_needed) == (
+        "this_clinic", 10, 0)
+    chance = next(f for f in answer(MELASMA, ten, band=BandSource("ok")).figures
+                  if f.key == "chance")
+    low, high = (round(100 * x) for x in ten.reach_band)
+    assert chance.note == f"at this clinic, from 10 courses: {low}-{high} in 100"
+    assert chance.caveat == ""
+    assert not band.check()  # nothing changed: the courses are not read again
+
+
+def test_the_toggle_shows_the_studies_band_beside_the_clinics(engine) -> None:
+    store(engine, 12)
+    band = ClinicBand(engine)
+    band.check()
+    clinic_band._BANDS[engine] = band  # the widget's kernel band (not started: no thread)
+    widget = PicoWidget(MELASMA, outcomes=SignIn(engine))
+    assert widget.forecast.band_source == "this_clinic"
+    assert widget._both_bands.layout.display is None  # offered: there are two bands
+    studies = estimate(MELASMA)
+    session = (widget.forecast.sessions_range or (0, widget.forecast.max_sessions))[1]
+    low, high = (round(100 * x) for x in studies.prob_goal_band[session - 1])
+    beside = f"{low}-{high} in 100 at 8 in 10 clinics like those studied"
+    assert beside not in text(widget._headline.value)
+    browser_sends(widget._both_bands, value=True)  # the doctor ticks it
+    assert beside in text(widget._headline.value)
+    widget._views.choose("chance")
+    chart = widget._views.charts["chance"]
+    names = [trace.get("name", "").replace("<br>", " ") for trace in chart.figure["data"]]
+    assert any("Grey whiskers" in n for n in names), names
+    assert any("at this clinic" in n for n in names), names
+
+
+def test_a_keystroke_never_asks_the_database(engine) -> None:
+    store(engine, 12)
+    band = ClinicBand(engine)
+    band.check()
+    clinic_band._BANDS[engine] = band
+    widget = PicoWidget(MELASMA, outcomes=SignIn(engine))
+    asked = []
+    band.check = lambda: asked.append(1) or False  # type: ignore[method-assign]
+    for goal in (60, 70, 80):
+        browser_sends(widget.form.goal, value=goal)
+    assert widget.profile.goal_percent == 80 and widget.forecast.band_source == "this_clinic"
+    assert asked == []
+
+
+def test_a_database_that_does_not_answer_leaves_the_studies_band_and_says_so(tmp_path
+                                                                            ) -> None:
+    gone = open_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'outcomes.db'}")
+    band = ClinicBand(gone)
+    assert band.check() and band.status == "unavailable" and band.effect is None
+    clinic_band._BANDS[gone] = band
+    try:
+        widget = PicoWidget(MELASMA, outcomes=SignIn(gone))
+    finally:
+        clinic_band._BANDS.pop(gone)
+    assert widget.forecast.band_source == "studies"
+    shown = text(widget._headline.value)
+    assert "at 8 in 10 clinics like those studied" in shown
+    assert "this clinic's outcomes cannot be read now: this is the studies' band" in shown
+
+
+def test_other_replicas_courses_show_within_the_check_period(engine) -> None:
+    """The kernel's path: a thread checks every `every_s` (a minute when served; 0.2 s
+    here) and hands the change to the event loop the widgets live on."""
+    store(engine, 4)
+    seen: list[int] = []
+
+    async def kernel() -> None:
+        band = ClinicBand(engine, every_s=0.2)
+        band.start()
+        assert band.effect is not None and band.effect.courses("melasma") == 4
+        band.on_change(lambda: seen.append(band.effect.courses("melasma")))
+        other = open_engine(str(engine.url))  # another replica's connection
+        store(other, 6)
+        other.dispose()
+        for _ in range(400):  # up to 20 s on a loaded machine; the check is every 0.2 s
+            if 10 in seen:
+                break
+            await asyncio.sleep(0.05)
+
+    asyncio.run(kernel())
+    assert seen[-1] == 10, seen  # told once the other replica's courses were read
+
+
+def test_the_handout_and_the_note_name_the_band_source(engine) -> None:
+    store(engine, 12)
+    band = ClinicBand(engine)
+    band.check()
+    note = clinical_note(MELASMA, effect=band.effect)
+    assert "The band is this clinic's own, from its 12 recorded courses" in note
+    assert "From this clinic's own 12 recorded courses of this condition" in note
+    assert "The band is for clinics like those studied" in clinical_note(MELASMA)
+    handout = text(handout_html(MELASMA, effect=band.effect))
+    assert "from its 12 recorded courses" in handout
+    assert "at this clinic, from 12 courses" in handout
+    few = ClinicBand(engine)
+    few.check()
+    assert source_sentence(estimate(MELASMA, clinic=few.effect)).startswith(
+        "The band is this clinic's own")
+
+
+def test_the_chance_chart_names_whose_whiskers_they_are(engine) -> None:
+    store(engine, 12)
+    band = ClinicBand(engine)
+    band.check()
+    own = estimate(MELASMA, clinic=band.effect)
+    names = [t.get("name", "") for t in probability_figure(own)["data"]]
+    assert any("at this clinic (from 12 courses)" in n.replace("<br>", " ") for n in names)
+    studies = [t.get("name", "") for t in probability_figure(estimate(MELASMA))["data"]]
+    assert not any("this clinic" in n for n in studies)
+    beside = probability_figure(own, studies=estimate(MELASMA))
+    go.Figure(beside)  # raises on anything plotly's schema refuses
+    grey = next(t for t in beside["data"] if "error_y" in t and t["type"] == "scatter")
+    for middle, half, (low, high) in zip(grey["y"], grey["error_y"]["array"],
+                                         estimate(MELASMA).prob_goal_band, strict=True):
+        assert abs(middle - half - 100 * low) <= 0.11 and abs(middle + half - 100 * high) <= 0.11
+
+
+def test_the_evidence_view_draws_the_clinic_among_the_studies(engine) -> None:
+    store(engine, 12)
+    band = ClinicBand(engine)
+    band.check()
+    assert forest_html("melasma", None) == ""  # no band of its own: no chart
+    chart = forest_html("melasma", band.effect)
+    studies = study_offsets()["melasma"]
+    assert chart.count('class="pico-forest-study"') == len(studies) >= 2
+    assert chart.count('class="pico-forest-clinic"') == 1
+    assert "This clinic (12)" in chart and all(f">{key}<" in chart for key in studies)
+    few = ClinicBand(engine)
+    with writing(engine) as db:
+        for course_id in list(db.scalars(select(Course.course_id)))[:3]:
+            delete_course(db, console(), course_id, "test")
+    few.check()
+    assert forest_html("melasma", few.effect) == ""  # 9 courses: still the studies' band
+
+
+
+def test_the_clinics_band_comes_back_with_its_database(tmp_path) -> None:
+    """Down, then back (a PostgreSQL restarted, a volume remounted): the next check reads
+    the courses again, without a restart."""
+    folder = tmp_path / "mounted-later"
+    url = f"sqlite:///{folder / 'outcomes.db'}"
+    band = ClinicBand(open_engine(url))
+    band.check()
+    assert (band.status, band.effect) == ("unavailable", None)
+    folder.mkdir()
+    engine = upgraded_engine(url)
+    store(engine, 10)
+    assert band.check() and band.status == "ok"
+    assert estimate(MELASMA, clinic=band.effect).band_source == "this_clinic"
+    engine.dispose()

@@ -1,0 +1,85 @@
+"""`pico-widget outcomes stats`' clinic part: the offsets against the studies from the
+stored courses, and the recent year against earlier courses."""
+
+from __future__ import annotations
+
+from outcomes_helpers import course, upgraded_engine
+
+from pico_widget.core.clinic_effect import clinic_effect
+from pico_widget.core.models import ClinicCourse
+from pico_widget.outcomes.clinic_courses import stored_with_months
+from pico_widget.outcomes.database import reading, writing
+from pico_widget.outcomes.effect import months_before, summarise, summary_lines
+from pico_widget.outcomes.staff import console
+from pico_widget.outcomes.writes import import_courses
+
+
+def melasma(improvements: list[float], year: int) -> object:
+    return course(count=len(improvements), sessions=[
+        {"session": n, "improvement_percent": p, "pih": False, "month": f"{year}-{n:02d}"}
+        for n, p in enumerate(improvements, 1)])
+
+
+def stored(tmp_path, records) -> list:
+    engine = upgraded_engine(f"sqlite:///{tmp_path / 'outcomes.db'}")
+    with writing(engine) as db:
+        import_courses(db, console(), records)
+    with reading(engine) as db:
+        found = stored_with_months(db)
+    engine.dispose()
+    return found
+
+
+def made(folder):
+    folder.mkdir()
+    return folder
+
+
+def test_months_before_crosses_years():
+    assert months_before("2026-03", 12) == "2025-03"
+    assert months_before("2026-01", 1) == "2025-12"
+
+
+def test_read_back_courses_give_the_effect_of_the_validated_ones(tmp_path):
+    records = [melasma([10, 25, 40], 2025), melasma([5, 15], 2025),
+               course(count=4, condition="nevus_of_ota")]
+    found = stored(tmp_path, records)
+    validated = [ClinicCourse.model_validate(r.model_dump(include={
+        "condition", "severity", "fitzpatrick", "laser"}) | {"observations": [
+            {"session": s.session, "improvement_percent": s.improvement_percent}
+            for s in r.sessions]}) for r in records]
+    assert clinic_effect(c.course for c in found) == clinic_effect(validated)
+
+
+def test_a_clinic_slower_in_its_recent_year_is_told_apart(tmp_path):
+    earlier = [melasma([30, 55, 70, 80], 2024) for _ in range(12)]
+    recent = [melasma([5, 10, 15, 20], 2025) for _ in range(12)]
+    summary = summarise(stored(tmp_path, earlier + recent))
+    effect = summary.effect.conditions["melasma"]
+    assert effect.courses == 24
+    seen = summary.drift["melasma"]
+    assert (seen.recent, seen.earlier) == (12, 12)
+    assert seen.differs, seen
+    lines = "\n".join(summary_lines(summary))
+    assert "12 recent, 12 earlier: differs" in lines
+
+
+def test_the_same_results_every_year_do_not_differ_and_few_cannot_tell(tmp_path):
+    same = [melasma([20, 40, 55], year) for year in (2024, 2025) for _ in range(12)]
+    few = [course(count=3, condition="nevus_of_ota") for _ in range(3)]
+    summary = summarise(stored(tmp_path, same + few))
+    assert summary.drift["melasma"].largest_z is not None
+    assert not summary.drift["melasma"].differs
+    lines = "\n".join(summary_lines(summary))
+    assert "no clear difference" in lines
+    assert "too few to tell (needs 10 on each side)" in lines
+    assert "(the forecast uses it from 10 courses)" in lines
+
+
+def test_a_fast_clinic_has_a_higher_rate_than_a_slow_one(tmp_path):
+    fast = summarise(stored(made(tmp_path / "fast"), [melasma([40, 65, 80], 2025)
+                                                 for _ in range(15)]))
+    slow = summarise(stored(made(tmp_path / "slow"), [melasma([5, 10, 15], 2025)
+                                                 for _ in range(15)]))
+    assert fast.effect.conditions["melasma"].offset("log_rate")[0] > \
+        slow.effect.conditions["melasma"].offset("log_rate")[0]
