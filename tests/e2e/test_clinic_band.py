@@ -41,7 +41,7 @@ def test_the_band_switches_to_this_clinic_at_10_courses(chromium, tmp_path) -> N
         password.press("Enter")
         form.get_by_role("button", name="Sign in").tap()
         expect(page.locator(".pico-outcome-status")).to_have_text(
-            "Saved to this clinic's outcomes (course: 1 sessions).")
+            "Saved to this clinic's outcomes (course: 1 session).")
 
         # The tenth course, stored in this kernel: the band is the clinic's now.
         expect(chance).to_contain_text("at this clinic, from 10 courses:", timeout=30_000)
