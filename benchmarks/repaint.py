@@ -36,11 +36,11 @@ PAGES = ("figurewidget", "dashboard")
 def _open(browser: Any, url: str, tries: int = 3) -> tuple[Any, Page, Locator]:
     """A page with the probe whose chart answers the slider; (context, page, slider handle).
 
-    A page whose chart does not move after one press is opened again: on 2026-12-07, at a
-    load of 13-19 on 2 cores, the FigureWidget page came up deaf in every try (its
-    kernel's updates arrived; the page logged "[anywidget] Failed to initialize model.",
-    plotly's FigureWidget model), while it answered in the first tries at load 8. Not
-    understood; the run then stops with this page named rather than report half a ratio."""
+    A page whose chart does not move after one press is opened again: on 2026-12-07, for
+    half an hour at a load of 13-19 on 2 cores, the FigureWidget page came up deaf in
+    every try (its kernel's updates arrived; the page logged "[anywidget] Failed to
+    initialize model.", plotly's FigureWidget model); before and after, it answered at
+    once. Not understood; the run then stops with the page named, not half a ratio."""
     for _ in range(tries):
         context = browser.new_context(viewport=TABLETS["landscape"], has_touch=True)
         context.add_init_script(KEYS)
