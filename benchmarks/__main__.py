@@ -1,7 +1,7 @@
 """Run every benchmark, print one table, write benchmarks/results/latest.json.
 
 `python -m benchmarks` runs all; `python -m benchmarks core kernel` runs the named parts
-(core, kernel, drawing, browser, outcomes).
+(core, kernel, drawing, browser, repaint, outcomes).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .table import print_table, write_json
 
-PARTS = ("core", "kernel", "drawing", "browser", "outcomes")
+PARTS = ("core", "kernel", "drawing", "browser", "repaint", "outcomes")
 
 
 def main(argv: list[str]) -> None:
