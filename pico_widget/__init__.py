@@ -3,17 +3,17 @@
 A guide for the conversation between a patient and a qualified doctor, not a prescription.
 """
 
-from . import i18n  # noqa: F401  (hands the core its English: see core/codes.py)
 from .core.cases import teaching_cases
 from .core.catalogue import ConditionSpec, conditions
 from .core.clinic_effect import ClinicEffect, clinic_effect
 from .core.forecast import estimate
 from .core.kirby_desai import kirby_desai_score
 from .core.models import ClinicCourse, Forecast, Observation, PatientProfile, TattooDetails
-from .render.note import clinical_note
 
-# The widget pulls in ipywidgets; scripts that only forecast should not pay for it.
-_LAZY = {"PicoWidget": "ui.widget", "handout_html": "render.handout"}
+# The widget pulls in ipywidgets and the words Babel and Jinja2: a script that only
+# forecasts (or imports the core alone) should not pay for them.
+_LAZY = {"PicoWidget": "ui.widget", "handout_html": "render.handout",
+         "clinical_note": "render.note"}
 
 
 def __getattr__(name: str) -> object:
