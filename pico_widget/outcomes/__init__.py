@@ -3,5 +3,5 @@
 Layers: record (CourseRecord, validation) -> schema (tables) -> database (engines,
 schema check, migrations) -> staff (who may write) -> writes (audited changes), csv_io,
 stats, cli (`pico-widget outcomes`). The core never imports this package; it imports the
-core, i18n and render (DeviceSettings) only. docs/deploy.md says how to turn it on.
+core and i18n only. docs/deploy.md says how to turn it on.
 """

@@ -23,7 +23,7 @@ from ..core.cases import COURSE_ID
 from ..core.catalogue import conditions
 from ..core.codes import refusal
 from ..core.models import Observation, PatientProfile, TattooDetails
-from ..render.note import DeviceSettings
+from ..core.settings_models import DeviceSettings
 
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 MARKUP = ("<", ">", "&")

@@ -6,7 +6,7 @@ not carry them. They go into the clinical note only. Why a log keyed by session 
 rather than state in each row: rows are redrawn whenever a session is added or removed (and
 on a language switch), and the settings must outlive that.
 
-Each value is typed as text and checked on the server by pydantic (render.note's
+Each value is typed as text and checked on the server by pydantic (core.settings_models'
 DeviceSettings), as any value a browser sends must be: a bad one is explained in the row,
 quoted and escaped, and changes nothing (the field shows the last accepted value again).
 """
@@ -21,9 +21,9 @@ import ipywidgets as widgets
 from pydantic import ValidationError
 
 from ..core.models import PatientProfile
+from ..core.settings_models import DeviceSettings
 from ..i18n.wording import wording
 from ..render.fragments import message_html
-from ..render.note import DeviceSettings
 from . import controls
 
 FIELDS = ("wavelength_nm", "fluence_j_cm2", "spot_mm")

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.models import PatientProfile
+from ..core.settings_models import DeviceSettings
 from ..i18n.problems import explain
 from ..i18n.wording import speaking, wording
 from ..outcomes.database import reading
@@ -29,7 +30,6 @@ from ..outcomes.signin import SignIn, SignInRefused
 from ..outcomes.staff import SignedIn
 from ..outcomes.writes import save_course
 from ..render.fragments import message_html
-from ..render.note import DeviceSettings
 from ..render.templates import sentence
 
 HIDDEN = "none"

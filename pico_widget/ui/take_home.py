@@ -13,13 +13,13 @@ import ipywidgets as widgets
 
 from ..core.cases import CaseFileError, SavedCase, read_case, save_case
 from ..core.models import PatientProfile
+from ..core.settings_models import Clinic, DeviceSettings
 from ..i18n.problems import case_file_sentence
 from ..i18n.review import signed_off
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
-from ..render.clinic import Clinic
 from ..render.fragments import unreviewed_html
 from ..render.handout import handout_html
-from ..render.note import DeviceSettings, clinical_note
+from ..render.note import clinical_note
 from .files import CopyButton, Saver
 
 

@@ -34,11 +34,12 @@ from ..core.models import (
     Observation,
     PatientProfile,
 )
+from ..core.settings_models import Clinic
 from ..i18n.formats import percent as percent_text
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language, condition_words, speaking, wording
 from ..outcomes.signin import SignIn, kernel_sign_in
-from ..render.clinic import Clinic, clinic_of
+from ..render.clinic import clinic_of
 from ..render.fragments import disclaimer_html, heading_html, message_html, style_html
 from ..render.headline import answer, answer_html
 from ..render.summary import case_name, warnings_html
