@@ -76,3 +76,28 @@ def test_the_core_imported_alone_loads_no_words_templates_or_widgets():
     assert seen["refusal"].startswith("Unknown condition 'freckles'. Choose one of:")
     assert any("Skin type VI carries a higher risk" in w for w in seen["warnings"])
 
+
+def _imported_names(path: Path) -> list[tuple[str, str]]:
+    """(module, name) for each `from module import name` in a file of the package, the
+    module written out from the package's top ("pico_widget.core.population")."""
+    here = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = here[:len(here) - node.level] if node.level else ()
+            module = ".".join((*base, *(node.module or "").split("."))).strip(".")
+            found += [(module, alias.name) for alias in node.names]
+    return found
+
+
+def test_no_layer_reaches_into_another_layers_private_names():
+    """A layer uses another's public names only (the fit reads the core's grid through
+    U, V, RATE_WEIGHTS, target_tables, ...): a private name may change with no notice."""
+    reached = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        layer = path.relative_to(PACKAGE).parts[0]
+        for module, name in _imported_names(path):
+            other = module.split(".")[1] if module.count(".") else ""
+            if name.startswith("_") and not name.startswith("__") and other != layer:
+                reached.append(f"{path.relative_to(PACKAGE)}: {module}.{name}")
+    assert reached == []

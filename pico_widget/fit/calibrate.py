@@ -44,16 +44,16 @@ from ..core.evidence import EvidenceRow, rows
 from ..core.models import TattooDetails
 from ..core.pih import course_risk, per_session_mean
 from ..core.population import (
-    _DV,
-    _RATE,
-    _RATE_WIDE,
+    ATYPICAL_RATE_WEIGHTS,
+    CEILING_EDGES,
     CEILINGS,
+    RATE_WEIGHTS,
     U,
     V,
-    _complete_cells,
-    _target_tables,
     atypical_rate_above,
     atypical_shares,
+    complete_cells,
+    target_tables,
 )
 from ..core.response import Case, clinic_sd, logit, spread_for
 
@@ -219,8 +219,7 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
     share = np.where(complete[None, :] > 0,
                      1.0 / (1.0 + np.exp(-(logit_k[None, :] + offsets[:, 2:3]))), 0.0).ravel()
     # Ceiling cells of typical patients at each (clinic, skin type): (M, V).
-    edges = np.append(V - _DV / 2, V[-1] + _DV / 2)
-    cdf = _ndtr((edges[None, :] - logit_c[:, None]) / ceiling_sd)
+    cdf = _ndtr((CEILING_EDGES[None, :] - logit_c[:, None]) / ceiling_sd)
     cells = np.diff(cdf, axis=1)
     cells[:, 0] += cdf[:, 0]
     cells[:, -1] += 1.0 - cdf[:, -1]
@@ -228,13 +227,13 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
         atypical = np.full(len(offsets), catalogue().model.atypical_share)
     atypical = np.repeat(np.asarray(atypical, dtype=float), len(spreads))[:, None]  # (M, 1)
     typical = (1 - atypical) * ((1 - share)[:, None] * cells
-                                + share[:, None] * _complete_cells()[None, :])
+                                + share[:, None] * complete_cells()[None, :])
     flat = atypical / len(V)
     if row.kind == "mean":
         assert row.session is not None
         reached = -np.expm1(-np.exp(log_rate[:, None] + rate_sd * U[None, :]) * row.session)
-        out = ((reached @ _RATE) * (typical @ CEILINGS)
-               + (reached @ _RATE_WIDE) * flat[:, 0] * CEILINGS.sum())[:, None]
+        out = ((reached @ RATE_WEIGHTS) * (typical @ CEILINGS)
+               + (reached @ ATYPICAL_RATE_WEIGHTS) * flat[:, 0] * CEILINGS.sum())[:, None]
     else:
         if row.kind == "shares":
             assert row.session is not None
@@ -243,7 +242,7 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
             assert row.threshold is not None and row.horizon is not None
             targets = np.array([row.threshold])
             sessions = np.arange(1, row.horizon + 1, dtype=float)
-        above, log_need = _target_tables(targets)  # (T, V)
+        above, log_need = target_tables(targets)  # (T, V)
         u = ((log_need[None, :, None, :] - np.log(sessions)[None, None, :, None]
               - log_rate[:, None, None, None]) / rate_sd)  # (M, T, N, V)
         with np.errstate(invalid="ignore"):
