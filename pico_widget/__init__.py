@@ -17,6 +17,13 @@ _LAZY = {"PicoWidget": "ui.widget", "handout_html": "render.handout",
 
 
 def __getattr__(name: str) -> object:
+    if name == "__version__":  # the installed distribution's (pyproject.toml), on asking
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("pico-widget")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
     if name in _LAZY:
         from importlib import import_module
 
@@ -41,4 +48,3 @@ __all__ = [
     "kirby_desai_score",
     "teaching_cases",
 ]
-__version__ = "0.1.0"

@@ -8,10 +8,10 @@ printed page, so nothing that identifies the patient passes through the app.
 from __future__ import annotations
 
 from datetime import date
+from importlib.metadata import version
 
 from markupsafe import Markup
 
-from .. import __version__
 from ..core.forecast import estimate
 from ..core.models import PatientProfile
 from ..core.settings_models import Clinic
@@ -154,7 +154,7 @@ def _handout(profile: PatientProfile, today: date | None, language: str,
         "handout.html.j2", language=language, say=say,
         heading=say["heading"].format(title=say["title"], condition=spec.label),
         css=Markup(CSS),
-        made=say["made"].format(date=long_date(today or date.today()), app=__version__,
+        made=say["made"].format(date=long_date(today or date.today()), app=version("pico-widget"),
                                 model=fc.model_version),
         prepared_for=say["for"],
         headline=Markup(top_html), band_note=band_note,
