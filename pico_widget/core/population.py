@@ -317,8 +317,9 @@ class Population:
         regula falsi was slower and less exact: it stalls at the kinks that spreading each
         grid weight over its cell puts into the shares (2 points off)."""
         sessions = np.asarray(sessions, dtype=float)
-        levels, *tables = _level_tables()
-        above = self._reaching_from(*tables, sessions)  # P(I(n) >= y): (y, n), falls with y
+        levels, above_levels, need_levels = _level_tables()
+        # P(I(n) >= y): (y, n), falls with y
+        above = self._reaching_from(above_levels, need_levels, sessions)
         wanted = 1.0 - np.asarray(quantiles, dtype=float)[:, None, None]  # share above it
         # The grid interval where the share above falls through `wanted`, per (q, n).
         count = (above[None, :, :] >= wanted - 1e-12).sum(axis=1)
@@ -360,8 +361,8 @@ def atypical_shares(nodes: np.ndarray, centre: tuple[float, float] | None = None
     do not move it. Without this spread a goal that every clinic's typical patients reach
     alike had a band of no width (98-98 across clinics, issue 30). `centre`: another
     (logit, sd) to spread the share around, as one clinic's own estimate (clinic_effect)."""
-    centre, sd = centre or _atypical_centre()
-    return 1.0 / (1.0 + np.exp(-(centre + sd * np.asarray(nodes, dtype=float))))
+    middle, sd = centre or _atypical_centre()
+    return 1.0 / (1.0 + np.exp(-(middle + sd * np.asarray(nodes, dtype=float))))
 
 
 def atypical_centre() -> tuple[float, float]:

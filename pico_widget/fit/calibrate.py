@@ -37,6 +37,7 @@ from ..core.catalogue import (
     FittedCondition,
     FittedLevel,
     FittedPih,
+    Severity,
     catalogue,
     conditions,
 )
@@ -108,10 +109,10 @@ def _condition_params(cid: str) -> list[Param]:
     assert spec.severity is not None
     level = spec.severity
 
-    def rate(severity: str) -> float:
+    def rate(severity: Severity) -> float:
         return math.log(-math.log1p(-level[severity].p))
 
-    def ceiling(severity: str) -> float:
+    def ceiling(severity: Severity) -> float:
         return logit(level[severity].ceiling)
 
     params = [
@@ -152,7 +153,7 @@ def _series_shifted(cid: str) -> bool:
     return both and any(_qswitched_only(s) for s in studies)
 
 
-def to_condition(cid: str, theta: Sequence[float], fitted_rows: Sequence[str] = ()
+def to_condition(cid: str, theta: Sequence[float] | np.ndarray, fitted_rows: Sequence[str] = ()
                  ) -> FittedCondition:
     """The parameter vector as the catalogue's FittedCondition."""
     v = dict(zip((p.name for p in condition_params(cid)), theta, strict=True))
@@ -437,7 +438,7 @@ class _Scales(dict):
 _HALF_NORMAL_SCALE = _Scales()
 
 
-def to_pih(theta: Sequence[float], fitted_rows: Sequence[str] = ()) -> FittedPih:
+def to_pih(theta: Sequence[float] | np.ndarray, fitted_rows: Sequence[str] = ()) -> FittedPih:
     v = dict(zip((p.name for p in pih_params()), theta, strict=True))
     log_table = [0.0] * 6
     log_table[2] = v["base"]
@@ -446,7 +447,7 @@ def to_pih(theta: Sequence[float], fitted_rows: Sequence[str] = ()) -> FittedPih
     for i in (1, 0):
         log_table[i] = log_table[i + 1] - v[f"step_{i + 1}"]
     table = tuple(100 * math.exp(x) for x in log_table)
-    return FittedPih(rows=tuple(fitted_rows), per_session_percent=table,  # type: ignore[arg-type]
+    return FittedPih(rows=tuple(fitted_rows), per_session_percent=table,
                      concentration=math.exp(v["concentration"]),
                      qswitched_factor=math.exp(v["qswitched"]),
                      study_sd=math.exp(v["study_sd"]),
@@ -536,7 +537,7 @@ def condition_theta(cid: str, fitted: FittedCondition) -> np.ndarray:
         assert fitted.severity is not None
         level = fitted.severity
 
-        def rate(s: str) -> float:
+        def rate(s: Severity) -> float:
             return math.log(-math.log1p(-level[s].p))
 
         def lgt(x: float) -> float:
@@ -585,7 +586,7 @@ def clinic_params() -> list[Param]:
              ("complete", catalogue().model.prior_sd.clinic_complete))]
 
 
-def to_clinic(theta: Sequence[float]) -> FittedClinic:
+def to_clinic(theta: Sequence[float] | np.ndarray) -> FittedClinic:
     return FittedClinic(rate_sd=math.exp(theta[0]), ceiling_sd=math.exp(theta[1]),
                         complete_sd=math.exp(theta[2]))
 

@@ -89,7 +89,7 @@ def load_clinic(path: str | os.PathLike[str]) -> Clinic:
             raise _sentence(str(file), str(wording("clinic", "logo_big")).format(
                 kb=MAX_LOGO_BYTES // 1000))
         raw["logo"] = f"data:{kind};base64,{base64.b64encode(data).decode()}"
-    return clinic_of(raw, str(file))
+    return _validated(raw, str(file))
 
 
 def clinic_of(value: Clinic | dict[str, Any] | str | os.PathLike[str] | None,
@@ -99,6 +99,11 @@ def clinic_of(value: Clinic | dict[str, Any] | str | os.PathLike[str] | None,
         return value
     if isinstance(value, str | os.PathLike):
         return load_clinic(value)
+    return _validated(value, source)
+
+
+def _validated(value: dict[str, Any], source: str) -> Clinic:
+    """A Clinic from its settings, or ClinicError with a sentence naming `source`."""
     try:
         return Clinic.model_validate(value)
     except ValidationError as error:

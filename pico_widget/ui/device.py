@@ -14,7 +14,7 @@ quoted and escaped, and changes nothing (the field shows the last accepted value
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import annotated_types
 import ipywidgets as widgets
@@ -61,10 +61,11 @@ def bounds(name: str) -> tuple[float, float]:
     """A field's lowest and highest value as DeviceSettings allows them."""
     low = high = 0.0
     for rule in DeviceSettings.model_fields[name].metadata:
+        # annotated_types types a bound as anything comparable; DeviceSettings' are floats.
         if isinstance(rule, annotated_types.Ge | annotated_types.Gt):
-            low = float(rule.ge if isinstance(rule, annotated_types.Ge) else rule.gt)
+            low = float(cast(float, rule.ge if isinstance(rule, annotated_types.Ge) else rule.gt))
         if isinstance(rule, annotated_types.Le):
-            high = float(rule.le)
+            high = float(cast(float, rule.le))
     return low, high
 
 

@@ -63,7 +63,7 @@ def _spoken(method: Method) -> Method:
     def run(self: PicoWidget, *args: Any, **kwargs: Any) -> Any:
         with speaking(self._language):
             return method(self, *args, **kwargs)
-    return run  # type: ignore[return-value]
+    return run  # type: ignore[return-value]  # wraps keeps the signature mypy cannot see
 
 
 def default_profile() -> PatientProfile:
