@@ -37,8 +37,9 @@ axe: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pico_widget tests benchmarks deploy
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
-# The edit loop (about a minute here): lint, import contracts, unit and property tests.
+# The edit loop (about a minute here): lint, import contracts, types, unit and property tests.
 check: lint postgresql
 	$(VENV)/bin/pytest -m "not browser and not slow"
 

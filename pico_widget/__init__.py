@@ -3,20 +3,27 @@
 A guide for the conversation between a patient and a qualified doctor, not a prescription.
 """
 
-from . import i18n  # noqa: F401  (hands the core its English: see core/codes.py)
 from .core.cases import teaching_cases
 from .core.catalogue import ConditionSpec, conditions
 from .core.clinic_effect import ClinicEffect, clinic_effect
 from .core.forecast import estimate
 from .core.kirby_desai import kirby_desai_score
 from .core.models import ClinicCourse, Forecast, Observation, PatientProfile, TattooDetails
-from .render.note import clinical_note
 
-# The widget pulls in ipywidgets; scripts that only forecast should not pay for it.
-_LAZY = {"PicoWidget": "ui.widget", "handout_html": "render.handout"}
+# The widget pulls in ipywidgets and the words Babel and Jinja2: a script that only
+# forecasts (or imports the core alone) should not pay for them.
+_LAZY = {"PicoWidget": "ui.widget", "handout_html": "render.handout",
+         "clinical_note": "render.note"}
 
 
 def __getattr__(name: str) -> object:
+    if name == "__version__":  # the installed distribution's (pyproject.toml), on asking
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("pico-widget")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
     if name in _LAZY:
         from importlib import import_module
 
@@ -41,4 +48,3 @@ __all__ = [
     "kirby_desai_score",
     "teaching_cases",
 ]
-__version__ = "0.1.0"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pico_widget import PatientProfile, PicoWidget, estimate
-from pico_widget.render.clinic import Clinic, ClinicError, clinic_of, load_clinic
+from pico_widget.core.settings_models import Clinic
+from pico_widget.render.clinic import ClinicError, clinic_of, costs, load_clinic, price
 from pico_widget.render.handout import handout_html
 from pico_widget.render.headline import answer
 
@@ -37,7 +38,7 @@ def test_a_clinic_file_is_read_and_its_logo_embedded(tmp_path: Path) -> None:
     clinic = load_clinic(clinic_file(tmp_path))
     assert clinic.name == "Klinik Kulit Sentosa" and clinic.currency == "RM"
     assert clinic.logo == "data:image/png;base64," + base64.b64encode(PNG).decode()
-    assert clinic.cost(2, 10) == ("RM900", "RM4,500")
+    assert costs(clinic, 2, 10) == ("RM900", "RM4,500")
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -110,4 +111,4 @@ def test_one_session_is_costed_once_not_as_a_range(language: str) -> None:
     assert cost.caption == wording("headline", "cost_caption_single", language)
     page = handout_html(lentigo, language=language, clinic=clinic)
     assert wording("handout", "cost_line_single", language).format(
-        price=clinic.money(450)).split(clinic.money(450))[0] in page
+        price=price(clinic, 450)).split(price(clinic, 450))[0] in page

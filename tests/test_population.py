@@ -116,7 +116,12 @@ def test_atypical_rates_spread_wide_only_toward_slow_responses() -> None:
     typical tail above it, and is what the app's grid weights hold."""
     from math import erfc, sqrt
 
-    from pico_widget.core.population import _RATE_WIDE, ATYPICAL_RATE_SD, U, atypical_rate_above
+    from pico_widget.core.population import (
+        ATYPICAL_RATE_SD,
+        ATYPICAL_RATE_WEIGHTS,
+        U,
+        atypical_rate_above,
+    )
 
     def phi(z):
         return 0.5 * np.vectorize(erfc)(-np.asarray(z) / sqrt(2.0))
@@ -130,7 +135,7 @@ def test_atypical_rates_spread_wide_only_toward_slow_responses() -> None:
     assert np.all(np.diff(atypical_rate_above(slow, phi)) < 0)
     # The grid's weights: the share at or above each node, against the function half a
     # cell below it (the grid starts at -6, so the slow tail beyond it is folded in).
-    grid = np.cumsum(_RATE_WIDE[::-1])[::-1]
+    grid = np.cumsum(ATYPICAL_RATE_WEIGHTS[::-1])[::-1]
     half = (U[1] - U[0]) / 2
     assert grid[1:] == pytest.approx(atypical_rate_above(U[1:] - half, phi), abs=0.005)
 

@@ -63,3 +63,12 @@ def test_vendored_plotly_js_matches_the_plotly_package():
     assert spec is not None and spec.origin is not None
     full = Path(spec.origin).parent / "package_data" / "plotly.min.js"
     assert version(plotly_js_path()) == version(full)
+
+
+def test_the_package_reports_the_version_pyproject_gives():
+    """`pico_widget.__version__` (and the handout's "made with") read the installed
+    distribution's metadata, so there is one version figure: pyproject.toml's."""
+    import pico_widget
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert pico_widget.__version__ == version("pico-widget") == project["version"]

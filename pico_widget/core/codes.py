@@ -2,35 +2,30 @@
 
 Why: the core forecasts; it does not speak. The screen words a code in the visitor's
 language (pico_widget.i18n.problems), and switching language never re-runs a forecast.
-A developer calling the core still deserves a sentence: the i18n layer hands the core its
-English wording once, at package import (`use_english`), so a ValidationError or
-Forecast.warnings reads in plain English without the core holding any words.
+A developer calling the core still deserves a sentence: the core reads its English from the
+wording file (core/english.py), so a ValidationError or Forecast.warnings reads in plain
+English with nothing but the core imported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic_core import PydanticCustomError
 
+from .english import case_file_text, caution_text, refusal_text
+
 Kind = Literal["validation", "warnings", "case_file"]
-Worder = Callable[[Kind, str, Mapping[str, Any]], str]
-
-_english: Worder | None = None
-
-
-def use_english(worder: Worder) -> None:
-    """Called by the i18n layer at import: how a code reads in English."""
-    global _english
-    _english = worder
 
 
 def english(kind: Kind, code: str, values: Mapping[str, Any]) -> str:
-    """The English sentence for a code (the bare code and values before i18n is loaded)."""
-    if _english is None:
-        return f"{code} {dict(values)}"
-    return _english(kind, code, values)
+    """The English sentence for a code (data/wording.toml, read by the core)."""
+    if kind == "validation":
+        return refusal_text(code, values)
+    if kind == "warnings":
+        return caution_text(code, values)
+    return case_file_text(code, values.get("detail"))
 
 
 def refusal(code: str, **values: Any) -> PydanticCustomError:

@@ -205,7 +205,8 @@ def _pih_covered() -> frozenset[tuple[int, str]]:
                      for fst in row.fitzpatrick)
 
 
-_PIH_NODES = (lambda x, w: (x, w / w.sum()))(*np.polynomial.hermite_e.hermegauss(5))
+_PIH_X, _PIH_W = np.polynomial.hermite_e.hermegauss(5)
+_PIH_NODES = (_PIH_X, _PIH_W / _PIH_W.sum())
 
 
 def shares_showing_at_most(prior: Population, observed: list[tuple[int, float]],

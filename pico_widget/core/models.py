@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -77,11 +77,11 @@ TattooInk = Literal["amateur", "minimal", "moderate", "significant"]
 TattooScarring = Literal["none", "minimal", "moderate", "significant"]
 TattooLayering = Literal["none", "cover_up"]
 TATTOO_OPTIONS: dict[str, tuple[str, ...]] = {
-    "location": TattooLocation.__args__,
-    "colours": TattooColours.__args__,
-    "ink": TattooInk.__args__,
-    "scarring": TattooScarring.__args__,
-    "layering": TattooLayering.__args__,
+    "location": get_args(TattooLocation),
+    "colours": get_args(TattooColours),
+    "ink": get_args(TattooInk),
+    "scarring": get_args(TattooScarring),
+    "layering": get_args(TattooLayering),
 }
 
 

@@ -30,6 +30,7 @@ U = np.linspace(-6.0, 6.0, 41)  # rate axis, in standard deviations of log lambd
 V = np.linspace(-5.0, 6.0, 31)  # ceiling axis: logit(C / 100), from 0.7% to 99.75%
 _DU = float(U[1] - U[0])
 _DV = float(V[1] - V[0])
+CEILING_EDGES = np.append(V - _DV / 2, V[-1] + _DV / 2)  # the ceiling cells' bounds
 # Atypical patients' rates spread twice as widely toward slow responses (in typical sds),
 # and as the typical patients' toward fast ones, so the group leans slow (a third of it
 # above the typical median, its mean 0.8 sd below): it is there for patients who respond
@@ -37,10 +38,15 @@ _DV = float(V[1] - V[0])
 # first session would be read as atypical, and their even ceilings would then lower the
 # chance of a high goal (a better result giving a worse forecast).
 ATYPICAL_RATE_SD = 2.0
-_RATE = np.exp(-0.5 * U**2) / np.exp(-0.5 * U**2).sum()
-_RATE_WIDE = np.exp(-0.5 * (np.minimum(U, 0.0) / ATYPICAL_RATE_SD) ** 2
-                    - 0.5 * np.maximum(U, 0.0) ** 2)
-_RATE_WIDE /= _RATE_WIDE.sum()
+# The grid's weights along the rate axis before any session, typical and atypical
+# patients' (public with U, V, CEILINGS, CEILING_EDGES, complete_cells and target_tables:
+# the fit computes the same figures vectorised over clinics, fit/calibrate.py).
+RATE_WEIGHTS = np.exp(-0.5 * U**2) / np.exp(-0.5 * U**2).sum()
+ATYPICAL_RATE_WEIGHTS = np.exp(-0.5 * (np.minimum(U, 0.0) / ATYPICAL_RATE_SD) ** 2
+                               - 0.5 * np.maximum(U, 0.0) ** 2)
+ATYPICAL_RATE_WEIGHTS /= ATYPICAL_RATE_WEIGHTS.sum()
+for _table in (CEILING_EDGES, RATE_WEIGHTS, ATYPICAL_RATE_WEIGHTS):
+    _table.setflags(write=False)  # shared by every forecast and the fit
 
 
 def atypical_rate_above(u: np.ndarray, cdf: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -70,13 +76,13 @@ def ceiling_weights(spread: Spread) -> tuple[np.ndarray, np.ndarray]:
     typical = _normal_cells(spread.logit_ceiling, spread.ceiling_sd)
     if spread.complete_share:
         typical = ((1 - spread.complete_share) * typical
-                   + spread.complete_share * _complete_cells())
+                   + spread.complete_share * complete_cells())
     atypical = catalogue().model.atypical_share
     return (1 - atypical) * typical, np.full(len(V), atypical / len(V))
 
 
 @lru_cache(maxsize=1)
-def _complete_cells() -> np.ndarray:
+def complete_cells() -> np.ndarray:
     """Ceiling cells of the patients who clear completely (data/conditions.toml [model])."""
     settings = catalogue().model
     share = settings.complete_ceiling_percent / 100.0
@@ -87,7 +93,7 @@ def _complete_cells() -> np.ndarray:
 
 def _normal_cells(mean: float, sd: float) -> np.ndarray:
     """Share of a normal(mean, sd) on the ceiling axis in each cell (tails in the end cells)."""
-    edges = normal_cdf((np.append(V - _DV / 2, V[-1] + _DV / 2) - mean) / sd)
+    edges = normal_cdf((CEILING_EDGES - mean) / sd)
     cells = np.diff(edges)
     cells[0] += edges[0]
     cells[-1] += 1.0 - edges[-1]
@@ -146,7 +152,7 @@ def _part_above(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return above, 100.0 / (1.0 + np.exp(-middle))
 
 
-def _target_tables(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def target_tables(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per target and ceiling cell: the share of the cell above the target, and
     log(-log(1 - target / ceiling)) (+inf where the ceiling is at the target). The rate a
     patient needs by session n is then log lambda = that - log n: the logs are taken once
@@ -163,7 +169,7 @@ IMPROVEMENT_LEVELS = 41  # improvement_quantiles' grid of y: 2.5 points apart
 @lru_cache(maxsize=1)
 def _level_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The improvement levels improvement_quantiles reads percentiles off, with their tables."""
-    tables = (levels := np.linspace(0.0, 100.0, IMPROVEMENT_LEVELS), *_target_tables(levels))
+    tables = (levels := np.linspace(0.0, 100.0, IMPROVEMENT_LEVELS), *target_tables(levels))
     for table in tables:
         table.setflags(write=False)  # shared by every call: never to be changed in place
     return tables
@@ -189,7 +195,8 @@ class Population:
         self.rates = np.exp(spread.log_rate + spread.rate_sd * U)
         self.ceilings = CEILINGS
         self._typical, self._atypical = ceiling_weights(spread)
-        self.weight = np.outer(_RATE, self._typical) + np.outer(_RATE_WIDE, self._atypical)
+        self.weight = (np.outer(RATE_WEIGHTS, self._typical)
+                       + np.outer(ATYPICAL_RATE_WEIGHTS, self._atypical))
         self.observed = False
         self.fit: np.ndarray | None = None  # log-likelihood of the observations on the grid
 
@@ -252,11 +259,11 @@ class Population:
     # -- shares --------------------------------------------------------------------------
     def _reaching(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
         """P(I(n) >= target) for every target (rows) and session count (columns)."""
-        return self._reaching_from(*_target_tables(targets), sessions)
+        return self._reaching_from(*target_tables(targets), sessions)
 
     def _reaching_from(self, above: np.ndarray, log_need: np.ndarray,
                        sessions: np.ndarray) -> np.ndarray:
-        """_reaching, from the targets' tables (_target_tables): those depend on the
+        """_reaching, from the targets' tables (target_tables): those depend on the
         targets alone, so a fixed grid of targets computes them once per process."""
         u_needed = (log_need[:, None, :] - np.log(sessions)[None, :, None]
                     - self.spread.log_rate) / self.spread.rate_sd  # (t, n, v)
@@ -293,7 +300,7 @@ class Population:
         """The part of their own ceiling a patient at each rate node has cleared by each
         session count, 1 - exp(-lambda n), shape (rate nodes, sessions): the response curve,
         written once for the update, the mean and the non-response check (its inverse, the
-        rate a target needs, is _target_tables)."""
+        rate a target needs, is target_tables)."""
         return -np.expm1(-np.outer(self.rates, sessions))
 
     def mean_improvement(self, session: float) -> float:
@@ -310,8 +317,9 @@ class Population:
         regula falsi was slower and less exact: it stalls at the kinks that spreading each
         grid weight over its cell puts into the shares (2 points off)."""
         sessions = np.asarray(sessions, dtype=float)
-        levels, *tables = _level_tables()
-        above = self._reaching_from(*tables, sessions)  # P(I(n) >= y): (y, n), falls with y
+        levels, above_levels, need_levels = _level_tables()
+        # P(I(n) >= y): (y, n), falls with y
+        above = self._reaching_from(above_levels, need_levels, sessions)
         wanted = 1.0 - np.asarray(quantiles, dtype=float)[:, None, None]  # share above it
         # The grid interval where the share above falls through `wanted`, per (q, n).
         count = (above[None, :, :] >= wanted - 1e-12).sum(axis=1)
@@ -340,7 +348,6 @@ class Population:
 # -- between clinics ------------------------------------------------------------------------------
 _CLINIC_X, _CLINIC_W = np.polynomial.hermite_e.hermegauss(3)
 _CLINIC_W = _CLINIC_W / _CLINIC_W.sum()
-_EDGES = np.append(V - _DV / 2, V[-1] + _DV / 2)
 _MEAN_X, _MEAN_W = np.polynomial.hermite_e.hermegauss(20)  # for a mean over clinics
 _MEAN_W = _MEAN_W / _MEAN_W.sum()
 
@@ -354,8 +361,8 @@ def atypical_shares(nodes: np.ndarray, centre: tuple[float, float] | None = None
     do not move it. Without this spread a goal that every clinic's typical patients reach
     alike had a band of no width (98-98 across clinics, issue 30). `centre`: another
     (logit, sd) to spread the share around, as one clinic's own estimate (clinic_effect)."""
-    centre, sd = centre or _atypical_centre()
-    return 1.0 / (1.0 + np.exp(-(centre + sd * np.asarray(nodes, dtype=float))))
+    middle, sd = centre or _atypical_centre()
+    return 1.0 / (1.0 + np.exp(-(middle + sd * np.asarray(nodes, dtype=float))))
 
 
 def atypical_centre() -> tuple[float, float]:
@@ -417,14 +424,14 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
     fit = people.fit if people.fit is not None and observations else None
     likelihood = np.exp(fit - fit.max()) if fit is not None else np.ones((len(U), len(V)))
     # Which part of each cell reaches the target by each session: (N, U, V).
-    above, log_need = _target_tables(np.array([float(target)]))
+    above, log_need = target_tables(np.array([float(target)]))
     u_needed = (log_need[0][None, :] - np.log(sessions)[:, None] - own.log_rate) / own.rate_sd
     position = _clip((u_needed - (U[0] - _DU / 2)) / _DU, 0.0, len(U))
     reach = _clip(np.arange(len(U))[None, :, None] + 1.0 - position[:, None, :], 0.0, 1.0)
     gained = reach * above[0]
     if fit is not None:
         gained *= likelihood
-    rates = np.vstack([rate, _RATE_WIDE])  # the atypical patients' rates last: (4, U)
+    rates = np.vstack([rate, ATYPICAL_RATE_WEIGHTS])  # the atypical patients' rates last: (4, U)
     by_rate = rates @ gained  # (N, 4, V)
     # Each clinic's own atypical share (A nodes) mixes its typical and atypical patients:
     # (N, 3, C, A), the typical part times 1 - share, the atypical part's even ceilings
@@ -457,7 +464,7 @@ def clinic_ceilings(typical: Spread, ceiling_tau: float, complete_tau: float,
     clinic sds and (where some clear completely) whose complete-share offset is
     `complete_nodes`: (len(nodes) * len(complete_nodes), V), the complete node fastest, or
     (len(nodes), V) when no one clears completely."""
-    edges = normal_cdf((_EDGES[None, :] - typical.logit_ceiling
+    edges = normal_cdf((CEILING_EDGES[None, :] - typical.logit_ceiling
                         - ceiling_tau * np.asarray(nodes, dtype=float)[:, None])
                        / typical.ceiling_sd)
     cells = np.diff(edges, axis=1)
@@ -468,10 +475,10 @@ def clinic_ceilings(typical: Spread, ceiling_tau: float, complete_tau: float,
     logit_k = math.log(typical.complete_share / (1.0 - typical.complete_share))
     share = 1.0 / (1.0 + np.exp(-(logit_k + complete_tau * np.asarray(complete_nodes))))
     ceiling = ((1 - share)[None, :, None] * cells[:, None, :]
-               + share[None, :, None] * _complete_cells()[None, None, :])
+               + share[None, :, None] * complete_cells()[None, None, :])
     return ceiling.reshape(-1, len(V))
 
 
 def atypical_rates() -> np.ndarray:
     """The atypical patients' rate weights on any Population's grid, (U,)."""
-    return _RATE_WIDE
+    return ATYPICAL_RATE_WEIGHTS

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 from .catalogue import (
     ConditionSpec,
@@ -59,7 +60,8 @@ def spread_for(case: Case, params: FittedCondition | None = None) -> Spread:
         if case.laser == "picosecond":
             assert params.qswitched_rate_factor is not None
             log_rate -= math.log(params.qswitched_rate_factor)
-        key = "qswitched" if case.laser == "q-switched" else "picosecond"
+        key: Literal["picosecond", "qswitched"] = (
+            "qswitched" if case.laser == "q-switched" else "picosecond")
         ceiling = catalogue().tattoo.ceiling_percent[key][case.tattoo.colours]
         logit_ceiling = logit(ceiling) + (params.ceiling_shift or 0.0)
     else:

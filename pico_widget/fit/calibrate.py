@@ -37,6 +37,7 @@ from ..core.catalogue import (
     FittedCondition,
     FittedLevel,
     FittedPih,
+    Severity,
     catalogue,
     conditions,
 )
@@ -44,16 +45,16 @@ from ..core.evidence import EvidenceRow, rows
 from ..core.models import TattooDetails
 from ..core.pih import course_risk, per_session_mean
 from ..core.population import (
-    _DV,
-    _RATE,
-    _RATE_WIDE,
+    ATYPICAL_RATE_WEIGHTS,
+    CEILING_EDGES,
     CEILINGS,
+    RATE_WEIGHTS,
     U,
     V,
-    _complete_cells,
-    _target_tables,
     atypical_rate_above,
     atypical_shares,
+    complete_cells,
+    target_tables,
 )
 from ..core.response import Case, clinic_sd, logit, spread_for
 
@@ -108,10 +109,10 @@ def _condition_params(cid: str) -> list[Param]:
     assert spec.severity is not None
     level = spec.severity
 
-    def rate(severity: str) -> float:
+    def rate(severity: Severity) -> float:
         return math.log(-math.log1p(-level[severity].p))
 
-    def ceiling(severity: str) -> float:
+    def ceiling(severity: Severity) -> float:
         return logit(level[severity].ceiling)
 
     params = [
@@ -152,7 +153,7 @@ def _series_shifted(cid: str) -> bool:
     return both and any(_qswitched_only(s) for s in studies)
 
 
-def to_condition(cid: str, theta: Sequence[float], fitted_rows: Sequence[str] = ()
+def to_condition(cid: str, theta: Sequence[float] | np.ndarray, fitted_rows: Sequence[str] = ()
                  ) -> FittedCondition:
     """The parameter vector as the catalogue's FittedCondition."""
     v = dict(zip((p.name for p in condition_params(cid)), theta, strict=True))
@@ -219,8 +220,7 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
     share = np.where(complete[None, :] > 0,
                      1.0 / (1.0 + np.exp(-(logit_k[None, :] + offsets[:, 2:3]))), 0.0).ravel()
     # Ceiling cells of typical patients at each (clinic, skin type): (M, V).
-    edges = np.append(V - _DV / 2, V[-1] + _DV / 2)
-    cdf = _ndtr((edges[None, :] - logit_c[:, None]) / ceiling_sd)
+    cdf = _ndtr((CEILING_EDGES[None, :] - logit_c[:, None]) / ceiling_sd)
     cells = np.diff(cdf, axis=1)
     cells[:, 0] += cdf[:, 0]
     cells[:, -1] += 1.0 - cdf[:, -1]
@@ -228,13 +228,13 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
         atypical = np.full(len(offsets), catalogue().model.atypical_share)
     atypical = np.repeat(np.asarray(atypical, dtype=float), len(spreads))[:, None]  # (M, 1)
     typical = (1 - atypical) * ((1 - share)[:, None] * cells
-                                + share[:, None] * _complete_cells()[None, :])
+                                + share[:, None] * complete_cells()[None, :])
     flat = atypical / len(V)
     if row.kind == "mean":
         assert row.session is not None
         reached = -np.expm1(-np.exp(log_rate[:, None] + rate_sd * U[None, :]) * row.session)
-        out = ((reached @ _RATE) * (typical @ CEILINGS)
-               + (reached @ _RATE_WIDE) * flat[:, 0] * CEILINGS.sum())[:, None]
+        out = ((reached @ RATE_WEIGHTS) * (typical @ CEILINGS)
+               + (reached @ ATYPICAL_RATE_WEIGHTS) * flat[:, 0] * CEILINGS.sum())[:, None]
     else:
         if row.kind == "shares":
             targets = np.array(row.thresholds, dtype=float)
@@ -243,7 +243,7 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
             assert row.threshold is not None and row.horizon is not None
             targets = np.array([row.threshold])
             sessions = np.arange(1, row.horizon + 1, dtype=float)
-        above, log_need = _target_tables(targets)  # (T, V)
+        above, log_need = target_tables(targets)  # (T, V)
         u = ((log_need[None, :, None, :] - np.log(sessions)[None, None, :, None]
               - log_rate[:, None, None, None]) / rate_sd)  # (M, T, N, V)
         with np.errstate(invalid="ignore"):
@@ -438,7 +438,7 @@ class _Scales(dict):
 _HALF_NORMAL_SCALE = _Scales()
 
 
-def to_pih(theta: Sequence[float], fitted_rows: Sequence[str] = ()) -> FittedPih:
+def to_pih(theta: Sequence[float] | np.ndarray, fitted_rows: Sequence[str] = ()) -> FittedPih:
     v = dict(zip((p.name for p in pih_params()), theta, strict=True))
     log_table = [0.0] * 6
     log_table[2] = v["base"]
@@ -447,7 +447,7 @@ def to_pih(theta: Sequence[float], fitted_rows: Sequence[str] = ()) -> FittedPih
     for i in (1, 0):
         log_table[i] = log_table[i + 1] - v[f"step_{i + 1}"]
     table = tuple(100 * math.exp(x) for x in log_table)
-    return FittedPih(rows=tuple(fitted_rows), per_session_percent=table,  # type: ignore[arg-type]
+    return FittedPih(rows=tuple(fitted_rows), per_session_percent=table,
                      concentration=math.exp(v["concentration"]),
                      qswitched_factor=math.exp(v["qswitched"]),
                      study_sd=math.exp(v["study_sd"]),
@@ -537,7 +537,7 @@ def condition_theta(cid: str, fitted: FittedCondition) -> np.ndarray:
         assert fitted.severity is not None
         level = fitted.severity
 
-        def rate(s: str) -> float:
+        def rate(s: Severity) -> float:
             return math.log(-math.log1p(-level[s].p))
 
         def lgt(x: float) -> float:
@@ -586,7 +586,7 @@ def clinic_params() -> list[Param]:
              ("complete", catalogue().model.prior_sd.clinic_complete))]
 
 
-def to_clinic(theta: Sequence[float]) -> FittedClinic:
+def to_clinic(theta: Sequence[float] | np.ndarray) -> FittedClinic:
     return FittedClinic(rate_sd=math.exp(theta[0]), ceiling_sd=math.exp(theta[1]),
                         complete_sd=math.exp(theta[2]))
 

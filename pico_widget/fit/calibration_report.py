@@ -21,8 +21,10 @@ chooses the spread factor the app uses, as before.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -222,6 +224,8 @@ class Report:
 
 
 PROCESSES = 2  # folds run in parallel (fork): this machine has 2 cores, shared
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 _SHARED: dict[str, object] = {}  # what forked workers read: the full fit and the grid
 
 
@@ -244,7 +248,7 @@ def _run_fold(study: tuple[str, str]
             _factor_scores(own, plain, fitted.clinic))
 
 
-def _in_parallel(work, items: list) -> list:  # type: ignore[no-untyped-def]
+def _in_parallel(work: Callable[[Item], Result], items: list[Item]) -> list[Result]:
     """work(item) for each item, in PROCESSES forked workers, in order."""
     import multiprocessing
 
@@ -477,8 +481,8 @@ def totals_table(report: Report) -> str:
         value = total.get(f"{key}_ci")
         return f" (95% CI {value[0]:.0f}-{value[1]:.0f})" if isinstance(value, tuple) else ""
 
-    lines_ = [f"Left out: {int(total['figures'])} share and mean figures from "
-              f"{int(total['studies'])} studies, each study left out whole in a nested fold. "
+    lines_ = [f"Left out: {total['figures']:.0f} share and mean figures from "
+              f"{total['studies']:.0f} studies, each study left out whole in a nested fold. "
               "Post-selection: the model variants in docs/experiments.md were chosen on these "
               "same figures, so these scores flatter the model; the frozen test set "
               "(data/test_studies.toml) is the one chosen by nothing.", "",

@@ -22,6 +22,7 @@ import dataclasses
 import math
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ FLOORS = (0.0, 0.1, 0.15, 0.2, 0.3, 0.4)
 GRADING_BIAS_SD = 5.0  # points: how differently clinics grade the same result (judgement)
 ASSESSMENT_SD = 7.0  # points: one assessment's own noise
 NEXT_PATIENTS = 20000  # per clinic, for the share of its patients reaching the goal
-PROFILE = {"condition": "nevus_of_ota", "fitzpatrick": 4, "goal_percent": 75.0}
+PROFILE: dict[str, Any] = {"condition": "nevus_of_ota", "fitzpatrick": 4, "goal_percent": 75.0}
 SESSION = 5  # the goal by this session (item SESSION - 1 of prob_goal_band)
 SEVERITY_MIX = {"mild": 0.15, "moderate": 0.35, "severe": 0.5}  # the studies: mostly moderate
 
@@ -123,8 +124,8 @@ def simulate(clinics: int = CLINICS, seed: int = SEED) -> dict:
     profile = PatientProfile(**PROFILE)
     studies = estimate(profile).prob_goal_band[SESSION - 1]
     studies_width = studies[1] - studies[0]
-    inside = {(f, n): [] for f in FLOORS for n in COURSES}
-    width = {(f, n): [] for f in FLOORS for n in COURSES}
+    inside: dict[tuple[float, int], list[bool]] = {(f, n): [] for f in FLOORS for n in COURSES}
+    width: dict[tuple[float, int], list[float]] = {(f, n): [] for f in FLOORS for n in COURSES}
     for _ in range(clinics):
         clinic = Clinic(rng.standard_normal(4), GRADING_BIAS_SD * float(rng.standard_normal()))
         courses = _courses(rng, clinic, max(COURSES))

@@ -99,8 +99,8 @@ def frozen_toml(model_version: str, frozen: dt.date, found: list[Line]) -> str:
 def frozen_section(frozen: dt.date, found: list[Line]) -> str:
     """The report's section: the totals against the naive baseline and every figure."""
     total = totals(found)
-    head = [f"## Frozen test set\n\n{int(total['figures'])} share and mean figures from "
-            f"{int(total['studies'])} published studies that are not in the evidence "
+    head = [f"## Frozen test set\n\n{total['figures']:.0f} share and mean figures from "
+            f"{total['studies']:.0f} published studies that are not in the evidence "
             f"(`pico_widget/data/test_studies.toml`, frozen {frozen}), each forecast for a "
             "new clinic by the fit on all the evidence, with the same bands and scores as "
             "the studies left out above. Scored once per model version; nothing is chosen "

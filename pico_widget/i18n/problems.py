@@ -2,8 +2,8 @@
 
 The core raises pydantic errors whose type is a code (core/codes.py) and lists cautions as
 Caution(code, values); here they become sentences in a language (data/wording.toml
-[validation], [warnings], [case_file] and the locales). Importing this module also hands
-the core its English, so a ValidationError reads as a sentence to a developer.
+[validation], [warnings], [case_file] and the locales). The core's own English
+(core/english.py) is built with the same helpers from the same file.
 """
 
 from __future__ import annotations
@@ -14,28 +14,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..core.catalogue import conditions
-from ..core.codes import CaseFileError, Kind, use_english
+from ..core.codes import CaseFileError
+from ..core.english import caveat_text, pydantic_message, worded
 from ..core.models import Caution
 from .formats import join
-from .wording import (
-    DEFAULT_LANGUAGE,
-    condition_words,
-    course_length,
-    mid_sentence,
-    wording,
-)
+from .wording import condition_words, wording
 
 
 def _worded(values: Mapping[str, Any], language: str | None,
             plain: bool = False) -> dict[str, Any]:
-    """Values as a sentence takes them: a condition id becomes its name mid-sentence, a
-    field code ("what") the field's name (a tattoo detail's too); with `plain` (a
-    patient's or doctor's screen rather than a programmer's), the options offered by
+    """Values as a sentence takes them (core.english.worded, in `language`); with `plain`
+    (a patient's or doctor's screen rather than a programmer's), the options offered by
     their names, each quoted, not their ids."""
     out = dict(values)
     field = str(out.get("field", ""))
-    if "condition" in out:
-        out["condition"] = condition_words(str(out["condition"]), language).in_sentence
     if plain and "options" in out:
         names = {**{c: condition_words(c, language).label for c in conditions()},
                  **wording("lasers", language=language),
@@ -44,14 +36,9 @@ def _worded(values: Mapping[str, Any], language: str | None,
         quote = str(wording("validation", "option", language))
         out["options"] = join((quote.format(option=names.get(o, o))
                                for o in str(out["options"]).split(", ")), language, "or")
-    if "what" in out:
-        fields = wording("validation", "fields", language)
-        pattern = str(fields[out["what"]])
-        if out["what"] == "tattoo":  # its field's name, not its id ("location")
-            name = str(wording("tattoo_fields", language=language).get(field, field))
-            field = name if pattern.startswith("{field}") else mid_sentence(name)
-        out["what"] = pattern.format(field=field)
-    return out
+    return worded(out, wording("validation", "fields", language),
+                  wording("tattoo_fields", language=language),
+                  lambda cid: condition_words(cid, language).in_sentence)
 
 
 def refusal_sentence(code: str, values: Mapping[str, Any], language: str | None = None,
@@ -76,24 +63,8 @@ def caution_sentence(caution: Caution, language: str | None = None,
 
 
 def caveat_sentence(text: str, values: Mapping[str, Any], language: str | None = None) -> str:
-    """A condition's caution with its timing filled in from the forecast: {usual},
-    {interval_low} and {interval_high} in weeks as the headline's caption gives them, and
-    {course} as the headline's time (in the same figure and unit; "10+ months" as "the
-    sessions shown take about 10 months ... needs more"), so that a caution never states a
-    course length of its own that the headline contradicts."""
-    say = wording("warnings", language=language)
-    weeks, beyond = values.get("course_weeks"), values.get("course_beyond_weeks")
-    length = course_length(None if weeks is None else float(weeks))
-    floor = course_length(None if beyond is None else float(beyond))
-    if floor is not None:  # the typical patient needs more than the sessions shown
-        course = say[f"course_{floor[0]}_beyond"].format(n=floor[1])
-    elif length is None:
-        course = say["course_none" if weeks is None else "course_single"]
-    else:
-        course = say[f"course_{length[0]}"].format(n=length[1])
-    return text.format(usual=f"{float(values.get('usual', 0)):g}",
-                       interval_low=values.get("interval_low", ""),
-                       interval_high=values.get("interval_high", ""), course=course)
+    """A condition's caution with its timing filled in (core.english.caveat_text)."""
+    return caveat_text(text, values, wording("warnings", language=language))
 
 
 def explain(error: ValidationError, language: str | None = None, plain: bool = False) -> str:
@@ -102,11 +73,7 @@ def explain(error: ValidationError, language: str | None = None, plain: bool = F
     code = first.get("type", "")
     if code in wording("validation", language=language) and code != "fields":
         return refusal_sentence(code, first.get("ctx") or {}, language, plain)
-    message = str(first.get("msg", "This value is not allowed.")).removeprefix("Value error, ")
-    if code in {"missing", "extra_forbidden"}:
-        field = ".".join(str(part) for part in first.get("loc", ()))
-        message = f"{field.replace('_', ' ')}: {message.lower()}."
-    return message
+    return pydantic_message(first)
 
 
 def case_file_sentence(error: CaseFileError, language: str | None = None) -> str:
@@ -115,18 +82,3 @@ def case_file_sentence(error: CaseFileError, language: str | None = None) -> str
     if isinstance(error.detail, ValidationError):
         return str(say[error.code]).format(detail=explain(error.detail, language, plain=True))
     return str(say[error.code])
-
-
-def _english(kind: Kind, code: str, values: Mapping[str, Any]) -> str:
-    if kind == "validation":
-        return refusal_sentence(code, values, DEFAULT_LANGUAGE)
-    if kind == "warnings":
-        return caution_sentence(Caution(code=code, values=dict(values)), DEFAULT_LANGUAGE)
-    detail = values.get("detail")
-    if isinstance(detail, ValidationError):
-        return str(wording("case_file", code, DEFAULT_LANGUAGE)).format(
-            detail=explain(detail, DEFAULT_LANGUAGE))
-    return str(wording("case_file", code, DEFAULT_LANGUAGE))
-
-
-use_english(_english)

@@ -23,6 +23,8 @@ from importlib import resources
 from typing import Any
 
 from ..core.catalogue import conditions
+from ..core.english import course_length as course_length  # re-exported, for render
+from ..core.english import mid_sentence
 from ..settings import current as current_settings
 
 LANGUAGES = ("en", "zh-Hans", "ms")
@@ -35,9 +37,6 @@ REPLACED_SECTIONS = ("quartiles",)
 # Locale-only tables: which keys a clinician should review, who reviewed the translation,
 # and the conditions' and teaching cases' words.
 LOCALE_ONLY = ("review", "translation", "conditions", "teaching_cases")
-
-# Weeks in a month, for saying a course in months: one figure for every screen and caution.
-WEEKS_PER_MONTH = 4.345
 
 _spoken: ContextVar[str] = ContextVar("pico_language", default=DEFAULT_LANGUAGE)
 
@@ -109,28 +108,10 @@ def wording(section: str, key: str | None = None, language: str | None = None) -
     return value if key is None else value[key]
 
 
-def course_length(weeks: float | None) -> tuple[str, str] | None:
-    """A course from the first session to the last as ('weeks', '9') up to three months and
-    ('months', '8') beyond; None when there is none to give (no typical session count, or
-    one session suffices). The headline, the summary and the conditions' cautions all say
-    the course through this, so they cannot give it in different figures or units."""
-    if weeks is None or weeks <= 0:
-        return None
-    if weeks <= 3 * WEEKS_PER_MONTH:
-        return "weeks", f"{weeks:.0f}"
-    return "months", f"{weeks / WEEKS_PER_MONTH:.0f}"
-
-
 def laser_name(laser: str, language: str | None = None) -> str:
     """A laser's name mid-sentence: 'Picosecond' -> 'picosecond'; 'Q-switched' and 'Q开关'
     keep their capital, which stands for a word of its own (quality)."""
     return mid_sentence(str(wording("lasers", language=language)[laser]))
-
-
-def mid_sentence(name: str) -> str:
-    """A label as it reads inside a sentence: 'Location' -> 'location'; a name whose second
-    letter is a capital ('Q-switched', 'ABNOM') or that has no case ('部位') is kept."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def language_names() -> dict[str, str]:

@@ -23,7 +23,7 @@ from ..core.cases import COURSE_ID
 from ..core.catalogue import conditions
 from ..core.codes import refusal
 from ..core.models import Observation, PatientProfile, TattooDetails
-from ..render.note import DeviceSettings
+from ..core.settings_models import DeviceSettings
 
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 MARKUP = ("<", ">", "&")
@@ -88,7 +88,7 @@ class SessionRecord(_Model):
             month = data.get("month")
             match = MONTH.fullmatch(month) if isinstance(month, str) else None
             if (match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000
-                    or month > this_month()):
+                    or match[0] > this_month()):
                 raise refusal("outcome_month", session=session, got=repr(month))
             if data.get("device") is not None:
                 data = {**data, "device": _device(data["device"], session)}

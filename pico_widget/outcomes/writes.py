@@ -87,10 +87,12 @@ def list_courses(db: Session, actor: SignedIn) -> list[CourseRecord]:
 def _insert(db: Session) -> Any:
     """The dialect's INSERT, which has ON CONFLICT DO NOTHING (PostgreSQL, SQLite)."""
     if db.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def _course_fields(record: CourseRecord) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""The clinic's own settings (`pico-widget serve --clinic clinic.toml`, `PicoWidget(clinic=)`):
-its name, address, phone and logo on the handout, and its usual price per session, which
-turns the session range into a cost range on the headline and the handout.
+"""The clinic's own settings file (`pico-widget serve --clinic clinic.toml`,
+`PicoWidget(clinic=)`), read into core.settings_models.Clinic, and its usual price per
+session, which turns the session range into a cost range on the headline and the handout.
 
 Nothing about a patient is here: these are the clinic's, set once by whoever runs it. The
 file is validated like any input; a bad one is refused with a sentence naming the field.
@@ -16,68 +16,41 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
+from ..core.settings_models import LOGO_TYPES, MAX_LOGO_BYTES, Clinic
 from ..i18n.formats import money, number
 from ..i18n.wording import wording
 from ..settings import current as current_settings
-
-LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-              ".svg": "image/svg+xml", ".webp": "image/webp"}
-MAX_LOGO_BYTES = 300_000
 
 
 class ClinicError(ValueError):
     """A clinic file that cannot be used; str() is the sentence to show."""
 
 
-class Clinic(BaseModel):
-    """One clinic's settings. `logo` is a data URI (load_clinic makes it from a file)."""
+def costs(clinic: Clinic, low: int, high: int) -> tuple[str, str] | None:
+    """('RM1,000', 'RM5,000') for `low` to `high` sessions, or None without a price."""
+    if clinic.price_per_session is None:
+        return None
+    return price(clinic, low * clinic.price_per_session), price(
+        clinic, high * clinic.price_per_session)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=120)
-    address: str = Field(default="", max_length=300)
-    phone: str = Field(default="", max_length=40, pattern=r"^[0-9+()\-./ ]*$")
-    logo: str = Field(default="", max_length=2 * MAX_LOGO_BYTES)
-    price_per_session: float | None = Field(default=None, gt=0, le=1_000_000)
-    currency: str = Field(default="", max_length=8)
+def cost_range(clinic: Clinic, low: int, high: int) -> str | None:
+    """'RM1,350-3,600' for `low` to `high` sessions (the currency once), 'RM450' for
+    one, or None."""
+    if clinic.price_per_session is None:
+        return None
+    if low == high:
+        return price(clinic, low * clinic.price_per_session)
+    high_cost = number(high * clinic.price_per_session)
+    return f"{price(clinic, low * clinic.price_per_session)}-{high_cost}"
 
-    @field_validator("logo")
-    @classmethod
-    def _data_uri(cls, value: str) -> str:
-        if value and not value.startswith(tuple(f"data:{t};base64," for t in
-                                                set(LOGO_TYPES.values()))):
-            raise ValueError("the logo must be a PNG, JPEG, SVG or WebP image file")
-        return value
 
-    @field_validator("currency")
-    @classmethod
-    def _currency(cls, value: str) -> str:
-        if any(ch.isdigit() for ch in value):
-            raise ValueError("the currency is a code or symbol such as MYR, SGD or RM")
-        return value
-
-    def cost(self, low: int, high: int) -> tuple[str, str] | None:
-        """('RM1,000', 'RM5,000') for `low` to `high` sessions, or None without a price."""
-        if self.price_per_session is None:
-            return None
-        return self.money(low * self.price_per_session), self.money(
-            high * self.price_per_session)
-
-    def cost_range(self, low: int, high: int) -> str | None:
-        """'RM1,350-3,600' for `low` to `high` sessions (the currency once), 'RM450' for
-        one, or None."""
-        if self.price_per_session is None:
-            return None
-        if low == high:
-            return self.money(low * self.price_per_session)
-        high_cost = number(high * self.price_per_session)
-        return f"{self.money(low * self.price_per_session)}-{high_cost}"
-
-    def money(self, amount: float) -> str:
-        """A price in the language in effect, as CLDR writes it there ('RM450')."""
-        return money(amount, self.currency)
+def price(clinic: Clinic, amount: float) -> str:
+    """A price in the clinic's currency and the language in effect, as CLDR writes it
+    there ('RM450')."""
+    return money(amount, clinic.currency)
 
 
 def _sentence(file: str, detail: str) -> ClinicError:
@@ -116,7 +89,7 @@ def load_clinic(path: str | os.PathLike[str]) -> Clinic:
             raise _sentence(str(file), str(wording("clinic", "logo_big")).format(
                 kb=MAX_LOGO_BYTES // 1000))
         raw["logo"] = f"data:{kind};base64,{base64.b64encode(data).decode()}"
-    return clinic_of(raw, str(file))
+    return _validated(raw, str(file))
 
 
 def clinic_of(value: Clinic | dict[str, Any] | str | os.PathLike[str] | None,
@@ -126,6 +99,11 @@ def clinic_of(value: Clinic | dict[str, Any] | str | os.PathLike[str] | None,
         return value
     if isinstance(value, str | os.PathLike):
         return load_clinic(value)
+    return _validated(value, source)
+
+
+def _validated(value: dict[str, Any], source: str) -> Clinic:
+    """A Clinic from its settings, or ClinicError with a sentence naming `source`."""
     try:
         return Clinic.model_validate(value)
     except ValidationError as error:

@@ -8,18 +8,19 @@ printed page, so nothing that identifies the patient passes through the app.
 from __future__ import annotations
 
 from datetime import date
+from importlib.metadata import version
 
 from markupsafe import Markup
 
-from .. import __version__
 from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
+from ..core.settings_models import Clinic
 from ..i18n.formats import long_date
 from ..i18n.wording import condition_words, speaking, wording
 from .band_source import source_sentence
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
-from .clinic import Clinic, clinic_of
+from .clinic import clinic_of, costs, price
 from .headline import answer, answer_html
 from .summary import (
     clinics_band,
@@ -132,12 +133,12 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
     # As the headline's cost (render/headline.py): only where the typical patient reaches
     # the goal, with the sessions' "+" when the range is open-ended.
     if clinic is not None and fc.sessions_range is not None and fc.typical_outcome == "reaches":
-        money = clinic.cost(*fc.sessions_range)
+        money = costs(clinic, *fc.sessions_range)
         more = wording("headline", "open_mark") if fc.sessions_open_ended else ""
         if money is not None and clinic.price_per_session is not None:
             single = fc.sessions_range[1] == 1 and not more  # not "1 to 1 sessions"
             cost = wording("handout", "cost_line_single" if single else "cost_line").format(
-                price=clinic.money(clinic.price_per_session), low=money[0],
+                price=price(clinic, clinic.price_per_session), low=money[0],
                 high=f"{money[1]}{more}", low_n=fc.sessions_range[0],
                 high_n=f"{fc.sessions_range[1]}{more}")
     spec = condition_words(profile.condition)
@@ -164,7 +165,7 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
         "handout.html.j2", language=language, say=say,
         heading=say["heading"].format(title=say["title"], condition=spec.label),
         css=Markup(CSS),
-        made=say["made"].format(date=long_date(today or date.today()), app=__version__,
+        made=say["made"].format(date=long_date(today or date.today()), app=version("pico-widget"),
                                 model=fc.model_version),
         prepared_for=say["for"],
         headline=Markup(top_html), band_note=band_note,

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.models import Forecast, PatientProfile
+from ..core.settings_models import Clinic
 from ..i18n.formats import plural
 from ..i18n.wording import condition_words, laser_name, wording
 from ..i18n.wording import course_length as course_in_units
 from .band_source import BandSource, band_caveat, band_line
-from .clinic import Clinic
+from .clinic import cost_range, price
 from .summary import course_length, headline, pih_band, severity_text
 from .templates import html
 
@@ -64,8 +65,8 @@ def _cost(fc: Forecast, clinic: Clinic | None) -> Figure | None:
     more = _say("open_mark") if fc.sessions_open_ended else ""
     caption = (_say("cost_caption_single") if high_n == 1 and not more else
                _say("cost_caption", low_n=low_n, high_n=f"{high_n}{more}",
-                    price=clinic.money(clinic.price_per_session)))
-    return Figure("cost", (clinic.cost_range(low_n, high_n) or "") + more, caption)
+                    price=price(clinic, clinic.price_per_session)))
+    return Figure("cost", (cost_range(clinic, low_n, high_n) or "") + more, caption)
 
 
 def _say(key: str, **values: Any) -> str:

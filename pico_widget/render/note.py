@@ -5,28 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
+from ..core.settings_models import DeviceSettings
 from ..i18n.formats import join
 from ..i18n.problems import caution_sentence
 from ..i18n.wording import condition_words, speaking, wording
 from .band_source import source_sentence
 from .summary import sentences, severity_text
 from .templates import text_of
-
-
-class DeviceSettings(BaseModel):
-    """What the device was set to for one session (each optional): for the record only,
-    never used by the forecast and never stored by the app."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    wavelength_nm: float | None = Field(default=None, ge=300, le=2000)
-    fluence_j_cm2: float | None = Field(default=None, gt=0, le=50)
-    spot_mm: float | None = Field(default=None, gt=0, le=20)
 
 
 def clinical_note(profile: PatientProfile, today: date | None = None,

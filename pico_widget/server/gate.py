@@ -37,6 +37,7 @@ class PlainErrors:
     template, which needs a `static_path` Voila does not set (compat.plain_error)."""
 
     def write_error(self, status_code: int, **_kwargs: object) -> None:
+        # A mixin: `self` is the RequestHandler it is mixed into, which mypy cannot know.
         plain_error(self, status_code)  # type: ignore[arg-type]
 
 

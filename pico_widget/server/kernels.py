@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from contextvars import ContextVar
+from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import PeriodicCallback
@@ -157,11 +158,12 @@ class PicoKernelManager(AsyncMappingKernelManager):
         for handler in open_kernel_sockets(kernel_id):
             handler.close()
 
-    def _last_activity(self, kernel_id: str):
-        """The kernel's last activity, or None while it is still starting (the trait is
-        unset then, and reading it raises)."""
+    def _last_activity(self, kernel_id: str) -> Any | None:
+        """The kernel's last activity (a datetime), or None when the manager does not hold
+        it or while it is still starting (the trait is unset then, and reading it raises)."""
+        kernel = running_kernel(self, kernel_id)
         try:
-            return running_kernel(self, kernel_id).last_activity
+            return None if kernel is None else kernel.last_activity
         except Exception:
             return None
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..i18n.wording import LANGUAGES
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     """Add `translations export` and `translations import` to the pico-widget command."""
     parser = commands.add_parser("translations", help="export or import a translation's "
                                  "review file (gettext PO)")

@@ -108,7 +108,7 @@ class ClinicBand:
     def on_change(self, callback: Callable[[], Any]) -> None:
         """Call `callback()` whenever the effect or the status changes. A bound method is
         held weakly: a closed widget is not kept alive by the kernel's band."""
-        self._listeners.append(weakref.WeakMethod(callback)  # type: ignore[arg-type]
+        self._listeners.append(weakref.WeakMethod(callback)
                                if hasattr(callback, "__self__") else lambda: callback)
 
     def _run(self, first: threading.Event) -> None:

@@ -29,6 +29,7 @@ class BrowserUpdates:
     (`Widget._handle_msg` calls `self.set_state(state)` for method "update")."""
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
+        # A mixin: super() is the ipywidgets Widget it is mixed into, unknown to mypy.
         self.browser_update(sync_data, super().set_state)  # type: ignore[misc]
 
     def browser_update(self, sync_data: dict[str, Any], apply: Apply) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import ipywidgets as widgets
@@ -39,6 +40,7 @@ class Guarded(BrowserUpdates):
 
     on_reject: Reject | None = None
     on_edit: Edit | None = None
+    send_state: Callable[[], None]  # the ipywidgets control's, which it is mixed into
 
     def browser_update(self, sync_data: dict[str, Any], apply: Apply) -> None:
         before = getattr(self, "value", None)
@@ -47,17 +49,22 @@ class Guarded(BrowserUpdates):
         except (TraitError, TypeError, ValueError) as exc:
             key = next((k for k in _VALUE_KEYS if k in sync_data), "")
             log.info("control refused a browser value (%s)", type(exc).__name__)
-            self.send_state()  # type: ignore[attr-defined]
+            self.send_state()
             if self.on_reject is not None:
-                self.on_reject(self, key, sync_data.get(key))  # type: ignore[arg-type]
+                self.on_reject(self, key, sync_data.get(key))
             return
         edited = any(k in sync_data for k in _VALUE_KEYS)
         if edited and self.on_edit is not None and getattr(self, "value", None) != before:
-            self.on_edit(self)  # type: ignore[arg-type]
+            self.on_edit(self)
 
 
 class Relabelled:
     """Mixin for choice controls: new words for the same choices."""
+
+    # The ipywidgets choice control's, which it is mixed into.
+    value: Any
+    options: Any
+    hold_sync: Callable[[], AbstractContextManager[None]]
 
     def relabel(self, options: list[tuple[str, Any]]) -> None:
         """Show `options` (label, value), keeping the chosen value when it is still offered.
@@ -66,8 +73,8 @@ class Relabelled:
         back before the browser hears of either, in one message. `on_edit` is not called:
         the doctor chose nothing.
         """
-        value = self.value  # type: ignore[attr-defined]
-        with self.hold_sync():  # type: ignore[attr-defined]
+        value = self.value
+        with self.hold_sync():
             self.options = options
             if any(v == value for _label, v in options):
                 self.value = value
@@ -76,11 +83,14 @@ class Relabelled:
 class _Strict:
     """Mixin for bounded sliders: refuse out-of-range values instead of clamping them."""
 
+    min: Any  # the ipywidgets slider's bounds, which it is mixed into
+    max: Any
+
     @validate("value")
     def _validate_value(self, proposal: dict[str, Any]) -> Any:
         value = proposal["value"]
-        if not self.min <= value <= self.max:  # type: ignore[attr-defined]
-            raise TraitError(f"{value} is outside {self.min}-{self.max}")  # type: ignore[attr-defined]
+        if not self.min <= value <= self.max:
+            raise TraitError(f"{value} is outside {self.min}-{self.max}")
         return value
 
 

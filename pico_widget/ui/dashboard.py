@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from ..core.cases import teaching_cases
 from ..core.models import PatientProfile
+from ..core.settings_models import Clinic
 from ..i18n.wording import (
     check_language,
     clinic_language,
@@ -16,7 +17,7 @@ from ..i18n.wording import (
     teaching_words,
     wording,
 )
-from ..render.clinic import Clinic, clinic_from_env
+from ..render.clinic import clinic_from_env
 from ..render.fragments import header_html, model_panel_html, point_html
 from . import controls
 from .a11y import Accessibility

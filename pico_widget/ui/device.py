@@ -6,7 +6,7 @@ not carry them. They go into the clinical note only. Why a log keyed by session 
 rather than state in each row: rows are redrawn whenever a session is added or removed (and
 on a language switch), and the settings must outlive that.
 
-Each value is typed as text and checked on the server by pydantic (render.note's
+Each value is typed as text and checked on the server by pydantic (core.settings_models'
 DeviceSettings), as any value a browser sends must be: a bad one is explained in the row,
 quoted and escaped, and changes nothing (the field shows the last accepted value again).
 """
@@ -14,7 +14,7 @@ quoted and escaped, and changes nothing (the field shows the last accepted value
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import annotated_types
 import ipywidgets as widgets
@@ -22,9 +22,9 @@ import traitlets
 from pydantic import ValidationError
 
 from ..core.models import PatientProfile
+from ..core.settings_models import DeviceSettings
 from ..i18n.wording import wording
 from ..render.fragments import message_html
-from ..render.note import DeviceSettings
 from . import controls
 
 FIELDS = ("wavelength_nm", "fluence_j_cm2", "spot_mm")
@@ -34,7 +34,7 @@ class DeviceLog(traitlets.HasTraits):
     """Session number -> the settings entered for it. `by_session` is replaced, never
     changed in place, so whoever observes it (the take-home's open note) hears each change."""
 
-    by_session = traitlets.Dict()
+    by_session: traitlets.Dict[int, DeviceSettings] = traitlets.Dict()
 
     def get(self, session: int) -> DeviceSettings:
         return self.by_session.get(session, DeviceSettings())
@@ -58,10 +58,11 @@ def bounds(name: str) -> tuple[float, float]:
     """A field's lowest and highest value as DeviceSettings allows them."""
     low = high = 0.0
     for rule in DeviceSettings.model_fields[name].metadata:
+        # annotated_types types a bound as anything comparable; DeviceSettings' are floats.
         if isinstance(rule, annotated_types.Ge | annotated_types.Gt):
-            low = float(rule.ge if isinstance(rule, annotated_types.Ge) else rule.gt)
+            low = float(cast(float, rule.ge if isinstance(rule, annotated_types.Ge) else rule.gt))
         if isinstance(rule, annotated_types.Le):
-            high = float(rule.le)
+            high = float(cast(float, rule.le))
     return low, high
 
 

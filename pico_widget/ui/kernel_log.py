@@ -11,7 +11,7 @@ import logging
 import sys
 
 
-class _ServerLog(logging.StreamHandler):  # type: ignore[type-arg]
+class _ServerLog(logging.StreamHandler):
     """Marks the handler so it is added once per kernel."""
 
 

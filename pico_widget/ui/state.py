@@ -19,12 +19,12 @@ import traitlets
 from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
+from ..core.settings_models import Clinic
 from ..i18n.wording import DEFAULT_LANGUAGE, check_language
-from ..render.clinic import Clinic
 from .device import DeviceLog
 
 
-class Validated(traitlets.Instance):  # type: ignore[type-arg]
+class Validated(traitlets.Instance):
     """A pydantic model trait: a dict (or the model) is validated into the model, a bad
     one raises pydantic's ValidationError, whose sentence names the field."""
 

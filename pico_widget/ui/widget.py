@@ -26,11 +26,12 @@ from ..core.cases import SavedCase
 from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
+from ..core.settings_models import Clinic
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
 from ..outcomes.signin import SignIn, kernel_sign_in
 from ..render.band_source import BandSource
-from ..render.clinic import Clinic, clinic_of
+from ..render.clinic import clinic_of
 from ..render.fragments import disclaimer_html, message_html, style_html
 from ..render.headline import answer, answer_html
 from ..render.summary import warnings_html

@@ -78,7 +78,7 @@ def test_handout_from_a_clinic_prints_its_name_logo_cost_and_a_next_visit_line(
     heading is left alone at the foot of a page."""
     import base64
 
-    from pico_widget.render.clinic import Clinic
+    from pico_widget.core.settings_models import Clinic
 
     png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
                            "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
