@@ -49,6 +49,7 @@ from .device import DeviceLog
 from .observations import ObservationRow
 from .outcomes_panel import OutcomesPanel
 from .take_home import TakeHome
+from .teaching import teaching_lesson
 from .views import ResultViews, Shown
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,10 @@ class PicoWidget(widgets.VBox):
     def __init__(self, profile: PatientProfile | None = None,
                  language: str = DEFAULT_LANGUAGE,
                  clinic: Clinic | dict[str, Any] | str | None = None,
-                 outcomes: SignIn | None = None, **kwargs: Any) -> None:
+                 outcomes: SignIn | None = None, mode: str = "consult",
+                 **kwargs: Any) -> None:
+        # "class": the answer waits behind "Reveal" for a class's guesses (teaching.py).
+        self.lesson = teaching_lesson(mode, lambda: self._language)
         self._listeners: list[Callable[[PatientProfile], None]] = []
         # The clinic's outcomes (serve --outcomes), else none: then nothing offers to record.
         self._outcomes_service = outcomes or kernel_sign_in()
@@ -196,7 +200,8 @@ class PicoWidget(widgets.VBox):
                         *([self.outcomes] if self.outcomes is not None else [])),
         ])
         more.add_class("pico-more-inputs")
-        results = widgets.VBox([self._headline, self._views, self._disclaimer, self._warnings])
+        results = widgets.VBox([self._headline, self._views, self._disclaimer, self._warnings]
+                               if self.lesson is None else [self.lesson, self._disclaimer])
         results.add_class("pico-results")
         body = widgets.Box([inputs, results, more])
         body.add_class("pico-body")
@@ -447,6 +452,9 @@ class PicoWidget(widgets.VBox):
         self._headline.value = answer_html(answer(self._profile, fc, self.clinic))
         self._views.show(Shown(self._profile, fc, self._compare_forecast(), self._language))
         self._warnings.value = warnings_html(fc)
+        if self.lesson is not None:
+            self.lesson.show(self._profile, fc, case_name(self._profile),
+                             compare=self._compare_box.value)
         self.take_home.refresh()
         if self.outcomes is not None:
             self.outcomes.refresh()
