@@ -10,6 +10,7 @@ from typing import Any
 from conftest import open_dashboard
 from live_server import LiveServer
 from playwright.sync_api import Page, expect
+from test_accessibility import axe
 from waiting import holds, wait_until
 
 from pico_widget.i18n.wording import wording
@@ -76,6 +77,7 @@ def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
     assert page.locator(".pico-class-case .pico-headline").count() == 0
     assert page.locator(".pico-class-case .pico-chart:visible").count() == 0
     no_scroll(page)
+    assert axe(page) == []
     guess = column(page, MELASMA).get_by_label(wording("teaching", "guess_label"))
     guess.fill("4, 6 6")
     guess.press("Enter")
@@ -99,6 +101,7 @@ def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
     assert any("Q-switched" in t["name"] for t in charts[2]["traces"])  # as its title says
     assert not any("Q-switched" in t["name"] for t in charts[0]["traces"])
     no_scroll(page)
+    assert axe(page) == []
     # Step through: the Hori's nevus course up to session 1, with how its result moved it.
     hori = column(page, HORI)
     hori.get_by_role("button", name=wording("teaching", "next_session")).click()
