@@ -10,6 +10,7 @@ it into a PNG (and a one-page PDF) with no server-side renderer. Plain dicts, as
 from __future__ import annotations
 
 import copy
+import textwrap
 from typing import Any
 
 from .charts import FONT_STACK, Figure
@@ -79,7 +80,7 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
             "tickfont": {"size": 18}}
         layout[f"yaxis{suffix}"] = {
             **{k: v for k, v in source["yaxis"].items() if k != "title"},
-            "domain": [0.17, 0.62], "anchor": f"x{suffix}", "tickfont": {"size": 18}}
+            "domain": [0.14, 0.6], "anchor": f"x{suffix}", "tickfont": {"size": 18}}
         for trace in figure["data"]:
             shown = trace.get("showlegend", True) and trace.get("name") not in named
             if shown:
@@ -90,10 +91,10 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
             shapes.append({**shape, "showlegend": False, "xref": f"x{suffix} domain",
                            "yref": f"y{suffix}"})
             annotations.append({**_text(shape["name"].replace("<br>", " "), left, shape["y0"],
-                                        15, "paper"),
+                                        15, "paper", width),
                                 "yref": f"y{suffix}", "yanchor": "bottom"})
-        annotations.append(_text(title, left, 0.94, 24, "paper"))
-        annotations.append(_text(words, left, 0.89, 18, "paper"))
+        annotations.append(_text(title, left, 0.945, 24, "paper", width))
+        annotations.append(_text(words, left, 0.88, 17, "paper", width))
     layout |= {
         "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT,
         "font": {"family": FONT_STACK, "size": 18},
@@ -106,7 +107,22 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
     return {"data": data, "layout": layout}
 
 
-def _text(text: str, x: float, y: float, size: int, ref: str) -> dict[str, Any]:
-    """Words placed at the top left of (x, y), never drawn over by an arrow."""
-    return {"text": text, "x": x, "y": y, "xref": ref, "yref": ref, "xanchor": "left",
-            "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": size}}
+def _text(text: str, x: float, y: float, size: int, ref: str,
+          width: float = 1.0) -> dict[str, Any]:
+    """Words placed at the top left of (x, y), never drawn over by an arrow, each line
+    broken to fit `width` (a share of the slide's width): plotly never wraps them."""
+    lines = text.split("<br>")
+    chars = max(8, int(width * SLIDE_WIDTH / (0.56 * size)))
+    wrapped = [part for line in lines for part in _wrap(line, chars)]
+    return {"text": "<br>".join(wrapped), "x": x, "y": y, "xref": ref, "yref": ref,
+            "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+            "font": {"size": size}}
+
+
+def _wrap(line: str, chars: int) -> list[str]:
+    """`line` in pieces of about `chars` Latin characters, by words; text without spaces
+    (Chinese, whose characters are about twice as wide) by characters."""
+    if " " in line:
+        return textwrap.wrap(line, chars) or [""]
+    step = max(4, chars // 2)
+    return [line[i:i + step] for i in range(0, len(line), step)] or [""]

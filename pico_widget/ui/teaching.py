@@ -226,8 +226,9 @@ class Lesson(widgets.VBox):
     def words(self) -> str:
         """The answer as plain lines, for a slide."""
         profile, forecast = self.at_step()
-        lines = [" ".join(part for part in (f.value, f.unit, f.caption) if part)
-                 for f in answer(profile, forecast).figures]
+        lines = [line for f in answer(profile, forecast).figures for line in (
+            " ".join(part for part in (f.value, f.unit, f.caption) if part), f.note, f.caveat)
+            if line]
         return "<br>".join(html.escape(line) for line in lines)
 
     def draw(self) -> None:
