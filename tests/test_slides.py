@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from pico_widget import estimate
 from pico_widget.core.cases import teaching_cases
+from pico_widget.i18n.wording import wording
 from pico_widget.render.charts import improvement_figure
 from pico_widget.render.slides import (
     SLIDE_HEIGHT,
@@ -44,8 +45,8 @@ def test_shared_axes_and_the_course_so_far_leave_the_figure_valid():
 
 
 def test_a_slide_holds_each_column_on_its_own_axes_at_projector_size():
-    panels = [(f"Case {i}", "line one<br>line two", shared_axes(f, 20))
-              for i, f in enumerate(figures())]
+    words = str(wording("charts", "line_break")).join(["line one", "line two"])
+    panels = [(f"Case {i}", words, shared_axes(f, 20)) for i, f in enumerate(figures())]
     figure = slide(panels, "Side by side")
     go.Figure(figure)
     layout = figure["layout"]

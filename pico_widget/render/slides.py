@@ -13,6 +13,7 @@ import copy
 import textwrap
 from typing import Any
 
+from ..i18n.wording import wording
 from .charts import FONT_STACK, Figure
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080  # a projector's resolution
@@ -59,8 +60,8 @@ def up_to(figure: Figure, session: int) -> Figure:
 
 def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
     """One 1920x1080 figure: `heading` on top, then for each (title, words, figure) a
-    column with its title, its answer in words and its chart on the figure's own axes. The
-    legend names each kind of line once."""
+    column with its title, its answer in words (lines joined by the charts' line break)
+    and its chart on the figure's own axes. The legend names each kind of line once."""
     count = len(panels)
     gap = 0.05
     width = (1 - gap * (count - 1)) / count
@@ -90,8 +91,8 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
         for shape in source.get("shapes", []):
             shapes.append({**shape, "showlegend": False, "xref": f"x{suffix} domain",
                            "yref": f"y{suffix}"})
-            annotations.append({**_text(shape["name"].replace("<br>", " "), left, shape["y0"],
-                                        15, "paper", width),
+            level = shape["name"].replace(_line_break(), " ")
+            annotations.append({**_text(level, left, shape["y0"], 15, "paper", width),
                                 "yref": f"y{suffix}", "yanchor": "bottom"})
         annotations.append(_text(title, left, 0.945, 24, "paper", width))
         annotations.append(_text(words, left, 0.88, 17, "paper", width))
@@ -111,12 +112,17 @@ def _text(text: str, x: float, y: float, size: int, ref: str,
           width: float = 1.0) -> dict[str, Any]:
     """Words placed at the top left of (x, y), never drawn over by an arrow, each line
     broken to fit `width` (a share of the slide's width): plotly never wraps them."""
-    lines = text.split("<br>")
+    lines = text.split(_line_break())
     chars = max(8, int(width * SLIDE_WIDTH / (0.56 * size)))
     wrapped = [part for line in lines for part in _wrap(line, chars)]
-    return {"text": "<br>".join(wrapped), "x": x, "y": y, "xref": ref, "yref": ref,
+    return {"text": _line_break().join(wrapped), "x": x, "y": y, "xref": ref, "yref": ref,
             "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
             "font": {"size": size}}
+
+
+def _line_break() -> str:
+    """plotly's line break, kept with the charts' words (no tag is written in Python)."""
+    return str(wording("charts", "line_break"))
 
 
 def _wrap(line: str, chars: int) -> list[str]:

@@ -229,7 +229,7 @@ class Lesson(widgets.VBox):
         lines = [line for f in answer(profile, forecast).figures for line in (
             " ".join(part for part in (f.value, f.unit, f.caption) if part), f.note, f.caveat)
             if line]
-        return "<br>".join(html.escape(line) for line in lines)
+        return str(wording("charts", "line_break")).join(html.escape(line) for line in lines)
 
     def draw(self) -> None:
         """Every part in the language on screen, for the state the lesson is in."""
