@@ -77,6 +77,11 @@ def test_a_bad_guess_gets_a_sentence_and_changes_nothing():
     assert "<b>four" not in lesson.problem.value
     browser_sends(lesson.guess, value="5")
     assert lesson.problem.value == "" and lesson.guesses == (5,)
+    lesson.teach(True)
+    browser_sends(lesson.guess, value="lots")
+    assert lesson.problem.value
+    lesson.uncover()  # the field is put away with the guesses: so is its sentence
+    assert lesson.problem.value == "" and lesson._guess_row.layout.display == "none"
 
 
 def test_next_session_draws_the_course_so_far_and_the_forecast_after_each_result():

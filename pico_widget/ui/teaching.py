@@ -155,7 +155,10 @@ class Lesson(widgets.VBox):
         self.draw()
 
     def uncover(self) -> None:
+        """The answer shown; the guesses are in (a refused one's sentence goes with the
+        field that took it)."""
         self.covered = False
+        self.problem.value = ""
         self.draw()
         self._on_reveal()
 
