@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -48,8 +48,7 @@ class Guesses(BaseModel):
     session within the chart (the horizon comes as validation context)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    sessions: list[Annotated[int, Field(strict=False)]] = Field(min_length=1,
-                                                                max_length=MAX_GUESSES)
+    sessions: list[int] = Field(min_length=1, max_length=MAX_GUESSES)
 
     @field_validator("sessions")
     @classmethod
