@@ -11,6 +11,7 @@ from pico_widget.core.cases import teaching_cases
 from pico_widget.i18n.wording import wording
 from pico_widget.render.charts import improvement_figure
 from pico_widget.render.headline import answer, answer_html
+from pico_widget.render.slides import shared_axes, untitled
 from pico_widget.ui.class_view import MOST
 from pico_widget.ui.dashboard import Dashboard
 
@@ -34,13 +35,15 @@ def test_cases_join_columns_up_to_four():
     assert d._class_add.disabled and d._class.full
     assert not d._class.add(cases[MOST].profile)  # a fifth is refused
     column = d._class._columns.children[0]
-    heading, chart, _remove = column.children
+    heading, chart = column.heading, column.chart
     assert cases[0].title in heading.value
     fc = estimate(cases[0].profile)
     assert answer_html(answer(cases[0].profile, fc)) in heading.value
-    assert chart.figure == improvement_figure(fc, cases[0].profile.observations)
+    horizon = max(estimate(c.profile).max_sessions for c in cases[:MOST])
+    assert chart.figure == untitled(shared_axes(
+        improvement_figure(fc, cases[0].profile.observations), horizon))
     assert chart.label  # a name for a screen reader
-    _remove.click()
+    column.extra[0].click()
     assert len(d._class.cases) == MOST - 1 and not d._class_add.disabled
     assert [c.teaching for c in d._class.cases] == [1, 2, 3]
     d._class._clear.click()
@@ -54,7 +57,7 @@ def test_an_edited_case_is_named_by_its_inputs_and_not_added_twice():
     add(d, None)  # the same case again
     assert len(d._class.cases) == 2
     assert d._class.cases[1].teaching is None
-    assert "skin type V" in d._class._columns.children[1].children[0].value
+    assert "skin type V" in d._class._columns.children[1].heading.value
 
 
 def test_columns_follow_the_language_in_the_same_widgets(monkeypatch):
@@ -63,14 +66,16 @@ def test_columns_follow_the_language_in_the_same_widgets(monkeypatch):
     add(d, None, fitzpatrick=5)
     columns = [(c, *c.children) for c in d._class._columns.children]
     import pico_widget.ui.class_view as module
+    import pico_widget.ui.teaching as lessons
 
     monkeypatch.setattr(module, "estimate", lambda *_a: pytest.fail("forecast again"))
+    monkeypatch.setattr(lessons, "estimate", lambda *_a: pytest.fail("forecast again"))
     browser_sends(d._language, index=1)  # 中文
     assert [(c, *c.children) for c in d._class._columns.children] == columns
-    heading = d._class._columns.children[0].children[0].value
+    heading = d._class._columns.children[0].heading.value
     assert "次" in heading and "并排比较" in d._class._heading.value
-    assert "皮肤类型V" in d._class._columns.children[1].children[0].value
-    assert d._class._columns.children[0].children[2].description == wording(
+    assert "皮肤类型V" in d._class._columns.children[1].heading.value
+    assert d._class._columns.children[0].extra[0].description == wording(
         "labels", "remove", "zh-Hans")
     assert d._class_add.description == "加入并排比较"
 

@@ -191,6 +191,8 @@ def test_observations_can_be_edited_and_removed():
     assert "Session 2: improvement seen <b>55%</b>" in w.sessions.rows.children[1].title.value
     band = w.sessions.rows.children[0].band
     assert band.index == 0  # the hint shows, not an empty box
+    # A band says what it records (its middle), so the 37% that follows is no surprise.
+    assert band.options[2] == ("25-49% (records 37%)", 37)
     browser_sends(band, index=1)  # first quartile band, under 25%
     assert w.profile.observations[0].improvement_percent == 12
     assert band.index == 0  # back to the hint, ready for another pick

@@ -62,6 +62,12 @@ def class_case_html(title: str, headline_html: str) -> str:
     return html("class_case.html.j2", title=title, headline=Markup(headline_html))
 
 
+def covered_html(text: str) -> str:
+    """In a teaching column, in place of the answer until it is revealed (teaching.py);
+    `text` is trusted wording (it may hold <b>)."""
+    return html("covered.html.j2", text=Markup(text))
+
+
 def style_html(css: str) -> str:
     """Our own stylesheet (static/pico.css) in a style element."""
     return html("style.html.j2", css=Markup(css))

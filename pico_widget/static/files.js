@@ -42,11 +42,36 @@ function print(msg) {
   document.body.appendChild(frame);
 }
 
+// A button that opens a file the visitor picks and hands its text to the kernel (a file
+// larger than the kernel takes is not sent: only its size). Unlike ipywidgets' upload
+// button it shows no "(0)" count of files beside its words.
+function opener(model, el) {
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = model.get("accept");
+  input.hidden = true;
+  const button = document.createElement("button");
+  button.className = "jupyter-button widget-button widget-upload pico-open";
+  const label = () => { button.textContent = model.get("label"); };
+  label();
+  model.on("change:label", label);
+  button.addEventListener("click", () => input.click());
+  input.addEventListener("change", async () => {
+    const file = input.files[0];
+    input.value = "";
+    if (!file) return;
+    const text = file.size > model.get("max_bytes") ? "" : await file.text();
+    model.send({ type: "open", size: file.size, text });
+  });
+  el.append(button, input);
+}
+
 function render({ model, el }) {
   model.on("msg:custom", (msg) => {
     if (msg && msg.type === "save") save(msg);
     if (msg && msg.type === "print") print(msg);
   });
+  if (model.get("kind") === "open") { opener(model, el); return; }
   if (model.get("kind") !== "copy") return;
   const button = document.createElement("button");
   button.className = "jupyter-button widget-button pico-copy";

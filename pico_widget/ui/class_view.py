@@ -2,14 +2,17 @@
 
 Why: a trainer on a projector compares cases ("the same nevus at skin type III and V",
 "picosecond or Q-switched") and the widget shows one case at a time (the pinned case is a
-dashed line on its chart). Here each case the trainer adds keeps its own column, drawn by
-the same pieces as the widget (answer_html, improvement_figure, PlotlyView), so the numbers
-are the widget's. On a 1920 px projector the columns sit in one row with the projector's
-type sizes; on a tablet they wrap. A case is kept only while the page is open.
+dashed line on its chart). Here each case the trainer adds keeps its own column, a Lesson
+(teaching.py) drawn by the same pieces as the widget (answer_html, improvement_figure,
+PlotlyView), so the numbers are the widget's. Every column is drawn on the same sessions
+and percent (render/slides.py), so a 20-session tattoo course and a 12-session melasma
+course read on one scale. In teaching mode each column's answer waits behind "Reveal".
+The whole view exports as one slide. A case is kept only while the page is open.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,16 +20,16 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..core.cases import teaching_cases
+from ..core.catalogue import conditions
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import speaking, teaching_words, wording
-from ..render.charts import improvement_figure
-from ..render.fragments import class_case_html, class_heading_html
-from ..render.headline import answer, answer_html
+from ..render.fragments import class_heading_html
+from ..render.slides import slide
 from ..render.summary import case_name
-from .plotly_view import PlotlyView
+from .slides import SlideSaver
 from .state import ScreenState
-from .views import chart_label
+from .teaching import Lesson
 
 MOST = 4  # a projector's 1920 px hold four readable columns
 
@@ -35,25 +38,38 @@ MOST = 4  # a projector's 1920 px hold four readable columns
 class Case:
     """A case in a column: its profile, its forecast (made once: a language switch only
     rewords it) and, for a teaching case, its index (its title is worded in the language
-    on screen when drawn)."""
+    on screen when drawn) and whether it compares the lasers."""
 
     profile: PatientProfile
     forecast: Forecast
     teaching: int | None = None
+    compare: bool = False
+    horizon: int = 12  # the sessions its chart needs (the other laser's too, compared)
 
 
 class ClassView(widgets.VBox):
-    """The columns, and a heading with a button that clears them; hidden while empty.
-    It words itself in `state`'s language; `on_change()` after a case comes or goes."""
+    """The columns, and a heading with buttons that export or clear them; hidden while
+    empty unless teaching. It words itself in `state`'s language; `on_change()` after a
+    case comes or goes."""
 
     def __init__(self, state: ScreenState,
                  on_change: Callable[[], None] = lambda: None) -> None:
         self._state, self._on_change = state, on_change
         self.cases: list[Case] = []
+        self.lessons: list[Lesson] = []
+        self.teaching = False
+        self._made = 0  # columns made so far: each chart's name in the page is its own
         self._heading = widgets.HTML()
+        self._png = widgets.Button(icon="image", layout=widgets.Layout(width="auto"))
+        self._png.add_class("pico-class-png")
+        self._png.on_click(lambda _b: self.export("png"))
+        self._pdf = widgets.Button(icon="file-pdf-o", layout=widgets.Layout(width="auto"))
+        self._pdf.add_class("pico-class-pdf")
+        self._pdf.on_click(lambda _b: self.export("pdf"))
         self._clear = widgets.Button(icon="times", layout=widgets.Layout(width="auto"))
         self._clear.on_click(lambda _b: self.clear())
-        top = widgets.HBox([self._heading, self._clear])
+        self.saver = SlideSaver()
+        top = widgets.HBox([self._heading, self._png, self._pdf, self._clear, self.saver])
         top.add_class("pico-class-top")
         self._columns = widgets.Box()
         self._columns.add_class("pico-class-columns")
@@ -68,32 +84,59 @@ class ClassView(widgets.VBox):
     def full(self) -> bool:
         return len(self.cases) >= MOST
 
-    def add(self, profile: PatientProfile, teaching: int | None = None) -> bool:
-        """Add a column for `profile` (False when the view is full or already shows it)."""
+    @property
+    def horizon(self) -> int:
+        """The sessions every column shows: the longest course on view (the other laser's
+        too, where a column compares them)."""
+        return max((c.horizon for c in self.cases), default=12)
+
+    def add(self, profile: PatientProfile, teaching: int | None = None,
+            compare: bool | None = None) -> bool:
+        """Add a column for `profile` (False when the view is full or already shows it). A
+        teaching case compares the lasers when its title promises so, unless told."""
         if self.full or any(c.profile == profile for c in self.cases):
             return False
-        self.cases.append(Case(profile, estimate(profile), teaching))
+        if compare is None:
+            compare = teaching is not None and teaching_cases()[teaching].compare_lasers
+        compare = compare and bool(conditions()[profile.condition].qswitched)
+        forecast = estimate(profile)
+        horizon = forecast.max_sessions
+        if compare:
+            other = "q-switched" if profile.laser == "picosecond" else "picosecond"
+            horizon = max(horizon, estimate(profile.model_copy(
+                update={"laser": other})).max_sessions)
+        self.cases.append(Case(profile, forecast, teaching, compare, horizon))
+        self.lessons.append(self._lesson())
+        self._columns.children = self.lessons
         self.draw()
         return True
 
-    def remove(self, index: int) -> None:
+    def remove(self, lesson: Lesson) -> None:
+        index = self.lessons.index(lesson)
         del self.cases[index]
+        del self.lessons[index]
+        self._columns.children = self.lessons
+        lesson.close()
         self.draw()
 
     def clear(self) -> None:
-        self.cases = []
+        self.cases, old, self.lessons = [], self.lessons, []
+        self._columns.children = []
+        for lesson in old:
+            lesson.close()
+        self.draw()
+
+    def teach(self, on: bool) -> None:
+        """Teaching mode on (every answer covered, guesses and steps offered) or off."""
+        self.teaching = on
+        for lesson in self.lessons:
+            lesson.teach(on)
         self.draw()
 
     def draw(self) -> None:
-        """The columns again after a case came or went, in the language on screen."""
-        old = list(self._columns.children)
-        self._columns.children = [self._column(i) for i in range(len(self.cases))]
-        for column in old:  # each part is a comm held open in kernel and browser
-            for part in column.children:
-                part.close()
-            column.close()
+        """Every column again after a case came or went (the axes follow the longest)."""
         self.word()
-        self.layout.display = None if self.cases else "none"
+        self.layout.display = None if self.cases or self.teaching else "none"
         self._on_change()
 
     def word(self) -> None:
@@ -101,27 +144,49 @@ class ClassView(widgets.VBox):
         language switch makes none and forecasts nothing)."""
         with speaking(self._state.language):
             label = wording("labels")
-            self._heading.value = class_heading_html(
-                label["class_title"].format(n=len(self.cases), most=MOST))
+            say = wording("teaching")
+            heading = label["class_title"].format(n=len(self.cases), most=MOST)
+            if self.teaching and not self.cases:
+                heading = f"{heading}. {say['class_empty']}"
+            self._heading.value = class_heading_html(heading)
             self._clear.description = label["class_clear"]
-            for case, column in zip(self.cases, self._columns.children, strict=True):
-                heading, chart, remove = column.children
-                if case.teaching is not None:
-                    source = teaching_cases()[case.teaching]
-                    title = teaching_words(case.teaching, source.title, source.point)[0]
-                else:
-                    title = case_name(case.profile)
-                heading.value = class_case_html(
-                    title, answer_html(answer(case.profile, case.forecast)))
-                figure = improvement_figure(case.forecast, case.profile.observations)
-                chart.show(figure, chart_label(figure))
-                chart.ended_message = str(wording("errors", "session_ended"))
-                remove.description = label["remove"]
+            self._png.description, self._pdf.description = say["class_png"], say["class_pdf"]
+            self._exportable()
+            horizon = self.horizon
+            for case, lesson in zip(self.cases, self.lessons, strict=True):
+                lesson.show(case.profile, case.forecast, self.title(case), case.compare,
+                            horizon)
+                lesson.extra[0].description = label["remove"]
 
-    def _column(self, index: int) -> widgets.VBox:
-        """Column `index`'s widgets; `word` fills them."""
+    def _exportable(self) -> None:
+        """The view saves as a slide once a column's answer shows (covered ones stay out)."""
+        self._png.disabled = self._pdf.disabled = all(lesson.covered
+                                                      for lesson in self.lessons)
+
+    def title(self, case: Case) -> str:
+        """A teaching case's title, else the case described, in the language in effect."""
+        if case.teaching is not None:
+            source = teaching_cases()[case.teaching]
+            return teaching_words(case.teaching, source.title, source.point)[0]
+        return case_name(case.profile)
+
+    def export(self, kind: str) -> None:
+        """The columns shown (a covered one is left out) as one slide, PNG or PDF."""
+        with speaking(self._state.language):
+            panels = [(html.escape(lesson.title or ""), lesson.words(), lesson.figure())
+                      for lesson in self.lessons if not lesson.covered]
+            if not panels:
+                return
+            heading = wording("labels", "class_title").format(n=len(self.cases), most=MOST)
+            self.saver.export(slide(panels, html.escape(heading)), kind,
+                              wording("teaching", "class_file"))
+
+    def _lesson(self) -> Lesson:
+        """A new column; `word` fills it."""
         remove = widgets.Button(icon="trash", layout=widgets.Layout(width="auto"))
-        remove.on_click(lambda _b, i=index: self.remove(i))
-        column = widgets.VBox([widgets.HTML(), PlotlyView(name=f"class-{index + 1}"), remove])
-        column.add_class("pico-class-case")
-        return column
+        self._made += 1
+        lesson = Lesson(lambda: self._state.language, f"class-{self._made}", covering=self.teaching,
+                        extra=(remove,), on_reveal=self._exportable)
+        remove.on_click(lambda _b: self.remove(lesson))
+        lesson.add_class("pico-class-case")
+        return lesson

@@ -73,8 +73,12 @@ class Dashboard(widgets.VBox):
         self._class_add = widgets.Button(icon="columns")
         self._class_add.add_class("pico-class-add")
         self._class_add.on_click(lambda _b: self._add_to_class())
+        # Teaching mode: the class view alone on the screen, each answer behind "Reveal".
+        self._class_mode = widgets.ToggleButton(icon="graduation-cap")
+        self._class_mode.add_class("pico-class-mode")
+        self._class_mode.observe(lambda change: self.teach(change["new"]), "value")
         top = widgets.HBox([self._header, self._language, self._cases, self._model_button,
-                            self._class_add])
+                            self._class_add, self._class_mode])
         top.add_class("pico-header-row")
         self._point = widgets.HTML()
         # The whole page speaks the widget's language (screen readers pick their voice).
@@ -152,7 +156,20 @@ class Dashboard(widgets.VBox):
         """The add button's words, and it rests while four columns are full."""
         with speaking(self.widget.language):
             self._class_add.description = wording("labels", "class_add")
+            self._class_mode.description = wording("teaching", "class_mode")
         self._class_add.disabled = self._class.full
+
+    def teach(self, on: bool = True) -> None:
+        """Class mode: the side-by-side view fills the screen (the consultation's widget
+        steps aside, its case kept) and each column's answer waits behind "Reveal"."""
+        self._class_mode.value = on
+        self._class.teach(on)
+        self.widget.layout.display = "none" if on else None
+        self._point.layout.display = "none" if on else None
+        if on:
+            self.add_class("pico-teaching")
+        else:
+            self.remove_class("pico-teaching")
 
     def _toggle_model(self, change: dict[str, Any]) -> None:
         if change["new"] and not self._model.value:

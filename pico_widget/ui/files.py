@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 import anywidget
 import traitlets
@@ -32,3 +34,26 @@ class CopyButton(anywidget.AnyWidget):
     text = traitlets.Unicode("").tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     done_label = traitlets.Unicode("").tag(sync=True)
+
+
+class FileOpener(anywidget.AnyWidget):
+    """A button that opens a file from the visitor's device: `on_open(text, size)` with its
+    text, or "" when it is larger than `max_bytes` (then only its size is sent). It shows its
+    words alone (ipywidgets' FileUpload adds a meaningless "(0)")."""
+
+    _esm = _ESM
+    kind = traitlets.Unicode("open").tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    accept = traitlets.Unicode("").tag(sync=True)
+    max_bytes = traitlets.Int(0).tag(sync=True)
+
+    def __init__(self, on_open: Callable[[str, int], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_open = on_open
+        self.on_msg(self._opened)
+
+    def _opened(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "open":
+            text, size = content.get("text"), content.get("size")
+            self._on_open(text if isinstance(text, str) else "",
+                          size if isinstance(size, int) else 0)

@@ -114,7 +114,11 @@ class ObservationRow(widgets.Box):
         self.session.description = label["session_number"]
         self.improvement.description = label["improvement_seen"]
         self.number.placeholder = label["seen_placeholder"]
-        self.band.relabel([(label["quartile_hint"], NO_CHOICE), *wording("quartiles").items()])
+        # A band says what it records: its middle (the model's 10-point assessment noise
+        # is about as wide as the band), so "37%" is not read as a measurement.
+        self.band.relabel([(label["quartile_hint"], NO_CHOICE), *(
+            (label["quartile_option"].format(band=band, percent=f"{middle:g}"), middle)
+            for band, middle in wording("quartiles").items())])
         self.remove.description = label["remove"]
         if self.device is not None:
             self.device.word()
@@ -149,7 +153,8 @@ class ObservationRow(widgets.Box):
         self._take(text)
 
     def _pick_band(self, _control: Any) -> None:
-        """A band sets the value to its middle, then the dropdown shows its hint again."""
+        """A band sets the value to its middle (its option says so), then the dropdown
+        shows its hint again."""
         middle = self.band.value
         self.band.value = NO_CHOICE
         if middle != NO_CHOICE:

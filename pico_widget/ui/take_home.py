@@ -9,18 +9,17 @@ leaves a line to write one by hand).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import ipywidgets as widgets
 
-from ..core.cases import CaseFileError, SavedCase, read_case, save_case
+from ..core.cases import MAX_CASE_BYTES, CaseFileError, SavedCase, read_case, save_case
 from ..i18n.problems import case_file_sentence
 from ..i18n.review import signed_off
 from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..render.fragments import unreviewed_html
 from ..render.handout import handout_html
 from ..render.note import clinical_note
-from .files import CopyButton, Saver
+from .files import CopyButton, FileOpener, Saver
 from .state import ScreenState
 
 
@@ -46,9 +45,8 @@ class TakeHome(widgets.VBox):
         self._copy = CopyButton(layout=widgets.Layout(display="none"))
         self._save = widgets.Button(icon="download")
         self._save.on_click(lambda _b: self.save_case())
-        self._upload = widgets.FileUpload(accept=".json,application/json", multiple=False,
-                                          icon="upload", layout=widgets.Layout(width="auto"))
-        self._upload.observe(self._uploaded, "value")
+        self._upload = FileOpener(self._opened, accept=".json,application/json",
+                                  max_bytes=MAX_CASE_BYTES)
         buttons = widgets.HBox([self._handout, self._download, self._note_button, self._save,
                                  self._upload])
         buttons.add_class("pico-presets")
@@ -80,7 +78,7 @@ class TakeHome(widgets.VBox):
                                               else "none")
         self._copy.label, self._copy.done_label = label["copy"], label["copied"]
         self._save.description = label["save_case"]
-        self._upload.description = label["open_case"]
+        self._upload.label = label["open_case"]
         self.refresh()
 
     def _handout_html(self) -> str:
@@ -117,19 +115,14 @@ class TakeHome(widgets.VBox):
         self._saver.save(wording("case_file", "download_name"), "application/json",
                          self.case_text())
 
-    def _uploaded(self, change: dict[str, Any]) -> None:
-        language = self._state.language
-        files = change["new"]
-        if not files:
-            return
+    def _opened(self, text: str, size: int) -> None:
+        """A file picked in the browser: open it as a case, or say why not beside the
+        button (a file over the limit arrives as its size alone)."""
         try:
-            content = files[0]["content"]
-            saved = read_case(bytes(content))
+            if size > MAX_CASE_BYTES:
+                raise CaseFileError("too_large")
+            saved = read_case(text)
         except CaseFileError as error:
-            self._refuse(case_file_sentence(error, language))
-        except (KeyError, IndexError, TypeError, ValueError):
-            self._refuse(wording("case_file", "not_a_case", language))
+            self._refuse(case_file_sentence(error, self._state.language))
         else:
             self._open_saved(saved)
-        finally:
-            self._upload.value = ()

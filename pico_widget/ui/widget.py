@@ -34,7 +34,7 @@ from ..render.band_source import BandSource
 from ..render.clinic import clinic_of
 from ..render.fragments import disclaimer_html, message_html, style_html
 from ..render.headline import answer, answer_html
-from ..render.summary import warnings_html
+from ..render.summary import case_name, warnings_html
 from .a11y import Accessibility
 from .band_toggle import BandToggle
 from .clinic_band import kernel_band
@@ -44,6 +44,7 @@ from .outcomes_panel import OutcomesPanel
 from .sessions import Sessions
 from .state import ScreenState
 from .take_home import TakeHome
+from .teaching import teaching_lesson
 from .views import ResultViews, Shown
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,10 @@ class PicoWidget(ScreenState, widgets.VBox):
     def __init__(self, profile: PatientProfile | None = None,
                  language: str = DEFAULT_LANGUAGE,
                  clinic: Clinic | dict[str, Any] | str | None = None,
-                 outcomes: SignIn | None = None, **kwargs: Any) -> None:
+                 outcomes: SignIn | None = None, mode: str = "consult",
+                 **kwargs: Any) -> None:
+        # "class": the answer waits behind "Reveal" for a class's guesses (teaching.py).
+        self.lesson = teaching_lesson(mode, lambda: self.language)
         # The clinic's outcomes (serve --outcomes), else none: then nothing offers to record.
         self._outcomes_service = outcomes or kernel_sign_in()
         # With outcomes, the clinic's own effect (read in the background, ui/clinic_band.py):
@@ -132,7 +136,8 @@ class PicoWidget(ScreenState, widgets.VBox):
         ])
         more.add_class("pico-more-inputs")
         results = widgets.VBox([self._headline, self._both_bands, self._views,
-                                self._disclaimer, self._warnings])
+                                self._disclaimer, self._warnings]
+                               if self.lesson is None else [self.lesson, self._disclaimer])
         results.add_class("pico-results")
         body = widgets.Box([self.form.inputs, results, more])
         body.add_class("pico-body")
@@ -253,6 +258,9 @@ class PicoWidget(ScreenState, widgets.VBox):
             self._both_bands.show_for(fc)
             self._views.show(Shown(profile, fc, self._dashed.forecast(), language, band))
             self._warnings.value = warnings_html(fc)
+            if self.lesson is not None:
+                self.lesson.show(profile, fc, case_name(profile),
+                                 compare=self.form.compare_box.value)
 
     # -- this clinic's band (serve --outcomes: ui/clinic_band.py) ------------------------
     def _effect(self) -> ClinicEffect | None:

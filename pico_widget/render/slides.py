@@ -1,0 +1,134 @@
+"""Figures for a class: the cases' charts on shared axes, and a slide of them for export.
+
+Why: side by side, a trainer compares cases, and columns with their own axes (0-20
+against 0-12 sessions) compare badly; each column is drawn on the same sessions and
+percent. A slide is one plotly figure at projector size (1920x1080) holding the columns'
+charts, their titles and their answers in words, so the browser's own plotly.js can turn
+it into a PNG (and a one-page PDF) with no server-side renderer. Plain dicts, as charts.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+from typing import Any
+
+from ..i18n.wording import wording
+from .charts import FONT_STACK, Figure
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080  # a projector's resolution
+PERCENT_RANGE = [0, 102]  # charts.py's percent axis, shared by every column
+
+
+def session_step(horizon: int) -> int:
+    """A tick every session up to 12, then every 2 (to 24), then every 5: a 20-session
+    tattoo course in a quarter of a projector stays legible."""
+    return 1 if horizon <= 12 else 2 if horizon <= 24 else 5
+
+
+def shared_axes(figure: Figure, horizon: int) -> Figure:
+    """`figure` (charts.improvement_figure) on sessions 0..horizon and the shared percent."""
+    shared = copy.deepcopy(figure)
+    layout = shared["layout"]
+    layout["xaxis"] |= {"range": [-0.3, horizon + 0.3], "dtick": session_step(horizon)}
+    layout["yaxis"] |= {"range": list(PERCENT_RANGE)}
+    return shared
+
+
+def untitled(figure: Figure) -> Figure:
+    """`figure` without its title: a class column's heading names it, and the plot keeps
+    the height (the title stays in the chart's spoken name)."""
+    bare = copy.deepcopy(figure)
+    bare["layout"]["title"] = {"text": ""}
+    bare["layout"]["margin"] = {**bare["layout"]["margin"], "t": 12}
+    # plotly.js gives a legend below the plot half the height at most, and scrolls the rest
+    # out of sight: in a column the legend's honest words need more.
+    bare["layout"]["legend"] = {**bare["layout"]["legend"], "maxheight": 0.62}
+    return bare
+
+
+def up_to(figure: Figure, session: int) -> Figure:
+    """`figure` with every trace cut after `session`: a course drawn so far."""
+    cut = copy.deepcopy(figure)
+    for trace in cut["data"]:
+        keep = [i for i, x in enumerate(trace.get("x", [])) if x <= session]
+        for key in ("x", "y", "text"):
+            if isinstance(trace.get(key), list):
+                trace[key] = [trace[key][i] for i in keep]
+    return cut
+
+
+def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
+    """One 1920x1080 figure: `heading` on top, then for each (title, words, figure) a
+    column with its title, its answer in words (lines joined by the charts' line break)
+    and its chart on the figure's own axes. The legend names each kind of line once."""
+    count = len(panels)
+    gap = 0.05
+    width = (1 - gap * (count - 1)) / count
+    data: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = [_text(heading, 0, 1.0, 30, "paper")]
+    shapes: list[dict[str, Any]] = []
+    layout: dict[str, Any] = {}
+    named: set[str] = set()  # a name in the legend once, from the first column that has it
+    for index, (title, words, figure) in enumerate(panels):
+        suffix = "" if index == 0 else str(index + 1)
+        left = index * (width + gap)
+        source = figure["layout"]
+        layout[f"xaxis{suffix}"] = {
+            **{k: v for k, v in source["xaxis"].items() if k != "title"},
+            "domain": [left, left + width], "anchor": f"y{suffix}",
+            "title": {"text": source["xaxis"]["title"]["text"], "font": {"size": 20}},
+            "tickfont": {"size": 18}}
+        layout[f"yaxis{suffix}"] = {
+            **{k: v for k, v in source["yaxis"].items() if k != "title"},
+            "domain": [0.14, 0.6], "anchor": f"x{suffix}", "tickfont": {"size": 18}}
+        for trace in figure["data"]:
+            shown = trace.get("showlegend", True) and trace.get("name") not in named
+            if shown:
+                named.add(trace.get("name"))
+            data.append({**trace, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                         "showlegend": bool(shown)})
+        for shape in source.get("shapes", []):
+            shapes.append({**shape, "showlegend": False, "xref": f"x{suffix} domain",
+                           "yref": f"y{suffix}"})
+            level = shape["name"].replace(_line_break(), " ")
+            annotations.append({**_text(level, left, shape["y0"], 15, "paper", width),
+                                "yref": f"y{suffix}", "yanchor": "bottom"})
+        annotations.append(_text(title, left, 0.945, 24, "paper", width))
+        annotations.append(_text(words, left, 0.88, 17, "paper", width))
+    layout |= {
+        "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT,
+        "font": {"family": FONT_STACK, "size": 18},
+        "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "margin": {"l": 80, "r": 40, "t": 30, "b": 40},
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom",
+                   "font": {"size": 18}},
+        "shapes": shapes, "annotations": annotations,
+    }
+    return {"data": data, "layout": layout}
+
+
+def _text(text: str, x: float, y: float, size: int, ref: str,
+          width: float = 1.0) -> dict[str, Any]:
+    """Words placed at the top left of (x, y), never drawn over by an arrow, each line
+    broken to fit `width` (a share of the slide's width): plotly never wraps them."""
+    lines = text.split(_line_break())
+    chars = max(8, int(width * SLIDE_WIDTH / (0.56 * size)))
+    wrapped = [part for line in lines for part in _wrap(line, chars)]
+    return {"text": _line_break().join(wrapped), "x": x, "y": y, "xref": ref, "yref": ref,
+            "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+            "font": {"size": size}}
+
+
+def _line_break() -> str:
+    """plotly's line break, kept with the charts' words (no tag is written in Python)."""
+    return str(wording("charts", "line_break"))
+
+
+def _wrap(line: str, chars: int) -> list[str]:
+    """`line` in pieces of about `chars` Latin characters, by words; text without spaces
+    (Chinese, whose characters are about twice as wide) by characters."""
+    if " " in line:
+        return textwrap.wrap(line, chars) or [""]
+    step = max(4, chars // 2)
+    return [line[i:i + step] for i in range(0, len(line), step)] or [""]

@@ -1,0 +1,308 @@
+"""Teaching mode: one case as a class meets it. Guess first, reveal, then step through.
+
+Why: a trainer asked the class "how many sessions?" while the answer was already on the
+projector. Here the answer (headline, curve, chance) stays covered until the trainer taps
+"Reveal"; the class's guesses, typed as a few numbers, are drawn against the forecast once
+it shows. "Next session" then walks the course one session at a time: the curve drawn up
+to that session and, where the case has recorded results, the forecast as it stood after
+each (the headline follows, and a line says how the chance moved). The forecasts are the
+widget's own (estimate, improvement_figure, answer); nothing here computes a number.
+
+A Lesson is a column of the class view (class_view.py) and the answer of
+PicoWidget(mode="class"). It holds the lesson's state (covered, guesses, step); the case
+comes from its owner through `show`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from ..core.catalogue import conditions
+from ..core.forecast import estimate
+from ..core.models import Forecast, PatientProfile
+from ..i18n.wording import speaking, wording
+from ..render.charts import Figure, improvement_figure
+from ..render.fragments import class_case_html, covered_html, message_html
+from ..render.headline import answer, answer_html
+from ..render.slides import shared_axes, untitled, up_to
+from ..render.summary import headline
+from ..render.templates import sentence
+from . import controls
+from .plotly_view import PlotlyView
+from .slides import SlideSaver
+from .views import chart_label
+
+MODES = ("consult", "class")  # PicoWidget(mode=...): a consultation, or a class's lesson
+MAX_GUESSES = 8  # a few numbers: a show of hands, not a survey
+GUESS_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: apart from the forecast's colours
+
+
+class Guesses(BaseModel):
+    """The class's guesses of the sessions this case needs to reach its goal, each a whole
+    session within the chart (the horizon comes as validation context)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    sessions: list[int] = Field(min_length=1, max_length=MAX_GUESSES)
+
+    @field_validator("sessions")
+    @classmethod
+    def _on_the_chart(cls, sessions: list[int], info: ValidationInfo) -> list[int]:
+        horizon = (info.context or {}).get("horizon", 12)
+        if any(not 1 <= s <= horizon for s in sessions):
+            raise ValueError("off the chart")
+        return sorted(sessions)
+
+
+def read_guesses(text: str, horizon: int) -> Guesses:
+    """'4, 6 8' -> Guesses([4, 6, 8]); raises ValidationError for anything else."""
+    parts = [p for p in re.split(r"[\s,;\uff0c\u3001]+", text.strip()) if p]
+    return Guesses.model_validate({"sessions": parts}, context={"horizon": horizon})
+
+
+def guesses_trace(sessions: list[int] | tuple[int, ...], goal: float) -> dict[str, Any]:
+    """The guesses as marks on the goal line, each at the session guessed (a number beside a
+    mark says how many guessed the same)."""
+    counts = {s: sessions.count(s) for s in sorted(set(sessions))}
+    return {"type": "scatter", "mode": "markers+text", "name": wording("teaching", "guesses"),
+            "x": list(counts), "y": [goal] * len(counts),
+            "text": [str(n) if n > 1 else "" for n in counts.values()],
+            "textposition": "top center",
+            "marker": {"symbol": "x-thin", "size": 18, "color": GUESS_COLOUR,
+                       "line": {"color": GUESS_COLOUR, "width": 4}},
+            "hovertemplate": "%{x}"}
+
+
+class Lesson(widgets.VBox):
+    """A case's answer for a class. `covering` (teaching) keeps it behind "Reveal" and offers
+    the guesses and the steps; otherwise the answer shows at once. `language()` is the
+    language on screen; `name` names its chart in the page; `extra` buttons join its tools;
+    `on_reveal()` after the answer is uncovered."""
+
+    def __init__(self, language: Callable[[], str], name: str, covering: bool = True,
+                 extra: tuple[widgets.Widget, ...] = (),
+                 on_reveal: Callable[[], None] = lambda: None) -> None:
+        self._language, self._on_reveal = language, on_reveal
+        self.covering = covering
+        self.profile: PatientProfile | None = None
+        self.forecast: Forecast | None = None
+        self.title: str | None = None
+        self.compare = False
+        self.horizon = 12
+        self.covered = covering
+        self.guesses: tuple[int, ...] = ()
+        self.step: int | None = None  # the session the course is drawn to; None: all of it
+        # Forecasts by the number of results known (a step), and the other laser's.
+        self._at_step: dict[int, tuple[PatientProfile, Forecast]] = {}
+        self._others: dict[int, Forecast] = {}
+        self.extra = extra
+        self.heading = widgets.HTML()
+        self.guess = controls.Text(value="", continuous_update=False,
+                                   layout=widgets.Layout(width="auto", flex="1 1 120px"))
+        self.guess.add_class("pico-guess")
+        self.guess.on_edit = lambda _c: self._guessed()
+        self.problem = widgets.HTML()
+        self.problem.add_class("pico-error")
+        self.reveal = widgets.Button(icon="eye", button_style="primary")
+        self.reveal.add_class("pico-reveal")
+        self.reveal.on_click(lambda _b: self.uncover())
+        self.next = widgets.Button(icon="step-forward")
+        self.next.add_class("pico-next-session")
+        self.next.on_click(lambda _b: self.next_session())
+        self.chart = PlotlyView(name=name)
+        self.note = widgets.HTML()
+        self.note.add_class("pico-step-note")
+        self.saver = SlideSaver()
+        self.png = widgets.Button(icon="image")
+        self.png.add_class("pico-export-png")
+        self.png.on_click(lambda _b: self.export("png"))
+        self.pdf = widgets.Button(icon="file-pdf-o")
+        self.pdf.add_class("pico-export-pdf")
+        self.pdf.on_click(lambda _b: self.export("pdf"))
+        self.chart.add_class("pico-lesson-chart")
+        self._guess_row = widgets.HBox([self.guess, self.reveal])
+        self._guess_row.add_class("pico-guess-row")
+        tools = widgets.HBox([self.next, self.png, self.pdf, *extra])
+        tools.add_class("pico-lesson-tools")
+        super().__init__([self.heading, self._guess_row, self.problem, self.chart, self.note,
+                          tools, self.saver])
+        self.add_class("pico-lesson")
+
+    def show(self, profile: PatientProfile, forecast: Forecast, title: str | None = None,
+             compare: bool = False, horizon: int | None = None) -> None:
+        """The case to teach (a new one is covered again, its guesses and steps cleared),
+        with the other laser dashed beside it if `compare`, on sessions 0..`horizon`."""
+        if profile != self.profile:
+            self.covered, self.guesses, self.step = self.covering, (), None
+            self._at_step, self._others = {}, {}
+            self.guess.value = ""
+            self.problem.value = ""
+        self.profile, self.forecast, self.title = profile, forecast, title
+        self.compare = compare and bool(conditions()[profile.condition].qswitched)
+        self.horizon = horizon or forecast.max_sessions
+        self.draw()
+
+    def teach(self, covering: bool) -> None:
+        """Into teaching (the answer covered again) or out of it (the answer shown)."""
+        self.covering = self.covered = covering
+        self.step = None
+        self.draw()
+
+    def uncover(self) -> None:
+        """The answer shown; the guesses are in (a refused one's sentence goes with the
+        field that took it)."""
+        self.covered = False
+        self.problem.value = ""
+        self.draw()
+        self._on_reveal()
+
+    def next_session(self) -> None:
+        """One session further; past the last, the whole course again."""
+        if self.forecast is None:
+            return
+        step = 1 if self.step is None else self.step + 1
+        self.step = step if step <= self.forecast.max_sessions else None
+        self.draw()
+
+    def _guessed(self) -> None:
+        """The class's guesses typed: drawn (once revealed), or a sentence and no change."""
+        text = str(self.guess.value).strip()
+        with speaking(self._language()):
+            if not text:
+                self.guesses, self.problem.value = (), ""
+                self.draw()
+                return
+            try:
+                guesses = read_guesses(text, self.horizon)
+            except ValidationError:
+                self.problem.value = message_html(wording("teaching", "guess_problem").format(
+                    horizon=self.horizon, most=MAX_GUESSES))
+                self.guess.value = ", ".join(str(g) for g in self.guesses)
+                return
+            self.guesses, self.problem.value = tuple(guesses.sessions), ""
+            self.guess.value = ", ".join(str(g) for g in self.guesses)
+            self.draw()
+
+    def at_step(self) -> tuple[PatientProfile, Forecast]:
+        """The case and its forecast as known at the step: the results recorded up to it."""
+        assert self.profile is not None
+        if self.step is None:
+            return self._known(len(self.profile.observations))
+        return self._known(sum(o.session <= self.step for o in self.profile.observations))
+
+    def _known(self, count: int) -> tuple[PatientProfile, Forecast]:
+        """The case with only its first `count` results, and its forecast (made once)."""
+        assert self.profile is not None and self.forecast is not None
+        if count == len(self.profile.observations):
+            return self.profile, self.forecast
+        if count not in self._at_step:
+            profile = self.profile.model_copy(
+                update={"observations": self.profile.observations[:count]})
+            self._at_step[count] = (profile, estimate(profile))
+        return self._at_step[count]
+
+    def _other_laser(self, profile: PatientProfile) -> tuple[str, Forecast]:
+        """The other laser's forecast for `profile`, named for the legend (made once)."""
+        other = "q-switched" if profile.laser == "picosecond" else "picosecond"
+        name = wording("labels", "compare_laser").format(laser=wording("lasers")[other])
+        key = len(profile.observations)
+        if key not in self._others:
+            self._others[key] = estimate(profile.model_copy(update={"laser": other}))
+        return name, self._others[key]
+
+    def figure(self) -> Figure:
+        """The chart as drawn now: shared axes, the course so far, the guesses."""
+        profile, forecast = self.at_step()
+        compare = self._other_laser(profile) if self.compare else None
+        figure = shared_axes(improvement_figure(forecast, profile.observations, compare),
+                             self.horizon)
+        if self.guesses:
+            figure["data"].append(guesses_trace(self.guesses, forecast.goal_percent))
+        return figure if self.step is None else up_to(figure, self.step)
+
+    def words(self) -> str:
+        """The answer as plain lines, for a slide."""
+        profile, forecast = self.at_step()
+        lines = [line for f in answer(profile, forecast).figures for line in (
+            " ".join(part for part in (f.value, f.unit, f.caption) if part), f.note, f.caveat)
+            if line]
+        return str(wording("charts", "line_break")).join(html.escape(line) for line in lines)
+
+    def draw(self) -> None:
+        """Every part in the language on screen, for the state the lesson is in."""
+        if self.profile is None:
+            return
+        with speaking(self._language()):
+            say = wording("teaching")
+            profile, forecast = self.at_step()
+            shown = covered_html(say["covered"]) if self.covered else answer_html(
+                answer(profile, forecast))
+            self.heading.value = class_case_html(self.title or "", shown)
+            self.guess.placeholder = say["guess_placeholder"]
+            self.guess.description = say["guess_label"]
+            self.reveal.description = say["reveal"]
+            self.next.description = say["next_session"]
+            self.png.description, self.pdf.description = say["png"], say["pdf"]
+            # The guesses are typed while covered; then the steps are offered.
+            self._guess_row.layout.display = None if self.covered else "none"
+            self.next.layout.display = None if self.covering and not self.covered else "none"
+            self.chart.layout.display = "none" if self.covered else None
+            self.png.disabled = self.pdf.disabled = self.covered
+            if not self.covered:
+                figure = self.figure()
+                self.chart.show(untitled(figure), chart_label(figure))
+            self.chart.ended_message = str(wording("errors", "session_ended"))
+            self.note.value = "" if self.covered else self._step_note()
+
+    def _step_note(self) -> str:
+        """Where the course is: the session, and after a recorded result how the chance of
+        the goal moved with it."""
+        if self.step is None or self.forecast is None or self.profile is None:
+            return ""
+        say = wording("teaching")
+        profile, forecast = self.at_step()
+        seen = next((o for o in profile.observations if o.session == self.step), None)
+        if seen is None:
+            band = forecast.improvement[self.step - 1]
+            return sentence(say["step"], n=self.step, of=forecast.max_sessions,
+                            median=f"{band.median:.0f}", low=f"{band.low:.0f}",
+                            high=f"{band.high:.0f}")
+        was, now = headline(self._known(len(profile.observations) - 1)[1]), headline(forecast)
+        return sentence(say["step_recorded"], n=self.step, of=forecast.max_sessions,
+                        seen=f"{seen.improvement_percent:.0f}", reach=now.reach,
+                        by=now.session, was=was.reach, was_by=was.session)
+
+    def export(self, kind: str) -> None:
+        """This case as a slide (PNG, or a one-page PDF) saved by the browser."""
+        if self.covered or self.profile is None:
+            return
+        from ..render.slides import slide
+
+        with speaking(self._language()):
+            figure = slide([(html.escape(self.title or ""), self.words(), self.figure())], "")
+            self.saver.export(figure, kind, wording("teaching", "case_file"))
+
+    def close(self) -> None:
+        """Close every part (each a comm held open in kernel and browser), then the lesson."""
+        def parts(widget: widgets.Widget) -> list[widgets.Widget]:
+            inner = getattr(widget, "children", ())
+            return [w for child in inner for w in (*parts(child), child)]
+        for part in parts(self):
+            part.close()
+        super().close()
+
+
+def teaching_lesson(mode: str, language: Callable[[], str]) -> Lesson | None:
+    """PicoWidget's answer in `mode`: a Lesson for a class, else None (the usual views)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    if mode == "consult":
+        return None
+    lesson = Lesson(language, "lesson")
+    lesson.add_class("pico-class-case")
+    return lesson

@@ -1,0 +1,162 @@
+"""Teaching mode on a 1920x1080 projector (issue 33): the class guesses before the answer
+shows, steps through a course, sees four cases on one screen on shared axes, and saves a
+case or the whole view as a slide (PNG, one-page PDF)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from conftest import open_dashboard
+from live_server import LiveServer
+from playwright.sync_api import Page, expect
+from test_accessibility import axe
+from waiting import holds, wait_until
+
+from pico_widget.i18n.wording import wording
+
+PROJECTOR = {"width": 1920, "height": 1080}
+MELASMA = "Melasma, modest goal"
+TATTOO = "Multicolour cover-up tattoo on the ankle"
+OTA = "Nevus of Ota, picosecond or Q-switched"
+HORI = "Hori's nevus after two slow sessions"
+FOUR = (MELASMA, TATTOO, OTA, HORI)
+
+# How far the page (and Voila's panel around it) would scroll: 0 when all of it shows.
+SCROLL = """() => {
+    const cells = document.getElementById('rendered_cells');
+    return {page: document.scrollingElement.scrollHeight - innerHeight,
+            panel: cells ? cells.scrollHeight - cells.clientHeight : 0,
+            bottom: Math.max(...[...document.querySelectorAll('.pico-class-case')]
+                .map((c) => c.getBoundingClientRect().bottom)) - innerHeight}; }"""
+# Each column's chart as plotly.js drew it: axes, traces, whether it shows the newest figure.
+CHARTS = """() => [...document.querySelectorAll('.pico-class-case .pico-chart')].map((c) => ({
+    drawn: c.dataset.revision !== undefined && c.offsetParent !== null && !!c.layout,
+    x: c.layout && c.layout.xaxis.range, dtick: c.layout && c.layout.xaxis.dtick,
+    y: c.layout && c.layout.yaxis.range,
+    traces: (c.data || []).map((t) => ({name: t.name, x: t.x}))}))"""
+
+
+def column(page: Page, title: str) -> Any:
+    return page.locator(".pico-class-case", has=page.locator(".pico-class-title",
+                                                             has_text=title))
+
+
+def teach(page: Page, titles: tuple[str, ...]) -> None:
+    """Class mode on, then each teaching case chosen and added, as a trainer would."""
+    page.get_by_role("button", name=wording("teaching", "class_mode")).click()
+    expect(page.locator(".pico-class")).to_be_visible()
+    expect(page.locator("[data-testid=improvement]")).to_be_hidden()  # the widget stepped aside
+    picker = page.locator(".pico-header-row select")
+    for count, title in enumerate(titles, start=1):
+        picker.select_option(label=title)
+        page.get_by_role("button", name=wording("labels", "class_add")).click()
+        expect(page.locator(".pico-class-case")).to_have_count(count)
+        expect(column(page, title)).to_have_count(1)
+
+
+def no_scroll(page: Page) -> None:
+    scroll = page.evaluate(SCROLL)
+    assert scroll["page"] <= 0 and scroll["panel"] <= 0 and scroll["bottom"] <= 0, scroll
+
+
+def drawn(page: Page, count: int) -> list[dict[str, Any]]:
+    def ready() -> list[dict[str, Any]]:
+        charts = page.evaluate(CHARTS)
+        assert len(charts) == count and all(c["drawn"] for c in charts), charts
+        return charts
+    return wait_until(ready, what="every column's chart drawn")
+
+
+def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
+        server: LiveServer, chromium: Any) -> None:
+    context, page, _ = open_dashboard(server, chromium, PROJECTOR)
+    teach(page, FOUR)
+    # Guess first: no answer, no chart, until "Reveal".
+    expect(page.locator(".pico-class-case .pico-covered")).to_have_count(4)
+    assert page.locator(".pico-class-case .pico-headline").count() == 0
+    assert page.locator(".pico-class-case .pico-chart:visible").count() == 0
+    no_scroll(page)
+    assert axe(page) == []
+    guess = column(page, MELASMA).get_by_label(wording("teaching", "guess_label"))
+    guess.fill("4, 6 6")
+    guess.press("Enter")
+    expect(guess).to_have_value("4, 6, 6")  # read back as the class's guesses
+    bad = column(page, TATTOO).get_by_label(wording("teaching", "guess_label"))
+    bad.fill("<b>lots</b>")
+    bad.press("Enter")
+    alert = column(page, TATTOO).get_by_role("alert")
+    expect(alert).to_contain_text("whole numbers of sessions from 1 to 20")
+    expect(bad).to_have_value("")  # nothing else changed
+    assert column(page, TATTOO).locator(".pico-headline").count() == 0
+    for title in FOUR:
+        column(page, title).get_by_role("button", name=wording("teaching", "reveal")).click()
+        expect(column(page, title).locator(".pico-headline")).to_be_visible()
+    charts = drawn(page, 4)
+    # Shared axes: the same sessions (the tattoo's 20), ticks every 2, the same percent.
+    assert {(tuple(c["x"]), c["dtick"], tuple(c["y"])) for c in charts} == {
+        ((-0.3, 20.3), 2, (0, 102))}, charts
+    guessed = [t for t in charts[0]["traces"] if t["name"] == wording("teaching", "guesses")]
+    assert guessed and guessed[0]["x"] == [4, 6]
+    assert any("Q-switched" in t["name"] for t in charts[2]["traces"])  # as its title says
+    assert not any("Q-switched" in t["name"] for t in charts[0]["traces"])
+    no_scroll(page)
+    assert axe(page) == []
+    # Step through: the Hori's nevus course up to session 1, with how its result moved it.
+    hori = column(page, HORI)
+    hori.get_by_role("button", name=wording("teaching", "next_session")).click()
+    expect(hori.locator(".pico-step-note")).to_contain_text("Session 1 of 12: 5% seen")
+    expect(hori.locator(".pico-step-note")).to_contain_text("before it:")
+
+    def cut_at_one() -> bool:
+        traces = page.evaluate(CHARTS)[3]["traces"]
+        assert traces and all(max(t["x"]) <= 1 for t in traces), traces
+        return True
+    wait_until(cut_at_one, what="the course drawn to session 1")
+    hori.get_by_role("button", name=wording("teaching", "next_session")).click()
+    expect(hori.locator(".pico-step-note")).to_contain_text("Session 2 of 12: 8% seen")
+    wait_until(holds(lambda: max(max(t["x"]) for t in page.evaluate(CHARTS)[3]["traces"]) == 2),
+               what="the course drawn to session 2")
+    no_scroll(page)
+    context.close()
+
+
+def _download(page: Page, button: Any) -> bytes:
+    with page.expect_download() as download:
+        button.click()
+    path = download.value.path()
+    return open(path, "rb").read()
+
+
+def test_a_case_and_the_class_view_save_as_png_and_one_page_pdf(
+        server: LiveServer, chromium: Any) -> None:
+    import pypdfium2
+    from PIL import Image
+
+    context, page, _ = open_dashboard(server, chromium, PROJECTOR)
+    teach(page, (MELASMA, OTA))
+    for title in (MELASMA, OTA):
+        column(page, title).get_by_role("button", name=wording("teaching", "reveal")).click()
+    drawn(page, 2)
+    png = _download(page, column(page, OTA).locator(".pico-export-png"))
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (1920, 1080)
+    assert len(image.convert("L").getcolors(256) or []) > 10  # drawn, not blank
+    whole = _download(page, page.get_by_role(
+        "button", name=wording("teaching", "class_pdf")))
+    assert whole.startswith(b"%PDF-")
+    document = pypdfium2.PdfDocument(whole)
+    assert len(document) == 1
+    assert document[0].get_size() == (1440, 810)  # 1920x1080 px at 96 per inch
+    picture = document[0].render(scale=0.1).to_pil().convert("L")
+    assert len(picture.getcolors(256) or []) > 10
+    context.close()
+
+
+def test_the_open_case_button_shows_no_count(server: LiveServer, chromium: Any) -> None:
+    """"Open a saved case (0)" counted files nobody had chosen."""
+    context, page, _ = open_dashboard(server, chromium, PROJECTOR)
+    opener = page.locator(".widget-upload").first
+    expect(opener).to_have_text(wording("labels", "open_case"))
+    context.close()
