@@ -99,12 +99,13 @@ class ClassView(widgets.VBox):
         if compare is None:
             compare = teaching is not None and teaching_cases()[teaching].compare_lasers
         compare = compare and bool(conditions()[profile.condition].qswitched)
-        forecast = estimate(profile)
+        effect = self._state.effect  # the clinic's own band, as the widget shows it
+        forecast = estimate(profile, clinic=effect)
         horizon = forecast.max_sessions
         if compare:
             other = "q-switched" if profile.laser == "picosecond" else "picosecond"
-            horizon = max(horizon, estimate(profile.model_copy(
-                update={"laser": other})).max_sessions)
+            horizon = max(horizon, estimate(profile.model_copy(update={"laser": other}),
+                                            clinic=effect).max_sessions)
         self.cases.append(Case(profile, forecast, teaching, compare, horizon))
         self.lessons.append(self._lesson())
         self._columns.children = self.lessons
@@ -185,7 +186,7 @@ class ClassView(widgets.VBox):
         """A new column; `word` fills it."""
         remove = widgets.Button(icon="trash", layout=widgets.Layout(width="auto"))
         self._made += 1
-        lesson = Lesson(lambda: self._state.language, f"class-{self._made}", covering=self.teaching,
+        lesson = Lesson(self._state, f"class-{self._made}", covering=self.teaching,
                         extra=(remove,), on_reveal=self._exportable)
         remove.on_click(lambda _b: self.remove(lesson))
         lesson.add_class("pico-class-case")

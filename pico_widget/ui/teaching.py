@@ -36,6 +36,7 @@ from ..render.templates import sentence
 from . import controls
 from .plotly_view import PlotlyView
 from .slides import SlideSaver
+from .state import ScreenState
 from .views import chart_label
 
 MODES = ("consult", "class")  # PicoWidget(mode=...): a consultation, or a class's lesson
@@ -80,14 +81,15 @@ def guesses_trace(sessions: list[int] | tuple[int, ...], goal: float) -> dict[st
 
 class Lesson(widgets.VBox):
     """A case's answer for a class. `covering` (teaching) keeps it behind "Reveal" and offers
-    the guesses and the steps; otherwise the answer shows at once. `language()` is the
-    language on screen; `name` names its chart in the page; `extra` buttons join its tools;
+    the guesses and the steps; otherwise the answer shows at once. `state` gives the
+    language on screen and the clinic's effect its forecasts use; `name` names its chart
+    in the page; `extra` buttons join its tools;
     `on_reveal()` after the answer is uncovered."""
 
-    def __init__(self, language: Callable[[], str], name: str, covering: bool = True,
+    def __init__(self, state: ScreenState, name: str, covering: bool = True,
                  extra: tuple[widgets.Widget, ...] = (),
                  on_reveal: Callable[[], None] = lambda: None) -> None:
-        self._language, self._on_reveal = language, on_reveal
+        self._state, self._on_reveal = state, on_reveal
         self.covering = covering
         self.profile: PatientProfile | None = None
         self.forecast: Forecast | None = None
@@ -172,7 +174,7 @@ class Lesson(widgets.VBox):
     def _guessed(self) -> None:
         """The class's guesses typed: drawn (once revealed), or a sentence and no change."""
         text = str(self.guess.value).strip()
-        with speaking(self._language()):
+        with speaking(self._state.language):
             if not text:
                 self.guesses, self.problem.value = (), ""
                 self.draw()
@@ -203,7 +205,10 @@ class Lesson(widgets.VBox):
         if count not in self._at_step:
             profile = self.profile.model_copy(
                 update={"observations": self.profile.observations[:count]})
-            self._at_step[count] = (profile, estimate(profile))
+            # The whole course's sessions, so a step past the known results still has its
+            # point; the clinic's effect as on screen, so the steps compare like with like.
+            self._at_step[count] = (profile, estimate(
+                profile, max_sessions=self.forecast.max_sessions, clinic=self._state.effect))
         return self._at_step[count]
 
     def _other_laser(self, profile: PatientProfile) -> tuple[str, Forecast]:
@@ -212,7 +217,8 @@ class Lesson(widgets.VBox):
         name = wording("labels", "compare_laser").format(laser=wording("lasers")[other])
         key = len(profile.observations)
         if key not in self._others:
-            self._others[key] = estimate(profile.model_copy(update={"laser": other}))
+            self._others[key] = estimate(profile.model_copy(update={"laser": other}),
+                                         clinic=self._state.effect)
         return name, self._others[key]
 
     def figure(self) -> Figure:
@@ -237,7 +243,7 @@ class Lesson(widgets.VBox):
         """Every part in the language on screen, for the state the lesson is in."""
         if self.profile is None:
             return
-        with speaking(self._language()):
+        with speaking(self._state.language):
             say = wording("teaching")
             profile, forecast = self.at_step()
             shown = covered_html(say["covered"]) if self.covered else answer_html(
@@ -283,7 +289,7 @@ class Lesson(widgets.VBox):
             return
         from ..render.slides import slide
 
-        with speaking(self._language()):
+        with speaking(self._state.language):
             figure = slide([(html.escape(self.title or ""), self.words(), self.figure())], "")
             self.saver.export(figure, kind, wording("teaching", "case_file"))
 
@@ -297,12 +303,12 @@ class Lesson(widgets.VBox):
         super().close()
 
 
-def teaching_lesson(mode: str, language: Callable[[], str]) -> Lesson | None:
+def teaching_lesson(mode: str, state: ScreenState) -> Lesson | None:
     """PicoWidget's answer in `mode`: a Lesson for a class, else None (the usual views)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     if mode == "consult":
         return None
-    lesson = Lesson(language, "lesson")
+    lesson = Lesson(state, "lesson")
     lesson.add_class("pico-class-case")
     return lesson

@@ -66,7 +66,7 @@ class PicoWidget(ScreenState, widgets.VBox):
                  outcomes: SignIn | None = None, mode: str = "consult",
                  **kwargs: Any) -> None:
         # "class": the answer waits behind "Reveal" for a class's guesses (teaching.py).
-        self.lesson = teaching_lesson(mode, lambda: self.language)
+        self.lesson = teaching_lesson(mode, self)
         # The clinic's outcomes (serve --outcomes), else none: then nothing offers to record.
         self._outcomes_service = outcomes or kernel_sign_in()
         # With outcomes, the clinic's own effect (read in the background, ui/clinic_band.py):
