@@ -61,7 +61,9 @@ class TakeHome(widgets.VBox):
                           self._note, self._copy, self._saver])
         self.word()
         state.observe(lambda _change: self.word(), "language")
-        state.observe(lambda _change: self.refresh(), "profile")
+        # The note gives the case and its forecast; the forecast also follows the clinic's
+        # effect (a course stored, the database gone or back) while the case stays.
+        state.observe(lambda _change: self.refresh(), ["profile", "forecast"])
         state.device.observe(lambda _change: self.refresh(), "by_session")
 
     def word(self) -> None:
