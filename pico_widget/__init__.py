@@ -18,12 +18,9 @@ _LAZY = {"PicoWidget": "ui.widget", "handout_html": "render.handout",
 
 def __getattr__(name: str) -> object:
     if name == "__version__":  # the installed distribution's (pyproject.toml), on asking
-        from importlib.metadata import PackageNotFoundError, version
+        from .core.version import package_version
 
-        try:
-            return version("pico-widget")
-        except PackageNotFoundError:  # a source tree that was never installed
-            return "0+unknown"
+        return package_version()
     if name in _LAZY:
         from importlib import import_module
 

@@ -8,7 +8,6 @@ printed page, so nothing that identifies the patient passes through the app.
 from __future__ import annotations
 
 from datetime import date
-from importlib.metadata import version
 
 from markupsafe import Markup
 
@@ -16,9 +15,9 @@ from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
 from ..core.settings_models import Clinic
+from ..core.version import package_version
 from ..i18n.formats import long_date
 from ..i18n.wording import condition_words, speaking, wording
-from .band_source import source_sentence
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .clinic import clinic_of, costs, price
 from .headline import answer, answer_html
@@ -152,8 +151,7 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
                  if fc.band_source == "studies" else
                  wording("band", "band_note_this_clinic").format(
                      reach=top.reach, low=low_band, high=high_band, courses=fc.clinic_courses))
-    if fc.clinic_courses_needed:  # the clinic's outcomes are kept: how far from its own
-        band_note = f"{band_note} {source_sentence(fc)}"
+    # How many more courses the clinic needs for its own band: the headline's caveat says it.
     top_html = answer_html(answer(profile, fc, clinic))
     summary, cautions = summary_html(profile, fc), warnings_html(fc, doctor=False)
     interval = say["interval"].format(low=low_w, high=high_w)
@@ -165,7 +163,7 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
         "handout.html.j2", language=language, say=say,
         heading=say["heading"].format(title=say["title"], condition=spec.label),
         css=Markup(CSS),
-        made=say["made"].format(date=long_date(today or date.today()), app=version("pico-widget"),
+        made=say["made"].format(date=long_date(today or date.today()), app=package_version(),
                                 model=fc.model_version),
         prepared_for=say["for"],
         headline=Markup(top_html), band_note=band_note,
