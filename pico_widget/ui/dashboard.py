@@ -162,7 +162,9 @@ class Dashboard(widgets.VBox):
     def teach(self, on: bool = True) -> None:
         """Class mode: the side-by-side view fills the screen (the consultation's widget
         steps aside, its case kept) and each column's answer waits behind "Reveal"."""
-        self._class_mode.value = on
+        if self._class_mode.value != on:
+            self._class_mode.value = on  # its observer comes back here, once
+            return
         self._class.teach(on)
         self.widget.layout.display = "none" if on else None
         self._point.layout.display = "none" if on else None
