@@ -114,7 +114,7 @@ def test_recording_a_response_updates_the_forecast(page: Page) -> None:
     # The recorded row (the row typed in is replaced by it, a moment after the chart).
     row = page.locator(".pico-row:not(.pico-pending)").first
     expect(row.locator(".noUi-handle")).to_have_attribute("aria-valuenow", "30.0")
-    act(page, lambda: row.locator("select").select_option(label="under 25%"))
+    act(page, lambda: row.locator("select").select_option(label="under 25% (records 12%)"))
     now = profile(observations=[{"session": 1, "improvement_percent": 12}])
     assert_shows(page, now)
     expect(row.locator(".pico-seen-number input")).to_have_value("12")
