@@ -180,7 +180,11 @@ def test_other_replicas_courses_show_within_the_check_period(engine) -> None:
 
     async def kernel() -> None:
         band = ClinicBand(engine, every_s=0.2)
-        band.start()
+        band.start(first_wait_s=0)  # the first read is the thread's, waited for below
+        for _ in range(400):  # up to 20 s on a loaded machine (CI): not a fixed 2 s
+            if band.effect is not None:
+                break
+            await asyncio.sleep(0.05)
         assert band.effect is not None and band.effect.courses("melasma") == 4
         band.on_change(lambda: seen.append(band.effect.courses("melasma")))
         other = open_engine(str(engine.url))  # another replica's connection
