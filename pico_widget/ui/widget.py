@@ -285,7 +285,12 @@ class PicoWidget(ScreenState, widgets.VBox):
         # escapes it. One place shows it, so a screen reader hears it once.
         for where, box in (("top", self.form.error), ("upload", self.take_home.problem),
                            ("rows", self.sessions.problem)):
-            box.value = message_html(sentence) if where == place else ""
+            shown = message_html(sentence) if where == place else ""
+            if shown and box.value == shown:
+                # The same refusal again: drawn anew, so the page brings it into view
+                # (static/a11y.js scrolls to a new alert) and a screen reader hears it.
+                box.value = ""
+            box.value = shown
 
     def _sync_controls(self, rebuild_rows: bool = False) -> None:
         """Make every control show the current profile (without re-running the forecast)."""
