@@ -52,9 +52,8 @@ class ScreenState(traitlets.HasTraits):
 
     @traitlets.validate("profile")
     def _valid_profile(self, proposal: dict[str, Any]) -> PatientProfile:
-        """Another case from outside (a notebook, a teaching case) is not the recorded course;
-        the same case set again keeps it."""
-        if not self._showing and proposal["value"] != self._forecast_of:
+        """Any case from outside (a notebook, a teaching case) is not the recorded course."""
+        if not self._showing:
             self.course_id = None
         return proposal["value"]
 
