@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 import plotly.graph_objects as go
@@ -195,7 +196,9 @@ def test_other_replicas_courses_show_within_the_check_period(engine) -> None:
                 break
             await asyncio.sleep(0.05)
 
-    asyncio.run(kernel())
+    # In its own thread: the browser tests' Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, kernel()).result()
     assert seen[-1] == 10, seen  # told once the other replica's courses were read
 
 
