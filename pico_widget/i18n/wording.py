@@ -24,6 +24,7 @@ from typing import Any
 
 from ..core.catalogue import conditions
 from ..core.english import course_length as course_length  # re-exported, for render
+from ..core.english import english as english  # the one reader of data/wording.toml
 from ..core.english import mid_sentence
 from ..settings import current as current_settings
 
@@ -43,11 +44,6 @@ _spoken: ContextVar[str] = ContextVar("pico_language", default=DEFAULT_LANGUAGE)
 
 def _read(path: str) -> dict[str, Any]:
     return tomllib.loads(resources.files("pico_widget").joinpath(path).read_text("utf-8"))
-
-
-@cache
-def english() -> dict[str, Any]:
-    return _read("data/wording.toml")
 
 
 @cache
