@@ -25,7 +25,7 @@ def _figures(goal: int) -> list[dict[str, Any]]:
     profile = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4,
                              goal_percent=goal)
     fc = estimate(profile)
-    return [improvement_figure(fc, []), probability_figure(fc)]
+    return [improvement_figure(fc, [], "en"), probability_figure(fc, "en")]
 
 
 def _subplots(goal: int) -> list[dict[str, Any]]:

@@ -56,7 +56,7 @@ def test_a_bad_or_forged_case_is_refused_and_changes_nothing(value) -> None:
     assert restore(dashboard, value) == [{"type": "refused"}]
     assert dashboard.widget.profile == before
     assert dashboard.memory.case == save_case(before)
-    sentences = [v for k, v in wording("case_file").items() if k != "download_name"]
+    sentences = [v for k, v in wording("case_file", language="en").items() if k != "download_name"]
     assert any(s.split("{")[0] in dashboard.widget.message for s in sentences)
 
 

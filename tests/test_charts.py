@@ -17,8 +17,8 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
     compare = None
     if profile.laser == "picosecond" and profile.condition not in ("acne_scars", "wrinkles"):
         compare = ("Q-switched", estimate(profile.model_copy(update={"laser": "q-switched"})))
-    improvement = improvement_figure(fc, profile.observations, compare)
-    probability = probability_figure(fc, compare)
+    improvement = improvement_figure(fc, profile.observations, "en", compare)
+    probability = probability_figure(fc, "en", compare)
     go.Figure(improvement)  # raises on anything plotly's schema refuses
     go.Figure(probability)
     traces = {t["name"]: t for t in improvement["data"]}

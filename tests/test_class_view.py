@@ -38,10 +38,10 @@ def test_cases_join_columns_up_to_four():
     heading, chart = column.heading, column.chart
     assert cases[0].title in heading.value
     fc = estimate(cases[0].profile)
-    assert answer_html(answer(cases[0].profile, fc)) in heading.value
+    assert answer_html(answer(cases[0].profile, fc, "en")) in heading.value
     horizon = max(estimate(c.profile).max_sessions for c in cases[:MOST])
     assert chart.figure == untitled(shared_axes(
-        improvement_figure(fc, cases[0].profile.observations), horizon))
+        improvement_figure(fc, cases[0].profile.observations, "en"), horizon))
     assert chart.label  # a name for a screen reader
     column.extra[0].click()
     assert len(d._class.cases) == MOST - 1 and not d._class_add.disabled
@@ -76,7 +76,7 @@ def test_columns_follow_the_language_in_the_same_widgets(monkeypatch):
     assert "次" in heading and "并排比较" in d._class._heading.value
     assert "皮肤类型V" in d._class._columns.children[1].heading.value
     assert d._class._columns.children[0].extra[0].description == wording(
-        "labels", "remove", "zh-Hans")
+        "labels", "remove", language="zh-Hans")
     assert d._class_add.description == "加入并排比较"
 
 
@@ -86,5 +86,6 @@ def test_a_case_name_keeps_the_capital_of_q_switched():
     from pico_widget.render.summary import case_name
 
     profile = PatientProfile(condition="melasma", fitzpatrick=6, goal_percent=50)
-    assert case_name(profile) == "Melasma, skin type VI, picosecond, goal 50%"
-    assert "VI, Q-switched, goal" in case_name(profile.model_copy(update={"laser": "q-switched"}))
+    assert case_name(profile, "en") == "Melasma, skin type VI, picosecond, goal 50%"
+    qswitched = profile.model_copy(update={"laser": "q-switched"})
+    assert "VI, Q-switched, goal" in case_name(qswitched, "en")

@@ -38,7 +38,7 @@ def test_a_clinic_file_is_read_and_its_logo_embedded(tmp_path: Path) -> None:
     clinic = load_clinic(clinic_file(tmp_path))
     assert clinic.name == "Klinik Kulit Sentosa" and clinic.currency == "RM"
     assert clinic.logo == "data:image/png;base64," + base64.b64encode(PNG).decode()
-    assert costs(clinic, 2, 10) == ("RM900", "RM4,500")
+    assert costs(clinic, 2, 10, "en") == ("RM900", "RM4,500")
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -61,10 +61,10 @@ def test_headline_and_handout_show_the_clinic_and_the_cost(tmp_path: Path) -> No
     clinic = load_clinic(clinic_file(tmp_path))
     fc = estimate(PROFILE)
     low, high = fc.sessions_range
-    figures = {f.key: f for f in answer(PROFILE, fc, clinic).figures}
+    figures = {f.key: f for f in answer(PROFILE, fc, "en", clinic).figures}
     assert figures["cost"].value == f"RM{low * 450:,.0f}-{high * 450:,.0f}"
     assert f"{low} to {high} sessions at RM450" in figures["cost"].caption
-    assert "cost" not in {f.key for f in answer(PROFILE, fc).figures}
+    assert "cost" not in {f.key for f in answer(PROFILE, fc, "en").figures}
     page = handout_html(PROFILE, clinic=clinic)
     for text in ("Klinik Kulit Sentosa", "12 Jalan Ampang", "+60 3-2161 0000",
                  clinic.logo, f"about RM{low * 450:,.0f} to RM{high * 450:,.0f}",
@@ -98,17 +98,16 @@ def test_serve_refuses_a_bad_clinic_file_before_starting(tmp_path: Path, capsys)
 @pytest.mark.parametrize("language", ["en", "zh-Hans", "ms"])
 def test_one_session_is_costed_once_not_as_a_range(language: str) -> None:
     """Where one session usually suffices the cost read 'RM450-450' and '1 to 1 sessions'."""
-    from pico_widget.i18n.wording import speaking, wording
+    from pico_widget.i18n.wording import wording
 
     lentigo = PatientProfile(condition="solar_lentigines", severity="moderate",
                              fitzpatrick=4, goal_percent=75)
     clinic = Clinic(name="Klinik", price_per_session=450, currency="MYR")
     fc = estimate(lentigo)
     assert fc.sessions_range is not None and fc.sessions_range[1] == 1
-    with speaking(language):
-        cost = next(f for f in answer(lentigo, fc, clinic).figures if f.key == "cost")
+    cost = next(f for f in answer(lentigo, fc, language, clinic).figures if f.key == "cost")
     assert cost.value.endswith("450") and "-" not in cost.value
-    assert cost.caption == wording("headline", "cost_caption_single", language)
+    assert cost.caption == wording("headline", "cost_caption_single", language=language)
     page = handout_html(lentigo, language=language, clinic=clinic)
-    assert wording("handout", "cost_line_single", language).format(
-        price=price(clinic, 450)).split(price(clinic, 450))[0] in page
+    assert wording("handout", "cost_line_single", language=language).format(
+        price=price(clinic, 450, language)).split(price(clinic, 450, language))[0] in page

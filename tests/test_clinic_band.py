@@ -103,7 +103,7 @@ def test_the_band_switches_to_this_clinic_at_10_courses(engine) -> None:
     nine = estimate(MELASMA, clinic=band.effect)
     assert (nine.band_source, nine.clinic_courses, nine.clinic_courses_needed) == (
         "studies", 9, 1)
-    words = answer(MELASMA, nine, band=BandSource(band.status))
+    words = answer(MELASMA, nine, "en", band=BandSource(band.status))
     chance = next(f for f in words.figures if f.key == "chance")
     assert "clinics like those studied" in chance.note
     assert chance.caveat == ("this clinic has 9 courses of this condition recorded; 1 more "
@@ -113,7 +113,7 @@ def test_the_band_switches_to_this_clinic_at_10_courses(engine) -> None:
     ten = estimate(MELASMA, clinic=band.effect)
     assert (ten.band_source, ten.clinic_courses, ten.clinic_courses_needed) == (
         "this_clinic", 10, 0)
-    chance = next(f for f in answer(MELASMA, ten, band=BandSource("ok")).figures
+    chance = next(f for f in answer(MELASMA, ten, "en", band=BandSource("ok")).figures
                   if f.key == "chance")
     low, high = (round(100 * x) for x in ten.reach_band)
     assert chance.note == f"at this clinic, from 10 courses: {low}-{high} in 100"
@@ -215,7 +215,7 @@ def test_the_handout_and_the_note_name_the_band_source(engine) -> None:
     assert "at this clinic, from 12 courses" in handout
     few = ClinicBand(engine)
     few.check()
-    assert source_sentence(estimate(MELASMA, clinic=few.effect)).startswith(
+    assert source_sentence(estimate(MELASMA, clinic=few.effect), "en").startswith(
         "The band is this clinic's own")
 
 
@@ -224,11 +224,11 @@ def test_the_chance_chart_names_whose_whiskers_they_are(engine) -> None:
     band = ClinicBand(engine)
     band.check()
     own = estimate(MELASMA, clinic=band.effect)
-    names = [t.get("name", "") for t in probability_figure(own)["data"]]
+    names = [t.get("name", "") for t in probability_figure(own, "en")["data"]]
     assert any("at this clinic (from 12 courses)" in n.replace("<br>", " ") for n in names)
-    studies = [t.get("name", "") for t in probability_figure(estimate(MELASMA))["data"]]
+    studies = [t.get("name", "") for t in probability_figure(estimate(MELASMA), "en")["data"]]
     assert not any("this clinic" in n for n in studies)
-    beside = probability_figure(own, studies=estimate(MELASMA))
+    beside = probability_figure(own, "en", studies=estimate(MELASMA))
     go.Figure(beside)  # raises on anything plotly's schema refuses
     grey = next(t for t in beside["data"] if "error_y" in t and t["type"] == "scatter")
     for middle, half, (low, high) in zip(grey["y"], grey["error_y"]["array"],
@@ -240,8 +240,8 @@ def test_the_evidence_view_draws_the_clinic_among_the_studies(engine) -> None:
     store(engine, 12)
     band = ClinicBand(engine)
     band.check()
-    assert forest_html("melasma", None) == ""  # no band of its own: no chart
-    chart = forest_html("melasma", band.effect)
+    assert forest_html("melasma", None, "en") == ""  # no band of its own: no chart
+    chart = forest_html("melasma", band.effect, "en")
     studies = study_offsets()["melasma"]
     assert chart.count('class="pico-forest-study"') == len(studies) >= 2
     assert chart.count('class="pico-forest-clinic"') == 1
@@ -251,7 +251,7 @@ def test_the_evidence_view_draws_the_clinic_among_the_studies(engine) -> None:
         for course_id in list(db.scalars(select(Course.course_id)))[:3]:
             delete_course(db, console(), course_id, "test")
     few.check()
-    assert forest_html("melasma", few.effect) == ""  # 9 courses: still the studies' band
+    assert forest_html("melasma", few.effect, "en") == ""  # 9 courses: still the studies' band
 
 
 

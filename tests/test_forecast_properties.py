@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from strategies import profiles
 
 from pico_widget import Observation, PatientProfile, conditions, estimate
-from pico_widget.i18n.wording import LANGUAGES, speaking, wording
+from pico_widget.i18n.wording import LANGUAGES, wording
 from pico_widget.render.headline import answer
 
 SEVERITY_ORDER = ["mild", "moderate", "severe"]
@@ -382,9 +382,8 @@ def test_the_headline_never_grows_quicker_as_the_goal_rises():
     def figures(goal: int, language: str) -> tuple[float, float]:
         profile = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=3,
                                  goal_percent=goal)
-        with speaking(language):
-            shown = {f.key: f for f in answer(profile, estimate(profile)).figures}
-        months = wording("headline", "months_unit", language)
+        shown = {f.key: f for f in answer(profile, estimate(profile), language).figures}
+        months = wording("headline", "months_unit", language=language)
 
         def rank(figure) -> float:  # 'N+' is more than N, '~N' about N; words, more still
             number = re.fullmatch(r"[~约]?(\d+)(\+?)", figure.value)

@@ -44,7 +44,7 @@ def test_only_validation_errors_escape(raw, extra):
     try:
         profile = PatientProfile.model_validate(raw | extra)
     except ValidationError as error:
-        sentence = explain(error)
+        sentence = explain(error, "en")
         assert sentence and "Traceback" not in sentence
         return
     fc = estimate(profile)

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from pico_widget import PatientProfile, clinical_note, conditions, estimate, handout_html
-from pico_widget.i18n.wording import LANGUAGES, speaking, wording
+from pico_widget.i18n.wording import LANGUAGES, wording
 from pico_widget.render.summary import warnings_html
 
 # Words a patient cannot be expected to know: where the handout uses one, its glossary
@@ -59,7 +59,7 @@ def handouts(language: str) -> list[tuple[str, str]]:
     recorded, and for the tattoo."""
     out = []
     for cid in conditions():
-        tattoo = wording("default_tattoo") if cid == "tattoo" else None
+        tattoo = wording("default_tattoo", language="en") if cid == "tattoo" else None
         for fitzpatrick in (2, 5):
             profile = PatientProfile(condition=cid, severity="moderate", fitzpatrick=fitzpatrick,
                                      goal_percent=75, tattoo=tattoo,
@@ -90,7 +90,7 @@ def test_glossary_lists_only_what_the_handout_says():
     profile = PatientProfile(condition="solar_lentigines", severity="mild", fitzpatrick=2,
                              goal_percent=50)
     _body, glossary, _refs = parts(handout_html(profile))
-    assert wording("glossary", "title", "en") in glossary
+    assert wording("glossary", "title", language="en") in glossary
     assert "Kirby-Desai" not in glossary and "mMASI" not in glossary
     assert "skin type" in glossary
 
@@ -102,10 +102,9 @@ def test_doctors_instructions_stay_off_the_patients_handout(language):
     slow = PatientProfile(condition="nevus_of_ota", fitzpatrick=3, goal_percent=90,
                           observations=[{"session": 1, "improvement_percent": 2},
                                         {"session": 2, "improvement_percent": 4}])
-    doctor = wording("warnings", "slow_response_doctor", language)
-    patient = wording("warnings", "slow_response", language).split("{")[0]
+    doctor = wording("warnings", "slow_response_doctor", language=language)
+    patient = wording("warnings", "slow_response", language=language).split("{")[0]
     page = handout_html(slow, language=language)
     assert patient in page and doctor not in page
     assert doctor in clinical_note(slow, language=language)
-    with speaking(language):
-        assert html.escape(doctor, quote=False) in warnings_html(estimate(slow))
+    assert html.escape(doctor, quote=False) in warnings_html(estimate(slow), language)

@@ -22,7 +22,6 @@ from pico_widget.i18n.wording import (
     english,
     language_names,
     locale_file,
-    speaking,
     wording,
 )
 from pico_widget.render.handout import handout_html
@@ -110,9 +109,8 @@ def test_a_condition_named_mid_sentence_keeps_its_proper_names():
     ota = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=90,
                          observations=[Observation(session=1, improvement_percent=10)])
     assert "untuk nevus Ota dengan" in caution_sentence(estimate(ota).cautions[0], "ms")
-    assert answer(ota, estimate(ota)).who.startswith("For nevus of Ota, skin type IV")
-    with speaking("ms"):
-        assert answer(ota, estimate(ota)).who.startswith("Untuk nevus Ota, jenis kulit IV")
+    assert answer(ota, estimate(ota), "en").who.startswith("For nevus of Ota, skin type IV")
+    assert answer(ota, estimate(ota), "ms").who.startswith("Untuk nevus Ota, jenis kulit IV")
 
 
 @pytest.mark.parametrize("language", OTHERS)
@@ -144,8 +142,7 @@ def test_lists_and_prices_in_each_locales_style():
     assert money(450, "MYR", "ms") == "RM450" and money(1350, "MYR", "en") == "RM1,350"
     assert money(12.5, "RM", "ms") == "RM12.50"
     cal = PatientProfile(condition="cafe_au_lait", fitzpatrick=3)
-    with speaking("zh-Hans"):
-        assert "荟萃分析、随机对照试验和病例系列" in strength_text(estimate(cal))
+    assert "荟萃分析、随机对照试验和病例系列" in strength_text(estimate(cal), "zh-Hans")
 
 
 def test_dates_in_each_locales_style():
@@ -166,9 +163,9 @@ def test_unknown_language_is_refused_with_the_offered_ones():
     ("ms", ["pesakit seperti ini", "tidak akan mencapai", "sesi"]),
 ])
 def test_summary_warnings_and_note_in_each_language(language, words):
-    with speaking(language):
-        fc = estimate(MELASMA)
-        text = " ".join(sentences(MELASMA, fc) + [caution_sentence(c) for c in fc.cautions])
+    fc = estimate(MELASMA)
+    text = " ".join(sentences(MELASMA, fc, language)
+                    + [caution_sentence(c, language) for c in fc.cautions])
     for word in words:
         assert word in text
     note = clinical_note(MELASMA, today=date(2026, 11, 25), language=language)
@@ -184,8 +181,7 @@ def test_the_forecast_carries_codes_and_each_language_words_them():
         worded = [caution_sentence(c, language) for c in fc.cautions]
         assert len(worded) == len(english)
         assert all(w != e for w, e in zip(worded, english, strict=True))
-        with speaking(language):
-            assert estimate(MELASMA) == fc
+        assert estimate(MELASMA) == fc
 
 
 def test_note_defaults_to_english_the_records_language():
@@ -203,10 +199,10 @@ def test_handout_in_each_language(language, title, day):
     page = handout_html(MELASMA, today=date(2026, 11, 25), language=language)
     assert f'<html lang="{language}">' in page
     assert title in page and day in page
-    for item in wording("handout", "aftercare", language):
+    for item in wording("handout", "aftercare", language=language):
         assert item.split("(")[0][:12] in page
     if language != "en":
-        assert wording("labels", "english_only", language) in page
+        assert wording("labels", "english_only", language=language) in page
         assert "Your picosecond laser plan" not in page
 
 
@@ -237,19 +233,18 @@ def test_where_the_typical_patient_falls_short_every_language_says_how():
         fc = estimate(profile)
         assert fc.typical_outcome == outcome, (outcome, fc.reach_percent, fc.never_percent)
         for language in LANGUAGES:
-            with speaking(language):
-                sessions = answer(profile, fc).figures[0]
-                words = summary_html(profile, fc, compare=("X", fc))
-            phrase = wording("summary", f"compare_{outcome}", language).format(
+            sessions = answer(profile, fc, language).figures[0]
+            words = summary_html(profile, fc, language, compare=("X", fc))
+            phrase = wording("summary", f"compare_{outcome}", language=language).format(
                 median=fc.sessions_median, horizon=fc.max_sessions)
             assert html.escape(phrase, quote=False) in words, (outcome, language)
             assert "None" not in words and "n/a" not in words
             if outcome == "later":
                 assert sessions.value == f"{fc.max_sessions}+"
-                beyond = wording("summary", "range_beyond", language).split("{")[0]
+                beyond = wording("summary", "range_beyond", language=language).split("{")[0]
                 assert beyond in words, (language, words)
             elif outcome == "never":
-                assert sessions.value == wording("headline", "sessions_never", language)
+                assert sessions.value == wording("headline", "sessions_never", language=language)
 
 
 @pytest.mark.parametrize(("language", "said"), [
@@ -259,10 +254,9 @@ def test_a_laser_named_mid_sentence_keeps_its_capital(language, said):
     summary; the Q stands for a word of its own."""
     ota = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=75,
                          laser="q-switched")
-    with speaking(language):
-        fc = estimate(ota)
-        assert said in answer(ota, fc).who
-        assert said in html.unescape(sentences(ota, fc)[0].striptags())
+    fc = estimate(ota)
+    assert said in answer(ota, fc, language).who
+    assert said in html.unescape(sentences(ota, fc, language)[0].striptags())
 
 
 @pytest.mark.parametrize(("language", "field", "option"), [

@@ -66,7 +66,7 @@ def profile(**changes):
 def test_invalid_profiles_are_explained(changes, sentence):
     with pytest.raises(ValidationError) as caught:
         profile(**changes)
-    assert sentence in explain(caught.value)
+    assert sentence in explain(caught.value, "en")
 
 
 @pytest.mark.parametrize(
@@ -81,13 +81,13 @@ def test_invalid_profiles_are_explained(changes, sentence):
 def test_invalid_observations_are_explained(session, improvement, sentence):
     with pytest.raises(ValidationError) as caught:
         Observation(session=session, improvement_percent=improvement)
-    assert sentence in explain(caught.value)
+    assert sentence in explain(caught.value, "en")
 
 
 def test_invalid_tattoo_choice_is_explained():
     with pytest.raises(ValidationError) as caught:
         TattooDetails(location="elbow", colours="black", ink="moderate")
-    assert "Tattoo location must be one of: head_neck" in explain(caught.value)
+    assert "Tattoo location must be one of: head_neck" in explain(caught.value, "en")
 
 
 def test_profiles_are_values():

@@ -13,7 +13,7 @@ from pico_widget.outcomes.record import CourseRecord
 def refusal(**change) -> str:
     with pytest.raises(ValidationError) as caught:
         CourseRecord.model_validate(course_data(**change))
-    return explain(caught.value)
+    return explain(caught.value, "en")
 
 
 def one_session(**values) -> list[dict]:

@@ -99,4 +99,4 @@ def test_the_checks_can_fail():
     """The number check sees a changed figure; the word check an English sentence."""
     english = handout("lentigines", "en")
     assert numbers(english.replace("9 in 10", "8 in 10", 1)) != numbers(english)
-    assert words(wording("summary", "never", "en")) & words(english) - KEPT
+    assert words(wording("summary", "never", language="en")) & words(english) - KEPT

@@ -12,7 +12,7 @@ from strategies import profiles
 
 from pico_widget import PatientProfile, clinical_note, estimate, handout_html
 from pico_widget.core.evidence import rows
-from pico_widget.i18n.wording import LANGUAGES, speaking, wording
+from pico_widget.i18n.wording import LANGUAGES, wording
 from pico_widget.render.headline import answer, answer_html
 from pico_widget.render.summary import summary_html
 from pico_widget.render.templates import text_of
@@ -53,29 +53,27 @@ DARK = PatientProfile(condition="nevus_of_ota", fitzpatrick=6)
 
 def _texts(profile: PatientProfile, language: str) -> dict[str, str]:
     fc = estimate(profile)
-    with speaking(language):
-        return {"headline": text_of(answer_html(answer(profile, fc))),
-                "words": text_of(summary_html(profile, fc)),
-                "handout": text_of(handout_html(profile, language=language)),
-                "note": clinical_note(profile, date(2026, 12, 6), language=language)}
+    return {"headline": text_of(answer_html(answer(profile, fc, language))),
+            "words": text_of(summary_html(profile, fc, language)),
+            "handout": text_of(handout_html(profile, language=language)),
+            "note": clinical_note(profile, date(2026, 12, 6), language=language)}
 
 
 def _expected(profile: PatientProfile, language: str) -> tuple[list[str], str]:
     """The band as each surface words it, and the extrapolation's words (headline's)."""
     fc = estimate(profile)
     low, high = (round(x) for x in fc.pih_band)
-    with speaking(language):
-        head = wording("headline", "pih_clinics").format(low=low, high=high)
-        words = text_of(wording("summary", "pih_clinics").format(low=low, high=high))
-        return [head, words], wording("headline", "pih_extrapolated")
+    head = wording("headline", "pih_clinics", language=language).format(low=low, high=high)
+    words = text_of(wording("summary", "pih_clinics", language=language).format(low=low, high=high))
+    return [head, words], wording("headline", "pih_extrapolated", language=language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_surface_shows_the_band_and_says_where_it_is_an_estimate(language):
     head, words = _expected(DARK, language)[0]
     flag = _expected(DARK, language)[1]
-    with speaking(language):
-        flag_words = text_of(wording("summary", "pih_extrapolated").format(fitzpatrick="VI"))
+    extrapolated = wording("summary", "pih_extrapolated", language=language)
+    flag_words = text_of(extrapolated.format(fitzpatrick="VI"))
     shown = _texts(DARK, language)
     assert head in shown["headline"] and flag in shown["headline"]
     for surface in ("words", "handout", "note"):
@@ -90,8 +88,7 @@ def test_a_covered_profile_shows_the_band_without_the_warning(language):
     (head, words), flag = _expected(covered, language)
     shown = _texts(covered, language)
     assert head in shown["headline"] and flag not in shown["headline"]
-    with speaking(language):
-        flag_start = text_of(wording("summary", "pih_extrapolated")).split("{")[0]
+    flag_start = text_of(wording("summary", "pih_extrapolated", language=language)).split("{")[0]
     for surface in ("words", "handout", "note"):
         assert words in shown[surface], surface
         assert flag_start not in shown[surface], surface

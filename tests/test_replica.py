@@ -127,7 +127,7 @@ def test_the_forwarded_address_is_believed_only_from_loopback_when_trusted() -> 
 def test_the_turn_away_page_counts_down_and_reloads_itself(reason: str) -> None:
     page = busy_page(reason)
     assert f'<meta http-equiv="refresh" content="{RETRY_AFTER_S}">' in page
-    assert wording("service", reason) in page
+    assert wording("service", reason, language="en") in page
     assert f'data-seconds="{RETRY_AFTER_S}"' in page and "pico-seconds" in page
     assert "<script" not in page and not re.search(r"(src|href)=\"https?:", page)
 

@@ -35,8 +35,8 @@ def test_the_review_file_round_trips(language, tmp_path, copy_of):
     with open(po, "rb") as source:
         catalog = read_po(source)
     summary = next(m for m in catalog if m.context == "summary.pih")
-    assert summary.id == wording("summary", "pih", "en")
-    assert summary.string == wording("summary", "pih", language)
+    assert summary.id == wording("summary", "pih", language="en")
+    assert summary.string == wording("summary", "pih", language=language)
     assert "Shown in: view, handout, note." in summary.auto_comments
     assert "Reviewer:" in catalog.header_comment and "Qualification:" in catalog.header_comment
     target = copy_of(language)
@@ -96,7 +96,7 @@ def test_the_command_line_exports_and_refuses_with_a_sentence(tmp_path, capsys):
 
 @pytest.mark.parametrize("language", ["zh-Hans", "ms"])
 def test_the_doctor_not_the_patient_is_told_the_translation_is_unreviewed(language):
-    note = wording("labels", "unreviewed", language)
+    note = wording("labels", "unreviewed", language=language)
     assert review_of(language) is not None and not review_of(language).clinician
     assert note in PicoWidget(language=language).take_home.unreviewed.value
     assert PicoWidget(language="en").take_home.unreviewed.value == ""

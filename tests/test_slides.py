@@ -23,7 +23,7 @@ from pico_widget.render.slides import (
 
 
 def figures() -> list[dict]:
-    return [improvement_figure(estimate(c.profile), c.profile.observations)
+    return [improvement_figure(estimate(c.profile), c.profile.observations, "en")
             for c in teaching_cases()[:4]]
 
 
@@ -45,9 +45,9 @@ def test_shared_axes_and_the_course_so_far_leave_the_figure_valid():
 
 
 def test_a_slide_holds_each_column_on_its_own_axes_at_projector_size():
-    words = str(wording("charts", "line_break")).join(["line one", "line two"])
+    words = str(wording("charts", "line_break", language="en")).join(["line one", "line two"])
     panels = [(f"Case {i}", words, shared_axes(f, 20)) for i, f in enumerate(figures())]
-    figure = slide(panels, "Side by side")
+    figure = slide(panels, "Side by side", "en")
     go.Figure(figure)
     layout = figure["layout"]
     assert (layout["width"], layout["height"]) == (SLIDE_WIDTH, SLIDE_HEIGHT)

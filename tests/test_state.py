@@ -67,7 +67,7 @@ def test_linked_widgets_share_one_language() -> None:
     forecast = second.forecast
     first.language = "ms"
     assert second.language == "ms"
-    assert second.take_home._handout.description == wording("labels", "handout", "ms")
+    assert second.take_home._handout.description == wording("labels", "handout", language="ms")
     assert second.form.headings["goal"].value != PicoWidget().form.headings["goal"].value
     assert second.forecast is forecast  # words only: nothing forecast again
     with pytest.raises(ValueError, match="language must be one of"):

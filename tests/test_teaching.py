@@ -47,7 +47,7 @@ def test_the_answer_waits_for_the_reveal_and_the_guesses_are_drawn_after():
     lesson = d._class.lessons[0]
     profile = teaching_cases()[CASES["Melasma, modest goal"]].profile
     fc = estimate(profile)
-    shown = answer_html(answer(profile, fc))
+    shown = answer_html(answer(profile, fc, "en"))
     assert d.widget.layout.display == "none"  # the class view alone
     assert lesson.covered and shown not in lesson.heading.value
     assert "hidden until the class has guessed" in lesson.heading.value
@@ -59,7 +59,7 @@ def test_the_answer_waits_for_the_reveal_and_the_guesses_are_drawn_after():
     assert not lesson.covered and shown in lesson.heading.value
     assert lesson.chart.layout.display is None
     guessed = lesson.chart.figure["data"][-1]
-    assert guessed["name"] == wording("teaching", "guesses")
+    assert guessed["name"] == wording("teaching", "guesses", language="en")
     assert guessed["x"] == [4, 6] and guessed["y"] == [fc.goal_percent] * 2
     assert guessed["text"] == ["", "2"]  # two guessed 6
 
@@ -93,7 +93,7 @@ def test_next_session_draws_the_course_so_far_and_the_forecast_after_each_result
     assert lesson.step == 1
     assert all(x <= 1 for trace in lesson.chart.figure["data"] for x in trace["x"])
     after_one = profile.model_copy(update={"observations": profile.observations[:1]})
-    assert answer_html(answer(after_one, estimate(after_one))) in lesson.heading.value
+    assert answer_html(answer(after_one, estimate(after_one), "en")) in lesson.heading.value
     before = estimate(profile.model_copy(update={"observations": []}))
     from pico_widget.render.summary import headline
 
@@ -104,7 +104,7 @@ def test_next_session_draws_the_course_so_far_and_the_forecast_after_each_result
     lesson.next.click()
     lesson.next.click()  # session 3: no result recorded there
     assert lesson.step == 3 and "the typical patient has improved" in lesson.note.value
-    assert answer_html(answer(profile, estimate(profile))) in lesson.heading.value
+    assert answer_html(answer(profile, estimate(profile), "en")) in lesson.heading.value
     for _ in range(12 - 3):
         lesson.next.click()
     assert lesson.step == 12
@@ -167,7 +167,7 @@ def test_picowidget_in_class_mode_covers_each_new_case():
     w = PicoWidget(mode="class")
     assert w.lesson is not None and w.lesson.covered
     w.lesson.uncover()
-    assert answer_html(answer(w.profile, w.forecast)) in w.lesson.heading.value
+    assert answer_html(answer(w.profile, w.forecast, "en")) in w.lesson.heading.value
     w.language = "ms"  # the same case: still revealed, in Malay
     assert not w.lesson.covered and w.lesson.reveal.description == "Dedahkan"
     w.profile = PatientProfile(condition="melasma", fitzpatrick=3, goal_percent=50)

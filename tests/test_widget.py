@@ -9,7 +9,7 @@ from strategies import profiles
 from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
-from pico_widget.i18n.wording import speaking, wording
+from pico_widget.i18n.wording import wording
 from pico_widget.render.charts import improvement_figure, probability_figure
 from pico_widget.render.summary import headline
 
@@ -24,7 +24,7 @@ def shown(w: PicoWidget) -> tuple[dict, dict, str, str]:
 
 def choose(w: PicoWidget, view: str) -> None:
     """Tap a view in the segmented control, as the browser sends it."""
-    browser_sends(w._views.choice, index=list(wording("views")).index(view))
+    browser_sends(w._views.choice, index=list(wording("views", language="en")).index(view))
     assert w._views.visible == view
 
 
@@ -52,9 +52,9 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     elif fc.typical_outcome == "never":
         assert '<span class="pico-value"><span class="pico-words">Most never' in figures
     assert w._views.visible == "curve"
-    assert w._improvement.figure == improvement_figure(fc, profile.observations)
+    assert w._improvement.figure == improvement_figure(fc, profile.observations, "en")
     choose(w, "chance")
-    assert w._probability.figure == probability_figure(fc)
+    assert w._probability.figure == probability_figure(fc, "en")
     choose(w, "words")
     text = w._views.pages["words"].value
     choose(w, "curve")
@@ -322,7 +322,7 @@ def test_only_the_visible_view_is_sent_and_a_hidden_one_is_brought_up_to_date_wh
     assert chance.revision == 0 and words.value == ""
     choose(w, "chance")
     assert chance.revision == 1
-    assert chance.figure == probability_figure(w.forecast)
+    assert chance.figure == probability_figure(w.forecast, "en")
     choose(w, "curve")
     assert curve.revision == revision + 1  # nothing changed: not re-sent
     browser_sends(w.form.goal, value=90)
@@ -330,7 +330,7 @@ def test_only_the_visible_view_is_sent_and_a_hidden_one_is_brought_up_to_date_wh
     chance.observe(lambda _: order.append("redrawn"), "revision")
     chance.layout.observe(lambda _: order.append("unhidden"), "display")
     choose(w, "chance")
-    assert chance.figure == probability_figure(w.forecast)
+    assert chance.figure == probability_figure(w.forecast, "en")
     assert w.forecast.goal_percent == 90
     assert order == ["redrawn", "unhidden"]  # its old figure is never on view
 
@@ -343,7 +343,7 @@ def test_headline_states_sessions_time_chance_and_who():
     w = PicoWidget(p)
     fc = w.forecast
     assert fc.sessions_median > 1 and not fc.sessions_open_ended
-    figures = {f.key: f for f in answer(p, fc).figures}
+    figures = {f.key: f for f in answer(p, fc, "en").figures}
     assert figures["sessions"].value == str(fc.sessions_median)
     low, high = fc.sessions_range
     assert f"most need {low} to {high})" in figures["sessions"].caption
@@ -355,12 +355,12 @@ def test_headline_states_sessions_time_chance_and_who():
                                      else f"~{fc.weeks_to_goal[1]:.0f}")
     assert "skin type III" in w._headline.value and "goal 75%" in w._headline.value
     single = p.model_copy(update={"condition": "solar_lentigines", "goal_percent": 50})
-    one = {f.key: f for f in answer(single, estimate(single)).figures}
+    one = {f.key: f for f in answer(single, estimate(single), "en").figures}
     assert estimate(single).sessions_median == 1
     assert one["time"].value == "One visit" and one["sessions"].unit == "session"
     rare = PatientProfile(condition="acne_scars", severity="severe", fitzpatrick=3,
                           goal_percent=95)
-    few = {f.key: f for f in answer(rare, estimate(rare)).figures}
+    few = {f.key: f for f in answer(rare, estimate(rare), "en").figures}
     assert estimate(rare).sessions_median is None
     # Sentences where there is no number: never a bare "Rarely" or "-".
     assert few["sessions"].value == "Under 1 in 20"
@@ -372,14 +372,13 @@ def test_headline_states_sessions_time_chance_and_who():
                           goal_percent=60)
     fc = estimate(half)
     assert 5 <= fc.reach_percent < 50 and fc.sessions_median is None
-    beyond = {f.key: f for f in answer(half, fc).figures}
+    beyond = {f.key: f for f in answer(half, fc, "en").figures}
     assert beyond["sessions"].value == f"{fc.max_sessions}+"
     assert beyond["sessions"].caption.startswith(
         f"fewer than half reach it within {fc.max_sessions}")
     assert beyond["time"].value == f"{(fc.max_sessions - 1) * fc.usual_interval_weeks / 4.345:.0f}+"
     for language in ("en", "zh-Hans", "ms"):
-        with speaking(language):
-            worded = answer(rare, estimate(rare)).figures
+        worded = answer(rare, estimate(rare), language).figures
         assert all(len(f.value) > 3 and f.value not in ("-", "Rarely") for f in worded
                    if f.key in ("sessions", "time"))
     assert f"{headline(estimate(rare)).never} never do" in few["chance"].caption
@@ -390,19 +389,18 @@ def test_headline_shows_who_never_reach_the_goal_and_the_evidence():
 
     p = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4, goal_percent=50)
     fc = estimate(p)
-    figures = {f.key: f for f in answer(p, fc).figures}
+    figures = {f.key: f for f in answer(p, fc, "en").figures}
     top = headline(fc)
     assert top.never >= 5 and f"{top.never} never do" in figures["chance"].caption
-    who = answer(p, fc).who
+    who = answer(p, fc, "en").who
     assert f"Evidence: {fc.evidence.grade}, {fc.evidence.studies} studies" in who
     easy = p.model_copy(update={"condition": "wrinkles", "goal_percent": 10})
-    assert "never do" not in answer(easy, estimate(easy)).figures[2].caption
+    assert "never do" not in answer(easy, estimate(easy), "en").figures[2].caption
 
 
 def test_the_chance_carries_its_band_across_clinics_in_every_language():
     """One number would be false precision: the headline gives the chance with where it
     would lie at 8 in 10 clinics like those studied, the same band as the words view."""
-    from pico_widget.i18n.wording import speaking
     from pico_widget.render.headline import answer
     from pico_widget.render.summary import headline
 
@@ -411,12 +409,11 @@ def test_the_chance_carries_its_band_across_clinics_in_every_language():
     top = headline(fc)
     low, high = (round(100 * b) for b in fc.reach_band)
     assert low <= top.reach <= high and high - low >= 5
-    chance = {f.key: f for f in answer(p, fc).figures}["chance"]
+    chance = {f.key: f for f in answer(p, fc, "en").figures}["chance"]
     assert chance.note == f"{low}-{high} in 100 at 8 in 10 clinics like those studied"
     for language, words in (("zh-Hans", "诊所"), ("ms", "klinik")):
-        with speaking(language):
-            note = {f.key: f for f in answer(p, fc).figures}["chance"].note
-            assert words in note and f"{low}" in note and f"{high}" in note
+        note = {f.key: f for f in answer(p, fc, language).figures}["chance"].note
+        assert words in note and f"{low}" in note and f"{high}" in note
 
 
 
@@ -428,8 +425,8 @@ def test_one_study_reads_as_one_study():
     p = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=50, laser="q-switched")
     fc = estimate(p)
     assert fc.evidence.studies == 1
-    assert f"(1 study, {fc.evidence.patients:,} patients;" in evidence_text(fc)
-    assert answer(p, fc).who.endswith(f"Evidence: {fc.evidence.grade}, 1 study.")
+    assert f"(1 study, {fc.evidence.patients:,} patients;" in evidence_text(fc, "en")
+    assert answer(p, fc, "en").who.endswith(f"Evidence: {fc.evidence.grade}, 1 study.")
 
 
 @settings(max_examples=40, deadline=None)
@@ -454,7 +451,7 @@ def test_an_edited_teaching_case_is_no_longer_named():
     browser_sends(d.widget.form.fitzpatrick, index=other - 1)
     assert d.widget.profile.fitzpatrick == other
     assert d._cases.value == NO_CHOICE and d._point.value == ""
-    assert d._cases.label == wording("labels", "teaching_none")
+    assert d._cases.label == wording("labels", "teaching_none", language="en")
 
 
 def test_the_100_people_show_the_pinned_case_too():

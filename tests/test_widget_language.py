@@ -47,18 +47,18 @@ def test_widget_speaks_its_language(language):
     # A long entry is on more lines (charts.legend_lines): read it as one line.
     assert {say["median"], say["observed"], say["band"]} <= {
         name.replace(say["line_break"], " ") for name in legend}
-    browser_sends(w._views.choice, index=list(wording("views")).index("words"))
+    browser_sends(w._views.choice, index=list(wording("views", language="en")).index("words"))
     for word in KNOWN[language]["words"]:
         assert word in w._views.pages["words"].value
-    browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
+    browser_sends(w._views.choice, index=list(wording("views", language="en")).index("chance"))
     assert w._probability.figure["layout"]["title"]["text"] == say["probability_title"]
     assert w.form.condition.label.endswith(KNOWN[language]["words"][-1]) or language == "en"
-    assert w._improvement.ended_message == wording("errors", "session_ended", language)
+    assert w._improvement.ended_message == wording("errors", "session_ended", language=language)
 
 
 def test_switching_keeps_the_case_the_forecast_and_the_view():
     w = PicoWidget(PROFILE)
-    browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
+    browser_sends(w._views.choice, index=list(wording("views", language="en")).index("chance"))
     browser_sends(w.form.compare_box, value=True)
     before_profile, before = w.profile, numbers(w)
     for language in ("zh-Hans", "ms", "en"):
@@ -68,7 +68,7 @@ def test_switching_keeps_the_case_the_forecast_and_the_view():
         assert w._views.visible == "chance"
         assert w.form.compare_box.value is True
         assert w._probability.figure["layout"]["title"]["text"] == wording(
-            "charts", "probability_title", language)
+            "charts", "probability_title", language=language)
         assert len(w._probability.figure["data"]) == 3  # the compared laser is still drawn
     assert w.forecast == estimate(PROFILE)
 
@@ -76,7 +76,7 @@ def test_switching_keeps_the_case_the_forecast_and_the_view():
 def test_switching_changes_words_in_place_and_never_reruns_the_forecast(monkeypatch):
     """The same widgets (no comm opened or closed), the same forecast object, new words."""
     w = PicoWidget(PROFILE)
-    browser_sends(w._views.choice, index=list(wording("views")).index("chance"))
+    browser_sends(w._views.choice, index=list(wording("views", language="en")).index("chance"))
     tree = widgets_under(w)
     live, forecast = len(_instances), w.forecast
     import pico_widget.ui.state as module
@@ -87,10 +87,10 @@ def test_switching_changes_words_in_place_and_never_reruns_the_forecast(monkeypa
         assert widgets_under(w).keys() == tree.keys()
         assert len(_instances) == live
         assert w.forecast is forecast
-        assert w.form.laser.label == wording("lasers", PROFILE.laser, language)
-        assert w._views.choice.label == wording("views", "chance", language)
+        assert w.form.laser.label == wording("lasers", PROFILE.laser, language=language)
+        assert w._views.choice.label == wording("views", "chance", language=language)
         assert w._probability.figure["layout"]["title"]["text"] == wording(
-            "charts", "probability_title", language)
+            "charts", "probability_title", language=language)
     assert all(widget.comm is not None for widget in tree.values())
     monkeypatch.undo()
     browser_sends(w.form.goal, value=60)  # the controls still answer
@@ -190,11 +190,11 @@ def test_the_servers_own_pages_speak_the_clinics_language(monkeypatch):
 
     monkeypatch.setenv(LANGUAGE_ENV, "ms")
     page = busy_page()
-    assert 'lang="ms"' in page and wording("service", "busy", "ms") in page
-    assert wording("service", "busy", "ms") != wording("service", "busy", "en")
+    assert 'lang="ms"' in page and wording("service", "busy", language="ms") in page
+    assert wording("service", "busy", language="ms") != wording("service", "busy", language="en")
     text = page_config({})["picoText"]
-    assert text["ended"] == wording("errors", "session_ended", "ms")
-    assert text["slow"] == wording("service", "slow", "ms")
+    assert text["ended"] == wording("errors", "session_ended", language="ms")
+    assert text["slow"] == wording("service", "slow", language="ms")
     assert Dashboard().widget.language == "ms"
 
 
@@ -202,7 +202,7 @@ def test_a_forged_choice_is_refused_in_the_widgets_language():
     w = PicoWidget(PROFILE, language="ms")
     before = w.profile
     browser_sends(w.form.condition, index=99)
-    assert w.message == wording("errors", "not_on_offer", "ms").format(value="99")
+    assert w.message == wording("errors", "not_on_offer", language="ms").format(value="99")
     assert w.profile == before
 
 

@@ -26,8 +26,9 @@ WEEKS_PER_MONTH = 4.345
 
 
 @cache
-def _wording() -> dict[str, Any]:
-    """The English wording file (read on the first sentence, not at import)."""
+def english() -> dict[str, Any]:
+    """The English wording file, parsed once for the core and the wording layer alike (read
+    on the first sentence, not at import)."""
     text = resources.files("pico_widget").joinpath("data/wording.toml").read_text("utf-8")
     return tomllib.loads(text)
 
@@ -99,19 +100,19 @@ def pydantic_message(first: ErrorDetails) -> str:
 
 
 def _worded(values: Mapping[str, Any]) -> dict[str, Any]:
-    say = _wording()
+    say = english()
     return worded(values, say["validation"]["fields"], say["tattoo_fields"],
                   lambda cid: conditions()[cid].in_sentence)
 
 
 def refusal_text(code: str, values: Mapping[str, Any]) -> str:
     """A refusal (a code of [validation]) in English."""
-    return str(_wording()["validation"][code]).format(**_worded(values))
+    return str(english()["validation"][code]).format(**_worded(values))
 
 
 def caution_text(code: str, values: Mapping[str, Any]) -> str:
     """A caution in English, with its instruction for the doctor where it has one."""
-    say = _wording()["warnings"]
+    say = english()["warnings"]
     if code == "caveat":  # the condition's own cautions, in its words
         spec = conditions()[str(values["condition"])]
         return caveat_text(spec.caveats[int(values["index"])], values, say)
@@ -122,12 +123,12 @@ def caution_text(code: str, values: Mapping[str, Any]) -> str:
 
 def case_file_text(code: str, detail: Exception | None) -> str:
     """Why a case file was refused, in English."""
-    template = str(_wording()["case_file"][code])
+    template = str(english()["case_file"][code])
     if not isinstance(detail, ValidationError):
         return template
     first = detail.errors()[0]
     kind = first.get("type", "")
     problem = (refusal_text(kind, first.get("ctx") or {})
-               if kind in _wording()["validation"] and kind != "fields"
+               if kind in english()["validation"] and kind != "fields"
                else pydantic_message(first))
     return template.format(detail=problem)

@@ -21,7 +21,7 @@ from .formats import join
 from .wording import condition_words, wording
 
 
-def _worded(values: Mapping[str, Any], language: str | None,
+def _worded(values: Mapping[str, Any], language: str,
             plain: bool = False) -> dict[str, Any]:
     """Values as a sentence takes them (core.english.worded, in `language`); with `plain`
     (a patient's or doctor's screen rather than a programmer's), the options offered by
@@ -33,23 +33,23 @@ def _worded(values: Mapping[str, Any], language: str | None,
                  **wording("lasers", language=language),
                  **(wording("tattoo_labels", language=language).get(field, {})
                     if out.get("what") == "tattoo" else {})}
-        quote = str(wording("validation", "option", language))
+        quote = str(wording("validation", "option", language=language))
         out["options"] = join((quote.format(option=names.get(o, o))
                                for o in str(out["options"]).split(", ")), language, "or")
-    return worded(out, wording("validation", "fields", language),
+    return worded(out, wording("validation", "fields", language=language),
                   wording("tattoo_fields", language=language),
                   lambda cid: condition_words(cid, language).in_sentence)
 
 
-def refusal_sentence(code: str, values: Mapping[str, Any], language: str | None = None,
+def refusal_sentence(code: str, values: Mapping[str, Any], language: str,
                      plain: bool = False) -> str:
-    return str(wording("validation", code, language)).format(
+    return str(wording("validation", code, language=language)).format(
         **_worded(values, language, plain))
 
 
-def caution_sentence(caution: Caution, language: str | None = None,
+def caution_sentence(caution: Caution, language: str,
                      doctor: bool = True) -> str:
-    """A caution in `language` (default: the language in effect). With `doctor` (the
+    """A caution in `language`. With `doctor` (the
     screen, the note), a caution's instruction for the doctor (`<code>_doctor`, such as
     re-checking the diagnosis) follows it; the patient's handout goes without."""
     if caution.code == "caveat":  # the condition's own cautions, in its words
@@ -62,12 +62,12 @@ def caution_sentence(caution: Caution, language: str | None = None,
     return f"{text} {instruction}" if instruction else text
 
 
-def caveat_sentence(text: str, values: Mapping[str, Any], language: str | None = None) -> str:
+def caveat_sentence(text: str, values: Mapping[str, Any], language: str) -> str:
     """A condition's caution with its timing filled in (core.english.caveat_text)."""
     return caveat_text(text, values, wording("warnings", language=language))
 
 
-def explain(error: ValidationError, language: str | None = None, plain: bool = False) -> str:
+def explain(error: ValidationError, language: str, plain: bool = False) -> str:
     """One plain sentence for the first problem in a ValidationError (for the screen)."""
     first = error.errors()[0]
     code = first.get("type", "")
@@ -76,7 +76,7 @@ def explain(error: ValidationError, language: str | None = None, plain: bool = F
     return pydantic_message(first)
 
 
-def case_file_sentence(error: CaseFileError, language: str | None = None) -> str:
+def case_file_sentence(error: CaseFileError, language: str) -> str:
     """Why a case file was refused, in `language`."""
     say = wording("case_file", language=language)
     if isinstance(error.detail, ValidationError):

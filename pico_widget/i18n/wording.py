@@ -5,18 +5,15 @@ translator (or a test) can see at a glance which keys a language lacks. A locale
 laid over English, so a key not yet translated shows in English rather than crashing; the
 key-parity test (tests/test_locales.py) fails until it is translated.
 
-Why a "language in effect" (a context variable) as well as an explicit argument: the
-sentences are built several calls deep (summary, headline, charts, warnings). Public entry
-points take `language=` and set it with `speaking(language)`; the builders below them
-read it, so none of them grows a parameter that only passes through.
+Why every function here takes the language as an argument (no "language in effect"):
+a sentence's language is then visible at every call, a widget's words cannot come out in
+another screen's language when two screens share a kernel, and a test needs no setup to
+word something in Malay.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,6 +21,7 @@ from typing import Any
 
 from ..core.catalogue import conditions
 from ..core.english import course_length as course_length  # re-exported, for render
+from ..core.english import english as english  # the one reader of data/wording.toml
 from ..core.english import mid_sentence
 from ..settings import current as current_settings
 
@@ -38,16 +36,8 @@ REPLACED_SECTIONS = ("quartiles",)
 # and the conditions' and teaching cases' words.
 LOCALE_ONLY = ("review", "translation", "conditions", "teaching_cases")
 
-_spoken: ContextVar[str] = ContextVar("pico_language", default=DEFAULT_LANGUAGE)
-
-
 def _read(path: str) -> dict[str, Any]:
     return tomllib.loads(resources.files("pico_widget").joinpath(path).read_text("utf-8"))
-
-
-@cache
-def english() -> dict[str, Any]:
-    return _read("data/wording.toml")
 
 
 @cache
@@ -82,33 +72,19 @@ def check_language(language: str) -> str:
     return language
 
 
-def current_language() -> str:
-    return _spoken.get()
-
-
 def clinic_language() -> str:
     """The language `pico-widget serve --language` chose for this server (or English):
     the dashboard's first language and that of the server's own pages."""
     return check_language(current_settings().language or DEFAULT_LANGUAGE)
 
 
-@contextmanager
-def speaking(language: str | None) -> Iterator[str]:
-    """Within the block, wording() without a language answers in `language`."""
-    token = _spoken.set(check_language(language or DEFAULT_LANGUAGE))
-    try:
-        yield _spoken.get()
-    finally:
-        _spoken.reset(token)
-
-
-def wording(section: str, key: str | None = None, language: str | None = None) -> Any:
-    """A section of the wording, or one entry of it, in `language` (default: in effect)."""
-    value = _wording(language or current_language())[section]
+def wording(section: str, key: str | None = None, *, language: str) -> Any:
+    """A section of the wording, or one entry of it, in `language`."""
+    value = _wording(check_language(language))[section]
     return value if key is None else value[key]
 
 
-def laser_name(laser: str, language: str | None = None) -> str:
+def laser_name(laser: str, language: str) -> str:
     """A laser's name mid-sentence: 'Picosecond' -> 'picosecond'; 'Q-switched' and 'Q开关'
     keep their capital, which stands for a word of its own (quality)."""
     return mid_sentence(str(wording("lasers", language=language)[laser]))
@@ -132,23 +108,21 @@ class ConditionWords:
     caveats: tuple[str, ...]
 
 
-def teaching_words(index: int, title: str, point: str,
-                   language: str | None = None) -> tuple[str, str]:
+def teaching_words(index: int, title: str, point: str, language: str) -> tuple[str, str]:
     """A teaching case's title and point in `language` (English from its own file)."""
-    own = locale_file(language or current_language()).get("teaching_cases", {})
+    own = locale_file(language).get("teaching_cases", {})
     titles, points = own.get("titles", []), own.get("points", [])
     return (titles[index] if index < len(titles) else title,
             points[index] if index < len(points) else point)
 
 
-def condition_words(cid: str, language: str | None = None) -> ConditionWords:
+def condition_words(cid: str, language: str) -> ConditionWords:
     """A condition's words in `language`; English from data/conditions.toml, the others
     from the locale file's [conditions.<id>] (English where a piece is missing)."""
     spec = conditions()[cid]
     base = ConditionWords(spec.label, spec.in_sentence, spec.group, spec.population,
                           {k: v.label for k, v in (spec.severity or {}).items()}, spec.caveats)
-    language = language or current_language()
-    if language == DEFAULT_LANGUAGE:
+    if check_language(language) == DEFAULT_LANGUAGE:
         return base
     own = locale_file(language).get("conditions", {}).get(cid, {})
     label = own.get("label", base.label)

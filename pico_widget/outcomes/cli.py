@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..i18n.problems import explain
+from ..i18n.wording import DEFAULT_LANGUAGE
 from .database import SchemaError, check_schema, open_engine, reading, upgrade, writing
 from .staff import StaffError, add_staff, console, remove_staff
 
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> str:
         return COMMANDS[args.command](engine, args)
     except (SchemaError, StaffError, LookupError, ValueError, OSError) as error:
         if isinstance(error, ValidationError):
-            raise Refused(explain(error)) from None
+            raise Refused(explain(error, DEFAULT_LANGUAGE)) from None
         if isinstance(error, OSError) and error.filename and error.strerror:
             raise Refused(f"{error.filename}: {error.strerror}.") from None
         raise Refused(str(error)) from None

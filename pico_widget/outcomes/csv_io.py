@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from ..i18n.problems import explain
-from ..i18n.wording import wording
+from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from .record import DEVICE_FIELDS, CourseRecord, SessionRecord
 
 TATTOO_COLUMNS = ("tattoo_location", "tattoo_colours", "tattoo_ink", "tattoo_scarring",
@@ -51,7 +51,7 @@ def to_csv(records: Iterable[CourseRecord]) -> str:
 
 def from_csv(data: bytes | str) -> list[CourseRecord]:
     """Every course in the CSV, validated; CsvError (naming the line) at the first problem."""
-    say = wording("outcomes")
+    say = wording("outcomes", language=DEFAULT_LANGUAGE)  # the CLI's language
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             raise CsvError(say["csv_not_text"])
@@ -83,7 +83,8 @@ def from_csv(data: bytes | str) -> list[CourseRecord]:
         try:
             known["sessions"].append(SessionRecord.model_validate(_session(cells)))
         except ValidationError as error:
-            raise CsvError(say["csv_line"].format(line=line, problem=explain(error))) from None
+            problem = explain(error, DEFAULT_LANGUAGE)
+            raise CsvError(say["csv_line"].format(line=line, problem=problem)) from None
     records = []
     for course_id, course in courses.items():
         course["sessions"].sort(key=lambda s: s.session)
@@ -91,7 +92,8 @@ def from_csv(data: bytes | str) -> list[CourseRecord]:
             records.append(CourseRecord.model_validate(course))
         except ValidationError as error:
             line = first_line[course_id]
-            raise CsvError(say["csv_line"].format(line=line, problem=explain(error))) from None
+            problem = explain(error, DEFAULT_LANGUAGE)
+            raise CsvError(say["csv_line"].format(line=line, problem=problem)) from None
     return records
 
 

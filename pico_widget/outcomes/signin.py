@@ -18,7 +18,7 @@ from functools import cache
 
 from sqlalchemy import Engine
 
-from ..i18n.wording import wording
+from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..settings import current
 from .database import open_engine, writing
 from .limits import TokenBuckets
@@ -46,7 +46,7 @@ class SignIn:
     per_client: TokenBuckets = field(default_factory=_client_buckets)
 
     def verify(self, name: str, password: str, client: str = "",
-               language: str | None = None) -> str:
+               language: str = DEFAULT_LANGUAGE) -> str:
         """A new token for the staff member, or SignInRefused (wrong, or too many tries)."""
         say = wording("outcomes", language=language)
         key = name.strip().casefold()

@@ -31,43 +31,43 @@ class BandSource:
     effect: ClinicEffect | None = None  # the clinic's effect the forecast used
 
 
-def _say(key: str, **values: object) -> str:
-    return str(wording("band", key)).format(**values)
+def _say(key: str, language: str, **values: object) -> str:
+    return str(wording("band", key, language=language)).format(**values)
 
 
-def band_line(fc: Forecast, session: int) -> str:
+def band_line(fc: Forecast, session: int, language: str) -> str:
     """'at this clinic, from 34 courses: 48-66 in 100' or '21-81 in 100 at 8 in 10 clinics
     like those studied'."""
     low, high = clinics_band(fc, session)
     if fc.band_source == "this_clinic":
-        return _say("this_clinic", courses=fc.clinic_courses, low=low, high=high)
-    return str(wording("headline", "chance_clinics")).format(low=low, high=high)
+        return _say("this_clinic", language, courses=fc.clinic_courses, low=low, high=high)
+    return str(wording("headline", "chance_clinics", language=language)).format(low=low, high=high)
 
 
-def band_caveat(fc: Forecast, session: int, source: BandSource) -> str:
+def band_caveat(fc: Forecast, session: int, source: BandSource, language: str) -> str:
     """The line under the band: the studies' band too (when asked for), how many more
     courses the clinic needs for its own, or that its outcomes cannot be read now."""
     if fc.band_source == "this_clinic" and source.studies is not None:
-        return band_line(source.studies, session)
+        return band_line(source.studies, session, language)
     if source.status == "unavailable":
-        return _say("unavailable")
+        return _say("unavailable", language)
     if fc.clinic_courses_needed > 0:
-        return _say("needed", courses=fc.clinic_courses, needed=fc.clinic_courses_needed)
+        return _say("needed", language, courses=fc.clinic_courses, needed=fc.clinic_courses_needed)
     return ""
 
 
-def chart_legend(fc: Forecast) -> str:
+def chart_legend(fc: Forecast, language: str) -> str:
     """The chance chart's whisker legend, naming the band's source."""
     if fc.band_source == "this_clinic":
-        return _say("whiskers_this_clinic", courses=fc.clinic_courses)
-    return str(wording("charts", "clinics_band"))
+        return _say("whiskers_this_clinic", language, courses=fc.clinic_courses)
+    return str(wording("charts", "clinics_band", language=language))
 
 
-def source_sentence(fc: Forecast) -> str:
+def source_sentence(fc: Forecast, language: str) -> str:
     """One plain sentence naming the band's source, for the note and the handout."""
     if fc.band_source == "this_clinic":
-        return _say("source_this_clinic", courses=fc.clinic_courses)
+        return _say("source_this_clinic", language, courses=fc.clinic_courses)
     if fc.clinic_courses_needed > 0:
-        return _say("source_studies_needed", courses=fc.clinic_courses,
+        return _say("source_studies_needed", language, courses=fc.clinic_courses,
                     needed=fc.clinic_courses_needed)
-    return _say("source_studies")
+    return _say("source_studies", language)

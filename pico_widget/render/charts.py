@@ -35,7 +35,7 @@ FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC",
 Figure = dict[str, Any]
 
 
-def _layout(title: str, y_title: str, sessions: int) -> dict[str, Any]:
+def _layout(title: str, y_title: str, sessions: int, language: str) -> dict[str, Any]:
     return {
         "title": {"text": title, "font": {"size": 17}, "x": 0, "xanchor": "left"},
         "font": {"family": FONT_STACK, "size": 15},
@@ -50,7 +50,8 @@ def _layout(title: str, y_title: str, sessions: int) -> dict[str, Any]:
         # At the foot of the whole figure, below the axis title, whatever the chart's height.
         "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom",
                    "font": {"size": 14}},
-        "xaxis": {"title": {"text": wording("charts", "session_axis")}, "dtick": 1,
+        "xaxis": {"title": {"text": wording("charts", "session_axis", language=language)},
+                  "dtick": 1,
                   "range": [-0.3, sessions + 0.3], "fixedrange": True, "gridcolor": "#e5e5e5",
                   "automargin": True, "ticklabeloverflow": "allow"},
         "yaxis": {"title": {"text": y_title, "standoff": 6}, "range": [0, 102],
@@ -73,17 +74,18 @@ def _level(key: str, text: str, value: float, colour: str, dash: str) -> dict[st
 Compare = tuple[str, Forecast] | None  # (legend name, forecast) drawn dashed beside the main one
 
 
-def improvement_figure(fc: Forecast, observations: list[Observation],
+def improvement_figure(fc: Forecast, observations: list[Observation], language: str,
                        compare: Compare = None) -> Figure:
     """Expected improvement by session: band (10th-90th percentile), median, goal, ceiling."""
     sessions = max(fc.max_sessions, compare[1].max_sessions if compare else 0)
     x = [0] + [b.session for b in fc.improvement]
-    label = wording("charts")
+    label = wording("charts", language=language)
+    band = legend_lines(label["band"], language)
     data: list[dict[str, Any]] = [
-        {"type": "scatter", "mode": "lines", "name": legend_lines(label["band"]), "x": x,
+        {"type": "scatter", "mode": "lines", "name": band, "x": x,
          "y": [0] + [round(b.high, 1) for b in fc.improvement],
          "line": {"width": 0, "color": BAND}, "hoverinfo": "skip", "showlegend": False},
-        {"type": "scatter", "mode": "lines", "name": legend_lines(label["band"]), "x": x,
+        {"type": "scatter", "mode": "lines", "name": band, "x": x,
          "y": [0] + [round(b.low, 1) for b in fc.improvement], "fill": "tonexty",
          "fillcolor": BAND, "line": {"width": 0, "color": BAND}, "hoverinfo": "skip"},
         {"type": "scatter", "mode": "lines+markers", "name": label["median"], "x": x,
@@ -107,11 +109,11 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
             "marker": {"symbol": "diamond", "size": 14, "color": ORANGE,
                        "line": {"color": "black", "width": 1.5}},
             "hovertemplate": "%{y:.0f}%"})
-    layout = _layout(label["improvement_title"], label["improvement_axis"], sessions)
+    layout = _layout(label["improvement_title"], label["improvement_axis"], sessions, language)
     layout["shapes"] = [
         _level("goal", label["goal"].format(goal=f"{fc.goal_percent:.0f}"), fc.goal_percent,
                VERMILLION, "dash"),
-        _level("ceiling", _ceiling_words(fc), fc.ceiling_percent, GREY, "dot")]
+        _level("ceiling", _ceiling_words(fc, language), fc.ceiling_percent, GREY, "dot")]
     return {"data": data, "layout": layout}
 
 
@@ -120,7 +122,7 @@ def improvement_figure(fc: Forecast, observations: list[Observation],
 _CEILING_MARGIN = 2.0
 
 
-def _ceiling_words(fc: Forecast) -> str:
+def _ceiling_words(fc: Forecast, language: str) -> str:
     """The ceiling line's legend, true beside the typical patient's line: where that line
     ends well below the ceiling, the typical patient has not reached it within the sessions
     shown; where it ends above (a group who clear completely pulls it up), half level off
@@ -128,14 +130,15 @@ def _ceiling_words(fc: Forecast) -> str:
     ceiling, end = fc.ceiling_percent, fc.improvement[-1].median
     key = ("ceiling_beyond" if end < ceiling - _CEILING_MARGIN
            else "ceiling_passed" if end > ceiling + _CEILING_MARGIN else "ceiling")
-    return legend_lines(str(wording("charts", key)).format(ceiling=f"{ceiling:.0f}",
-                                                            horizon=fc.max_sessions))
+    text = str(wording("charts", key, language=language))
+    return legend_lines(text.format(ceiling=f"{ceiling:.0f}", horizon=fc.max_sessions),
+                        language)
 
 
 LEGEND_LINE = 30  # characters: a legend entry longer than this goes on more lines
 
 
-def legend_lines(text: str, width: int = LEGEND_LINE) -> str:
+def legend_lines(text: str, language: str, width: int = LEGEND_LINE) -> str:
     """A long legend entry on several lines (plotly's "<br>"), broken between words: one
     entry wider than a narrow chart (a class column, the handout's chance chart) ran past
     its edge, where plotly cuts it. Text without spaces (Chinese) is left whole."""
@@ -145,15 +148,15 @@ def legend_lines(text: str, width: int = LEGEND_LINE) -> str:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return str(wording("charts", "line_break")).join(lines)
+    return str(wording("charts", "line_break", language=language)).join(lines)
 
 
-def probability_figure(fc: Forecast, compare: Compare = None,
+def probability_figure(fc: Forecast, language: str, compare: Compare = None,
                        studies: Forecast | None = None) -> Figure:
     """Chance of having reached the goal by each session, with the 50% and 90% sessions;
     the whiskers are the band `fc` holds (this clinic's or the studies'), and with
     `studies` the studies' band beside them in grey."""
-    label = wording("charts")
+    label = wording("charts", language=language)
     sessions = max(fc.max_sessions, compare[1].max_sessions if compare else 0)
     x = list(range(1, fc.max_sessions + 1))
     percent = [round(100 * p, 1) for p in fc.prob_goal_by_session]
@@ -186,14 +189,14 @@ def probability_figure(fc: Forecast, compare: Compare = None,
                                    "fillmode": "replace", "solidity": 0.3}},
             "hovertemplate": "%{y:.0f}%"})
     if studies is not None:
-        data += _studies_whiskers(studies)
+        data += _studies_whiskers(studies, language)
     data.append({  # the whiskers' legend entry (a trace with no points)
-        "type": "scatter", "mode": "markers", "name": legend_lines(chart_legend(fc)),
-        "x": [None],
+        "type": "scatter", "mode": "markers",
+        "name": legend_lines(chart_legend(fc, language), language), "x": [None],
         "y": [None], "hoverinfo": "skip",
         "marker": {"symbol": "line-ns-open", "size": 16, "color": "black",
                    "line": {"width": 2}}})
-    layout = _layout(label["probability_title"], label["probability_axis"], sessions)
+    layout = _layout(label["probability_title"], label["probability_axis"], sessions, language)
     layout["xaxis"]["range"] = [0.4, sessions + 0.6]
     layout["barmode"] = "group"
     if studies is not None:
@@ -218,7 +221,7 @@ def probability_figure(fc: Forecast, compare: Compare = None,
         layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1,
                                  "y0": 100 - never, "y1": 100 - never, "layer": "below",
                                  "name": legend_lines(label["never_line"].format(
-                                     reach=100 - never)),
+                                     reach=100 - never), language),
                                  "legendgroup": "never", "showlegend": True,
                                  "line": {"color": VERMILLION, "dash": "dash", "width": 2}})
         notes.append(label["never"].format(never=never))
@@ -229,13 +232,13 @@ def probability_figure(fc: Forecast, compare: Compare = None,
     return {"data": data, "layout": layout}
 
 
-def _studies_whiskers(studies: Forecast) -> list[dict[str, Any]]:
+def _studies_whiskers(studies: Forecast, language: str) -> list[dict[str, Any]]:
     """The studies' band as grey whiskers just right of each (narrowed) bar, beside the
     clinic's own: invisible points at the band's middle carry the whiskers, and a trace
     with no points gives them a legend entry drawn like them."""
     low = [100 * lo for lo, _ in studies.prob_goal_band]
     high = [100 * hi for _, hi in studies.prob_goal_band]
-    name = legend_lines(str(wording("band", "whiskers_studies")))
+    name = legend_lines(str(wording("band", "whiskers_studies", language=language)), language)
     return [{"type": "scatter", "mode": "markers", "name": name, "showlegend": False,
              "x": [n + _BESIDE for n in range(1, len(low) + 1)],
              "y": [round((lo + hi) / 2, 1) for lo, hi in zip(low, high, strict=True)],

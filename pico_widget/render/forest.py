@@ -43,20 +43,20 @@ class Row:
     clinic: bool = False
 
 
-def clinic_row(condition: str, effect: ClinicEffect | None) -> Row | None:
+def clinic_row(condition: str, effect: ClinicEffect | None, language: str) -> Row | None:
     """This clinic's log-rate offset in the studies' units, when its band is its own."""
     own = effect.usable(condition) if effect is not None else None
     if own is None:
         return None
     mean, sd = own.offset("log_rate")
     tau = clinic_sd(condition=condition)[0]
-    name = str(wording("band", "forest_this_clinic")).format(courses=own.courses)
+    name = str(wording("band", "forest_this_clinic", language=language)).format(courses=own.courses)
     return Row(name, tau * mean, tau * sd, clinic=True)
 
 
-def forest_html(condition: str, effect: ClinicEffect | None) -> str:
+def forest_html(condition: str, effect: ClinicEffect | None, language: str) -> str:
     """The chart, or "" when the clinic has no band of its own for the condition."""
-    clinic = clinic_row(condition, effect)
+    clinic = clinic_row(condition, effect, language)
     studies = study_offsets().get(condition, {})
     if clinic is None or effect is None or not studies:
         return ""
@@ -73,7 +73,7 @@ def forest_html(condition: str, effect: ClinicEffect | None) -> str:
                "low": x(r.mean - Z80 * r.sd), "high": x(r.mean + Z80 * r.sd)}
               for i, r in enumerate(rows)]
     axis_y = 16 + len(rows) * ROW - 8
-    say = wording("band")
+    say = wording("band", language=language)
     ticks = [{"x": x(math.log(t)), "text": str(say["forest_tick"]).format(pace=f"{t:g}")}
              for t in TICKS if low <= math.log(t) <= high]
     pace = math.exp(clinic.mean)

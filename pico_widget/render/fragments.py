@@ -27,14 +27,15 @@ def heading_html(heading: str) -> str:
     return html("heading.html.j2", heading=heading)
 
 
-def disclaimer_html() -> str:
-    return html("disclaimer.html.j2", short=wording("disclaimer_short"),
-                more=wording("disclaimer_more"), full=wording("disclaimer"))
+def disclaimer_html(language: str) -> str:
+    return html("disclaimer.html.j2", short=wording("disclaimer_short", language=language),
+                more=wording("disclaimer_more", language=language),
+                full=wording("disclaimer", language=language))
 
 
 def header_html(language: str) -> str:
-    return html("header.html.j2", language=language, name=wording("app_name"),
-                tagline=wording("tagline"))
+    return html("header.html.j2", language=language, name=wording("app_name", language=language),
+                tagline=wording("tagline", language=language))
 
 
 def point_html(title: str, point: str) -> str:
@@ -46,7 +47,7 @@ def model_panel_html(page_html: str, language: str) -> str:
     """The model page: first, for patients, in plain words and their language; then the
     mathematics for doctors (rendered from our own Markdown, in English, with a note)."""
     maths = html("english_only.html.j2", language=language, page=Markup(page_html),
-                 note=wording("labels", "english_only", language))
+                 note=wording("labels", "english_only", language=language))
     return html("model_intro.html.j2", language=language,
                 say=wording("model_intro", language=language), page=Markup(maths))
 

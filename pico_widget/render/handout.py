@@ -17,7 +17,7 @@ from ..core.models import Forecast, PatientProfile
 from ..core.settings_models import Clinic
 from ..core.version import package_version
 from ..i18n.formats import long_date
-from ..i18n.wording import condition_words, speaking, wording
+from ..i18n.wording import check_language, condition_words, wording
 from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
 from .clinic import clinic_of, costs, price
 from .headline import answer, answer_html
@@ -112,17 +112,17 @@ def handout_html(profile: PatientProfile, today: date | None = None,
     caller holds it already (the widget does), so it is not made again. With the clinic's
     own effect (serve --outcomes), its band, named as the clinic's."""
     profile = PatientProfile.model_validate(profile)
-    with speaking(language):
-        return _handout(profile, forecast or estimate(profile, clinic=effect), today,
-                        language, clinic_of(clinic))
+    language = check_language(language)
+    return _handout(profile, forecast or estimate(profile, clinic=effect), today, language,
+                    clinic_of(clinic, language=language))
 
 
-def glossary(text: str) -> list[tuple[str, str]]:
+def glossary(text: str, language: str) -> list[tuple[str, str]]:
     """(term, meaning) for each medical term of the glossary that `text` uses: a term that
     has to stay is explained once, in plain words, where a patient reads it at home."""
     folded = text.casefold()
     return [(str(entry["term"]), str(entry["meaning"]))
-            for entry in wording("glossary", "terms").values()
+            for entry in wording("glossary", "terms", language=language).values()
             if str(entry["term"]).casefold() in folded]
 
 
@@ -132,16 +132,17 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
     # As the headline's cost (render/headline.py): only where the typical patient reaches
     # the goal, with the sessions' "+" when the range is open-ended.
     if clinic is not None and fc.sessions_range is not None and fc.typical_outcome == "reaches":
-        money = costs(clinic, *fc.sessions_range)
-        more = wording("headline", "open_mark") if fc.sessions_open_ended else ""
+        money = costs(clinic, *fc.sessions_range, language)
+        more = wording("headline", "open_mark", language=language) if fc.sessions_open_ended else ""
         if money is not None and clinic.price_per_session is not None:
             single = fc.sessions_range[1] == 1 and not more  # not "1 to 1 sessions"
-            cost = wording("handout", "cost_line_single" if single else "cost_line").format(
-                price=price(clinic, clinic.price_per_session), low=money[0],
+            cost = wording("handout", "cost_line_single" if single else "cost_line",
+                           language=language).format(
+                price=price(clinic, clinic.price_per_session, language), low=money[0],
                 high=f"{money[1]}{more}", low_n=fc.sessions_range[0],
                 high_n=f"{fc.sessions_range[1]}{more}")
-    spec = condition_words(profile.condition)
-    say = wording("handout")
+    spec = condition_words(profile.condition, language)
+    say = wording("handout", language=language)
     low_w, high_w = fc.interval_weeks
     top = headline(fc)
     low_band, high_band = clinics_band(fc, top.session)
@@ -149,11 +150,12 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
     # to read: a patient saw "52 in 100" beside "26-77" and did not know which to believe.
     band_note = (say["band_note"].format(reach=top.reach, low=low_band, high=high_band)
                  if fc.band_source == "studies" else
-                 wording("band", "band_note_this_clinic").format(
+                 wording("band", "band_note_this_clinic", language=language).format(
                      reach=top.reach, low=low_band, high=high_band, courses=fc.clinic_courses))
     # How many more courses the clinic needs for its own band: the headline's caveat says it.
-    top_html = answer_html(answer(profile, fc, clinic))
-    summary, cautions = summary_html(profile, fc), warnings_html(fc, doctor=False)
+    top_html = answer_html(answer(profile, fc, language, clinic))
+    summary = summary_html(profile, fc, language)
+    cautions = warnings_html(fc, language, doctor=False)
     interval = say["interval"].format(low=low_w, high=high_w)
     said = " ".join([spec.label, Markup(top_html).striptags(), Markup(summary).striptags(),
                      Markup(cautions).striptags(), interval, *say["aftercare"]])
@@ -163,19 +165,21 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
         "handout.html.j2", language=language, say=say,
         heading=say["heading"].format(title=say["title"], condition=spec.label),
         css=Markup(CSS),
-        made=say["made"].format(date=long_date(today or date.today()), app=package_version(),
+        made=say["made"].format(date=long_date(today or date.today(), language),
+                                app=package_version(),
                                 model=fc.model_version),
         prepared_for=say["for"],
         headline=Markup(top_html), band_note=band_note,
         clinic=clinic, cost=cost,
-        disclaimer=wording("disclaimer"),
+        disclaimer=wording("disclaimer", language=language),
         summary=Markup(summary),
-        icons=Markup(icon_array_html(fc)),
+        icons=Markup(icon_array_html(fc, language)),
         interval=interval,
         cautions=Markup(cautions),
-        glossary=glossary(said), glossary_title=wording("glossary", "title"),
-        references=Markup(references_html(fc, open=True, codes=False)),
+        glossary=glossary(said, language),
+        glossary_title=wording("glossary", "title", language=language),
+        references=Markup(references_html(fc, language, open=True, codes=False)),
         plotly_js=Markup(plotly_js_path().read_text("utf-8").replace("</script", "<\\/script")),
-        figures={"improvement": improvement_figure(fc, profile.observations),
-                 "probability": probability_figure(fc)},
+        figures={"improvement": improvement_figure(fc, profile.observations, language),
+                 "probability": probability_figure(fc, language)},
         draw=Markup(DRAW))

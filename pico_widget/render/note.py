@@ -11,7 +11,7 @@ from ..core.models import Forecast, PatientProfile
 from ..core.settings_models import DeviceSettings
 from ..i18n.formats import join
 from ..i18n.problems import caution_sentence
-from ..i18n.wording import condition_words, speaking, wording
+from ..i18n.wording import check_language, condition_words, wording
 from .band_source import source_sentence
 from .summary import sentences, severity_text
 from .templates import text_of
@@ -28,12 +28,12 @@ def clinical_note(profile: PatientProfile, today: date | None = None,
     estimate(profile) when the caller holds it already (the widget does). `effect`: the
     clinic's own (serve --outcomes), whose band the note then gives and names."""
     checked = {int(k): DeviceSettings.model_validate(v) for k, v in (settings or {}).items()}
-    with speaking(language):
-        return _note(profile, forecast or estimate(profile, clinic=effect), today, checked)
+    return _note(profile, forecast or estimate(profile, clinic=effect), today,
+                 check_language(language), checked)
 
 
-def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
-    say = wording("note")
+def _settings_line(settings: dict[int, DeviceSettings], language: str) -> str | None:
+    say = wording("note", language=language)
     items = []
     for session in sorted(settings):
         s = settings[session]
@@ -41,35 +41,35 @@ def _settings_line(settings: dict[int, DeviceSettings]) -> str | None:
                  (("wavelength", s.wavelength_nm), ("fluence", s.fluence_j_cm2),
                   ("spot", s.spot_mm)) if value is not None]
         if parts:
-            items.append(say["settings_item"].format(session=session, parts=join(parts)))
+            items.append(say["settings_item"].format(session=session, parts=join(parts, language)))
     return say["settings"].format(items="; ".join(items)) if items else None
 
 
-def _note(profile: PatientProfile, fc: Forecast, today: date | None,
+def _note(profile: PatientProfile, fc: Forecast, today: date | None, language: str,
           settings: dict[int, DeviceSettings] | None = None) -> str:
-    spec = condition_words(profile.condition)
-    say = wording("note")
+    spec = condition_words(profile.condition, language)
+    say = wording("note", language=language)
     lines = [
         say["title"].format(date=(today or date.today()).isoformat()),
-        say["inputs"].format(condition=spec.label, severity=severity_text(profile, fc),
+        say["inputs"].format(condition=spec.label, severity=severity_text(profile, fc, language),
                              fitzpatrick=profile.fitzpatrick_numeral,
-                             laser=wording("lasers")[profile.laser],
+                             laser=wording("lasers", language=language)[profile.laser],
                              goal=f"{profile.goal_percent:.0f}"),
     ]
     if profile.observations:
-        seen = join(say["seen_item"].format(session=o.session,
+        seen = join((say["seen_item"].format(session=o.session,
                                             percent=f"{o.improvement_percent:.0f}")
-                    for o in profile.observations)
+                    for o in profile.observations), language)
         lines.append(say["observed"].format(seen=seen))
-    device = _settings_line(settings or {})
+    device = _settings_line(settings or {}, language)
     if device:
         lines.append(device)
     lines.append(say["forecast"])
-    lines += [f"- {text_of(s)}" for s in sentences(profile, fc)[1:]]
-    lines.append(f"- {source_sentence(fc)}")
+    lines += [f"- {text_of(s)}" for s in sentences(profile, fc, language)[1:]]
+    lines.append(f"- {source_sentence(fc, language)}")
     if fc.cautions:
         lines.append(say["warnings"])
-        lines += [f"- {caution_sentence(c)}" for c in fc.cautions]
-    lines.append(say["evidence"].format(keys=join(r.key for r in fc.references)))
+        lines += [f"- {caution_sentence(c, language)}" for c in fc.cautions]
+    lines.append(say["evidence"].format(keys=join((r.key for r in fc.references), language)))
     lines.append(say["footer"].format(version=fc.model_version))
     return "\n".join(lines) + "\n"

@@ -58,15 +58,16 @@ def up_to(figure: Figure, session: int) -> Figure:
     return cut
 
 
-def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
+def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) -> Figure:
     """One 1920x1080 figure: `heading` on top, then for each (title, words, figure) a
     column with its title, its answer in words (lines joined by the charts' line break)
     and its chart on the figure's own axes. The legend names each kind of line once."""
+    br = _line_break(language)
     count = len(panels)
     gap = 0.05
     width = (1 - gap * (count - 1)) / count
     data: list[dict[str, Any]] = []
-    annotations: list[dict[str, Any]] = [_text(heading, 0, 1.0, 30, "paper")]
+    annotations: list[dict[str, Any]] = [_text(heading, 0, 1.0, 30, "paper", br)]
     shapes: list[dict[str, Any]] = []
     layout: dict[str, Any] = {}
     named: set[str] = set()  # a name in the legend once, from the first column that has it
@@ -91,11 +92,11 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
         for shape in source.get("shapes", []):
             shapes.append({**shape, "showlegend": False, "xref": f"x{suffix} domain",
                            "yref": f"y{suffix}"})
-            level = shape["name"].replace(_line_break(), " ")
-            annotations.append({**_text(level, left, shape["y0"], 15, "paper", width),
+            level = shape["name"].replace(br, " ")
+            annotations.append({**_text(level, left, shape["y0"], 15, "paper", br, width),
                                 "yref": f"y{suffix}", "yanchor": "bottom"})
-        annotations.append(_text(title, left, 0.945, 24, "paper", width))
-        annotations.append(_text(words, left, 0.88, 17, "paper", width))
+        annotations.append(_text(title, left, 0.945, 24, "paper", br, width))
+        annotations.append(_text(words, left, 0.88, 17, "paper", br, width))
     layout |= {
         "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT,
         "font": {"family": FONT_STACK, "size": 18},
@@ -108,21 +109,22 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str) -> Figure:
     return {"data": data, "layout": layout}
 
 
-def _text(text: str, x: float, y: float, size: int, ref: str,
+def _text(text: str, x: float, y: float, size: int, ref: str, br: str,
           width: float = 1.0) -> dict[str, Any]:
     """Words placed at the top left of (x, y), never drawn over by an arrow, each line
-    broken to fit `width` (a share of the slide's width): plotly never wraps them."""
-    lines = text.split(_line_break())
+    broken to fit `width` (a share of the slide's width): plotly never wraps them. `br`:
+    plotly's line break (_line_break)."""
+    lines = text.split(br)
     chars = max(8, int(width * SLIDE_WIDTH / (0.56 * size)))
     wrapped = [part for line in lines for part in _wrap(line, chars)]
-    return {"text": _line_break().join(wrapped), "x": x, "y": y, "xref": ref, "yref": ref,
+    return {"text": br.join(wrapped), "x": x, "y": y, "xref": ref, "yref": ref,
             "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
             "font": {"size": size}}
 
 
-def _line_break() -> str:
+def _line_break(language: str) -> str:
     """plotly's line break, kept with the charts' words (no tag is written in Python)."""
-    return str(wording("charts", "line_break"))
+    return str(wording("charts", "line_break", language=language))
 
 
 def _wrap(line: str, chars: int) -> list[str]:

@@ -52,7 +52,7 @@ def page_config(config: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
     """Voila's page config plus the sentences the page shows if the forecast never comes."""
     language = clinic_language()
     return {**config, "picoText": {**wording("service", language=language),
-                                   "ended": wording("errors", "session_ended", language)}}
+                                   "ended": wording("errors", "session_ended", language=language)}}
 
 
 class PicoVoila(Voila):

@@ -23,8 +23,8 @@ class BandToggle(controls.Checkbox):
         self.on_edit = lambda _control: on_toggle()
         self.layout.display = "none"
 
-    def word(self) -> None:
-        self.description = wording("band", "show_both")
+    def word(self, language: str) -> None:
+        self.description = wording("band", "show_both", language=language)
 
     def show_for(self, fc: Forecast) -> None:
         self.layout.display = None if fc.band_source == "this_clinic" else "none"

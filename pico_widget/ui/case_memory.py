@@ -43,7 +43,7 @@ class CaseMemory(anywidget.AnyWidget):
         try:  # anything but text is refused as "not JSON"
             saved = read_case(text if isinstance(text, str) else "")
         except CaseFileError as error:
-            self._widget.refuse(case_file_sentence(error))
+            self._widget.refuse(case_file_sentence(error, self._widget.language))
             self.send({"type": "refused"})
             return
         self._widget.open_saved(saved)

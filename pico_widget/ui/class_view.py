@@ -23,7 +23,7 @@ from ..core.cases import teaching_cases
 from ..core.catalogue import conditions
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
-from ..i18n.wording import speaking, teaching_words, wording
+from ..i18n.wording import teaching_words, wording
 from ..render.fragments import class_heading_html
 from ..render.slides import slide
 from ..render.summary import case_name
@@ -143,21 +143,20 @@ class ClassView(widgets.VBox):
     def word(self) -> None:
         """Every word of the view in the language on screen, into the same widgets (a
         language switch makes none and forecasts nothing)."""
-        with speaking(self._state.language):
-            label = wording("labels")
-            say = wording("teaching")
-            heading = label["class_title"].format(n=len(self.cases), most=MOST)
-            if self.teaching and not self.cases:
-                heading = f"{heading}. {say['class_empty']}"
-            self._heading.value = class_heading_html(heading)
-            self._clear.description = label["class_clear"]
-            self._png.description, self._pdf.description = say["class_png"], say["class_pdf"]
-            self._exportable()
-            horizon = self.horizon
-            for case, lesson in zip(self.cases, self.lessons, strict=True):
-                lesson.show(case.profile, case.forecast, self.title(case), case.compare,
-                            horizon)
-                lesson.extra[0].description = label["remove"]
+        label = wording("labels", language=self._state.language)
+        say = wording("teaching", language=self._state.language)
+        heading = label["class_title"].format(n=len(self.cases), most=MOST)
+        if self.teaching and not self.cases:
+            heading = f"{heading}. {say['class_empty']}"
+        self._heading.value = class_heading_html(heading)
+        self._clear.description = label["class_clear"]
+        self._png.description, self._pdf.description = say["class_png"], say["class_pdf"]
+        self._exportable()
+        horizon = self.horizon
+        for case, lesson in zip(self.cases, self.lessons, strict=True):
+            lesson.show(case.profile, case.forecast, self.title(case), case.compare,
+                        horizon)
+            lesson.extra[0].description = label["remove"]
 
     def _exportable(self) -> None:
         """The view saves as a slide once a column's answer shows (covered ones stay out)."""
@@ -165,22 +164,24 @@ class ClassView(widgets.VBox):
                                                       for lesson in self.lessons)
 
     def title(self, case: Case) -> str:
-        """A teaching case's title, else the case described, in the language in effect."""
+        """A teaching case's title, else the case described, in the language on screen."""
+        language = self._state.language
         if case.teaching is not None:
             source = teaching_cases()[case.teaching]
-            return teaching_words(case.teaching, source.title, source.point)[0]
-        return case_name(case.profile)
+            return teaching_words(case.teaching, source.title, source.point, language)[0]
+        return case_name(case.profile, language)
 
     def export(self, kind: str) -> None:
         """The columns shown (a covered one is left out) as one slide, PNG or PDF."""
-        with speaking(self._state.language):
-            panels = [(html.escape(lesson.title or ""), lesson.words(), lesson.figure())
-                      for lesson in self.lessons if not lesson.covered]
-            if not panels:
-                return
-            heading = wording("labels", "class_title").format(n=len(self.cases), most=MOST)
-            self.saver.export(slide(panels, html.escape(heading)), kind,
-                              wording("teaching", "class_file"))
+        language = self._state.language
+        panels = [(html.escape(lesson.title or ""), lesson.words(), lesson.figure())
+                  for lesson in self.lessons if not lesson.covered]
+        if not panels:
+            return
+        heading = wording("labels", "class_title", language=language).format(
+            n=len(self.cases), most=MOST)
+        self.saver.export(slide(panels, html.escape(heading), language), kind,
+                          wording("teaching", "class_file", language=language))
 
     def _lesson(self) -> Lesson:
         """A new column; `word` fills it."""

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from ..core.catalogue import conditions
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
-from ..i18n.wording import speaking, wording
+from ..i18n.wording import wording
 from ..render.summary import case_name
 from .state import ScreenState
 
@@ -34,11 +34,11 @@ class Comparison:
         state = self._state
         self._source = (state.profile, title)
         self._pinned = (self._name(state.profile, title), state.forecast)
-        self._button.description = wording("labels", "unpin", state.language)
+        self._button.description = wording("labels", "unpin", language=state.language)
 
     def unpin(self) -> None:
         self._pinned = self._source = None
-        self._button.description = wording("labels", "pin", self._state.language)
+        self._button.description = wording("labels", "pin", language=self._state.language)
 
     def reword(self) -> None:
         """The pinned case's name in the language on screen (its numbers stay)."""
@@ -58,11 +58,12 @@ class Comparison:
             return None
         other = "q-switched" if profile.laser == "picosecond" else "picosecond"
         lasers = wording("lasers", language=language)
-        name = wording("labels", "compare_laser", language).format(laser=lasers[other])
+        name = wording("labels", "compare_laser", language=language).format(
+            laser=lasers[other])
         return name, estimate(profile.model_copy(update={"laser": other}),
                               clinic=self._state.effect)
 
     def _name(self, profile: PatientProfile, title: str | None) -> str:
-        with speaking(self._state.language) as language:
-            return str(wording("labels", "pinned", language).format(
-                title=title or case_name(profile)))
+        language = self._state.language
+        return str(wording("labels", "pinned", language=language).format(
+            title=title or case_name(profile, language)))

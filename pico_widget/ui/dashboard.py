@@ -13,7 +13,6 @@ from ..i18n.wording import (
     check_language,
     clinic_language,
     language_names,
-    speaking,
     teaching_words,
     wording,
 )
@@ -51,7 +50,8 @@ class Dashboard(widgets.VBox):
             layout=widgets.Layout(width="auto", max_width="100%"))
         self._cases.add_class("pico-cases")
         self._cases.on_edit = self._teaching_case
-        self._cases.on_reject = lambda *_args: self.widget.refuse(wording("errors", "no_case"))
+        self._cases.on_reject = lambda *_args: self.widget.refuse(
+            wording("errors", "no_case", language=self.widget.language))
         self._model_button = widgets.ToggleButton(icon="book")
         self._model_button.add_class("pico-model-button")
         self._model_button.observe(self._toggle_model, "value")
@@ -94,22 +94,23 @@ class Dashboard(widgets.VBox):
 
     def _word_header(self) -> None:
         """The header's and the teaching cases' words in the widget's language."""
-        with speaking(self.widget.language) as language:
-            self._header.value = header_html(language)
-            self._cases.relabel([(wording("labels", "teaching_none"), NO_CHOICE), *(
-                (teaching_words(i, case.title, case.point)[0], i)
-                for i, case in enumerate(teaching_cases()))])
-            self._show_point()
-            self._model_button.description = wording("labels", "model_link")
-            self._model_close.description = wording("model_intro", "close")
-            self._accessibility.language = language
-            self._accessibility.names = {"pico-cases": wording("labels", "teaching_case"),
-                                         "pico-model": wording("labels", "model_link")}
-            self._language.tooltips = [wording("labels", "language")] * len(self._language.options)
-            self._model.value = ""  # drawn again, with its note, when next opened
-            self._word_class()  # the class view words itself (it observes the language)
-            if self._model_button.value:
-                self._toggle_model({"new": True})
+        language = self.widget.language
+        label = wording("labels", language=language)
+        self._header.value = header_html(language)
+        self._cases.relabel([(label["teaching_none"], NO_CHOICE), *(
+            (teaching_words(i, case.title, case.point, language)[0], i)
+            for i, case in enumerate(teaching_cases()))])
+        self._show_point()
+        self._model_button.description = label["model_link"]
+        self._model_close.description = wording("model_intro", "close", language=language)
+        self._accessibility.language = language
+        self._accessibility.names = {"pico-cases": label["teaching_case"],
+                                     "pico-model": label["model_link"]}
+        self._language.tooltips = [label["language"]] * len(self._language.options)
+        self._model.value = ""  # drawn again, with its note, when next opened
+        self._word_class()  # the class view words itself (it observes the language)
+        if self._model_button.value:
+            self._toggle_model({"new": True})
 
     def _switch_language(self, _control: Any = None) -> None:
         """Only the words change: the widget keeps its case and forecast."""
@@ -154,9 +155,9 @@ class Dashboard(widgets.VBox):
 
     def _word_class(self) -> None:
         """The add button's words, and it rests while four columns are full."""
-        with speaking(self.widget.language):
-            self._class_add.description = wording("labels", "class_add")
-            self._class_mode.description = wording("teaching", "class_mode")
+        language = self.widget.language
+        self._class_add.description = wording("labels", "class_add", language=language)
+        self._class_mode.description = wording("teaching", "class_mode", language=language)
         self._class_add.disabled = self._class.full
 
     def teach(self, on: bool = True) -> None:

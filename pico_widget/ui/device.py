@@ -66,11 +66,12 @@ def bounds(name: str) -> tuple[float, float]:
     return low, high
 
 
-def refusal(name: str, typed: str) -> str:
+def refusal(name: str, typed: str, language: str) -> str:
     """The sentence for a value DeviceSettings refused (the template escapes `typed`)."""
     low, high = bounds(name)
-    return wording("errors", "device_setting").format(
-        field=wording("labels", f"device_{name}"), low=f"{low:g}", high=f"{high:g}",
+    return wording("errors", "device_setting", language=language).format(
+        field=wording("labels", f"device_{name}", language=language), low=f"{low:g}",
+        high=f"{high:g}",
         value=f"{typed!r:.40}")
 
 
@@ -82,8 +83,8 @@ class DeviceFields(widgets.VBox):
     removed, and six more widgets in every row slowed that redraw for the many rows whose
     settings are never opened."""
 
-    def __init__(self, log: DeviceLog, session: Callable[[], int]) -> None:
-        self._log, self._session = log, session
+    def __init__(self, log: DeviceLog, session: Callable[[], int], language: str) -> None:
+        self._log, self._session, self._language = log, session, language
         self.toggle = widgets.ToggleButton(icon="sliders", layout=widgets.Layout(width="auto"))
         self.toggle.add_class("pico-device-toggle")
         self.fields: dict[str, widgets.Text] = {}
@@ -93,13 +94,14 @@ class DeviceFields(widgets.VBox):
         self.toggle.observe(lambda _c: self._open(), "value")
         super().__init__([self.toggle])
         self.add_class("pico-device")
-        self.word()
+        self.word(language)
         self.show(session())
 
-    def word(self) -> None:
-        """The toggle's and fields' words in the language in effect (again after a switch
-        that keeps the row)."""
-        label = wording("labels")
+    def word(self, language: str) -> None:
+        """The toggle's and fields' words in `language` (again after a switch that keeps
+        the row); a refused value is explained in it."""
+        self._language = language
+        label = wording("labels", language=language)
         self.toggle.description = label["device_settings"]
         for name, field in self.fields.items():
             field.description = label[f"device_{name}"]
@@ -127,7 +129,7 @@ class DeviceFields(widgets.VBox):
         for field in self.fields.values():
             field.add_class("pico-device-field")
             field.on_edit = self._typed  # the doctor's typing only: show() writes quietly
-        self.word()
+        self.word(self._language)
         self._box = widgets.Box(list(self.fields.values()))
         self._box.add_class("pico-device-fields")
         self.problem = widgets.HTML()
@@ -143,7 +145,7 @@ class DeviceFields(widgets.VBox):
         except ValidationError as error:
             name = str(error.errors()[0]["loc"][0])
             if self.problem is not None:
-                self.problem.value = message_html(refusal(name, str(raw[name])))
+                self.problem.value = message_html(refusal(name, str(raw[name]), self._language))
             self.show(session)  # the last accepted values again
             return
         if self.problem is not None:

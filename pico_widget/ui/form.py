@@ -55,7 +55,8 @@ class CaseForm:
         self.compare_box = controls.Checkbox(indent=False)
         self.laser_note = widgets.HTML()
         self.tattoo = {field: controls.Dropdown(options=[(o, o) for o in options],
-                                                value=wording("default_tattoo")[field],
+                                                value=wording("default_tattoo",
+                                                              language=DEFAULT_LANGUAGE)[field],
                                                 layout=FULL)
                        for field, options in TATTOO_OPTIONS.items()}
         self.kd = widgets.HTML()

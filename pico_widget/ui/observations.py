@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..core.models import Observation
-from ..i18n.wording import wording
+from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..render.templates import sentence
 from . import controls
 from .controls import NO_CHOICE
@@ -30,13 +30,14 @@ class ObservationRow(widgets.Box):
     """The response seen after one session (or, with `obs.improvement_percent` missing, a
     session still to be described). `on_remove(row)` when its remove button is tapped,
     `on_change(row)` when the doctor changes its session number or value. With a `device`
-    log, the row also takes the device settings used that session (for the note)."""
+    log, the row also takes the device settings used that session (for the note). Its
+    words are in `language` until `word` gives another."""
 
     def __init__(self, obs: Observation | dict[str, Any],
                  on_remove: Callable[[ObservationRow], None],
                  on_change: Callable[[ObservationRow], None] | None = None,
-                 device: DeviceLog | None = None) -> None:
-        self._on_change = on_change
+                 device: DeviceLog | None = None, language: str = DEFAULT_LANGUAGE) -> None:
+        self._on_change, self._language = on_change, language
         self.title = widgets.HTML()
         self.title.add_class("pico-row-title")
         self.session = controls.IntText(value=1, style={"description_width": "initial"},
@@ -54,7 +55,8 @@ class ObservationRow(widgets.Box):
                                       layout=widgets.Layout(width="auto"))
         self.remove = widgets.Button(icon="trash", layout=widgets.Layout(width="auto"))
         self.device = None if device is None else DeviceFields(device,
-                                                                lambda: self.session.value)
+                                                                lambda: self.session.value,
+                                                                language)
 
         def removed(_b: Any) -> None:
             if device is not None:
@@ -73,7 +75,7 @@ class ObservationRow(widgets.Box):
         self.entered = False
         self._shown: dict[str, Any] = {}
         self.show(obs)
-        self.word()
+        self.word(language)
 
     @property
     def guarded(self) -> list[Any]:
@@ -108,9 +110,10 @@ class ObservationRow(widgets.Box):
         self.show({"session": self._shown["session"],
                    "improvement_percent": self._shown["percent"]})
 
-    def word(self) -> None:
-        """Every word of the row in the language in effect (the widget's)."""
-        label = wording("labels")
+    def word(self, language: str) -> None:
+        """Every word of the row in `language` (the screen's); the title keeps to it."""
+        self._language = language
+        label = wording("labels", language=language)
         self.session.description = label["session_number"]
         self.improvement.description = label["improvement_seen"]
         self.number.placeholder = label["seen_placeholder"]
@@ -118,15 +121,15 @@ class ObservationRow(widgets.Box):
         # is about as wide as the band), so "37%" is not read as a measurement.
         self.band.relabel([(label["quartile_hint"], NO_CHOICE), *(
             (label["quartile_option"].format(band=band, percent=f"{middle:g}"), middle)
-            for band, middle in wording("quartiles").items())])
+            for band, middle in wording("quartiles", language=language).items())])
         self.remove.description = label["remove"]
         if self.device is not None:
-            self.device.word()
+            self.device.word(language)
         self._title()
 
     def _title(self) -> None:
         """'Session 2: improvement seen 35%', or the empty session's prompt."""
-        label = wording("labels")
+        label = wording("labels", language=self._language)
         session, percent = self._shown["session"], self._shown["percent"]
         if percent is None:
             self.title.value = sentence(label["observation_empty"], n=session)

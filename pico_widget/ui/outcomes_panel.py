@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..i18n.formats import plural
 from ..i18n.problems import explain
-from ..i18n.wording import speaking, wording
+from ..i18n.wording import wording
 from ..outcomes.database import reading
 from ..outcomes.record import CourseRecord, new_course_id, this_month
 from ..outcomes.schema import Course
@@ -50,14 +50,14 @@ class OutcomesPanel(widgets.VBox):
         self._ticks_for: list[int] | None = None  # the sessions the PIH ticks are for
         self.record = widgets.Button(icon="database")
         self.record.add_class("pico-record-course")
-        self.record.on_click(lambda _b: self._spoken(self.add))
+        self.record.on_click(lambda _b: self.add())
         self._pih_boxes = widgets.HBox()
         self._pih_boxes.add_class("pico-presets")
         self._heading = widgets.HTML()
         self.name = widgets.Text()
         self.password = widgets.Password()
         self.sign_in_button = widgets.Button(icon="sign-in")
-        self.sign_in_button.on_click(lambda _b: self._spoken(self.sign_in))
+        self.sign_in_button.on_click(lambda _b: self.sign_in())
         self.form = widgets.VBox([self._heading, self.name, self.password,
                                   self.sign_in_button],
                                  layout=widgets.Layout(display=HIDDEN))
@@ -71,17 +71,16 @@ class OutcomesPanel(widgets.VBox):
         self.status.add_class("pico-outcome-status")
         super().__init__([self._pih_boxes, self.record, self.form, self._signed, self.status])
         atexit.register(self.sign_out)  # the page closed: the kernel ends
-        self._spoken(self.word)
-        state.observe(lambda _change: self._spoken(self.word), "language")
-        state.observe(lambda _change: self._spoken(self.refresh), "profile")
+        self.word()
+        state.observe(lambda _change: self.word(), "language")
+        state.observe(lambda _change: self.refresh(), "profile")
 
-    def _spoken(self, action: Callable[[], Any]) -> None:
-        """Run `action` in the language on screen (its sentences are built below it)."""
-        with speaking(self._state.language):
-            action()
+    def _words(self) -> dict[str, Any]:
+        """The panel's words in the language on screen."""
+        return dict(wording("outcomes", language=self._state.language))
 
     def word(self) -> None:
-        say = wording("outcomes")
+        say = self._words()
         self.record.description = say["record"]
         self._heading.value = sentence(say["sign_in_heading"])
         self.name.description, self.password.description = say["staff_name"], say["password"]
@@ -100,7 +99,7 @@ class OutcomesPanel(widgets.VBox):
         boxes = []
         for session in sessions:
             box = widgets.Checkbox(value=self._pih.get(session, False), indent=False,
-                                   description=wording("outcomes", "pih_after").format(
+                                   description=self._words()["pih_after"].format(
                                        session=session))
             box.observe(lambda change, s=session: self._pih.__setitem__(s, change["new"]),
                         "value")
@@ -133,13 +132,13 @@ class OutcomesPanel(widgets.VBox):
         try:
             actor = self._holder()
         except SQLAlchemyError:
-            say = wording("outcomes")
+            say = self._words()
             self._say(say["not_saved"].format(reason=say["no_database"]))
             return
         if actor is None:
             self._pending = True
             self._show_signed_in(None)
-            self._say(wording("outcomes", "signed_out") if had_token else "")
+            self._say(self._words()["signed_out"] if had_token else "")
             return
         self._store(actor)
 
@@ -152,8 +151,8 @@ class OutcomesPanel(widgets.VBox):
             self._say(str(refused))
             return
         except SQLAlchemyError:
-            self._say(wording("outcomes", "not_saved").format(
-                reason=wording("outcomes", "no_database")))
+            say = self._words()
+            self._say(say["not_saved"].format(reason=say["no_database"]))
             return
         actor = self.signed_in
         self._show_signed_in(actor)
@@ -173,12 +172,12 @@ class OutcomesPanel(widgets.VBox):
     def _store(self, actor: SignedIn) -> None:
         self._pending = False
         course_id = self._state.course_id or new_course_id()
-        say = wording("outcomes")
+        say = self._words()
         try:
             record = self._record(course_id)
             save_course(self._service.engine, actor, record)
         except ValidationError as error:
-            self._say(say["not_saved"].format(reason=explain(error)))
+            self._say(say["not_saved"].format(reason=explain(error, self._state.language)))
             return
         except SQLAlchemyError:
             self._say(say["not_saved"].format(reason=say["no_database"]))
@@ -187,7 +186,7 @@ class OutcomesPanel(widgets.VBox):
         self._stored()
         self._pih = {s.session: s.pih for s in record.sessions}
         self.refresh(relabel=True)  # the ticks show what was stored
-        self._say(plural("outcomes", "saved", len(record.sessions)))
+        self._say(plural("outcomes", "saved", len(record.sessions), self._state.language))
 
     def _record(self, course_id: str) -> CourseRecord:
         """The course on screen; a session stored earlier keeps its month and PIH."""
@@ -214,7 +213,7 @@ class OutcomesPanel(widgets.VBox):
     def _show_signed_in(self, actor: SignedIn | None) -> None:
         self._signed.layout.display = None if actor else HIDDEN
         self.form.layout.display = HIDDEN if actor else None
-        self._who.value = (message_html(wording("outcomes", "signed_in").format(
+        self._who.value = (message_html(self._words()["signed_in"].format(
             name=actor.who)) if actor else "")
 
     def _say(self, sentence: str) -> None:

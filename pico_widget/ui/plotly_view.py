@@ -14,7 +14,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..i18n.wording import wording
+from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..render.charts import plotly_js_path
 from ..settings import current as current_settings
 
@@ -32,8 +32,8 @@ class PlotlyView(anywidget.AnyWidget):
 
     @traitlets.default("ended_message")
     def _ended_message(self) -> str:
-        """In the language in effect when the chart is made (the widget's)."""
-        return str(wording("errors", "session_ended"))
+        """In English until the chart's owner words it (views.ResultViews.word)."""
+        return str(wording("errors", "session_ended", language=DEFAULT_LANGUAGE))
 
     def __init__(self, name: str, **kwargs: Any) -> None:
         super().__init__(name=name, **kwargs)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ..core.models import Observation, PatientProfile
 from ..i18n.problems import explain
-from ..i18n.wording import speaking, wording
+from ..i18n.wording import wording
 from .observations import ObservationRow
 from .state import ScreenState
 
@@ -51,42 +51,32 @@ class Sessions:
         return [row.read() for row in self.rows.children]
 
     def word(self, language: str) -> None:
-        self.add_button.description = wording("labels", "add_observation", language)
-        with speaking(language):
-            for row in self.all_rows:
-                row.word()
+        self.add_button.description = wording("labels", "add_observation", language=language)
+        for row in self.all_rows:
+            row.word(language)
 
     def show(self, profile: PatientProfile, language: str, rebuild: bool = False) -> None:
         """The rows show the profile's sessions (made again when their number changed)."""
-        with speaking(language):  # the rows word themselves as they are made
-            if rebuild or len(self.rows.children) != len(profile.observations):
-                self.rows.children = [self._row(o) for o in profile.observations]
-            else:
-                for row, obs in zip(self.rows.children, profile.observations, strict=True):
-                    row.show(obs)
+        if rebuild or len(self.rows.children) != len(profile.observations):
+            self.rows.children = [self._row(o, language) for o in profile.observations]
+        else:
+            for row, obs in zip(self.rows.children, profile.observations, strict=True):
+                row.show(obs)
 
     def reset_pending(self) -> None:
         """A session being recorded back to its empty value."""
         for row in self.pending.children:
             row.reset()
 
-    def _row(self, obs: Observation | dict[str, Any],
+    def _row(self, obs: Observation | dict[str, Any], language: str,
              on_remove: Callable[[ObservationRow], None] | None = None,
              on_change: Callable[[ObservationRow], None] | None = None) -> ObservationRow:
-        row = ObservationRow(obs, self._spoken(on_remove or self._remove_row),
-                             self._spoken(on_change or (lambda _row: self._submit(self._read()))),
-                             self._state.device)
+        row = ObservationRow(obs, on_remove or self._remove_row,
+                             on_change or (lambda _row: self._submit(self._read())),
+                             self._state.device, language)
         for control in row.guarded:
             control.on_reject = functools.partial(self._rejected, beside_rows=True)
         return row
-
-    def _spoken(self, handler: Callable[[ObservationRow], None]
-                ) -> Callable[[ObservationRow], None]:
-        """A row's callback, run in the language on screen (a row words its own title)."""
-        def run(row: ObservationRow) -> None:
-            with speaking(self._state.language):
-                handler(row)
-        return run
 
     def add_observation(self) -> None:
         """An empty row for the next session: the forecast waits for the doctor's value."""
@@ -94,10 +84,9 @@ class Sessions:
             return
         done = self._state.profile.observations
         session = done[-1].session + 1 if done else 1
-        with speaking(self._state.language):
-            self.pending.children = [self._row(
-                {"session": session, "improvement_percent": None}, self._drop_pending,
-                self._pending_changed)]
+        self.pending.children = [self._row(
+            {"session": session, "improvement_percent": None}, self._state.language,
+            self._drop_pending, self._pending_changed)]
 
     def _drop_pending(self, row: ObservationRow) -> None:
         self.pending.children = []

@@ -93,7 +93,8 @@ class TakeHome(widgets.VBox):
         self._saver.print(self._handout_html())
 
     def save_handout(self) -> None:
-        self._saver.save(wording("handout", "download_name", self._state.language), "text/html",
+        self._saver.save(wording("handout", "download_name", language=self._state.language),
+                         "text/html",
                          self._handout_html())
 
     def show_note(self) -> None:
@@ -114,7 +115,8 @@ class TakeHome(widgets.VBox):
         return save_case(self._state.profile, self._state.course_id)
 
     def save_case(self) -> None:
-        self._saver.save(wording("case_file", "download_name"), "application/json",
+        self._saver.save(wording("case_file", "download_name", language=self._state.language),
+                         "application/json",
                          self.case_text())
 
     def _opened(self, text: str, size: int) -> None:

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from ..core.catalogue import conditions
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
-from ..i18n.wording import speaking, wording
+from ..i18n.wording import wording
 from ..render.charts import Figure, improvement_figure
 from ..render.fragments import class_case_html, covered_html, message_html
 from ..render.headline import answer, answer_html
@@ -66,11 +66,13 @@ def read_guesses(text: str, horizon: int) -> Guesses:
     return Guesses.model_validate({"sessions": parts}, context={"horizon": horizon})
 
 
-def guesses_trace(sessions: list[int] | tuple[int, ...], goal: float) -> dict[str, Any]:
+def guesses_trace(sessions: list[int] | tuple[int, ...], goal: float,
+                  language: str) -> dict[str, Any]:
     """The guesses as marks on the goal line, each at the session guessed (a number beside a
     mark says how many guessed the same)."""
     counts = {s: sessions.count(s) for s in sorted(set(sessions))}
-    return {"type": "scatter", "mode": "markers+text", "name": wording("teaching", "guesses"),
+    return {"type": "scatter", "mode": "markers+text",
+            "name": wording("teaching", "guesses", language=language),
             "x": list(counts), "y": [goal] * len(counts),
             "text": [str(n) if n > 1 else "" for n in counts.values()],
             "textposition": "top center",
@@ -174,21 +176,21 @@ class Lesson(widgets.VBox):
     def _guessed(self) -> None:
         """The class's guesses typed: drawn (once revealed), or a sentence and no change."""
         text = str(self.guess.value).strip()
-        with speaking(self._state.language):
-            if not text:
-                self.guesses, self.problem.value = (), ""
-                self.draw()
-                return
-            try:
-                guesses = read_guesses(text, self.horizon)
-            except ValidationError:
-                self.problem.value = message_html(wording("teaching", "guess_problem").format(
-                    horizon=self.horizon, most=MAX_GUESSES))
-                self.guess.value = ", ".join(str(g) for g in self.guesses)
-                return
-            self.guesses, self.problem.value = tuple(guesses.sessions), ""
-            self.guess.value = ", ".join(str(g) for g in self.guesses)
+        if not text:
+            self.guesses, self.problem.value = (), ""
             self.draw()
+            return
+        try:
+            guesses = read_guesses(text, self.horizon)
+        except ValidationError:
+            problem = wording("teaching", "guess_problem", language=self._state.language)
+            self.problem.value = message_html(problem.format(horizon=self.horizon,
+                                                             most=MAX_GUESSES))
+            self.guess.value = ", ".join(str(g) for g in self.guesses)
+            return
+        self.guesses, self.problem.value = tuple(guesses.sessions), ""
+        self.guess.value = ", ".join(str(g) for g in self.guesses)
+        self.draw()
 
     def at_step(self) -> tuple[PatientProfile, Forecast]:
         """The case and its forecast as known at the step: the results recorded up to it."""
@@ -214,7 +216,9 @@ class Lesson(widgets.VBox):
     def _other_laser(self, profile: PatientProfile) -> tuple[str, Forecast]:
         """The other laser's forecast for `profile`, named for the legend (made once)."""
         other = "q-switched" if profile.laser == "picosecond" else "picosecond"
-        name = wording("labels", "compare_laser").format(laser=wording("lasers")[other])
+        language = self._state.language
+        name = wording("labels", "compare_laser", language=language).format(
+            laser=wording("lasers", language=language)[other])
         key = len(profile.observations)
         if key not in self._others:
             self._others[key] = estimate(profile.model_copy(update={"laser": other}),
@@ -224,53 +228,56 @@ class Lesson(widgets.VBox):
     def figure(self) -> Figure:
         """The chart as drawn now: shared axes, the course so far, the guesses."""
         profile, forecast = self.at_step()
+        language = self._state.language
         compare = self._other_laser(profile) if self.compare else None
-        figure = shared_axes(improvement_figure(forecast, profile.observations, compare),
-                             self.horizon)
+        figure = shared_axes(improvement_figure(forecast, profile.observations, language,
+                                                compare), self.horizon)
         if self.guesses:
-            figure["data"].append(guesses_trace(self.guesses, forecast.goal_percent))
+            figure["data"].append(guesses_trace(self.guesses, forecast.goal_percent, language))
         return figure if self.step is None else up_to(figure, self.step)
 
     def words(self) -> str:
         """The answer as plain lines, for a slide."""
         profile, forecast = self.at_step()
-        lines = [line for f in answer(profile, forecast).figures for line in (
+        language = self._state.language
+        lines = [line for f in answer(profile, forecast, language).figures for line in (
             " ".join(part for part in (f.value, f.unit, f.caption) if part), f.note, f.caveat)
             if line]
-        return str(wording("charts", "line_break")).join(html.escape(line) for line in lines)
+        return str(wording("charts", "line_break", language=language)).join(
+            html.escape(line) for line in lines)
 
     def draw(self) -> None:
         """Every part in the language on screen, for the state the lesson is in."""
         if self.profile is None:
             return
-        with speaking(self._state.language):
-            say = wording("teaching")
-            profile, forecast = self.at_step()
-            shown = covered_html(say["covered"]) if self.covered else answer_html(
-                answer(profile, forecast))
-            self.heading.value = class_case_html(self.title or "", shown)
-            self.guess.placeholder = say["guess_placeholder"]
-            self.guess.description = say["guess_label"]
-            self.reveal.description = say["reveal"]
-            self.next.description = say["next_session"]
-            self.png.description, self.pdf.description = say["png"], say["pdf"]
-            # The guesses are typed while covered; then the steps are offered.
-            self._guess_row.layout.display = None if self.covered else "none"
-            self.next.layout.display = None if self.covering and not self.covered else "none"
-            self.chart.layout.display = "none" if self.covered else None
-            self.png.disabled = self.pdf.disabled = self.covered
-            if not self.covered:
-                figure = self.figure()
-                self.chart.show(untitled(figure), chart_label(figure))
-            self.chart.ended_message = str(wording("errors", "session_ended"))
-            self.note.value = "" if self.covered else self._step_note()
+        language = self._state.language
+        say = wording("teaching", language=language)
+        profile, forecast = self.at_step()
+        shown = covered_html(say["covered"]) if self.covered else answer_html(
+            answer(profile, forecast, language))
+        self.heading.value = class_case_html(self.title or "", shown)
+        self.guess.placeholder = say["guess_placeholder"]
+        self.guess.description = say["guess_label"]
+        self.reveal.description = say["reveal"]
+        self.next.description = say["next_session"]
+        self.png.description, self.pdf.description = say["png"], say["pdf"]
+        # The guesses are typed while covered; then the steps are offered.
+        self._guess_row.layout.display = None if self.covered else "none"
+        self.next.layout.display = None if self.covering and not self.covered else "none"
+        self.chart.layout.display = "none" if self.covered else None
+        self.png.disabled = self.pdf.disabled = self.covered
+        if not self.covered:
+            figure = self.figure()
+            self.chart.show(untitled(figure), chart_label(figure, language))
+        self.chart.ended_message = str(wording("errors", "session_ended", language=language))
+        self.note.value = "" if self.covered else self._step_note()
 
     def _step_note(self) -> str:
         """Where the course is: the session, and after a recorded result how the chance of
         the goal moved with it."""
         if self.step is None or self.forecast is None or self.profile is None:
             return ""
-        say = wording("teaching")
+        say = wording("teaching", language=self._state.language)
         profile, forecast = self.at_step()
         seen = next((o for o in profile.observations if o.session == self.step), None)
         if seen is None:
@@ -289,9 +296,10 @@ class Lesson(widgets.VBox):
             return
         from ..render.slides import slide
 
-        with speaking(self._state.language):
-            figure = slide([(html.escape(self.title or ""), self.words(), self.figure())], "")
-            self.saver.export(figure, kind, wording("teaching", "case_file"))
+        language = self._state.language
+        figure = slide([(html.escape(self.title or ""), self.words(), self.figure())], "",
+                       language)
+        self.saver.export(figure, kind, wording("teaching", "case_file", language=language))
 
     def close(self) -> None:
         """Close every part (each a comm held open in kernel and browser), then the lesson."""

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..core.models import Forecast, PatientProfile
-from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
+from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..render import charts
 from ..render.band_source import BandSource
 from ..render.forest import forest_html
@@ -41,37 +41,42 @@ class Shown:
 
 
 def curve(state: Shown) -> dict[str, Any]:
-    return charts.improvement_figure(state.forecast, state.profile.observations, state.compare)
+    return charts.improvement_figure(state.forecast, state.profile.observations,
+                                     state.language, state.compare)
 
 
 def chance(state: Shown) -> dict[str, Any]:
-    return charts.probability_figure(state.forecast, state.compare, state.band.studies)
+    return charts.probability_figure(state.forecast, state.language, state.compare,
+                                     state.band.studies)
 
 
 def icons(state: Shown) -> str:
     if state.compare is not None:
-        return panel_html("pico-icon-view", compared_icons_html(state.forecast, state.compare))
-    return panel_html("pico-icon-view", icon_array_html(state.forecast))
+        return panel_html("pico-icon-view", compared_icons_html(state.forecast, state.compare,
+                                                                state.language))
+    return panel_html("pico-icon-view", icon_array_html(state.forecast, state.language))
 
 
 def words(state: Shown) -> str:
     return panel_html("pico-summary",
-                      summary_html(state.profile, state.forecast, state.compare))
+                      summary_html(state.profile, state.forecast, state.language,
+                                   state.compare))
 
 
 def evidence(state: Shown) -> str:
     """The studies behind the forecast; with the clinic's own band, first the chart of
     this clinic among them (render/forest.py)."""
-    forest = forest_html(state.forecast.condition, state.band.effect)
-    return forest + references_html(state.forecast, open=True)
+    forest = forest_html(state.forecast.condition, state.band.effect, state.language)
+    return forest + references_html(state.forecast, state.language, open=True)
 
 
-def chart_label(figure: dict[str, Any]) -> str:
+def chart_label(figure: dict[str, Any], language: str) -> str:
     """A chart's accessible name: its title and subtitle, and where its numbers are in words."""
     title = figure["layout"].get("title", {})
     text = ". ".join(t for t in (title.get("text", ""),
                                  title.get("subtitle", {}).get("text", "")) if t)
-    return str(wording("charts", "chart_alt")).format(title=text, words=wording("views", "words"))
+    return str(wording("charts", "chart_alt", language=language)).format(
+        title=text, words=wording("views", "words", language=language))
 
 
 class ResultViews(widgets.VBox):
@@ -95,15 +100,15 @@ class ResultViews(widgets.VBox):
         self._unhide(self.visible)
         super().__init__([self.choice, *self.panels.values()])
         self.add_class("pico-view-stack")
-        self.word()
+        self.word(DEFAULT_LANGUAGE)
 
-    def word(self) -> None:
-        """The views' names in the language in effect; the drawn view is redrawn by the
-        next `show` (its words are part of the drawing)."""
-        labels = wording("views")
+    def word(self, language: str) -> None:
+        """The views' names in `language`; the drawn view is redrawn by the next `show`
+        (its words are part of the drawing)."""
+        labels = wording("views", language=language)
         self.choice.relabel([(labels[key], key) for key in self._draw])
         for chart in self.charts.values():
-            chart.ended_message = str(wording("errors", "session_ended"))
+            chart.ended_message = str(wording("errors", "session_ended", language=language))
 
     @property
     def visible(self) -> str:
@@ -130,9 +135,8 @@ class ResultViews(widgets.VBox):
         if self._state is None or key not in self._stale:
             return
         self._stale.discard(key)
-        with speaking(self._state.language):
-            content = self._draw[key](self._state)
-            label = chart_label(content) if key in self.charts else ""
+        content = self._draw[key](self._state)
+        label = chart_label(content, self._state.language) if key in self.charts else ""
         if key in self.charts:
             self.charts[key].show(content, label)
         else:

@@ -28,7 +28,7 @@ from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
 from ..core.settings_models import Clinic
 from ..i18n.problems import explain
-from ..i18n.wording import DEFAULT_LANGUAGE, speaking, wording
+from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..outcomes.signin import SignIn, kernel_sign_in
 from ..render.band_source import BandSource
 from ..render.clinic import clinic_of
@@ -52,7 +52,7 @@ FULL = widgets.Layout(width="100%")
 
 
 def default_profile() -> PatientProfile:
-    return PatientProfile.model_validate(wording("default_profile"))
+    return PatientProfile.model_validate(wording("default_profile", language=DEFAULT_LANGUAGE))
 
 
 class PicoWidget(ScreenState, widgets.VBox):
@@ -148,13 +148,12 @@ class PicoWidget(ScreenState, widgets.VBox):
         """Every word that does not depend on the case, in the widget's language."""
         language = self.language
         self.form.word(language, pinned=self._dashed.pinned)
-        with speaking(language):
-            self._disclaimer.value = disclaimer_html()
-            self._views.word()
-            self._both_bands.word()
+        self._disclaimer.value = disclaimer_html(language)
+        self._views.word(language)
+        self._both_bands.word(language)
         self.accessibility.language = language
         self.accessibility.names = {"pico-seen-number": wording("labels", "seen_number",
-                                                                language)}
+                                                                language=language)}
 
     # -- public surface ---------------------------------------------------------------
     def open_saved(self, saved: SavedCase) -> None:
@@ -200,7 +199,7 @@ class PicoWidget(ScreenState, widgets.VBox):
                 self._shown({"old": self.profile, "new": self.profile})
         except Exception:
             log.exception("forecast update failed")
-            self.refuse(wording("errors", "unexpected", self.language))
+            self.refuse(wording("errors", "unexpected", language=self.language))
 
     def _shown(self, change: dict[str, Any]) -> None:
         """A new profile (and its forecast) on the state: draw it, then the controls."""
@@ -224,7 +223,8 @@ class PicoWidget(ScreenState, widgets.VBox):
         """A control refused a browser value: explain a value in pydantic's words, else say
         that the choice (a list index) is not on offer."""
         language = self.language
-        sentence = wording("errors", "not_on_offer", language).format(value=f"{raw!r:.40}")
+        sentence = wording("errors", "not_on_offer", language=language).format(
+            value=f"{raw!r:.40}")
         candidate = self.form.with_value(self.profile, control, raw) if key == "value" else None
         if candidate is not None:
             try:
@@ -252,15 +252,14 @@ class PicoWidget(ScreenState, widgets.VBox):
     def _render(self) -> None:
         """Push the forecast to the views: the headline first, then only the visible view."""
         profile, fc, language = self.profile, self.forecast, self.language
-        with speaking(language):
-            band = self._band_source(fc)
-            self._headline.value = answer_html(answer(profile, fc, self.clinic, band))
-            self._both_bands.show_for(fc)
-            self._views.show(Shown(profile, fc, self._dashed.forecast(), language, band))
-            self._warnings.value = warnings_html(fc)
-            if self.lesson is not None:
-                self.lesson.show(profile, fc, case_name(profile),
-                                 compare=self.form.compare_box.value)
+        band = self._band_source(fc)
+        self._headline.value = answer_html(answer(profile, fc, language, self.clinic, band))
+        self._both_bands.show_for(fc)
+        self._views.show(Shown(profile, fc, self._dashed.forecast(), language, band))
+        self._warnings.value = warnings_html(fc, language)
+        if self.lesson is not None:
+            self.lesson.show(profile, fc, case_name(profile, language),
+                             compare=self.form.compare_box.value)
 
     # -- this clinic's band (serve --outcomes: ui/clinic_band.py) ------------------------
     def _effect(self) -> ClinicEffect | None:

@@ -40,7 +40,7 @@ def drawn(page: Page) -> dict[str, Any]:
 
 def choose(page: Page, view: str) -> dict[str, Any]:
     """Tap a view (a key of wording's [views]); wait until a chart it holds is drawn."""
-    page.locator(".pico-views").get_by_role("button", name=wording("views")[view],
+    page.locator(".pico-views").get_by_role("button", name=wording("views", language="en")[view],
                                             exact=True).tap()
     chart = {"curve": "improvement", "chance": "probability"}.get(view)
     page.wait_for_function("""(name) => [...document.querySelectorAll('.pico-chart')].every(
@@ -76,8 +76,8 @@ def act(page: Page, action: Any) -> dict[str, Any]:
 def expected(profile: PatientProfile,
              charts: tuple[str, ...] = DEFAULT) -> dict[str, list[dict[str, Any]]]:
     fc = estimate(profile)
-    figures = {"improvement": improvement_figure(fc, profile.observations),
-               "probability": probability_figure(fc)}
+    figures = {"improvement": improvement_figure(fc, profile.observations, "en"),
+               "probability": probability_figure(fc, "en")}
     return {name: [{"name": t["name"], "x": t["x"], "y": t["y"]} for t in fig["data"]]
             for name, fig in figures.items() if name in charts}
 
@@ -95,7 +95,7 @@ def assert_shows(page: Page, profile: PatientProfile) -> None:
                                                    "ceiling": fc.ceiling_percent}
     top = headline(fc)
     text = " ".join(page.locator(".pico-headline").inner_text().split())
-    chance = next(f for f in answer(profile, fc).figures if f.key == "chance")
+    chance = next(f for f in answer(profile, fc, "en").figures if f.key == "chance")
     assert f"{top.reach} in 100 {chance.caption}" in text
     assert (f"{top.never} never do" in text) == (top.never >= 5)
     if fc.sessions_median is not None:

@@ -100,7 +100,7 @@ def _open(server: Any, chromium: Any, language: str) -> tuple[Any, Page, list[st
 def test_no_axe_violations_in_any_view_language_or_size(server, chromium,
                                                         language: str) -> None:
     context, page, requests = _open(server, chromium, language)
-    record_sessions(page, wording("labels", "add_observation", language))
+    record_sessions(page, wording("labels", "add_observation", language=language))
     found: dict[str, list[dict[str, Any]]] = {}
     labels = wording("views", language=language)
     for size, viewport in TABLETS.items():
@@ -163,7 +163,7 @@ def test_toggles_say_which_is_selected_and_charts_have_names(page: Page) -> None
         assert group["pressed"] == 1, (selector, group)
     assert report["lang"] == "en"
     assert report["chart"]["role"] == "img"
-    assert wording("charts", "improvement_title") in report["chart"]["name"]
+    assert wording("charts", "improvement_title", language="en") in report["chart"]["name"]
 
     # Touch targets: slider handles and the compare checkbox at least 44 px.
     record_sessions(page, "Record a session")

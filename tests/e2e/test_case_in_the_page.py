@@ -32,10 +32,10 @@ def _until_shows(page: Page, case, seconds: float = 60) -> None:
 def _reload_from_banner(page: Page, socket_url: str) -> str:
     banner = page.locator(".pico-ended")
     expect(banner).to_be_visible(timeout=30_000)
-    expect(banner).to_contain_text(wording("errors", "session_ended"))
+    expect(banner).to_contain_text(wording("errors", "session_ended", language="en"))
     urls: list[str] = []
     page.on("websocket", lambda ws: urls.append(ws.url))
-    banner.get_by_role("button", name=wording("service", "reload")).tap()
+    banner.get_by_role("button", name=wording("service", "reload", language="en")).tap()
     wait_for_dashboard(page)
     # The last kernel socket: the old page may still try its dead kernel's socket again
     # in the moment before the reload replaces it.
@@ -90,7 +90,8 @@ def test_a_forged_case_in_the_page_is_refused_and_changes_nothing(page: Page) ->
     page.reload()
     wait_for_dashboard(page)
     error = page.locator(".pico-error [role=alert]")
-    expect(error).to_contain_text(wording("case_file", "invalid").split("{")[0].strip())
+    invalid = wording("case_file", "invalid", language="en")
+    expect(error).to_contain_text(invalid.split("{")[0].strip())
     assert_shows(page, profile())
     # The refused value is replaced by the case actually on screen.
     page.wait_for_function(f"JSON.parse(sessionStorage.getItem('{KEY}')).profile.fitzpatrick"

@@ -44,13 +44,13 @@ def column(page: Page, title: str) -> Any:
 
 def teach(page: Page, titles: tuple[str, ...]) -> None:
     """Class mode on, then each teaching case chosen and added, as a trainer would."""
-    page.get_by_role("button", name=wording("teaching", "class_mode")).click()
+    page.get_by_role("button", name=wording("teaching", "class_mode", language="en")).click()
     expect(page.locator(".pico-class")).to_be_visible()
     expect(page.locator("[data-testid=improvement]")).to_be_hidden()  # the widget stepped aside
     picker = page.locator(".pico-header-row select")
     for count, title in enumerate(titles, start=1):
         picker.select_option(label=title)
-        page.get_by_role("button", name=wording("labels", "class_add")).click()
+        page.get_by_role("button", name=wording("labels", "class_add", language="en")).click()
         expect(page.locator(".pico-class-case")).to_have_count(count)
         expect(column(page, title)).to_have_count(1)
 
@@ -78,11 +78,11 @@ def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
     assert page.locator(".pico-class-case .pico-chart:visible").count() == 0
     no_scroll(page)
     assert axe(page) == []
-    guess = column(page, MELASMA).get_by_label(wording("teaching", "guess_label"))
+    guess = column(page, MELASMA).get_by_label(wording("teaching", "guess_label", language="en"))
     guess.fill("4, 6 6")
     guess.press("Enter")
     expect(guess).to_have_value("4, 6, 6")  # read back as the class's guesses
-    bad = column(page, TATTOO).get_by_label(wording("teaching", "guess_label"))
+    bad = column(page, TATTOO).get_by_label(wording("teaching", "guess_label", language="en"))
     bad.fill("<b>lots</b>")
     bad.press("Enter")
     alert = column(page, TATTOO).get_by_role("alert")
@@ -90,13 +90,15 @@ def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
     expect(bad).to_have_value("")  # nothing else changed
     assert column(page, TATTOO).locator(".pico-headline").count() == 0
     for title in FOUR:
-        column(page, title).get_by_role("button", name=wording("teaching", "reveal")).click()
+        reveal = wording("teaching", "reveal", language="en")
+        column(page, title).get_by_role("button", name=reveal).click()
         expect(column(page, title).locator(".pico-headline")).to_be_visible()
     charts = drawn(page, 4)
     # Shared axes: the same sessions (the tattoo's 20), ticks every 2, the same percent.
     assert {(tuple(c["x"]), c["dtick"], tuple(c["y"])) for c in charts} == {
         ((-0.3, 20.3), 2, (0, 102))}, charts
-    guessed = [t for t in charts[0]["traces"] if t["name"] == wording("teaching", "guesses")]
+    name = wording("teaching", "guesses", language="en")
+    guessed = [t for t in charts[0]["traces"] if t["name"] == name]
     assert guessed and guessed[0]["x"] == [4, 6]
     assert any("Q-switched" in t["name"] for t in charts[2]["traces"])  # as its title says
     assert not any("Q-switched" in t["name"] for t in charts[0]["traces"])
@@ -104,7 +106,7 @@ def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
     assert axe(page) == []
     # Step through: the Hori's nevus course up to session 1, with how its result moved it.
     hori = column(page, HORI)
-    hori.get_by_role("button", name=wording("teaching", "next_session")).click()
+    hori.get_by_role("button", name=wording("teaching", "next_session", language="en")).click()
     expect(hori.locator(".pico-step-note")).to_contain_text("Session 1 of 12: 5% seen")
     expect(hori.locator(".pico-step-note")).to_contain_text("before it:")
 
@@ -113,7 +115,7 @@ def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
         assert traces and all(max(t["x"]) <= 1 for t in traces), traces
         return True
     wait_until(cut_at_one, what="the course drawn to session 1")
-    hori.get_by_role("button", name=wording("teaching", "next_session")).click()
+    hori.get_by_role("button", name=wording("teaching", "next_session", language="en")).click()
     expect(hori.locator(".pico-step-note")).to_contain_text("Session 2 of 12: 8% seen")
     wait_until(holds(lambda: max(max(t["x"]) for t in page.evaluate(CHARTS)[3]["traces"]) == 2),
                what="the course drawn to session 2")
@@ -136,7 +138,8 @@ def test_a_case_and_the_class_view_save_as_png_and_one_page_pdf(
     context, page, _ = open_dashboard(server, chromium, PROJECTOR)
     teach(page, (MELASMA, OTA))
     for title in (MELASMA, OTA):
-        column(page, title).get_by_role("button", name=wording("teaching", "reveal")).click()
+        reveal = wording("teaching", "reveal", language="en")
+        column(page, title).get_by_role("button", name=reveal).click()
     drawn(page, 2)
     png = _download(page, column(page, OTA).locator(".pico-export-png"))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
@@ -144,7 +147,7 @@ def test_a_case_and_the_class_view_save_as_png_and_one_page_pdf(
     assert image.size == (1920, 1080)
     assert len(image.convert("L").getcolors(256) or []) > 10  # drawn, not blank
     whole = _download(page, page.get_by_role(
-        "button", name=wording("teaching", "class_pdf")))
+        "button", name=wording("teaching", "class_pdf", language="en")))
     assert whole.startswith(b"%PDF-")
     document = pypdfium2.PdfDocument(whole)
     assert len(document) == 1
@@ -158,5 +161,5 @@ def test_the_open_case_button_shows_no_count(server: LiveServer, chromium: Any) 
     """"Open a saved case (0)" counted files nobody had chosen."""
     context, page, _ = open_dashboard(server, chromium, PROJECTOR)
     opener = page.locator(".widget-upload").first
-    expect(opener).to_have_text(wording("labels", "open_case"))
+    expect(opener).to_have_text(wording("labels", "open_case", language="en"))
     context.close()

@@ -133,7 +133,7 @@ def test_full_replicas_a_flood_and_the_busy_page_that_retries(chromium) -> None:
 
         wait_until(one_visitor_each, timeout=30, every=0.5, what="one visitor on each replica")
         status, headers, body = request(running)
-        assert status == 503 and wording("service", "busy") in body
+        assert status == 503 and wording("service", "busy", language="en") in body
         assert headers["retry-after"] == str(RETRY_AFTER_S)
 
         # A flood from another address: the proxy's per-address limit answers 429.
@@ -214,7 +214,7 @@ def test_a_replica_alone_limits_pages_per_client() -> None:
         wait_ready(server.url)
         assert [get(server.url)[0] for _ in range(2)] == [200, 200]
         status, body = get(server.url)
-        assert status == 429 and wording("service", "too_many") in body
+        assert status == 429 and wording("service", "too_many", language="en") in body
         # It reloads itself once the bucket has a token again: 15 s, or up to 1 / 0.05 s.
         wait = re.search(r'<meta http-equiv="refresh" content="(\d+)">', body)
         assert wait is not None and RETRY_AFTER_S <= int(wait.group(1)) <= 20

@@ -42,8 +42,8 @@ def test_handout_offline_same_numbers_and_prints_with_charts(chromium) -> None:
     expect(body).to_contain_text("not a prescription")
     drawn = page.evaluate("""() => ['improvement', 'probability'].map(
         (id) => document.getElementById(id).data.map((t) => t.y))""")
-    assert drawn == [[t["y"] for t in improvement_figure(fc, PROFILE.observations)["data"]],
-                     [t["y"] for t in probability_figure(fc)["data"]]]
+    assert drawn == [[t["y"] for t in improvement_figure(fc, PROFILE.observations, "en")["data"]],
+                     [t["y"] for t in probability_figure(fc, "en")["data"]]]
     assert [u for u in requests if not u.startswith("file:")] == []
 
     page.emulate_media(media="print")
@@ -62,7 +62,7 @@ def test_handout_offline_same_numbers_and_prints_with_charts(chromium) -> None:
     assert sum(blue) > 5000, blue
     # The first page carries the answer: the headline's numbers and the improvement curve.
     first = " ".join(document[0].get_textpage().get_text_range().split())
-    figures = {f.key: f for f in answer(PROFILE, fc).figures}
+    figures = {f.key: f for f in answer(PROFILE, fc, "en").figures}
     sessions = figures["sessions"]
     assert " ".join(filter(None, (sessions.value, sessions.unit))) in first
     chance = figures["chance"]

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from pico_widget import PatientProfile, estimate
 from pico_widget.i18n.formats import long_date
-from pico_widget.i18n.wording import speaking, wording
+from pico_widget.i18n.wording import wording
 from pico_widget.render.handout import handout_html
 from pico_widget.render.summary import headline
 
@@ -46,15 +46,14 @@ def test_chinese_handout_prints_offline_with_cjk_glyphs(chromium) -> None:
     context, page, requests = offline_page(chromium, ARTIFACTS / "handout-zh-Hans.html")
     fc = estimate(PROFILE)
     top = headline(fc)
-    with speaking("zh-Hans"):
-        sentence = re.sub(r"<[^>]+>", "", wording("summary", "reach").format(
-            n=top.reach, k=top.session))
-        title = wording("handout", "title")
+    sentence = re.sub(r"<[^>]+>", "", wording("summary", "reach", language="zh-Hans").format(
+        n=top.reach, k=top.session))
+    title = wording("handout", "title", language="zh-Hans")
     expect(page.locator("h1")).to_contain_text(title)
     expect(page.locator("body")).to_contain_text(sentence)
     # The charts are drawn in Chinese too (plotly's SVG text).
     expect(page.locator("#improvement .gtitle")).to_have_text(
-        wording("charts", "improvement_title", "zh-Hans"))
+        wording("charts", "improvement_title", language="zh-Hans"))
     chinese = sorted(set(CJK.findall(page.locator("body").inner_text())))
     assert len(chinese) > 100
     assert page.evaluate(TOFU, chinese) == {"blank": False, "tofu": []}
@@ -82,7 +81,7 @@ def test_malay_handout_prints_offline(chromium) -> None:
     (ARTIFACTS / "handout-ms.html").write_text(handout_html(PROFILE, language="ms"), "utf-8")
     context, page, requests = offline_page(chromium, ARTIFACTS / "handout-ms.html")
     top = headline(estimate(PROFILE))
-    sentence = re.sub(r"<[^>]+>", "", wording("summary", "reach", "ms").format(
+    sentence = re.sub(r"<[^>]+>", "", wording("summary", "reach", language="ms").format(
         n=top.reach, k=top.session))
     expect(page.locator("body")).to_contain_text(sentence)
     assert page.evaluate("document.documentElement.scrollWidth") <= 820
@@ -116,7 +115,7 @@ def test_dashboard_switches_language_and_keeps_the_layout(server, chromium, lang
     expect(page.locator(".pico-headline")).to_contain_text(word, timeout=60_000)
     page.wait_for_selector("[data-testid=improvement][data-revision]")
     expect(page.locator("[data-testid=improvement] .gtitle")).to_have_text(
-        wording("charts", "improvement_title", language), timeout=30_000)
+        wording("charts", "improvement_title", language=language), timeout=30_000)
     # Only the words changed: the same big numbers as before the switch ("61 in 100" is
     # "100人中61人": the 100 stays out of the comparison).
     after = page.locator(".pico-headline .pico-value").all_text_contents()

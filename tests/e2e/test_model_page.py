@@ -18,10 +18,10 @@ def test_model_page_opens_as_a_dialog_without_moving_the_controls(page: Page, ta
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     first = dialog.locator("h2").first
-    expect(first).to_have_text(wording("model_intro", "title"))
+    expect(first).to_have_text(wording("model_intro", "title", language="en"))
     expect(dialog.locator(".pico-model-intro p").first).to_contain_text("patients like you")
     expect(dialog.locator(".pico-model-maths")).to_have_text(
-        wording("model_intro", "mathematics"))
+        wording("model_intro", "mathematics", language="en"))
     # The plain section comes before the mathematics.
     assert (dialog.locator(".pico-model-intro").bounding_box()["y"]
             < dialog.locator(".pico-model-maths").bounding_box()["y"])
@@ -30,7 +30,7 @@ def test_model_page_opens_as_a_dialog_without_moving_the_controls(page: Page, ta
     assert box["y"] >= 0 and box["y"] + box["height"] <= view["height"] + 1
     assert concern.bounding_box() == before  # the controls did not move
     expect(page.locator(".pico-model")).to_be_focused()
-    dialog.get_by_role("button", name=wording("model_intro", "close")).tap()
+    dialog.get_by_role("button", name=wording("model_intro", "close", language="en")).tap()
     expect(dialog).to_be_hidden()
     assert concern.bounding_box() == before
 

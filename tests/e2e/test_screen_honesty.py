@@ -398,9 +398,9 @@ def test_copy_button_speaks_the_language_on_screen(server: LiveServer, chromium:
     copy = page.locator("button.pico-copy")
     expect(copy).to_have_text("Copy note")
     page.locator(".pico-language button", has_text="Bahasa Melayu").tap()
-    expect(page.get_by_role("button", name=wording("labels", "note", "ms"))).to_be_visible(
+    expect(page.get_by_role("button", name=wording("labels", "note", language="ms"))).to_be_visible(
         timeout=60_000)
-    expect(copy).to_have_text(wording("labels", "copy", "ms"))
+    expect(copy).to_have_text(wording("labels", "copy", language="ms"))
     context.close()
 
 

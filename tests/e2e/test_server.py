@@ -190,7 +190,7 @@ def test_killed_kernel_is_explained_and_the_next_visitor_is_served(page, server,
     kernel_process(server.process.pid, kernel_socket(page)).kill()
     banner = page.locator(".pico-ended")
     expect(banner).to_be_visible(timeout=20_000)
-    expect(banner).to_contain_text(wording("errors", "session_ended"))
+    expect(banner).to_contain_text(wording("errors", "session_ended", language="en"))
     expect(banner.get_by_role("button", name="Reload")).to_be_visible()
     context = chromium.new_context(viewport=TABLETS["portrait"], has_touch=True)
     other = context.new_page()
