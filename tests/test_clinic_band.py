@@ -106,8 +106,8 @@ def test_the_band_switches_to_this_clinic_at_10_courses(engine) -> None:
     words = answer(MELASMA, nine, "en", band=BandSource(band.status))
     chance = next(f for f in words.figures if f.key == "chance")
     assert "clinics like those studied" in chance.note
-    assert chance.caveat == ("this clinic has 9 courses of this condition recorded; 1 more "
-                             "and the band is its own")
+    assert chance.caveat == ("this clinic's own band needs 10 recorded courses of this "
+                             "condition; it has 9 so far")
     store(engine, 1)
     assert band.check()  # the revision moved: read again
     ten = estimate(MELASMA, clinic=band.effect)

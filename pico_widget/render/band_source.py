@@ -35,6 +35,12 @@ def _say(key: str, language: str, **values: object) -> str:
     return str(wording("band", key, language=language)).format(**values)
 
 
+def _required(fc: Forecast) -> int:
+    """The courses a condition needs for the clinic's own band. Said as "needs 10, has 1"
+    rather than "1 more": the counts then never need a singular form in any language."""
+    return fc.clinic_courses + fc.clinic_courses_needed
+
+
 def band_line(fc: Forecast, session: int, language: str) -> str:
     """'at this clinic, from 34 courses: 48-66 in 100' or '21-81 in 100 at 8 in 10 clinics
     like those studied'."""
@@ -52,7 +58,7 @@ def band_caveat(fc: Forecast, session: int, source: BandSource, language: str) -
     if source.status == "unavailable":
         return _say("unavailable", language)
     if fc.clinic_courses_needed > 0:
-        return _say("needed", language, courses=fc.clinic_courses, needed=fc.clinic_courses_needed)
+        return _say("needed", language, courses=fc.clinic_courses, total=_required(fc))
     return ""
 
 
@@ -69,5 +75,5 @@ def source_sentence(fc: Forecast, language: str) -> str:
         return _say("source_this_clinic", language, courses=fc.clinic_courses)
     if fc.clinic_courses_needed > 0:
         return _say("source_studies_needed", language, courses=fc.clinic_courses,
-                    needed=fc.clinic_courses_needed)
+                    total=_required(fc))
     return _say("source_studies", language)

@@ -25,8 +25,8 @@ def test_the_band_switches_to_this_clinic_at_10_courses(chromium, tmp_path) -> N
         chance = page.locator(".pico-figure[data-key=chance]")
         expect(chance).to_contain_text("at 8 in 10 clinics like those studied")
         expect(chance).to_contain_text(
-            "this clinic has 9 courses of this condition recorded; 1 more and the band is "
-            "its own")
+            "this clinic's own band needs 10 recorded courses of this condition; it has 9 so "
+            "far")
         toggle = page.get_by_role("checkbox", name="Show the studies' band too")
         expect(toggle).to_be_hidden()  # one band: nothing to compare
 
