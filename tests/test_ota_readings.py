@@ -38,3 +38,21 @@ def test_each_reading_names_rows_that_exist_and_rereads_only_its_own():
     assert spread.sessions_mixed == tuple(float(n) for n in range(1, 12))
     assert ota_readings._o6_over_sessions(o13) is o13
     assert ota_readings._o13_good_as_quartile(o13).thresholds == (95.0, 25.0)
+
+
+def test_the_model_pages_section_shows_what_the_app_says_now():
+    """Issue 30 accepts a never share above 15 in 100 for this case if the model page shows
+    the analysis: its 'as shipped' row must be the shipped model's, or it is stale."""
+    import re
+    from pathlib import Path
+
+    import pico_widget
+
+    page = (Path(pico_widget.__file__).parent / "data" / "model.md").read_text("utf-8")
+    section = page.partition("## Nevus of Ota: why")[2].partition("\n## ")[0]
+    found = re.search(r"^\| as shipped \| ([\d.]+) \| (\d+) \| (\d+) \|", section, re.M)
+    assert found is not None
+    ps, qs = (estimate(PatientProfile(**ota_readings.CASE, laser=laser))
+              for laser in ("picosecond", "q-switched"))
+    assert abs(float(found[1]) - ps.never_percent) < 0.05
+    assert (int(found[2]), int(found[3])) == (ps.sessions_median, qs.sessions_median)
