@@ -403,8 +403,10 @@ def _ota(laser: str, goal: float = 75):
                    "42% under 75%), O12 (32, 88% under 75%) and O13 (59, 93% under 95%). "
                    "Refitted without O6 it stays 28, without O12 and O13 26, without all "
                    "three 16; O11, O9 and O3 do not outweigh them. Issue 30's O6 read over "
-                   "1-11 sessions gave 29, the 15 candidate rows 33 (refits of nevus of Ota "
-                   "alone, not nested: docs/experiments.md)")
+                   "1-11 sessions gave 29, the 15 candidate rows 33, an offset for named "
+                   "grades 28.8 (refits of nevus of Ota alone, not nested: "
+                   "docs/experiments.md). The model page's section on nevus of Ota shows "
+                   "the grading and session-mix analysis issue 30 accepts instead")
 def test_nevus_of_ota_picosecond_clears_as_the_series_report():
     """O11: 83 of 86 (96.5%) over 95% in a mean 4.3 sessions; O9: all 48 reached 75%; O3:
     4.2 sessions to 75%. Model 2026.11-6 read 'fast but capped': median 2 sessions and 39 in

@@ -137,6 +137,7 @@ class PriorSd(_Data):
     clinic_rate: float = Field(gt=0)  # on log lambda
     clinic_ceiling: float = Field(gt=0)  # on logit(C / 100)
     clinic_complete: float = Field(gt=0)  # on the logit of the share who clear completely
+    grading: float = Field(gt=0)  # a study grading's offset (logit ceiling, complete share)
 
 
 class ModelSettings(_Data):
@@ -149,6 +150,7 @@ class ModelSettings(_Data):
     complete_ceiling_percent: float = Field(gt=95, lt=100)  # complete responders' median
     complete_ceiling_sd: float = Field(gt=0, le=1)  # their spread, logit scale
     non_response_quantile: float = Field(gt=0, lt=0.5)
+    grading_offsets: bool = False  # fit an offset per study grading (model.basis.grading)
     prior_sd: PriorSd
     basis: dict[str, Basis]
 
@@ -183,6 +185,9 @@ class FittedCondition(_Data):
     sessions_per_point: float | None = Field(default=None, gt=0)
     ceiling_shift: float | None = None
     complete_share: float = Field(default=0.0, ge=0, lt=1)  # moderate's, or the tattoos'
+    # Offset on the logit ceiling and complete share of rows graded otherwise than the
+    # reference (evidence.toml [grading]), by grading: fitted, not used to forecast.
+    grading: dict[str, float] = {}
 
     @model_validator(mode="after")
     def _complete_by_severity(self) -> Self:

@@ -19,6 +19,15 @@ from .catalogue import Severity, catalogue, conditions
 Kind = Literal["shares", "mean", "sessions", "sessions_capped", "pih", "pih_rate"]
 Design = Literal["meta-analysis", "review", "rct", "series"]
 Grade = Literal["strong", "moderate", "limited"]
+# How a study graded its outcome (evidence.toml [grading]): "percent" the physician's or a
+# blinded rater's percent clearance, stated or in bands with their cut-offs (quartile
+# scales, a physician's global assessment in percent bands): what the app's goal means, so
+# the reference; "named" grades whose cut-offs the source does not give (complete,
+# excellent, good, satisfactory; treated until clear), read by judgement; "score" a change
+# in a clinical score or measure (MASI, scar volume, wrinkle scales) read as a percent;
+# "patient" the patients' own rating.
+Grading = Literal["percent", "named", "score", "patient"]
+REFERENCE_GRADING: Grading = "percent"
 EFFICACY: tuple[Kind, ...] = ("shares", "mean", "sessions", "sessions_capped")
 
 
@@ -119,6 +128,7 @@ class EvidenceRow(_Data):
 class Evidence(_Data):
     complete_clearance_percent: float = Field(gt=50, le=100)
     designs: dict[str, Design]
+    grading: dict[str, Grading]
     searched: dict[str, str]
     unused: dict[str, str]
     row: tuple[EvidenceRow, ...]
@@ -131,6 +141,9 @@ class Evidence(_Data):
         undesigned = {r.source for r in self.row} - set(self.designs)
         if undesigned:
             raise ValueError(f"no study design given for {sorted(undesigned)}")
+        ungraded = {r.source for r in self.row if r.efficacy} - set(self.grading)
+        if ungraded:
+            raise ValueError(f"no grading given for {sorted(ungraded)}")
         return self
 
 
@@ -138,6 +151,12 @@ class Evidence(_Data):
 def evidence() -> Evidence:
     text = resources.files("pico_widget").joinpath("data/evidence.toml").read_text("utf-8")
     return Evidence.model_validate(tomllib.loads(text))
+
+
+def grading(row: EvidenceRow) -> Grading:
+    """How the row's study graded its outcome; the reference for a study not in the
+    evidence (the frozen test set's)."""
+    return evidence().grading.get(row.source, REFERENCE_GRADING)
 
 
 def rows(condition: str | None = None, *, efficacy: bool | None = None) -> list[EvidenceRow]:

@@ -41,7 +41,7 @@ from ..core.catalogue import (
     catalogue,
     conditions,
 )
-from ..core.evidence import EvidenceRow, rows
+from ..core.evidence import REFERENCE_GRADING, EvidenceRow, grading, rows
 from ..core.models import TattooDetails
 from ..core.pih import course_risk, per_session_mean
 from ..core.population import (
@@ -80,13 +80,26 @@ def condition_params(cid: str, relaxed: Collection[str] = ()) -> list[Param]:
     """The condition's parameters; those named in `relaxed` have their prior sd widened by
     PRIOR_RELAX (a fold of the nested check that left out a row the prior was written
     from, fit/nested.py)."""
-    params = _condition_params(cid)
+    params = _condition_params(cid) + [
+        Param(f"grading_{g}", 0.0, catalogue().model.prior_sd.grading, -3.0, 3.0)
+        for g in gradings(cid)]
     if not relaxed:
         return params
     return [replace(p, sd=p.sd * PRIOR_RELAX) if p.name in relaxed else p for p in params]
 
 
 PRIOR_RELAX = 3.0  # factor on a prior's sd in a fold that left out a row it was written from
+
+
+@cache
+def gradings(cid: str) -> tuple[str, ...]:
+    """The gradings other than the reference among the condition's fitted rows, each with
+    an offset of its own where the switch is on (model.basis.grading) and the condition
+    also has rows of the reference to hold it against."""
+    found = {grading(r) for r in rows(cid, efficacy=True) if r.fitted}
+    if not catalogue().model.grading_offsets or REFERENCE_GRADING not in found:
+        return ()
+    return tuple(sorted(found - {REFERENCE_GRADING}))
 
 
 def _condition_params(cid: str) -> list[Param]:
@@ -162,7 +175,8 @@ def to_condition(cid: str, theta: Sequence[float] | np.ndarray, fitted_rows: Seq
               "qswitched_rate_factor": math.exp(v["qswitched"]) if "qswitched" in v else None,
               "qswitched_series_shift": v.get("qswitched_series"),
               "complete_share": 1 / (1 + math.exp(-v["complete_share"]))
-              if "complete_share" in v else 0.0}
+              if "complete_share" in v else 0.0,
+              "grading": {g: v[f"grading_{g}"] for g in gradings(cid)}}
     if conditions()[cid].graded_by_kirby_desai:
         return FittedCondition(skin_type_step=1.0, ceiling_shift=v["ceiling_shift"],
                                sessions_per_point=math.exp(v["sessions_per_point"]), **common)
@@ -210,6 +224,9 @@ def predict_at(row: EvidenceRow, params: FittedCondition, offsets: np.ndarray,
     any observation (tests compare them), vectorised over clinics, with a smooth normal
     CDF."""
     offsets = np.atleast_2d(np.asarray(offsets, dtype=float))
+    graded = params.grading.get(grading(row), 0.0)
+    if graded:  # the study's grading reads every result higher or lower (logit scale)
+        offsets = offsets + np.array([0.0, graded, graded])
     spreads = [spread_for(case, params) for case in _cases(row)]
     rate_sd, ceiling_sd = spreads[0].rate_sd, spreads[0].ceiling_sd
     log_rate = (np.array([s.log_rate for s in spreads])[None, :] + offsets[:, :1]).ravel()
@@ -529,6 +546,7 @@ def condition_theta(cid: str, fitted: FittedCondition) -> np.ndarray:
     if fitted.qswitched_rate_factor is not None:
         v["qswitched"] = math.log(fitted.qswitched_rate_factor)
     v["qswitched_series"] = fitted.qswitched_series_shift or 0.0
+    v |= {f"grading_{g}": fitted.grading.get(g, 0.0) for g in gradings(cid)}
     if conditions()[cid].graded_by_kirby_desai:
         assert fitted.sessions_per_point is not None
         v["sessions_per_point"] = math.log(fitted.sessions_per_point)
@@ -713,6 +731,9 @@ def fitted_toml(fitted: Fitted) -> str:
             value = getattr(c, key)
             if value is not None and (key != "complete_share" or value):
                 out.append(f"{key} = {_number(value)}")
+        if c.grading:
+            out.append("grading = { " + ", ".join(f"{g} = {_number(x)}"
+                                                  for g, x in c.grading.items()) + " }")
         if c.severity:
             out.append(f"[conditions.{cid}.severity]")
             for sev in SEVERITIES:
