@@ -104,15 +104,19 @@ def measure(browser: Any, base: str, urls: dict[str, str],
 
 
 def where(seen: list[dict[str, Any]]) -> str:
-    """Medians over the presses of one page: the first message's arrival, messages and
-    bytes received, and the time in each plotly.js call."""
+    """Medians over the presses of one page: the arrival of the first and of the largest
+    message (the figure), messages and bytes received, and the time in each plotly.js
+    call."""
     def median(values: list[float]) -> float:
         return statistics.median(values) if values else float("nan")
 
     first = median([s["frames"][0]["at"] for s in seen if s["frames"]])
+    largest = median([max(s["frames"], key=lambda f: f["bytes"])["at"]
+                      for s in seen if s["frames"]])
     frames = median([len(s["frames"]) for s in seen])
     size = median([sum(f["bytes"] for f in s["frames"]) for s in seen])
-    parts = [f"first message {first:.1f} ms after the key", f"{frames:g} messages",
+    parts = [f"first message {first:.1f} ms after the key",
+             f"largest (the figure) at {largest:.1f} ms", f"{frames:g} messages",
              f"{size:.0f} B", f"{median([s['changes'] for s in seen]):g} chart mutations"]
     names = sorted({c["name"] for s in seen for c in s["calls"]})
     for name in names:
