@@ -8,17 +8,15 @@ benchmarks/probe.js, so Playwright's own latency is not counted.
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import psutil
-from browser import TABLETS, launch
-from live_server import command_line, live_server
-from playwright.sync_api import Page, sync_playwright
+from live_server import command_line
+from playwright.sync_api import Page
 
-from .pages import write_pages
+from .pages import pages_and_browser, serve, tablet
 from .table import Row, summarise
 
 PROBE = (Path(__file__).parent / "probe.js").read_text()
@@ -87,28 +85,20 @@ def _kernel_rss_mb(server_pid: int, sockets: list[str]) -> float:
 
 def run(interactions: int = 20, loads: int = 5) -> list[Row]:
     rows: list[Row] = []
-    folder = Path(tempfile.mkdtemp(prefix="pico-bench-"))
-    urls = write_pages(folder)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            with live_server(f"--root={folder}", name="bench") as server:
-                rows += _interactions(browser, server.url, urls, interactions)
-                rows += _first_chart(browser, server.url, urls, loads, "preheated")
-                rows += _wire_and_memory(browser, server, urls)
-            with live_server(f"--root={folder}", "--VoilaConfiguration.preheat_kernel=False",
-                             name="bench-cold") as server:
-                rows += _first_chart(browser, server.url, urls, loads, "cold kernel")
-        finally:
-            browser.close()
+    with pages_and_browser() as (browser, folder, urls):
+        with serve(folder, "bench") as server:
+            rows += _interactions(browser, server.url, urls, interactions)
+            rows += _first_chart(browser, server.url, urls, loads, "preheated")
+            rows += _wire_and_memory(browser, server, urls)
+        with serve(folder, "bench-cold", "--VoilaConfiguration.preheat_kernel=False") as server:
+            rows += _first_chart(browser, server.url, urls, loads, "cold kernel")
     return rows
 
 
 def _interactions(browser: Any, base: str, urls: dict[str, str], n: int) -> list[Row]:
     results = {}
     for name in ("echo", "figurewidget", "dashboard"):
-        context = browser.new_context(viewport=TABLETS["landscape"], has_touch=True)
-        context.add_init_script(PROBE)
+        context = tablet(browser, PROBE)
         page, _ = _open(context, base + urls[name])
         results[name] = round_trips(page, n)
         context.close()
@@ -133,8 +123,7 @@ def _first_chart(browser: Any, base: str, urls: dict[str, str], loads: int,
                                                 for v in visits}
     for _ in range(loads):
         for name in ("dashboard", "echo"):
-            context = browser.new_context(viewport=TABLETS["landscape"], has_touch=True)
-            context.add_init_script(PROBE)
+            context = tablet(browser, PROBE)
             for visit in visits:
                 page, _ = _open(context, base + urls[name])
                 ready[visit][name].append(_ready_ms(page))
@@ -152,8 +141,7 @@ def _wire_and_memory(browser: Any, server: Any, urls: dict[str, str]) -> list[Ro
     wire: dict[str, dict[str, tuple[int, int]]] = {}
     memory: dict[str, float] = {}
     for name in ("echo", "dashboard"):
-        context = browser.new_context(viewport=TABLETS["landscape"], has_touch=True)
-        context.add_init_script(PROBE)
+        context = tablet(browser, PROBE)
         ws1, http1, page, sockets = _bytes(context, server.url + urls[name])
         round_trips(page, 5)
         memory[name] = _kernel_rss_mb(server.process.pid, sockets)

@@ -61,7 +61,7 @@
     set: (value) => {
       plotly = value;
       if (!value) return;
-      for (const name of ["newPlot", "react", "relayout", "restyle", "update"]) {
+      for (const name of ["newPlot", "react", "relayout", "restyle", "update", "animate"]) {
         timed(value, name, name);
       }
       if (value.Plots) timed(value.Plots, "resize", "Plots.resize");

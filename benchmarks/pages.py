@@ -1,11 +1,19 @@
-"""The pages measured side by side on one Voila server: the dashboard and its references."""
+"""The pages measured side by side on one Voila server (the dashboard and its references),
+and the Chromium that opens them as a landscape tablet: one set-up for every browser part."""
 
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from browser import TABLETS, launch
+from live_server import LiveServer, live_server
+from playwright.sync_api import sync_playwright
 
 from pico_widget.server.serve import NOTEBOOK, apps_dir
 
@@ -44,3 +52,30 @@ def write_pages(folder: Path) -> dict[str, str]:
                                            "language": "python"}
         nbformat.write(notebook, folder / f"{name}.ipynb")
     return {name: f"voila/render/{name}.ipynb" for name in ["dashboard", *PAGES]}
+
+
+@contextmanager
+def pages_and_browser() -> Iterator[tuple[Any, Path, dict[str, str]]]:
+    """Chromium, and every page written to a fresh folder: (browser, folder, page -> URL
+    path). Serve the folder with `serve`, open a page with `tablet`."""
+    folder = Path(tempfile.mkdtemp(prefix="pico-bench-"))
+    urls = write_pages(folder)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser, folder, urls
+        finally:
+            browser.close()
+
+
+def serve(folder: Path, name: str, *options: str) -> AbstractContextManager[LiveServer]:
+    """One Voila server (the project's configuration, plus `options`) over the pages."""
+    return live_server(f"--root={folder}", *options, name=name)
+
+
+def tablet(browser: Any, script: str) -> Any:
+    """A fresh browser context the size of a landscape tablet, with touch, that runs
+    `script` (a probe) in every page before the page's own scripts."""
+    context = browser.new_context(viewport=TABLETS["landscape"], has_touch=True)
+    context.add_init_script(script)
+    return context

@@ -14,16 +14,13 @@ run prints as medians: where the time went.
 from __future__ import annotations
 
 import statistics
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from browser import TABLETS, launch
-from live_server import live_server
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .pages import write_pages
+from .pages import pages_and_browser, serve, tablet
 from .table import Row, summarise
 
 KEYS = (Path(__file__).parent / "keys.js").read_text()
@@ -42,8 +39,7 @@ def _open(browser: Any, url: str, tries: int = 3) -> tuple[Any, Page, Locator]:
     initialize model.", plotly's FigureWidget model); before and after, it answered at
     once. Not understood; the run then stops with the page named, not half a ratio."""
     for _ in range(tries):
-        context = browser.new_context(viewport=TABLETS["landscape"], has_touch=True)
-        context.add_init_script(KEYS)
+        context = tablet(browser, KEYS)
         page = context.new_page()
         page.goto(url, timeout=120_000)
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
@@ -108,15 +104,19 @@ def measure(browser: Any, base: str, urls: dict[str, str],
 
 
 def where(seen: list[dict[str, Any]]) -> str:
-    """Medians over the presses of one page: the first message's arrival, messages and
-    bytes received, and the time in each plotly.js call."""
+    """Medians over the presses of one page: the arrival of the first and of the largest
+    message (the figure), messages and bytes received, and the time in each plotly.js
+    call."""
     def median(values: list[float]) -> float:
         return statistics.median(values) if values else float("nan")
 
     first = median([s["frames"][0]["at"] for s in seen if s["frames"]])
+    largest = median([max(s["frames"], key=lambda f: f["bytes"])["at"]
+                      for s in seen if s["frames"]])
     frames = median([len(s["frames"]) for s in seen])
     size = median([sum(f["bytes"] for f in s["frames"]) for s in seen])
-    parts = [f"first message {first:.1f} ms after the key", f"{frames:g} messages",
+    parts = [f"first message {first:.1f} ms after the key",
+             f"largest (the figure) at {largest:.1f} ms", f"{frames:g} messages",
              f"{size:.0f} B", f"{median([s['changes'] for s in seen]):g} chart mutations"]
     names = sorted({c["name"] for s in seen for c in s["calls"]})
     for name in names:
@@ -135,15 +135,9 @@ def rows(times: dict[str, list[float]]) -> list[Row]:
 
 
 def run() -> list[Row]:
-    folder = Path(tempfile.mkdtemp(prefix="pico-bench-"))
-    urls = write_pages(folder)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            with live_server(f"--root={folder}", name="bench-repaint") as server:
-                times, seen = measure(browser, server.url, urls)
-        finally:
-            browser.close()
+    with pages_and_browser() as (browser, folder, urls), \
+            serve(folder, "bench-repaint") as server:
+        times, seen = measure(browser, server.url, urls)
     for name in PAGES:
         print(f"{name}: {where(seen[name])}")
     return rows(times)

@@ -61,11 +61,12 @@ def _layout(title: str, y_title: str, sessions: int, language: str) -> dict[str,
 
 
 def _level(key: str, text: str, value: float, colour: str, dash: str) -> dict[str, Any]:
-    """A level across the chart (goal, ceiling) as a line named in the legend, in the layout
-    rather than the data: when only the goal moves the browser redraws a line and its legend
-    entry, not the chart. Its words sit in the legend, below the plot, where they cover no
-    data (a label on the line hid the typical patient's later sessions). `legendgroup`
-    carries the level's key."""
+    """A level across the chart (goal, ceiling) as a layout line named in the legend, apart
+    from the data (a slide labels each column's levels from it). In the app the chart view
+    draws it as a trace of its own (static/plotly_view.js), so that moving the goal redraws
+    that line and the legend, not the chart. Its words sit in the legend, below the plot,
+    where they cover no data (a label on the line hid the typical patient's later
+    sessions). `legendgroup` carries the level's key."""
     return {"type": "line", "name": text, "legendgroup": key, "showlegend": True,
             "xref": "paper", "x0": 0, "x1": 1, "y0": value, "y1": value,
             "line": {"color": colour, "dash": dash, "width": 2.5}}

@@ -22,14 +22,19 @@ def field(page: Page, heading: str) -> Locator:
 
 # In the page: for each chart on view, its revision, the names, x and y of the traces
 # plotly.js drew, and the levels of its named lines (a hidden view is left out: it is drawn
-# when shown).
+# when shown). A level is a layout line, or a trace the chart drew for one (meta
+# "pico-level", static/plotly_view.js), which is not one of the figure's traces.
 DRAWN = """(names) => Object.fromEntries(names.map((name) => {
     const chart = document.querySelector(`[data-testid="${name}"]`);
     if (!chart || chart.offsetParent === null || !chart.data) return null;
+    const level = (t) => t.meta === 'pico-level';
     return [name, {revision: Number(chart.dataset.revision),
-                   traces: chart.data.map((t) => ({name: t.name, x: t.x, y: t.y})),
-                   levels: Object.fromEntries((chart.layout.shapes || [])
-                       .filter((s) => s.legendgroup).map((s) => [s.legendgroup, s.y0]))}];
+                   traces: chart.data.filter((t) => !level(t))
+                       .map((t) => ({name: t.name, x: t.x, y: t.y})),
+                   levels: Object.fromEntries([
+                       ...(chart.layout.shapes || []).filter((s) => s.legendgroup)
+                           .map((s) => [s.legendgroup, s.y0]),
+                       ...chart.data.filter(level).map((t) => [t.legendgroup, t.y[0]])])}];
 }).filter(Boolean))"""
 
 

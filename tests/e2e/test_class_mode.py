@@ -29,12 +29,14 @@ SCROLL = """() => {
             panel: cells ? cells.scrollHeight - cells.clientHeight : 0,
             bottom: Math.max(...[...document.querySelectorAll('.pico-class-case')]
                 .map((c) => c.getBoundingClientRect().bottom)) - innerHeight}; }"""
-# Each column's chart as plotly.js drew it: axes, traces, whether it shows the newest figure.
+# Each column's chart as plotly.js drew it: axes, traces, whether it shows the newest figure
+# (the goal and ceiling, drawn as traces across the axis, static/plotly_view.js, left out).
 CHARTS = """() => [...document.querySelectorAll('.pico-class-case .pico-chart')].map((c) => ({
     drawn: c.dataset.revision !== undefined && c.offsetParent !== null && !!c.layout,
     x: c.layout && c.layout.xaxis.range, dtick: c.layout && c.layout.xaxis.dtick,
     y: c.layout && c.layout.yaxis.range,
-    traces: (c.data || []).map((t) => ({name: t.name, x: t.x}))}))"""
+    traces: (c.data || []).filter((t) => t.meta !== 'pico-level')
+        .map((t) => ({name: t.name, x: t.x}))}))"""
 
 
 def column(page: Page, title: str) -> Any:

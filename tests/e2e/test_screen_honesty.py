@@ -124,9 +124,10 @@ def open_case(page: Any, condition: str, goal: str) -> None:
 CEILING = """(id) => { const c = document.getElementById(id)
         || document.querySelector(`[data-testid="${id}"]`);
     const typical = c.data.find((t) => t.mode === 'lines+markers');
-    const line = c.layout.shapes.find((s) => s.legendgroup === 'ceiling');
+    const line = (c.layout.shapes || []).find((s) => s.legendgroup === 'ceiling')
+        || c.data.find((t) => t.legendgroup === 'ceiling');  // drawn as a trace in the app
     return {end: typical.y[typical.y.length - 1], sessions: typical.x[typical.x.length - 1],
-            level: line.y0, words: line.name.replaceAll('<br>', ' ')}; }"""
+            level: line.y0 ?? line.y[0], words: line.name.replaceAll('<br>', ' ')}; }"""
 
 
 def _ceiling_told_true(shown: dict[str, Any]) -> None:
