@@ -104,6 +104,8 @@ for (const [id, figure] of Object.entries(FIGURES)) {
   figure.layout.height = document.getElementById(id).clientHeight;
   figure.layout.legend.font.size = 10;  // paper is read close up: room for the plot
   figure.layout.font.size = 12;
+  // Short plots on paper: a smaller y-axis title stays off the chart's title above it.
+  figure.layout.yaxis.title.font = {size: 10};
   Plotly.newPlot(id, figure.data, figure.layout, config);
 }
 """
