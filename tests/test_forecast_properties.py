@@ -261,7 +261,7 @@ def test_dark_skin_and_relapse_warnings():
 
 
 def _level_off(warning: str) -> float:
-    return float(re.search(r"level off around (\d+)%", warning).group(1))
+    return float(re.search(r"half of them below (\d+)%", warning).group(1))
 
 
 def test_goal_most_never_reach_says_how_many_and_where_they_level_off():

@@ -330,19 +330,34 @@ class Population:
         lo_y = levels[hi_index - 1]
         return _clip(lo_y + (levels[hi_index] - lo_y) * step, 0.0, 100.0)
 
+    def _ceiling_cdf(self) -> np.ndarray:
+        """The share of patients whose own ceiling lies below each cell edge
+        (CEILING_EDGES, logit scale). Each cell's weight is spread over its width, as the
+        shares reaching a goal have it (_part_above): read at the nodes instead, every
+        ceiling came out half a cell (up to 4 points) low, and the median ceiling fell
+        below the typical patient's own curve, which can never pass it."""
+        return np.concatenate([[0.0], np.cumsum(self.weight.sum(axis=0))])
+
     def ceiling_median_below(self, target: float) -> float:
-        """The median own ceiling of the patients who never reach `target`: where they level
-        off (with a group that clears completely, the median of everyone lies between the
-        two groups, where few patients are)."""
-        above, _ = _part_above(np.array([float(target)]))
-        below = self.weight.sum(axis=0) * (1.0 - above[0])
-        if below.sum() <= 0:
+        """The median own ceiling of the patients who never reach `target`: half of them
+        level off below it (with a group that clears completely, the median of everyone
+        lies between the two groups, where few patients are)."""
+        cdf = self._ceiling_cdf()
+        share = min(max(float(target), 1e-9), 100.0 - 1e-9) / 100.0
+        below = float(np.interp(math.log(share / (1.0 - share)), CEILING_EDGES, cdf))
+        if below <= 0:
             raise ValueError(f"no patient levels off below {target}%")
-        return float(np.interp(0.5, np.cumsum(below) / below.sum(), self.ceilings))
+        return _percent(float(np.interp(below / 2, cdf, CEILING_EDGES)))
 
     def ceiling_quantiles(self, quantiles: Sequence[float]) -> list[float]:
-        cdf = np.cumsum(self.weight.sum(axis=0))
-        return [float(np.interp(q, cdf, self.ceilings)) for q in quantiles]
+        """Quantiles of the patients' own ceilings, percent (the median: half level off at
+        or above it)."""
+        cdf = self._ceiling_cdf()
+        return [_percent(float(np.interp(q * cdf[-1], cdf, CEILING_EDGES))) for q in quantiles]
+
+
+def _percent(logit: float) -> float:
+    return 100.0 / (1.0 + math.exp(-logit))
 
 
 # -- between clinics ------------------------------------------------------------------------------

@@ -28,11 +28,13 @@ import dataclasses
 import math
 import multiprocessing
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
-from ..core.catalogue import catalogue
+from ..core.catalogue import Severity, catalogue
 from ..core.clinic_effect import FLOOR, MIN_COURSES, ClinicEffect, clinic_effect
 from ..core.evidence import evidence
 from ..core.forecast import estimate
@@ -131,8 +133,8 @@ def _courses(rng: np.random.Generator, clinic: Clinic, condition: str, count: in
     for severity, skin in sorted({(str(a), int(b)) for a, b in zip(severities, skins,
                                                                    strict=True)}):
         who = np.flatnonzero((severities == severity) & (skins == skin))
-        rates[who], ceilings[who] = _patients(rng, Case(condition, severity, skin, "picosecond"),
-                                              clinic, len(who))
+        case = Case(condition, cast(Severity, severity), skin, "picosecond")
+        rates[who], ceilings[who] = _patients(rng, case, clinic, len(who))
     out = []
     for i in range(count):
         sessions = np.arange(1, lengths[i] + 1)
@@ -253,7 +255,7 @@ def simulate(scale: float = 1.0, processes: int = PROCESSES) -> list[ProfileResu
     return out
 
 
-def _numbers(values: np.ndarray | list[float]) -> str:
+def _numbers(values: np.ndarray | Sequence[float]) -> str:
     return "[" + ", ".join(f"{v:.3f}" for v in values) + "]"
 
 

@@ -118,19 +118,18 @@ def improvement_figure(fc: Forecast, observations: list[Observation], language: 
     return {"data": data, "layout": layout}
 
 
-# How far (points) the typical patient's last session may lie from the ceiling line before
-# the legend says which side of it they end: within it the two read as one level.
+# How far (points) the typical patient's last session may lie below the ceiling line before
+# the legend says they are still below it: within it the two read as one level.
 _CEILING_MARGIN = 2.0
 
 
 def _ceiling_words(fc: Forecast, language: str) -> str:
     """The ceiling line's legend, true beside the typical patient's line: where that line
     ends well below the ceiling, the typical patient has not reached it within the sessions
-    shown; where it ends above (a group who clear completely pulls it up), half level off
-    below the line and half go higher."""
+    shown. (The line never ends above it: no patient passes their own ceiling, and the
+    median ceiling bounds the median improvement, tests/test_ceiling_words.py.)"""
     ceiling, end = fc.ceiling_percent, fc.improvement[-1].median
-    key = ("ceiling_beyond" if end < ceiling - _CEILING_MARGIN
-           else "ceiling_passed" if end > ceiling + _CEILING_MARGIN else "ceiling")
+    key = "ceiling_beyond" if end < ceiling - _CEILING_MARGIN else "ceiling"
     text = str(wording("charts", key, language=language))
     return legend_lines(text.format(ceiling=f"{ceiling:.0f}", horizon=fc.max_sessions),
                         language)

@@ -8,6 +8,7 @@ printed page, so nothing that identifies the patient passes through the app.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from markupsafe import Markup
 
@@ -32,35 +33,38 @@ from .summary import (
 from .templates import html
 
 CSS = """
-@page { size: auto; margin: 10mm 12mm; }
-body { font-family: FONT_STACK; font-size: 10.5pt;
-  line-height: 1.3; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
-h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 13pt; margin: 8px 0 3px; }
-p { margin: 0 0 6px; }
+@page { size: auto; margin: 8mm 10mm 7mm; }
+body { font-family: FONT_STACK; font-size: 10pt;
+  line-height: 1.25; color: #111; max-width: 190mm; margin: 0 auto; padding: 8px; }
+h1 { font-size: 18pt; margin: 0 0 2px; } h2 { font-size: 12pt; margin: 6px 0 2px; }
+p { margin: 0 0 4px; }
 .meta { color: #333; font-size: 10pt; border-bottom: 2px solid #0072B2; padding-bottom: 6px; }
 .for .blank { display: inline-block; width: 60%; border-bottom: 1px solid #555; }
 .disclaimer { border-left: 5px solid #0072B2; background: #f2f6fa; padding: 6px 10px; }
 .figures { display: flex; gap: 14px; align-items: center; }
 .pico-warnings { border-left: 5px solid #E69F00; padding-left: 24px; }
-.chart { width: 100%; height: 250px; break-inside: avoid; page-break-inside: avoid; }
+.chart { width: 100%; height: 220px; break-inside: avoid; page-break-inside: avoid; }
 .pico-headline { border-left: 5px solid #0072B2; padding-left: 10px; margin: 10px 0 4px;
   break-inside: avoid; }
-.pico-figures-row { display: flex; flex-wrap: wrap; gap: 4px 18px; }
-.pico-figure { display: flex; flex-direction: column; flex: 1 1 120px; }
-.pico-value { font-size: 22pt; font-weight: 700; line-height: 1.1; }
-.pico-figure[data-key="cost"] .pico-value { font-size: 16pt; }
-.pico-unit { font-size: 13pt; } .pico-figcap { font-size: 11pt; color: #333; }
+/* The figures on one row (wrapped, "35%" took a row of its own and the page a third). */
+.pico-figures-row { display: flex; gap: 4px 14px; }
+.pico-figure { display: flex; flex-direction: column; flex: 1 1 0; min-width: 0; }
+.pico-value { font-size: 18pt; font-weight: 700; line-height: 1.1; }
+.pico-figure[data-key="cost"] .pico-value { font-size: 14pt; }
+.pico-figure[data-key="chance"] { flex-grow: 1.5; }
+.pico-unit { font-size: 11pt; } .pico-figcap { font-size: 9.5pt; color: #333; }
 .pico-words { display: inline-block; font-size: 0.7em; line-height: 1.15; }
 .pico-who { margin: 4px 0 0; }
-.band-note { font-size: 10.5pt; color: #333; margin: 2px 0 6px; }
+.band-note { font-size: 9.5pt; color: #333; margin: 2px 0 6px; }
 details.pico-refs > summary { font-weight: 600; list-style: none; }
 ul, .figures, .disclaimer { break-inside: avoid; page-break-inside: avoid; }
+ul { margin: 2px 0 4px; padding-left: 22px; }
 /* A heading stays with what follows it (no "Aftercare reminders" alone at a page's foot). */
 h2, .pico-refs-count, details.pico-refs > summary { break-after: avoid;
   page-break-after: avoid; }
 /* A typical case fits two A4 pages: long sections may break between their lines (their
    headings stay with them), and the citations are a compact list that may break too. */
-.pico-refs ul { font-size: 8pt; line-height: 1.25; padding-left: 14px; margin: 2px 0 4px;
+.pico-refs ul { font-size: 7.5pt; line-height: 1.2; padding-left: 14px; margin: 2px 0 4px;
   break-inside: auto; page-break-inside: auto; }
 .pico-refs li { margin: 0 0 1px; } .pico-refs-count { font-size: 9.5pt; margin: 4px 0 0; }
 /* On paper the citations run on as one compact paragraph per list. */
@@ -72,17 +76,20 @@ h2, .pico-refs-count, details.pico-refs > summary { break-after: avoid;
   page-break-inside: avoid; }
 .chance-row .figures { flex: none; width: 6.4cm; flex-direction: column;
   align-items: flex-start; font-size: 9pt; }
-.chance-row .chart { flex: 1 1 0; min-width: 0; height: 290px; }
-.glossary dl { column-count: 2; column-gap: 8mm; }
-.glossary { font-size: 9pt; line-height: 1.25; }
+/* Tall enough that the plot clears its subtitle and its legend of long entries (at 290 px
+   the plot was 60 px high and the axis title ran into the subtitle). */
+.chance-row .chart { flex: 1 1 0; min-width: 0; height: 350px; }
+.glossary dl { column-count: 3; column-gap: 6mm; }
+.glossary { font-size: 8pt; line-height: 1.2; }
 .clinic { display: flex; gap: 12px; align-items: center; margin: 0 0 6px; }
 .clinic img { max-height: 18mm; max-width: 50mm; }
 .clinic .name { font-weight: 700; font-size: 13pt; } .clinic p { margin: 0; }
+.clinic p:not(.name) { display: inline; margin-right: 10px; }
 .next .blank { display: inline-block; width: 50%; border-bottom: 1px solid #555; }
 .glossary { margin-bottom: 4px; } .glossary dl { margin: 0; }
 .glossary dt { font-weight: 700; display: inline; }
 .glossary dt::after { content: ": "; } .glossary dd { display: inline; margin: 0; }
-.glossary dd::after { content: ""; display: block; margin-bottom: 3px; }
+.glossary dd::after { content: ""; display: block; margin-bottom: 1px; }
 @media print { details.pico-refs > *:not(summary) { display: block; }
   .print-row { display: none; } }
 /* Opened from the file: its own print button, large enough to tap. */
@@ -95,8 +102,10 @@ DRAW = """
 const config = {staticPlot: true, responsive: true};
 for (const [id, figure] of Object.entries(FIGURES)) {
   figure.layout.height = document.getElementById(id).clientHeight;
-  figure.layout.legend.font.size = 11;  // paper is read close up: room for the plot
+  figure.layout.legend.font.size = 10;  // paper is read close up: room for the plot
   figure.layout.font.size = 12;
+  // Short plots on paper: a smaller y-axis title stays off the chart's title above it.
+  figure.layout.yaxis.title.font = {size: 10};
   Plotly.newPlot(id, figure.data, figure.layout, config);
 }
 """
@@ -181,5 +190,29 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
         references=Markup(references_html(fc, language, open=True, codes=False)),
         plotly_js=Markup(plotly_js_path().read_text("utf-8").replace("</script", "<\\/script")),
         figures={"improvement": improvement_figure(fc, profile.observations, language),
-                 "probability": probability_figure(fc, language)},
+                 "probability": paper_chance(probability_figure(fc, language), language)},
         draw=Markup(DRAW))
+
+
+PAPER_LABELS = 12  # sessions: past this many, every second bar's number is printed
+
+
+def paper_chance(figure: dict[str, Any], language: str) -> dict[str, Any]:
+    """The chance chart for paper, where the plot is small: each bar's number in a row
+    above the whiskers (inside the bar, a whisker crossed it) and the subtitle's notes one
+    a line (on one, it ran past the chart and over the axis title)."""
+    bars, layout = figure["data"][0], figure["layout"]
+    step = 1 if len(bars["x"]) <= PAPER_LABELS else 2
+    layout["annotations"] = [
+        {"x": x, "y": 100, "yref": "y", "yanchor": "bottom", "text": text,
+         "showarrow": False, "font": {"size": 10}}
+        for x, text in zip(bars["x"], bars["text"], strict=True) if x % step == 0]
+    bars["textposition"] = "none"
+    subtitle = layout["title"].get("subtitle")
+    if subtitle is not None:
+        lines = subtitle["text"].split(str(wording("charts", "milestones_join", language=language)))
+        subtitle["text"] = str(wording("charts", "line_break", language=language)).join(lines)
+        subtitle["font"] = {"size": 12}
+        layout["title"] |= {"y": 1, "yanchor": "top", "pad": {"t": 6}}
+        layout["margin"]["t"] = 40 + 16 * len(lines)
+    return figure

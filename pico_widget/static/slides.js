@@ -82,7 +82,71 @@ async function exported(msg) {
   }
 }
 
+// The class view's columns (teaching mode, a projector): every plot as high as the others,
+// so that the shared axes read as shared. Each column's legend differs (the other laser,
+// the class's guesses, the recorded sessions) and plotly takes its room from the plot: the
+// plots ran from 175 px down to 75 px, and a short plot cut its y-axis title. Once a column
+// is drawn (plotly_view.js marks it with data-revision), the legends and y-axis titles get
+// the column's size of text and every chart the deepest bottom margin among them.
+const COLUMN_CHARTS = ".pico-teaching .pico-class-case .pico-chart[data-revision]";
+// px: the legend's and the y-axis title's size in a quarter of a projector (the projector's
+// 20 and 21 px left a 75 px plot under a legend of long entries)
+const LEGEND_SIZE = 15;
+
+// A column's own margins and y-axis title, as plotly drew it from the kernel's figure (with
+// the column's legend size): levelling starts from these, never from its own last result.
+function own(chart) {
+  if (chart.__picoOwn && chart.__picoOwn.revision === chart.dataset.revision) {
+    return chart.__picoOwn;
+  }
+  const size = chart._fullLayout._size;
+  const title = chart.querySelector(".ytitle");
+  chart.__picoOwn = { revision: chart.dataset.revision, t: size.t, b: size.b,
+                      height: size.t + size.h + size.b,
+                      title: title ? title.getBoundingClientRect().height : 0 };
+  return chart.__picoOwn;
+}
+
+async function levelled() {
+  const Plotly = await plotly();
+  const charts = [...document.querySelectorAll(COLUMN_CHARTS)].filter((c) => c._fullLayout);
+  for (const chart of charts) {
+    const full = chart._fullLayout;
+    if (full.legend.font.size !== LEGEND_SIZE || full.yaxis.title.font.size !== LEGEND_SIZE) {
+      delete chart.__picoOwn;
+      await Plotly.relayout(chart, { "legend.font.size": LEGEND_SIZE,
+                                     "yaxis.title.font.size": LEGEND_SIZE });
+    }
+  }
+  const mine = charts.map(own);
+  const bottom = Math.ceil(Math.max(0, ...mine.map((m) => m.b)));
+  // The y-axis title is centred on the plot: longer than the plot is high it runs into the
+  // top margin, and past it was cut. With the plot (height - top - bottom) high, it fits
+  // once top >= title - height + bottom + 8.
+  const top = Math.ceil(Math.max(...mine.map((m) => m.t),
+                                 ...mine.map((m) => m.title - m.height + bottom + 8)));
+  for (const chart of charts) {
+    const size = chart._fullLayout._size;
+    if (Math.abs(size.b - bottom) > 0.5 || Math.abs(size.t - top) > 0.5) {
+      await Plotly.relayout(chart, { "margin.b": bottom, "margin.t": top });
+    }
+  }
+}
+
+let levelling = null;
+function levelColumns() {
+  if (levelling) return;
+  let queue = Promise.resolve();
+  levelling = new MutationObserver(() => {
+    queue = queue.then(levelled).catch((err) => console.error(
+      "pico-widget: columns not levelled:", err));
+  });
+  levelling.observe(document.body, { subtree: true, attributes: true,
+                                     attributeFilter: ["data-revision"] });
+}
+
 function render({ model }) {
+  levelColumns();
   model.on("msg:custom", (msg) => {
     if (msg && msg.type === "export") {
       exported(msg).catch((err) => console.error("pico-widget: not exported:", err));

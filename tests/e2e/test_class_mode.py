@@ -165,3 +165,40 @@ def test_the_open_case_button_shows_no_count(server: LiveServer, chromium: Any) 
     opener = page.locator(".widget-upload").first
     expect(opener).to_have_text(wording("labels", "open_case", language="en"))
     context.close()
+
+
+# Each column's plot area (plotly's own size of it) and whether each axis title lies whole
+# inside its chart and its column.
+PLOTS = """() => [...document.querySelectorAll('.pico-class-case .pico-chart')].map((c) => {
+    const chart = c.getBoundingClientRect();
+    const column = c.closest('.pico-class-case').getBoundingClientRect();
+    const inside = (r) => r.width > 0 && r.height > 0
+        && r.left >= Math.max(chart.left, column.left) - 1
+        && r.right <= Math.min(chart.right, column.right) + 1
+        && r.top >= chart.top - 1 && r.bottom <= chart.bottom + 1 && r.bottom <= innerHeight;
+    return {plot: c._fullLayout && Math.round(c._fullLayout._size.h),
+            titles: [...c.querySelectorAll('.xtitle, .ytitle')].map((t) => ({
+                text: t.textContent, whole: inside(t.getBoundingClientRect())}))}; })"""
+
+
+def test_four_columns_share_one_plot_height_and_show_their_axis_titles_whole(
+        server: LiveServer, chromium: Any) -> None:
+    """The four plots shared ranges but not heights (about 175 px down to 75 px: the shared
+    axes did not look shared), and two columns' y-axis titles were cut."""
+    context, page, _ = open_dashboard(server, chromium, PROJECTOR)
+    teach(page, FOUR)
+    for title in FOUR:
+        column(page, title).get_by_role("button", name=wording("teaching", "reveal")).click()
+    drawn(page, 4)
+
+    def same_heights() -> list[dict[str, Any]]:
+        plots = page.evaluate(PLOTS)
+        heights = [p["plot"] for p in plots]
+        assert len(plots) == 4 and max(heights) - min(heights) <= 1, heights
+        return plots
+    plots = wait_until(same_heights, what="every column's plot as high as the others")
+    assert min(p["plot"] for p in plots) >= 80, plots  # a plot to read, not a strip
+    cut = [t["text"] for p in plots for t in p["titles"] if not t["whole"]]
+    assert cut == [] and all(len(p["titles"]) == 2 for p in plots), plots
+    no_scroll(page)
+    context.close()

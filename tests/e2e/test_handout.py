@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pypdfium2
+import pytest
 from browser import offline_page
 from live_server import ARTIFACTS
 from playwright.sync_api import expect
@@ -116,3 +117,82 @@ def test_handout_from_a_clinic_prints_its_name_logo_cost_and_a_next_visit_line(
                  if line.strip()]
         # No heading as a page's last line.
         assert lines[-1].strip() not in ("What to expect", "Timing", "Aftercare reminders")
+
+
+# Cases a clinic hands out every day: the issue's melasma goal 75, nevus of Ota after two
+# sessions and a multicolour tattoo (3 A4 pages before), and the teaching library's usual ones.
+TYPICAL = ("Melasma, modest goal", "Melasma, goal beyond the ceiling",
+           "Nevus of Ota, picosecond or Q-switched", "Multicolour cover-up tattoo on the ankle",
+           "Black professional tattoo on the upper arm")
+
+
+def _typical_cases() -> list[tuple[str, PatientProfile]]:
+    from pico_widget.core.cases import teaching_cases
+
+    library = {case.title: case.profile for case in teaching_cases()}
+    ota = PROFILE.model_copy(update={"observations": [
+        *PROFILE.observations, PROFILE.observations[0].model_copy(
+            update={"session": 2, "improvement_percent": 35})]})
+    return [(title, library[title]) for title in TYPICAL] + [("Ota, 20% and 35%", ota)]
+
+
+@pytest.mark.parametrize("language", ["en", "ms", "zh-Hans"])
+def test_a_typical_case_prints_on_two_a4_pages_with_or_without_a_price(
+        chromium, tmp_path, language) -> None:
+    """With a clinic price the melasma handout ran to 3 A4 pages (the third holding only
+    the reading list), as did the Malay nevus of Ota and multicolour tattoo ones."""
+    from pico_widget.core.settings_models import Clinic
+
+    clinic = Clinic(name="Klinik Kulit Sentosa", phone="+60 3-2161 0000",
+                    address="12 Jalan Ampang, Kuala Lumpur", price_per_session=450,
+                    currency="RM")
+    pages = {}
+    for index, (title, profile) in enumerate(_typical_cases()):
+        for priced in (None, clinic):
+            path = tmp_path / f"{index}-{priced is not None}.html"
+            path.write_text(handout_html(profile, language=language, clinic=priced), "utf-8")
+            context, page, _ = offline_page(chromium, path)
+            page.emulate_media(media="print")
+            pdf = path.with_suffix(".pdf")
+            page.pdf(path=str(pdf), format="A4", print_background=True)
+            context.close()
+            pages[title, priced is not None] = len(pypdfium2.PdfDocument(str(pdf)))
+    assert {key: count for key, count in pages.items() if count > 2} == {}, pages
+
+
+# On the printed chance chart: the subtitle and the axis title, each bar's number and the
+# whiskers, as boxes on the page.
+CHANCE_BOXES = """() => {
+    const chart = document.getElementById('probability');
+    const box = (e) => { const r = e.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                text: e.textContent}; };
+    const all = (selector) => [...chart.querySelectorAll(selector)].map(box)
+        .filter((b) => b.right > b.left || b.bottom > b.top);
+    return {subtitle: all('.gtitle-subtitle'), ytitle: all('.ytitle'),
+            labels: all('.bartext, .annotation-text'), whiskers: all('.errorbar path')}; }"""
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return (min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
+            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5)
+
+
+@pytest.mark.parametrize("language", ["en", "ms"])
+def test_the_printed_chance_chart_keeps_its_words_clear(chromium, tmp_path, language) -> None:
+    """The subtitle overprinted the y-axis title, and the whiskers ran through the bars'
+    numbers: melasma goal 50 and the issue's Ota case, at A4 width in print."""
+    melasma = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4,
+                             goal_percent=50)
+    for index, profile in enumerate((melasma, PROFILE)):
+        path = tmp_path / f"{index}.html"
+        path.write_text(handout_html(profile, language=language), "utf-8")
+        context, page, _ = offline_page(chromium, path, {"width": 794, "height": 1123})
+        page.emulate_media(media="print")
+        boxes = page.evaluate(CHANCE_BOXES)
+        context.close()
+        assert boxes["subtitle"] and boxes["ytitle"] and boxes["labels"], boxes
+        assert not [s for s in boxes["subtitle"] for y in boxes["ytitle"] if _overlaps(s, y)]
+        crossed = {label["text"] for label in boxes["labels"]
+                   for whisker in boxes["whiskers"] if _overlaps(label, whisker)}
+        assert crossed == set(), crossed
