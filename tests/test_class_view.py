@@ -18,23 +18,23 @@ from pico_widget.ui.dashboard import Dashboard
 
 def add(d: Dashboard, index: int | None, **update) -> None:
     if index is not None:  # as a tap in the menu would (its first entry is "none")
-        browser_sends(d._cases, index=index + 1)
+        browser_sends(d.cases, index=index + 1)
     if update:
         d.widget.profile = d.widget.profile.model_copy(update=update)
-    d._add_to_class()
+    d.add_to_class()
 
 
 def test_cases_join_columns_up_to_four():
     d = Dashboard(language="en")
-    assert d._class.layout.display == "none"  # nothing to show yet
+    assert d.class_view.layout.display == "none"  # nothing to show yet
     cases = teaching_cases()
     for index in range(MOST):
         add(d, index)
-        assert len(d._class._columns.children) == index + 1
-    assert d._class.layout.display is None
-    assert d._class_add.disabled and d._class.full
-    assert not d._class.add(cases[MOST].profile)  # a fifth is refused
-    column = d._class._columns.children[0]
+        assert len(d.class_view.lessons) == index + 1
+    assert d.class_view.layout.display is None
+    assert d.class_add.disabled and d.class_view.full
+    assert not d.class_view.add(cases[MOST].profile)  # a fifth is refused
+    column = d.class_view.lessons[0]
     heading, chart = column.heading, column.chart
     assert cases[0].title in heading.value
     fc = estimate(cases[0].profile)
@@ -44,10 +44,10 @@ def test_cases_join_columns_up_to_four():
         improvement_figure(fc, cases[0].profile.observations, "en"), horizon))
     assert chart.label  # a name for a screen reader
     column.extra[0].click()
-    assert len(d._class.cases) == MOST - 1 and not d._class_add.disabled
-    assert [c.teaching for c in d._class.cases] == [1, 2, 3]
-    d._class._clear.click()
-    assert d._class.cases == [] and d._class.layout.display == "none"
+    assert len(d.class_view.cases) == MOST - 1 and not d.class_add.disabled
+    assert [c.teaching for c in d.class_view.cases] == [1, 2, 3]
+    d.class_view.clear()
+    assert d.class_view.cases == [] and d.class_view.layout.display == "none"
 
 
 def test_an_edited_case_is_named_by_its_inputs_and_not_added_twice():
@@ -55,29 +55,29 @@ def test_an_edited_case_is_named_by_its_inputs_and_not_added_twice():
     add(d, 0)
     add(d, None, fitzpatrick=5)  # edited: no longer the teaching case
     add(d, None)  # the same case again
-    assert len(d._class.cases) == 2
-    assert d._class.cases[1].teaching is None
-    assert "skin type V" in d._class._columns.children[1].heading.value
+    assert len(d.class_view.cases) == 2
+    assert d.class_view.cases[1].teaching is None
+    assert "skin type V" in d.class_view.lessons[1].heading.value
 
 
 def test_columns_follow_the_language_in_the_same_widgets(monkeypatch):
     d = Dashboard(language="en")
     add(d, 0)
     add(d, None, fitzpatrick=5)
-    columns = [(c, *c.children) for c in d._class._columns.children]
+    columns = [(c, *c.children) for c in d.class_view.lessons]
     import pico_widget.ui.class_view as module
     import pico_widget.ui.teaching as lessons
 
     monkeypatch.setattr(module, "estimate", lambda *_a: pytest.fail("forecast again"))
     monkeypatch.setattr(lessons, "estimate", lambda *_a: pytest.fail("forecast again"))
-    browser_sends(d._language, index=1)  # 中文
-    assert [(c, *c.children) for c in d._class._columns.children] == columns
-    heading = d._class._columns.children[0].heading.value
-    assert "次" in heading and "并排比较" in d._class._heading.value
-    assert "皮肤类型V" in d._class._columns.children[1].heading.value
-    assert d._class._columns.children[0].extra[0].description == wording(
+    browser_sends(d.language_choice, index=1)  # 中文
+    assert [(c, *c.children) for c in d.class_view.lessons] == columns
+    heading = d.class_view.lessons[0].heading.value
+    assert "次" in heading and "并排比较" in d.class_view._heading.value
+    assert "皮肤类型V" in d.class_view.lessons[1].heading.value
+    assert d.class_view.lessons[0].extra[0].description == wording(
         "labels", "remove", language="zh-Hans")
-    assert d._class_add.description == "加入并排比较"
+    assert d.class_add.description == "加入并排比较"
 
 
 def test_a_case_name_keeps_the_capital_of_q_switched():

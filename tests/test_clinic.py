@@ -78,8 +78,8 @@ def test_headline_and_handout_show_the_clinic_and_the_cost(tmp_path: Path) -> No
 
 def test_the_widget_takes_a_clinic_and_refuses_a_bad_one(tmp_path: Path) -> None:
     w = PicoWidget(PROFILE, clinic=str(clinic_file(tmp_path)))
-    assert w.clinic is not None and 'data-key="cost"' in w._headline.value
-    assert "RM450" in w._headline.value
+    assert w.clinic is not None and 'data-key="cost"' in w.headline.value
+    assert "RM450" in w.headline.value
     with pytest.raises(ClinicError, match="phone"):
         PicoWidget(clinic={"name": "X", "phone": "<script>"})
     assert clinic_of(None) is None

@@ -128,16 +128,16 @@ def test_the_toggle_shows_the_studies_band_beside_the_clinics(engine) -> None:
     clinic_band._BANDS[engine] = band  # the widget's kernel band (not started: no thread)
     widget = PicoWidget(MELASMA, outcomes=SignIn(engine))
     assert widget.forecast.band_source == "this_clinic"
-    assert widget._both_bands.layout.display is None  # offered: there are two bands
+    assert widget.both_bands.layout.display is None  # offered: there are two bands
     studies = estimate(MELASMA)
     session = (widget.forecast.sessions_range or (0, widget.forecast.max_sessions))[1]
     low, high = (round(100 * x) for x in studies.prob_goal_band[session - 1])
     beside = f"{low}-{high} in 100 at 8 in 10 clinics like those studied"
-    assert beside not in text(widget._headline.value)
-    browser_sends(widget._both_bands, value=True)  # the doctor ticks it
-    assert beside in text(widget._headline.value)
-    widget._views.choose("chance")
-    chart = widget._views.charts["chance"]
+    assert beside not in text(widget.headline.value)
+    browser_sends(widget.both_bands, value=True)  # the doctor ticks it
+    assert beside in text(widget.headline.value)
+    widget.views.choose("chance")
+    chart = widget.views.charts["chance"]
     names = [trace.get("name", "").replace("<br>", " ") for trace in chart.figure["data"]]
     assert any("Grey whiskers" in n for n in names), names
     assert any("at this clinic" in n for n in names), names
@@ -168,7 +168,7 @@ def test_a_database_that_does_not_answer_leaves_the_studies_band_and_says_so(tmp
     finally:
         clinic_band._BANDS.pop(gone)
     assert widget.forecast.band_source == "studies"
-    shown = text(widget._headline.value)
+    shown = text(widget.headline.value)
     assert "at 8 in 10 clinics like those studied" in shown
     assert "this clinic's outcomes cannot be read now: this is the studies' band" in shown
 

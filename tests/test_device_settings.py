@@ -23,7 +23,7 @@ def type_into(row, **values: str) -> None:
 
 def note(w: PicoWidget) -> str:
     w.take_home.show_note()
-    return w.take_home._note.value
+    return w.take_home.note.value
 
 
 def test_settings_typed_in_a_row_go_into_the_note():

@@ -32,7 +32,7 @@ def test_an_edit_forecasts_once_with_the_note_open(estimates: list[int]) -> None
     estimates.clear()
     browser_sends(w.form.goal, value=60)
     assert w.profile.goal_percent == 60
-    assert "60" in w.take_home._note.value
+    assert "60" in w.take_home.note.value
     assert len(estimates) == 1
 
 
@@ -67,7 +67,8 @@ def test_linked_widgets_share_one_language() -> None:
     forecast = second.forecast
     first.language = "ms"
     assert second.language == "ms"
-    assert second.take_home._handout.description == wording("labels", "handout", language="ms")
+    handout = wording("labels", "handout", language="ms")
+    assert second.take_home.handout_button.description == handout
     assert second.form.headings["goal"].value != PicoWidget().form.headings["goal"].value
     assert second.forecast is forecast  # words only: nothing forecast again
     with pytest.raises(ValueError, match="language must be one of"):

@@ -112,7 +112,7 @@ def test_teaching_cases_cover_every_condition_and_forecast():
 
 def upload(w: PicoWidget, text: str) -> None:
     """A file chosen in the browser's upload button, delivered as the front end sends it."""
-    w.take_home._upload._handle_custom_msg(
+    w.take_home.upload._handle_custom_msg(
         {"type": "open", "size": len(text.encode()), "text": text}, [])
 
 
@@ -124,7 +124,7 @@ class Sent:
 
 def test_widget_exports_and_imports_a_case():
     w = PicoWidget(MELASMA)
-    sent = Sent(w.take_home._saver)
+    sent = Sent(w.take_home.saver)
     w.take_home.save_case()
     saved = sent.messages[-1]
     assert saved["filename"] == "pico-case.json"
@@ -148,27 +148,27 @@ def test_widget_handout_asks_for_no_name_and_note_follows_the_forecast():
     fields = [c for c in widgets_under(w.take_home).values()
               if isinstance(c, widgets.Text)]
     assert not fields, "the take-home panel has no free-text field to type a name into"
-    sent = Sent(w.take_home._saver)
+    sent = Sent(w.take_home.saver)
     w.take_home.save_handout()
     page = sent.messages[-1]["text"]
     assert 'Prepared for <span class="blank"></span>' in page  # a line to write on by hand
     w.take_home.show_note()
-    assert w.take_home._note.value == clinical_note(MELASMA)
-    assert w.take_home._copy.text == w.take_home._note.value
+    assert w.take_home.note.value == clinical_note(MELASMA)
+    assert w.take_home.copy.text == w.take_home.note.value
     w.profile = MELASMA.model_copy(update={"goal_percent": 40})
-    assert w.take_home._note.value == clinical_note(w.profile)
+    assert w.take_home.note.value == clinical_note(w.profile)
 
 
 def test_dashboard_teaching_case_picker_loads_cases_and_refuses_unknown_ones():
     from pico_widget.ui.dashboard import Dashboard
 
     d = Dashboard()
-    assert d._cases.index == 0  # "Choose a teaching case..." shows, not an empty box
+    assert d.cases.index == 0  # "Choose a teaching case..." shows, not an empty box
     case = teaching_cases()[3]
-    browser_sends(d._cases, index=4)  # after "Choose a teaching case..."
+    browser_sends(d.cases, index=4)  # after "Choose a teaching case..."
     assert d.widget.profile == case.profile
-    assert case.point in d._point.value
-    browser_sends(d._cases, index=99)
+    assert case.point in d.point.value
+    browser_sends(d.cases, index=99)
     assert "that teaching case is not on offer" in d.widget.message
     assert d.widget.profile == case.profile
 

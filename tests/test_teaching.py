@@ -25,8 +25,8 @@ def class_with(*titles: str) -> Dashboard:
     d = Dashboard(language="en")
     d.teach(True)
     for title in titles:
-        browser_sends(d._cases, index=CASES[title] + 1)
-        d._add_to_class()
+        browser_sends(d.cases, index=CASES[title] + 1)
+        d.add_to_class()
     return d
 
 
@@ -44,7 +44,7 @@ def test_guesses_are_a_few_whole_sessions_on_the_chart():
 
 def test_the_answer_waits_for_the_reveal_and_the_guesses_are_drawn_after():
     d = class_with("Melasma, modest goal")
-    lesson = d._class.lessons[0]
+    lesson = d.class_view.lessons[0]
     profile = teaching_cases()[CASES["Melasma, modest goal"]].profile
     fc = estimate(profile)
     shown = answer_html(answer(profile, fc, "en"))
@@ -66,7 +66,7 @@ def test_the_answer_waits_for_the_reveal_and_the_guesses_are_drawn_after():
 
 def test_a_bad_guess_gets_a_sentence_and_changes_nothing():
     d = class_with("Melasma, modest goal")
-    lesson = d._class.lessons[0]
+    lesson = d.class_view.lessons[0]
     browser_sends(lesson.guess, value="4, 6")
     lesson.uncover()
     before = lesson.chart.figure
@@ -81,12 +81,12 @@ def test_a_bad_guess_gets_a_sentence_and_changes_nothing():
     browser_sends(lesson.guess, value="lots")
     assert lesson.problem.value
     lesson.uncover()  # the field is put away with the guesses: so is its sentence
-    assert lesson.problem.value == "" and lesson._guess_row.layout.display == "none"
+    assert lesson.problem.value == "" and lesson.guess_row.layout.display == "none"
 
 
 def test_next_session_draws_the_course_so_far_and_the_forecast_after_each_result():
     d = class_with(HORI)
-    lesson = d._class.lessons[0]
+    lesson = d.class_view.lessons[0]
     lesson.uncover()
     profile = teaching_cases()[CASES[HORI]].profile
     lesson.next.click()
@@ -117,31 +117,31 @@ def test_columns_share_their_axes_and_ticks_never_crowd():
     horizon = max(estimate(teaching_cases()[CASES[t]].profile).max_sessions
                   for t in ("Melasma, modest goal", TATTOO, OTA, HORI))
     assert horizon > 12  # the tattoo's course is longer
-    for lesson in d._class.lessons:
+    for lesson in d.class_view.lessons:
         lesson.uncover()
     axes = {(tuple(lesson.chart.figure["layout"]["xaxis"]["range"]),
              lesson.chart.figure["layout"]["xaxis"]["dtick"],
              tuple(lesson.chart.figure["layout"]["yaxis"]["range"]))
-            for lesson in d._class.lessons}
+            for lesson in d.class_view.lessons}
     assert axes == {((-0.3, horizon + 0.3), session_step(horizon), (0, 102))}
     assert session_step(horizon) in (2, 5)
-    ota = d._class.lessons[2]
+    ota = d.class_view.lessons[2]
     assert any("Q-switched" in n for n in names(ota.chart.figure))  # as its title promises
-    assert not any("Q-switched" in n for n in names(d._class.lessons[0].chart.figure))
+    assert not any("Q-switched" in n for n in names(d.class_view.lessons[0].chart.figure))
 
 
 def test_a_case_and_the_class_save_as_slides_at_projector_size():
     d = class_with("Melasma, modest goal", OTA)
     sent: list[dict] = []
-    first, second = d._class.lessons
-    first.saver.send = d._class.saver.send = sent.append
+    first, second = d.class_view.lessons
+    first.saver.send = d.class_view.saver.send = sent.append
     first.export("png")
     assert sent == []  # a covered answer is not exported
-    assert d._class._pdf.disabled
+    assert d.class_view._pdf.disabled
     first.uncover()
-    assert not d._class._pdf.disabled
+    assert not d.class_view._pdf.disabled
     first.export("png")
-    d._class.export("pdf")
+    d.class_view.export("pdf")
     case, whole = sent
     assert case["kind"] == "png" and case["filename"] == "pico-case-slide.png"
     assert whole["kind"] == "pdf" and whole["filename"] == "pico-class-slide.pdf"
@@ -151,15 +151,15 @@ def test_a_case_and_the_class_save_as_slides_at_projector_size():
     # the class slide holds only the revealed column
     assert {t["xaxis"] for t in whole["figure"]["data"]} == {"x"}
     second.uncover()
-    d._class.export("png")
+    d.class_view.export("png")
     assert {t["xaxis"] for t in sent[-1]["figure"]["data"]} == {"x", "x2"}
 
 
 def test_class_mode_off_shows_every_answer_and_the_widget_again():
     d = class_with("Melasma, modest goal")
     d.teach(False)
-    lesson = d._class.lessons[0]
-    assert not lesson.covered and lesson._guess_row.layout.display == "none"
+    lesson = d.class_view.lessons[0]
+    assert not lesson.covered and lesson.guess_row.layout.display == "none"
     assert d.widget.layout.display is None
 
 

@@ -18,14 +18,14 @@ TATTOO = {"location": "upper_trunk", "colours": "black", "ink": "moderate", "sca
 
 
 def shown(w: PicoWidget) -> tuple[dict, dict, str, str]:
-    return (w._improvement.figure, w._probability.figure, w._headline.value,
-            w._warnings.value)
+    return (w.views.charts["curve"].figure, w.views.charts["chance"].figure, w.headline.value,
+            w.cautions.value)
 
 
 def choose(w: PicoWidget, view: str) -> None:
     """Tap a view in the segmented control, as the browser sends it."""
-    browser_sends(w._views.choice, index=list(wording("views", language="en")).index(view))
-    assert w._views.visible == view
+    browser_sends(w.views.choice, index=list(wording("views", language="en")).index(view))
+    assert w.views.visible == view
 
 
 def record(w: PicoWidget, typed: str) -> None:
@@ -41,7 +41,7 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
     assert w.profile == profile
     assert w.forecast == fc
     top = headline(fc)
-    figures = w._headline.value
+    figures = w.headline.value
     assert f"{fc.pih_risk_percent:.0f}%" in figures
     if top.session is not None:
         assert f"{top.reach} in 100" in figures and f"by session {top.session}" in figures
@@ -51,12 +51,12 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
         assert f'<span class="pico-value">{fc.max_sessions}+ <span' in figures
     elif fc.typical_outcome == "never":
         assert '<span class="pico-value"><span class="pico-words">Most never' in figures
-    assert w._views.visible == "curve"
-    assert w._improvement.figure == improvement_figure(fc, profile.observations, "en")
+    assert w.views.visible == "curve"
+    assert w.views.charts["curve"].figure == improvement_figure(fc, profile.observations, "en")
     choose(w, "chance")
-    assert w._probability.figure == probability_figure(fc, "en")
+    assert w.views.charts["chance"].figure == probability_figure(fc, "en")
     choose(w, "words")
-    text = w._views.pages["words"].value
+    text = w.views.pages["words"].value
     choose(w, "curve")
     if fc.goal_reachable:
         assert f"about <b>{top.reach}</b> reach the goal by session <b>{top.session}</b>" in text
@@ -70,10 +70,10 @@ def assert_shows(w: PicoWidget, profile: PatientProfile) -> None:
             f"<b>{high}</b> in 100 reach it by session {top.session}") in text
     # One count of studies: the headline's, the evidence view's list, the strength sentence.
     n = fc.evidence.studies
-    assert f"{n} stud" in w._headline.value and f"({n} stud" in text
+    assert f"{n} stud" in w.headline.value and f"({n} stud" in text
     choose(w, "evidence")
-    assert f"The {n} stud" in w._views.pages["evidence"].value
-    assert w._views.pages["evidence"].value.count("<li>") >= n
+    assert f"The {n} stud" in w.views.pages["evidence"].value
+    assert w.views.pages["evidence"].value.count("<li>") >= n
     choose(w, "curve")
     assert f"about <b>{fc.pih_risk_percent:.0f}%</b>" in text
 
@@ -177,8 +177,8 @@ def test_poor_response_lengthens_the_forecast_and_says_so():
     assert_shows(w, w.profile)
     assert w.forecast.prob_goal_by_session[8] < base.prob_goal_by_session[8]
     assert any("Review the diagnosis" in warning for warning in w.forecast.warnings)
-    assert "Review the diagnosis" in w._warnings.value
-    diamonds = [t for t in w._improvement.figure["data"] if t.get("name") == "Seen so far"]
+    assert "Review the diagnosis" in w.cautions.value
+    diamonds = [t for t in w.views.charts["curve"].figure["data"] if t.get("name") == "Seen so far"]
     assert diamonds and diamonds[0]["y"] == [2, 2]
 
 
@@ -244,14 +244,14 @@ def test_compare_lasers_draws_both():
     w = PicoWidget(PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                                   goal_percent=75))
     browser_sends(w.form.compare_box, value=True)
-    names = [t["name"] for t in w._improvement.figure["data"]]
+    names = [t["name"] for t in w.views.charts["curve"].figure["data"]]
     assert "Q-switched laser, same patient" in names
     choose(w, "chance")
-    assert len(w._probability.figure["data"]) == 3
+    assert len(w.views.charts["chance"].figure["data"]) == 3
     other = estimate(w.profile.model_copy(update={"laser": "q-switched"}))
     choose(w, "words")
     assert (f"Dashed or hatched: Q-switched laser, same patient (typical number of sessions "
-            f"to the goal: {other.sessions_median})") in w._views.pages["words"].value
+            f"to the goal: {other.sessions_median})") in w.views.pages["words"].value
 
 
 def test_pinned_case_is_drawn_beside_the_current_one():
@@ -260,15 +260,16 @@ def test_pinned_case_is_drawn_beside_the_current_one():
     w.pin("Melasma case")
     browser_sends(w.form.fitzpatrick, index=1)
     assert w.profile.fitzpatrick == 2
-    names = [t["name"] for t in w._improvement.figure["data"]]
+    names = [t["name"] for t in w.views.charts["curve"].figure["data"]]
     assert "Pinned: Melasma case" in names
-    dashed = next(t for t in w._improvement.figure["data"] if t["name"] == "Pinned: Melasma case")
+    dashed = next(t for t in w.views.charts["curve"].figure["data"]
+                  if t["name"] == "Pinned: Melasma case")
     assert dashed["y"][1:] == [round(b.median, 1) for b in estimate(pinned).improvement]
     choose(w, "chance")
-    assert w._probability.figure["data"][1]["y"] == [
+    assert w.views.charts["chance"].figure["data"][1]["y"] == [
         round(100 * p, 1) for p in estimate(pinned).prob_goal_by_session]
     w.unpin()
-    assert len(w._probability.figure["data"]) == 2
+    assert len(w.views.charts["chance"].figure["data"]) == 2
 
 
 def test_laser_is_fixed_where_only_picosecond_has_evidence():
@@ -312,9 +313,9 @@ def test_unexpected_failure_inside_a_callback_is_a_sentence(monkeypatch):
 
 def test_only_the_visible_view_is_sent_and_a_hidden_one_is_brought_up_to_date_when_chosen():
     w = PicoWidget()
-    chance, curve = w._probability, w._improvement
+    chance, curve = w.views.charts["chance"], w.views.charts["curve"]
     assert chance.revision == 0 and chance.figure == {}  # never drawn while hidden
-    words = w._views.pages["words"]
+    words = w.views.pages["words"]
     assert words.value == ""
     revision = curve.revision
     browser_sends(w.form.goal, value=75)
@@ -353,7 +354,7 @@ def test_headline_states_sessions_time_chance_and_who():
     months = fc.weeks_to_goal[1] / 4.345
     assert figures["time"].value == (f"~{months:.0f}" if fc.weeks_to_goal[1] > 13
                                      else f"~{fc.weeks_to_goal[1]:.0f}")
-    assert "skin type III" in w._headline.value and "goal 75%" in w._headline.value
+    assert "skin type III" in w.headline.value and "goal 75%" in w.headline.value
     single = p.model_copy(update={"condition": "solar_lentigines", "goal_percent": 50})
     one = {f.key: f for f in answer(single, estimate(single), "en").figures}
     assert estimate(single).sessions_median == 1
@@ -443,15 +444,15 @@ def test_an_edited_teaching_case_is_no_longer_named():
     from pico_widget.ui.dashboard import Dashboard
 
     d = Dashboard()
-    browser_sends(d._cases, index=3)  # "Melasma, modest goal"
-    assert "Melasma, modest goal." in d._point.value
-    browser_sends(d._language, index=0)  # a language switch keeps the case: same profile
-    assert d._cases.value != NO_CHOICE
+    browser_sends(d.cases, index=3)  # "Melasma, modest goal"
+    assert "Melasma, modest goal." in d.point.value
+    browser_sends(d.language_choice, index=0)  # a language switch keeps the case: same profile
+    assert d.cases.value != NO_CHOICE
     other = (d.widget.profile.fitzpatrick % 6) + 1
     browser_sends(d.widget.form.fitzpatrick, index=other - 1)
     assert d.widget.profile.fitzpatrick == other
-    assert d._cases.value == NO_CHOICE and d._point.value == ""
-    assert d._cases.label == wording("labels", "teaching_none", language="en")
+    assert d.cases.value == NO_CHOICE and d.point.value == ""
+    assert d.cases.label == wording("labels", "teaching_none", language="en")
 
 
 def test_the_100_people_show_the_pinned_case_too():
@@ -460,10 +461,10 @@ def test_the_100_people_show_the_pinned_case_too():
     w.pin("Melasma case")
     browser_sends(w.form.fitzpatrick, index=1)
     choose(w, "icons")
-    page = w._views.pages["icons"].value
+    page = w.views.pages["icons"].value
     assert page.count("<svg") == 2
     assert "This case" in page and "Pinned: Melasma case" in page
     top = headline(pinned)
     assert f"{top.reach} of 100 patients reach the goal by session {top.session}" in page
     w.unpin()
-    assert w._views.pages["icons"].value.count("<svg") == 1
+    assert w.views.pages["icons"].value.count("<svg") == 1

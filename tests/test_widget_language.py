@@ -30,7 +30,7 @@ def numbers(w: PicoWidget) -> dict:
 
 
 def titles_and_legends(w: PicoWidget) -> tuple[str, str, list[str]]:
-    figure = w._improvement.figure
+    figure = w.views.charts["curve"].figure
     return (figure["layout"]["title"]["text"], figure["layout"]["xaxis"]["title"]["text"],
             [t["name"] for t in figure["data"]])
 
@@ -40,43 +40,45 @@ def test_widget_speaks_its_language(language):
     w = PicoWidget(PROFILE, language=language)
     assert w.language == language
     for word in KNOWN[language]["headline"]:
-        assert word in w._headline.value
+        assert word in w.headline.value
     title, axis, legend = titles_and_legends(w)
     say = wording("charts", language=language)
     assert (title, axis) == (say["improvement_title"], say["session_axis"])
     # A long entry is on more lines (charts.legend_lines): read it as one line.
     assert {say["median"], say["observed"], say["band"]} <= {
         name.replace(say["line_break"], " ") for name in legend}
-    browser_sends(w._views.choice, index=list(wording("views", language="en")).index("words"))
+    browser_sends(w.views.choice, index=list(wording("views", language="en")).index("words"))
     for word in KNOWN[language]["words"]:
-        assert word in w._views.pages["words"].value
-    browser_sends(w._views.choice, index=list(wording("views", language="en")).index("chance"))
-    assert w._probability.figure["layout"]["title"]["text"] == say["probability_title"]
+        assert word in w.views.pages["words"].value
+    browser_sends(w.views.choice, index=list(wording("views", language="en")).index("chance"))
+    assert w.views.charts["chance"].figure["layout"]["title"]["text"] == say["probability_title"]
     assert w.form.condition.label.endswith(KNOWN[language]["words"][-1]) or language == "en"
-    assert w._improvement.ended_message == wording("errors", "session_ended", language=language)
+    ended = wording("errors", "session_ended", language=language)
+    assert w.views.charts["curve"].ended_message == ended
 
 
 def test_switching_keeps_the_case_the_forecast_and_the_view():
     w = PicoWidget(PROFILE)
-    browser_sends(w._views.choice, index=list(wording("views", language="en")).index("chance"))
+    browser_sends(w.views.choice, index=list(wording("views", language="en")).index("chance"))
     browser_sends(w.form.compare_box, value=True)
     before_profile, before = w.profile, numbers(w)
     for language in ("zh-Hans", "ms", "en"):
         w.language = language
         assert w.profile == before_profile
         assert numbers(w) == before
-        assert w._views.visible == "chance"
+        assert w.views.visible == "chance"
         assert w.form.compare_box.value is True
-        assert w._probability.figure["layout"]["title"]["text"] == wording(
+        assert w.views.charts["chance"].figure["layout"]["title"]["text"] == wording(
             "charts", "probability_title", language=language)
-        assert len(w._probability.figure["data"]) == 3  # the compared laser is still drawn
+        # The compared laser is still drawn.
+        assert len(w.views.charts["chance"].figure["data"]) == 3
     assert w.forecast == estimate(PROFILE)
 
 
 def test_switching_changes_words_in_place_and_never_reruns_the_forecast(monkeypatch):
     """The same widgets (no comm opened or closed), the same forecast object, new words."""
     w = PicoWidget(PROFILE)
-    browser_sends(w._views.choice, index=list(wording("views", language="en")).index("chance"))
+    browser_sends(w.views.choice, index=list(wording("views", language="en")).index("chance"))
     tree = widgets_under(w)
     live, forecast = len(_instances), w.forecast
     import pico_widget.ui.state as module
@@ -88,8 +90,8 @@ def test_switching_changes_words_in_place_and_never_reruns_the_forecast(monkeypa
         assert len(_instances) == live
         assert w.forecast is forecast
         assert w.form.laser.label == wording("lasers", PROFILE.laser, language=language)
-        assert w._views.choice.label == wording("views", "chance", language=language)
-        assert w._probability.figure["layout"]["title"]["text"] == wording(
+        assert w.views.choice.label == wording("views", "chance", language=language)
+        assert w.views.charts["chance"].figure["layout"]["title"]["text"] == wording(
             "charts", "probability_title", language=language)
     assert all(widget.comm is not None for widget in tree.values())
     monkeypatch.undo()
@@ -114,61 +116,61 @@ def test_controls_after_a_switch_answer_in_the_new_language():
     w = PicoWidget(PROFILE, language="ms")
     browser_sends(w.form.fitzpatrick, index=5)  # type VI: the dark-skin caution appears
     assert w.profile.fitzpatrick == 6
-    assert "Jenis kulit VI mempunyai risiko" in w._warnings.value
-    assert "Untuk nevus Ota, jenis kulit VI" in w._headline.value
-    assert ">sessions<" not in w._headline.value
+    assert "Jenis kulit VI mempunyai risiko" in w.cautions.value
+    assert "Untuk nevus Ota, jenis kulit VI" in w.headline.value
+    assert ">sessions<" not in w.headline.value
     assert w.forecast == estimate(w.profile)
     browser_sends(w.form.goal, value=150)
     assert w.message and w.profile.goal_percent == 75
     w.pin()
     assert any(name.startswith("Disemat: Nevus Ota") for name in
-               (t["name"] for t in w._improvement.figure["data"]))
+               (t["name"] for t in w.views.charts["curve"].figure["data"]))
     w.language = "zh-Hans"
     assert any(name.startswith("已固定：太田痣") for name in  # noqa: RUF001
-               (t["name"] for t in w._improvement.figure["data"]))
+               (t["name"] for t in w.views.charts["curve"].figure["data"]))
 
 
 def test_note_is_english_unless_the_doctor_asks_for_the_patients_language():
     w = PicoWidget(PROFILE, language="zh-Hans")
     w.take_home.show_note()
-    assert "Forecast:" in w.take_home._note.value
-    browser_sends(w.take_home._note_language, value=True)
-    assert "预测：" in w.take_home._note.value  # noqa: RUF001
-    assert PicoWidget(PROFILE).take_home._note_language.layout.display == "none"
+    assert "Forecast:" in w.take_home.note.value
+    browser_sends(w.take_home.note_language, value=True)
+    assert "预测：" in w.take_home.note.value  # noqa: RUF001
+    assert PicoWidget(PROFILE).take_home.note_language.layout.display == "none"
 
 
 def test_dashboard_language_control_switches_everything_but_the_case():
     d = Dashboard(PROFILE)
-    control = d._language
+    control = d.language_choice
     assert list(control.options) == [("English", "en"), ("中文", "zh-Hans"),
                                       ("Bahasa Melayu", "ms")]
     before = numbers(d.widget)
     browser_sends(control, index=1)
     assert d.widget.language == "zh-Hans"
-    assert wording("tagline", language="zh-Hans") in d._header.value
-    assert d._model_button.description == "这些数字是怎么算出来的"
+    assert wording("tagline", language="zh-Hans") in d.header.value
+    assert d.model_button.description == "这些数字是怎么算出来的"
     assert numbers(d.widget) == before and d.widget.profile == PROFILE
-    browser_sends(d._model_button, value=True)
-    assert "模型说明和参考文献只有英文版。" in d._model.value
+    browser_sends(d.model_button, value=True)
+    assert "模型说明和参考文献只有英文版。" in d.model_page.value
 
 
 def test_dashboard_opens_in_the_clinics_language(monkeypatch):
     monkeypatch.setenv("PICO_WIDGET_LANGUAGE", "ms")
     d = Dashboard()
-    assert d.widget.language == "ms" and d._language.value == "ms"
-    assert "sesi" in d.widget._headline.value
+    assert d.widget.language == "ms" and d.language_choice.value == "ms"
+    assert "sesi" in d.widget.headline.value
     with pytest.raises(ValueError):
         PicoWidget(language="xx")
 
 
 def test_teaching_cases_follow_the_language():
     d = Dashboard()
-    browser_sends(d._cases, index=3)  # "Melasma, modest goal"
+    browser_sends(d.cases, index=3)  # "Melasma, modest goal"
     chosen = d.widget.profile
-    assert "Melasma, modest goal." in d._point.value
-    browser_sends(d._language, index=2)
-    assert d._cases.label == "Melasma, matlamat sederhana"
-    assert "Matlamat sederhana adalah realistik" in d._point.value
+    assert "Melasma, modest goal." in d.point.value
+    browser_sends(d.language_choice, index=2)
+    assert d.cases.label == "Melasma, matlamat sederhana"
+    assert "Matlamat sederhana adalah realistik" in d.point.value
     assert d.widget.profile == chosen
 
 
@@ -216,7 +218,7 @@ def test_switching_language_rewords_without_forecasting_again(monkeypatch):
     w.language = "ms"
     assert calls == []
     assert w.forecast is before
-    assert escape(caution_sentence(before.cautions[-1], "ms")) in w._warnings.value
+    assert escape(caution_sentence(before.cautions[-1], "ms")) in w.cautions.value
 
 
 @pytest.mark.parametrize(("language", "label"), [

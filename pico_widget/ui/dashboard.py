@@ -38,30 +38,30 @@ class Dashboard(widgets.VBox):
         # The clinic `pico-widget serve --clinic` was started with, unless one is given.
         self.widget = PicoWidget(profile, language=language,
                                  clinic=clinic or clinic_from_env())
-        self._header = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
-        self._language = controls.ToggleButtons(
+        self.header = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
+        self.language_choice = controls.ToggleButtons(
             options=[(name, code) for code, name in language_names().items()],
             value=language, style={"button_width": "auto"})
-        self._language.add_class("pico-language")
-        self._language.on_edit = self._switch_language
+        self.language_choice.add_class("pico-language")
+        self.language_choice.on_edit = self._switch_language
         cases = teaching_cases()
-        self._cases = controls.Dropdown(
+        self.cases = controls.Dropdown(
             options=[("", NO_CHOICE), *((case.title, index) for index, case in enumerate(cases))],
             layout=widgets.Layout(width="auto", max_width="100%"))
-        self._cases.add_class("pico-cases")
-        self._cases.on_edit = self._teaching_case
-        self._cases.on_reject = lambda *_args: self.widget.refuse(
+        self.cases.add_class("pico-cases")
+        self.cases.on_edit = self._teaching_case
+        self.cases.on_reject = lambda *_args: self.widget.refuse(
             wording("errors", "no_case", language=self.widget.language))
-        self._model_button = widgets.ToggleButton(icon="book")
-        self._model_button.add_class("pico-model-button")
-        self._model_button.observe(self._toggle_model, "value")
+        self.model_button = widgets.ToggleButton(icon="book")
+        self.model_button.add_class("pico-model-button")
+        self.model_button.observe(self._toggle_model, "value")
         # The model page opens as a dialog over the page: the controls stay where they are.
-        self._model = widgets.HTML()
-        self._model.add_class("pico-model")
+        self.model_page = widgets.HTML()
+        self.model_page.add_class("pico-model")
         self._model_close = widgets.Button(icon="times")
         self._model_close.add_class("pico-model-close")
-        self._model_close.on_click(lambda _b: setattr(self._model_button, "value", False))
-        self._model_dialog = widgets.VBox([self._model_close, self._model],
+        self._model_close.on_click(lambda _b: setattr(self.model_button, "value", False))
+        self._model_dialog = widgets.VBox([self._model_close, self.model_page],
                                           layout=widgets.Layout(display="none"))
         self._model_dialog.add_class("pico-model-dialog")
         # Dims the page behind the dialog; a tap on it closes (static/a11y.js), and the
@@ -69,25 +69,25 @@ class Dashboard(widgets.VBox):
         self._model_backdrop = widgets.Box(layout=widgets.Layout(display="none"))
         self._model_backdrop.add_class("pico-model-backdrop")
         # Side by side for a class: the case on screen joins up to four columns.
-        self._class = ClassView(self.widget, on_change=self._word_class)
-        self._class_add = widgets.Button(icon="columns")
-        self._class_add.add_class("pico-class-add")
-        self._class_add.on_click(lambda _b: self._add_to_class())
+        self.class_view = ClassView(self.widget, on_change=self._word_class)
+        self.class_add = widgets.Button(icon="columns")
+        self.class_add.add_class("pico-class-add")
+        self.class_add.on_click(lambda _b: self.add_to_class())
         # Teaching mode: the class view alone on the screen, each answer behind "Reveal".
         self._class_mode = widgets.ToggleButton(icon="graduation-cap")
         self._class_mode.add_class("pico-class-mode")
         self._class_mode.observe(lambda change: self.teach(change["new"]), "value")
-        top = widgets.HBox([self._header, self._language, self._cases, self._model_button,
-                            self._class_add, self._class_mode])
+        top = widgets.HBox([self.header, self.language_choice, self.cases, self.model_button,
+                            self.class_add, self._class_mode])
         top.add_class("pico-header-row")
-        self._point = widgets.HTML()
+        self.point = widgets.HTML()
         # The whole page speaks the widget's language (screen readers pick their voice).
         self._accessibility = Accessibility(language=language, page=True)
         self._word_header()
         self.widget.observe(self._edited, "profile")
         self.widget.observe(self._respoken, "language")
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
-        super().__init__([top, self._point, self._class, self.widget, self._model_backdrop,
+        super().__init__([top, self.point, self.class_view, self.widget, self._model_backdrop,
                           self._model_dialog, self.memory,
                           self._accessibility], **kwargs)
         self.add_class("pico-app")
@@ -96,69 +96,69 @@ class Dashboard(widgets.VBox):
         """The header's and the teaching cases' words in the widget's language."""
         language = self.widget.language
         label = wording("labels", language=language)
-        self._header.value = header_html(language)
-        self._cases.relabel([(label["teaching_none"], NO_CHOICE), *(
+        self.header.value = header_html(language)
+        self.cases.relabel([(label["teaching_none"], NO_CHOICE), *(
             (teaching_words(i, case.title, case.point, language)[0], i)
             for i, case in enumerate(teaching_cases()))])
         self._show_point()
-        self._model_button.description = label["model_link"]
+        self.model_button.description = label["model_link"]
         self._model_close.description = wording("model_intro", "close", language=language)
         self._accessibility.language = language
         self._accessibility.names = {"pico-cases": label["teaching_case"],
                                      "pico-model": label["model_link"]}
-        self._language.tooltips = [label["language"]] * len(self._language.options)
-        self._model.value = ""  # drawn again, with its note, when next opened
+        self.language_choice.tooltips = [label["language"]] * len(self.language_choice.options)
+        self.model_page.value = ""  # drawn again, with its note, when next opened
         self._word_class()  # the class view words itself (it observes the language)
-        if self._model_button.value:
+        if self.model_button.value:
             self._toggle_model({"new": True})
 
     def _switch_language(self, _control: Any = None) -> None:
         """Only the words change: the widget keeps its case and forecast."""
-        self.widget.language = self._language.value
+        self.widget.language = self.language_choice.value
 
     def _respoken(self, change: dict[str, Any]) -> None:
         """The widget's language changed (here or from a notebook): the header follows."""
-        self._language.value = change["new"]
+        self.language_choice.value = change["new"]
         self._word_header()
 
     def _teaching_case(self, _control: Any = None) -> None:
         """Trainer mode: show a shipped case (its teaching point appears with the summary)."""
-        if self._cases.value == NO_CHOICE:
-            self._point.value = ""
+        if self.cases.value == NO_CHOICE:
+            self.point.value = ""
             return
-        case = teaching_cases()[self._cases.value]
+        case = teaching_cases()[self.cases.value]
         self.widget.profile = case.profile
         self.widget.compare_lasers(case.compare_lasers)  # the state its title promises
         self._show_point()
 
     def _edited(self, change: dict[str, Any]) -> None:
         """A teaching case changed by hand is no longer that case: its title and point go."""
-        index = self._cases.value
+        index = self.cases.value
         if index == NO_CHOICE or change["new"] == teaching_cases()[index].profile:
             return
-        self._cases.value = NO_CHOICE
-        self._point.value = ""
+        self.cases.value = NO_CHOICE
+        self.point.value = ""
 
     def _show_point(self) -> None:
         """The chosen teaching case's point, in the widget's language."""
-        index = self._cases.value
+        index = self.cases.value
         if index == NO_CHOICE:
             return
         case = teaching_cases()[index]
         title, point = teaching_words(index, case.title, case.point, self.widget.language)
-        self._point.value = point_html(title, point)
+        self.point.value = point_html(title, point)
 
-    def _add_to_class(self) -> None:
+    def add_to_class(self) -> None:
         """The case on screen into the next column (a teaching case keeps its title)."""
-        index = self._cases.value
-        self._class.add(self.widget.profile, None if index == NO_CHOICE else index)
+        index = self.cases.value
+        self.class_view.add(self.widget.profile, None if index == NO_CHOICE else index)
 
     def _word_class(self) -> None:
         """The add button's words, and it rests while four columns are full."""
         language = self.widget.language
-        self._class_add.description = wording("labels", "class_add", language=language)
+        self.class_add.description = wording("labels", "class_add", language=language)
         self._class_mode.description = wording("teaching", "class_mode", language=language)
-        self._class_add.disabled = self._class.full
+        self.class_add.disabled = self.class_view.full
 
     def teach(self, on: bool = True) -> None:
         """Class mode: the side-by-side view fills the screen (the consultation's widget
@@ -166,19 +166,19 @@ class Dashboard(widgets.VBox):
         if self._class_mode.value != on:
             self._class_mode.value = on  # its observer comes back here, once
             return
-        self._class.teach(on)
+        self.class_view.teach(on)
         self.widget.layout.display = "none" if on else None
-        self._point.layout.display = "none" if on else None
+        self.point.layout.display = "none" if on else None
         if on:
             self.add_class("pico-teaching")
         else:
             self.remove_class("pico-teaching")
 
     def _toggle_model(self, change: dict[str, Any]) -> None:
-        if change["new"] and not self._model.value:
+        if change["new"] and not self.model_page.value:
             from ..render.model_page import model_page_html
 
-            self._model.value = model_panel_html(model_page_html(), self.widget.language)
+            self.model_page.value = model_panel_html(model_page_html(), self.widget.language)
         shown = None if change["new"] else "none"
         self._model_backdrop.layout.display = shown
         self._model_dialog.layout.display = shown

@@ -30,25 +30,25 @@ class TakeHome(widgets.VBox):
     def __init__(self, state: ScreenState, refuse: Callable[[str], None],
                  open_saved: Callable[[SavedCase], None]) -> None:
         self._state, self._refuse, self._open_saved = state, refuse, open_saved
-        self._saver = Saver()
-        self._handout = widgets.Button(icon="print")
-        self._handout.on_click(lambda _b: self.print_handout())
-        self._download = widgets.Button(icon="download")
-        self._download.on_click(lambda _b: self.save_handout())
-        self._note_button = widgets.Button(icon="file-text")
-        self._note_button.on_click(lambda _b: self.show_note())
+        self.saver = Saver()
+        self.handout_button = widgets.Button(icon="print")
+        self.handout_button.on_click(lambda _b: self.print_handout())
+        self.download_button = widgets.Button(icon="download")
+        self.download_button.on_click(lambda _b: self.save_handout())
+        self.note_button = widgets.Button(icon="file-text")
+        self.note_button.on_click(lambda _b: self.show_note())
         # The note is for the record, in English, unless the doctor asks for the patient's.
-        self._note_language = widgets.Checkbox(indent=False, value=False)
-        self._note_language.observe(lambda _c: self.refresh(), "value")
-        self._note = widgets.Textarea(layout=widgets.Layout(width="100%", height="220px",
+        self.note_language = widgets.Checkbox(indent=False, value=False)
+        self.note_language.observe(lambda _c: self.refresh(), "value")
+        self.note = widgets.Textarea(layout=widgets.Layout(width="100%", height="220px",
                                                             display="none"))
-        self._copy = CopyButton(layout=widgets.Layout(display="none"))
-        self._save = widgets.Button(icon="download")
-        self._save.on_click(lambda _b: self.save_case())
-        self._upload = FileOpener(self._opened, accept=".json,application/json",
-                                  max_bytes=MAX_CASE_BYTES)
-        buttons = widgets.HBox([self._handout, self._download, self._note_button, self._save,
-                                 self._upload])
+        self.copy = CopyButton(layout=widgets.Layout(display="none"))
+        self.save_button = widgets.Button(icon="download")
+        self.save_button.on_click(lambda _b: self.save_case())
+        self.upload = FileOpener(self._opened, accept=".json,application/json",
+                                 max_bytes=MAX_CASE_BYTES)
+        buttons = widgets.HBox([self.handout_button, self.download_button, self.note_button,
+                                self.save_button, self.upload])
         buttons.add_class("pico-presets")
         # Beside the handout button, for the doctor: a translation no clinician has signed off.
         self.unreviewed = widgets.HTML()
@@ -57,8 +57,8 @@ class TakeHome(widgets.VBox):
         self.problem = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.problem.add_class("pico-error")
         self.problem.add_class("pico-upload-problem")
-        super().__init__([buttons, self.unreviewed, self.problem, self._note_language,
-                          self._note, self._copy, self._saver])
+        super().__init__([buttons, self.unreviewed, self.problem, self.note_language,
+                          self.note, self.copy, self.saver])
         self.word()
         state.observe(lambda _change: self.word(), "language")
         # The note gives the case and its forecast; the forecast also follows the clinic's
@@ -70,17 +70,17 @@ class TakeHome(widgets.VBox):
         """The buttons' words in the language on screen; an open note follows it."""
         language = self._state.language
         label = wording("labels", language=language)
-        self._handout.description = label["handout"]
+        self.handout_button.description = label["handout"]
         self.unreviewed.value = ("" if signed_off(language)
                                  else unreviewed_html(label["unreviewed"]))
-        self._download.description = label["download_handout"]
-        self._note_button.description = label["note"]
-        self._note_language.description = label["note_in_language"]
-        self._note_language.layout.display = (None if language != DEFAULT_LANGUAGE
+        self.download_button.description = label["download_handout"]
+        self.note_button.description = label["note"]
+        self.note_language.description = label["note_in_language"]
+        self.note_language.layout.display = (None if language != DEFAULT_LANGUAGE
                                               else "none")
-        self._copy.label, self._copy.done_label = label["copy"], label["copied"]
-        self._save.description = label["save_case"]
-        self._upload.label = label["open_case"]
+        self.copy.label, self.copy.done_label = label["copy"], label["copied"]
+        self.save_button.description = label["save_case"]
+        self.upload.label = label["open_case"]
         self.refresh()
 
     def _handout_html(self) -> str:
@@ -90,24 +90,24 @@ class TakeHome(widgets.VBox):
 
     def print_handout(self) -> None:
         """The browser's print dialog on the handout, from the page itself."""
-        self._saver.print(self._handout_html())
+        self.saver.print(self._handout_html())
 
     def save_handout(self) -> None:
-        self._saver.save(wording("handout", "download_name", language=self._state.language),
+        self.saver.save(wording("handout", "download_name", language=self._state.language),
                          "text/html",
                          self._handout_html())
 
     def show_note(self) -> None:
         state = self._state
-        language = state.language if self._note_language.value else DEFAULT_LANGUAGE
-        self._note.value = self._copy.text = clinical_note(
+        language = state.language if self.note_language.value else DEFAULT_LANGUAGE
+        self.note.value = self.copy.text = clinical_note(
             state.profile, language=language, settings=state.device.recorded(state.profile),
             forecast=state.forecast)
-        self._note.layout.display = self._copy.layout.display = None
+        self.note.layout.display = self.copy.layout.display = None
 
     def refresh(self) -> None:
         """Keep an open note in step with the forecast on screen."""
-        if self._note.layout.display is None:
+        if self.note.layout.display is None:
             self.show_note()
 
     def case_text(self) -> str:
@@ -115,7 +115,7 @@ class TakeHome(widgets.VBox):
         return save_case(self._state.profile, self._state.course_id)
 
     def save_case(self) -> None:
-        self._saver.save(wording("case_file", "download_name", language=self._state.language),
+        self.saver.save(wording("case_file", "download_name", language=self._state.language),
                          "application/json",
                          self.case_text())
 

@@ -129,11 +129,11 @@ class Lesson(widgets.VBox):
         self.pdf.add_class("pico-export-pdf")
         self.pdf.on_click(lambda _b: self.export("pdf"))
         self.chart.add_class("pico-lesson-chart")
-        self._guess_row = widgets.HBox([self.guess, self.reveal])
-        self._guess_row.add_class("pico-guess-row")
+        self.guess_row = widgets.HBox([self.guess, self.reveal])
+        self.guess_row.add_class("pico-guess-row")
         tools = widgets.HBox([self.next, self.png, self.pdf, *extra])
         tools.add_class("pico-lesson-tools")
-        super().__init__([self.heading, self._guess_row, self.problem, self.chart, self.note,
+        super().__init__([self.heading, self.guess_row, self.problem, self.chart, self.note,
                           tools, self.saver])
         self.add_class("pico-lesson")
 
@@ -262,7 +262,7 @@ class Lesson(widgets.VBox):
         self.next.description = say["next_session"]
         self.png.description, self.pdf.description = say["png"], say["pdf"]
         # The guesses are typed while covered; then the steps are offered.
-        self._guess_row.layout.display = None if self.covered else "none"
+        self.guess_row.layout.display = None if self.covered else "none"
         self.next.layout.display = None if self.covering and not self.covered else "none"
         self.chart.layout.display = "none" if self.covered else None
         self.png.disabled = self.pdf.disabled = self.covered

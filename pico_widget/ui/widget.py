@@ -169,6 +169,26 @@ class PicoWidget(ScreenState, widgets.VBox):
         self._render()
 
     @property
+    def views(self) -> ResultViews:
+        """The five views of the forecast (`views.charts["curve"]`, `views.pages["words"]`)."""
+        return self._views
+
+    @property
+    def headline(self) -> widgets.HTML:
+        """The answer at the top, as drawn."""
+        return self._headline
+
+    @property
+    def cautions(self) -> widgets.HTML:
+        """The cautions under the views, as drawn."""
+        return self._warnings
+
+    @property
+    def both_bands(self) -> BandToggle:
+        """The box that shows the studies' band beside this clinic's."""
+        return self._both_bands
+
+    @property
     def message(self) -> str:
         """"" or the sentence shown for the last rejected input."""
         return self._message
