@@ -31,7 +31,7 @@ SLACK = 1.0
 
 
 def _profiles() -> list[PatientProfile]:
-    tattoo = dict(wording("default_tattoo"))
+    tattoo = dict(wording("default_tattoo", language="en"))
     profiles = []
     for condition in catalogue().conditions:
         for severity, laser, goal, course in itertools.product(
@@ -84,12 +84,12 @@ def test_every_place_that_gives_the_level_gives_the_forecasts_median() -> None:
     for profile in PROFILES[::7]:
         fc = estimate(profile)
         level = f"{fc.ceiling_percent:.0f}%"
-        legend = next(s for s in improvement_figure(fc, profile.observations)["layout"]
+        legend = next(s for s in improvement_figure(fc, profile.observations, "en")["layout"]
                       ["shapes"] if s.get("legendgroup") == "ceiling")["name"]
         assert legend.replace("<br>", " ").startswith(f"Half level off at {level} or higher")
         assert any(f"half level off at about {level} or higher" in s
-                   for s in sentences(profile, fc)), profile
-        sessions = next(f for f in answer(profile, fc).figures if f.key == "sessions")
+                   for s in sentences(profile, fc, "en")), profile
+        sessions = next(f for f in answer(profile, fc, "en").figures if f.key == "sessions")
         if fc.typical_outcome in ("never", "rare"):
             assert f"half level off at {level} or higher" in sessions.caption
 
