@@ -14,11 +14,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from ..i18n.problems import explain
 from .database import SchemaError, check_schema, open_engine, reading, upgrade, writing
-from .staff import StaffError, add_staff, console, remove_staff
+from .staff import StaffError, console
 
 PG_DUMP = ("backup copies a SQLite database. For PostgreSQL use pg_dump (docs/deploy.md): "
            "pg_dump --format=custom --file PATH DATABASE-URL")
@@ -86,7 +83,11 @@ def run(args: argparse.Namespace) -> str:
         check_schema(engine)
         return COMMANDS[args.command](engine, args)
     except (SchemaError, StaffError, LookupError, ValueError, OSError) as error:
+        from pydantic import ValidationError
+
         if isinstance(error, ValidationError):
+            from ..i18n.problems import explain  # the words: only for a refusal
+
             raise Refused(explain(error)) from None
         if isinstance(error, OSError) and error.filename and error.strerror:
             raise Refused(f"{error.filename}: {error.strerror}.") from None
@@ -108,6 +109,8 @@ def _read_password() -> str:
 
 
 def _add_staff(engine, args) -> str:
+    from .staff import add_staff
+
     password = _read_password()
     with writing(engine) as db:
         add_staff(db, console(), args.name, password)
@@ -115,6 +118,8 @@ def _add_staff(engine, args) -> str:
 
 
 def _remove_staff(engine, args) -> str:
+    from .staff import remove_staff
+
     with writing(engine) as db:
         remove_staff(db, console(), args.name)
     return f"{args.name} can no longer sign in (their audit rows stay)."

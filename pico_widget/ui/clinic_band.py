@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core.clinic_effect import ClinicEffect, clinic_effect
+from ..core.clinic_effect import ClinicEffect, effect_of_results
 from ..outcomes.clinic_courses import Revision, revision, stored_courses
 from ..outcomes.database import reading
 from ..render.band_source import Status
@@ -66,7 +66,7 @@ class ClinicBand:
                 if now == self._revision and self.status == "ok":
                     return False
                 courses = stored_courses(db)
-            effect = clinic_effect(courses)
+            effect = effect_of_results(courses)
         except (SQLAlchemyError, OSError):
             log.warning("the outcomes database did not answer; the studies' band is shown")
             return self._set(None, "unavailable", None)
