@@ -146,13 +146,15 @@ def _export(engine, args) -> str:
 
 
 def _stats(engine, args) -> str:
-    from .clinic_courses import stored_with_months
-    from .effect import summarise, summary_lines
+    from .clinic_courses import revision
+    from .effect import summary_lines
+    from .effect_cache import fitted_summary
     from .stats import condition_counts, stats_table
 
     with reading(engine) as db:
-        counts, courses = condition_counts(db), stored_with_months(db)
-    return "\n".join([stats_table(counts), "", *summary_lines(summarise(courses))])
+        counts, now = condition_counts(db), revision(db)
+    summary = fitted_summary(engine, now)  # fitted once per revision on this machine
+    return "\n".join([stats_table(counts), "", *summary_lines(summary)])
 
 
 def _delete(engine, args) -> str:
