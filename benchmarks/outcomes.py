@@ -29,10 +29,10 @@ from pathlib import Path
 from pico_widget.core.clinic_effect import effect_of_results
 from pico_widget.outcomes.clinic_courses import stored_courses
 from pico_widget.outcomes.database import open_engine, reading, upgrade, writing
-from pico_widget.outcomes.effect_cache import CACHE_ENV
 from pico_widget.outcomes.record import CourseRecord
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
+from pico_widget.settings import CACHE_ENV
 
 from .table import Row, summarise
 

@@ -18,6 +18,7 @@ from pico_widget.outcomes.database import reading, writing
 from pico_widget.outcomes.effect import summarise
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
+from pico_widget.settings import CACHE_ENV
 from pico_widget.ui.clinic_band import ClinicBand
 
 
@@ -89,7 +90,7 @@ def test_a_cache_that_cannot_be_written_still_gives_the_effect(engine, fits, tmp
                                                                monkeypatch) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    monkeypatch.setenv(effect_cache.CACHE_ENV, str(blocked / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(blocked / "cache"))
     band = ClinicBand(engine)
     assert band.check() and band.status == "ok"
     assert band.effect.courses("melasma") == 12 and fits == [12]

@@ -31,21 +31,18 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from ..core.clinic_effect import ClinicEffect, ConditionEffect, effect_of_results
+from ..settings import effect_cache_folder
 from .clinic_courses import Revision, revision, stored_courses, stored_with_months
 from .database import reading
 from .effect import ClinicSummary, Drift, summarise
 
 log = logging.getLogger(__name__)
-CACHE_ENV = "PICO_WIDGET_CACHE"  # the folder; default $XDG_CACHE_HOME/pico-widget/clinic
 T = TypeVar("T")
 
 
 def cache_folder() -> Path:
-    """This machine's (this user's) folder for fitted effects."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pico-widget" / "clinic"
+    """This machine's (this user's) folder for fitted effects (settings.CACHE_ENV)."""
+    return effect_cache_folder()
 
 
 @cache
