@@ -207,7 +207,7 @@ class Cluster:
         self.serve_args = [*self.serve_args, f"--outcomes={url}"]
         upgraded = "" if before == after else f", upgraded from {before or 'empty'}"
         self.say(f"outcomes in PostgreSQL at {url} (schema {after}{upgraded}); "
-                 f"add staff: pico-widget outcomes add-staff NAME --outcomes {url}")
+                 f"add staff: pico-widget outcomes add-staff NAME --outcomes '{url}'")
 
     def start(self, timeout: float = 180) -> None:
         """Certificate, error pages, replicas, HAProxy; returns once every replica is in

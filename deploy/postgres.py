@@ -4,9 +4,15 @@ database, and the tests' throw-away one (tests/postgres_server.py).
 Why not the package's own service: `make cluster` must start and stop everything it uses
 with one Ctrl-C and leave nothing running, and must not touch a machine's real database.
 So `initdb` makes a cluster under the folder once (kept: the recorded courses survive a
-restart), and `postgres` runs on 127.0.0.1 with its socket in that folder. PostgreSQL
+restart), and `postgres` listens only on a Unix socket in that folder, which is readable by
+its owner alone (0700): no TCP port, so another local user cannot connect. PostgreSQL
 refuses to run as root (CI runs as root): then the folder belongs to the `postgres` user
 that Debian's package creates, and the server runs as that user.
+
+The server must not outlive whoever started it, even one killed with SIGKILL: it is
+started through with_parent.py (Linux's parent-death signal, asked for in the child
+without a preexec_fn, which is unsafe in cluster.py's threaded process) in a session of
+its own (so a terminal's Ctrl-C reaches it only through stop(), last).
 """
 
 from __future__ import annotations
@@ -18,12 +24,14 @@ import pwd
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 SERVER_USER = "postgres"
 DATABASE, ROLE = "postgres", "pico"
+WITH_PARENT = Path(__file__).with_name("with_parent.py")
 
 
 def program(name: str) -> str | None:
@@ -33,8 +41,14 @@ def program(name: str) -> str | None:
     return found[-1] if found else shutil.which(name)
 
 
+def _python() -> str:
+    """A python3 the postgres user can run (the tests' may live under root's home)."""
+    return shutil.which("python3", path="/usr/bin:/bin") or sys.executable
+
+
 class LocalPostgres:
-    """`postgres` on 127.0.0.1:`port` with its data in `folder`/data; start() then stop()."""
+    """`postgres` on a Unix socket in `folder` (named by `port`), its data in
+    `folder`/data; start() then stop()."""
 
     def __init__(self, folder: Path, port: int, fsync: bool = True) -> None:
         self.folder, self.port, self.fsync = folder, port, fsync
@@ -43,7 +57,8 @@ class LocalPostgres:
 
     @property
     def url(self) -> str:
-        return f"postgresql+psycopg://{ROLE}@127.0.0.1:{self.port}/{DATABASE}"
+        return (f"postgresql+psycopg://{ROLE}@/{DATABASE}"
+                f"?host={self.folder.resolve()}&port={self.port}")
 
     def _as_server_user(self) -> dict[str, Any]:
         """Popen's arguments to run as the postgres user when we are root (and hand it
@@ -62,10 +77,13 @@ class LocalPostgres:
             raise RuntimeError("PostgreSQL's server is not installed: run `make postgresql` "
                                "(.ci/ensure-postgresql)")
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.chmod(0o700)  # its socket: for this user (or root) alone
         user = self._as_server_user()
         if not (self.data / "PG_VERSION").exists():
             shutil.rmtree(self.data, ignore_errors=True)  # a half-made one from a crash
-            made = subprocess.run([initdb, "-D", str(self.data), "-A", "trust", "-U", ROLE,
+            # trust, but on the socket alone: only the folder's owner can reach it
+            made = subprocess.run([initdb, "-D", str(self.data), "--auth-local=trust",
+                                   "--auth-host=reject", "-U", ROLE,
                                    "-E", "UTF8", "--locale=C"], capture_output=True,
                                   text=True, cwd=self.folder, **user)
             if made.returncode != 0:  # e.g. a parent folder the postgres user cannot enter
@@ -73,9 +91,9 @@ class LocalPostgres:
                                    f"{(made.stderr or made.stdout).strip()}")
         with self.log.open("ab") as out:  # its own session: we stop it ourselves, last
             self.process = subprocess.Popen(
-                [postgres, "-D", str(self.data), "-p", str(self.port), "-k", str(self.folder),
-                 "-c", "listen_addresses=127.0.0.1",
-                 "-c", f"fsync={'on' if self.fsync else 'off'}"],
+                [_python(), str(WITH_PARENT), "SIGINT", str(os.getpid()),
+                 postgres, "-D", str(self.data), "-p", str(self.port), "-k", str(self.folder),
+                 "-c", "listen_addresses=", "-c", f"fsync={'on' if self.fsync else 'off'}"],
                 stdout=subprocess.DEVNULL, stderr=out, cwd=self.folder,
                 start_new_session=True, **user)
         deadline = time.monotonic() + timeout
@@ -93,8 +111,8 @@ class LocalPostgres:
         import psycopg
 
         try:
-            psycopg.connect(f"host=127.0.0.1 port={self.port} user={ROLE} dbname={DATABASE}",
-                            connect_timeout=2).close()
+            psycopg.connect(host=str(self.folder.resolve()), port=self.port, user=ROLE,
+                            dbname=DATABASE, connect_timeout=2).close()
         except psycopg.OperationalError:
             return False
         return True

@@ -3,16 +3,16 @@
 A guide for the conversation between a patient and a qualified doctor, not a prescription.
 """
 
-from .core.cases import teaching_cases
-from .core.catalogue import ConditionSpec, conditions
-from .core.clinic_effect import ClinicEffect, clinic_effect
-from .core.forecast import estimate
-from .core.kirby_desai import kirby_desai_score
-from .core.models import ClinicCourse, Forecast, Observation, PatientProfile, TattooDetails
-
-# The widget pulls in ipywidgets and the words Babel and Jinja2: a script that only
-# forecasts (or imports the core alone) should not pay for them.
-_LAZY = {"PicoWidget": "ui.widget", "handout_html": "render.handout",
+# Every name is imported on first use: the widget pulls in ipywidgets and the words
+# Babel and Jinja2, and the core's catalogue and teaching cases take a second of their
+# own, which `pico-widget outcomes ...` and a script that only forecasts should not pay.
+_LAZY = {"teaching_cases": "core.cases", "ConditionSpec": "core.catalogue",
+         "conditions": "core.catalogue", "ClinicEffect": "core.clinic_effect",
+         "clinic_effect": "core.clinic_effect", "estimate": "core.forecast",
+         "kirby_desai_score": "core.kirby_desai", "ClinicCourse": "core.models",
+         "Forecast": "core.models", "Observation": "core.models",
+         "PatientProfile": "core.models", "TattooDetails": "core.models",
+         "PicoWidget": "ui.widget", "handout_html": "render.handout",
          "clinical_note": "render.note"}
 
 

@@ -21,6 +21,7 @@ PLOTLY_URL_ENV = "PICO_WIDGET_PLOTLY_URL"  # where the server serves plotly.js (
 OUTCOMES_ENV = "PICO_OUTCOMES_URL"  # `serve --outcomes`: the outcomes database the kernels use
 PORT_ENV = "PICO_WIDGET_PORT"  # the port when --port is not given (the container sets it)
 REPLICA_ENV = "PICO_REPLICA_ID"  # this replica's name in /healthz (the systemd unit sets it)
+CACHE_ENV = "PICO_WIDGET_CACHE"  # the folder of fitted clinic effects (outcomes/effect_cache.py)
 # Voila's own (voila.utils.ENV_VARIABLE): "True" in the environment of its pool's kernels.
 PREHEAT_ENV = "VOILA_PREHEAT"
 DEFAULT_PORT = 8866
@@ -37,6 +38,7 @@ class Settings:
     port: int = DEFAULT_PORT
     replica_id: str = ""
     preheated: bool = False  # a kernel Voila started for its pool, not yet a visitor's
+    effect_cache: Path | None = None  # None: $XDG_CACHE_HOME (~/.cache)/pico-widget/clinic
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -46,17 +48,27 @@ class Settings:
         port = env.get(PORT_ENV, "").strip() or str(DEFAULT_PORT)
         if not port.isdigit():
             raise ValueError(f"{PORT_ENV} must be a port number, not {port!r}")
-        clinic = env.get(CLINIC_ENV, "")
+        clinic, cache = env.get(CLINIC_ENV, ""), env.get(CACHE_ENV, "")
         return cls(language=env.get(LANGUAGE_ENV, ""), clinic=Path(clinic) if clinic else None,
                    plotly_url=env.get(PLOTLY_URL_ENV, ""),
                    outcomes_url=env.get(OUTCOMES_ENV, ""), port=int(port),
                    replica_id=env.get(REPLICA_ENV, ""),
-                   preheated=env.get(PREHEAT_ENV) == "True")
+                   preheated=env.get(PREHEAT_ENV) == "True",
+                   effect_cache=Path(cache) if cache else None)
 
 
 # Which variable each field the server hands to its kernels is written to.
 FOR_KERNELS = {"language": LANGUAGE_ENV, "clinic": CLINIC_ENV, "plotly_url": PLOTLY_URL_ENV,
                "outcomes_url": OUTCOMES_ENV}
+
+
+def effect_cache_folder() -> Path:
+    """Where fitted clinic effects are kept: CACHE_ENV, else the user's cache folder."""
+    chosen = current().effect_cache
+    if chosen is not None:
+        return chosen
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pico-widget" / "clinic"
 
 
 def current() -> Settings:

@@ -2,6 +2,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 # The markers a test can carry (pyproject.toml [tool.pytest.ini_options]).
@@ -33,3 +35,8 @@ def pytest_ignore_collect(collection_path: Path, config: Any) -> bool | None:
     if collection_path.name == "e2e" and collection_path.parent == Path(__file__).parent:
         return None if _selects_a_browser_test(config.getoption("markexpr") or "") else True
     return None
+
+@pytest.fixture(autouse=True)
+def _clinic_effect_cache(tmp_path_factory, monkeypatch):
+    """Each test's fitted clinic effects in a folder of its own, not the user's cache."""
+    monkeypatch.setenv("PICO_WIDGET_CACHE", str(tmp_path_factory.mktemp("effect-cache")))

@@ -82,7 +82,7 @@ def test_the_stored_courses_read_back_and_their_revision_moves(engine) -> None:
     records = store(engine, 3)
     with reading(engine) as db:
         read, stored = stored_courses(db), revision(db)
-    assert sorted(c.observed for c in read) == sorted(clinic_course(r).observed
+    assert sorted(list(c.observed) for c in read) == sorted(clinic_course(r).observed
                                                        for r in records)
     assert stored[:2] == (3, 15) and stored != empty
     with writing(engine) as db:  # a replacement keeps the counts but moves the revision

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from outcomes_helpers import course, upgraded_engine
 
-from pico_widget.core.clinic_effect import clinic_effect
+from pico_widget.core.clinic_effect import CourseResults, clinic_effect, effect_of_results
 from pico_widget.core.models import ClinicCourse
 from pico_widget.outcomes.clinic_courses import stored_with_months
 from pico_widget.outcomes.database import reading, writing
@@ -48,7 +48,8 @@ def test_read_back_courses_give_the_effect_of_the_validated_ones(tmp_path):
         "condition", "severity", "fitzpatrick", "laser"}) | {"observations": [
             {"session": s.session, "improvement_percent": s.improvement_percent}
             for s in r.sessions]}) for r in records]
-    assert clinic_effect(c.course for c in found) == clinic_effect(validated)
+    assert [c.course for c in found] == [CourseResults.of(v) for v in validated]
+    assert effect_of_results(c.course for c in found) == clinic_effect(validated)
 
 
 def test_a_clinic_slower_in_its_recent_year_is_told_apart(tmp_path):

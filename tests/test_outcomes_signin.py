@@ -104,3 +104,53 @@ def test_a_proxys_user_header_is_believed_from_this_machine_only():
     assert trusted_user(_Request("127.0.0.1", {header: "Dr Tan"}), None) is None
     assert trusted_user(_Request("127.0.0.1", {}), header) is None
     assert trusted_user(_Request("127.0.0.1", {header: "<b>x</b>"}), header) is None
+
+
+class Hasher:
+    """argon2's hasher with its check replaced (its attributes are read-only)."""
+
+    def __init__(self, real, verify):
+        self.real, self.verify = real, verify
+
+    def hash(self, password):
+        return self.real.hash(password)
+
+
+def test_the_password_is_checked_outside_any_write(engine, monkeypatch):
+    """On SQLite a write holds the file's one write lock: 30 sign-ins at once, each
+    holding it through an argon2 check, queued past the busy timeout ("Not saved")."""
+    import sqlite3
+
+    from pico_widget.outcomes import staff
+
+    real, seen = staff._HASHER.verify, []
+
+    def checking(hashed, password):
+        other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once while another writes
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as error:
+            seen.append(str(error))
+        finally:
+            other.close()
+        return real(hashed, password)
+
+    monkeypatch.setattr(staff, "_HASHER", Hasher(staff._HASHER, checking))
+    assert SignIn(engine).verify("Dr Tan", "correct horse", "10.0.0.7")
+    assert seen == ["free"]
+
+
+def test_staff_removed_while_their_password_was_checked_get_no_token(engine, monkeypatch):
+    from pico_widget.outcomes import staff
+
+    real = staff._HASHER.verify
+
+    def removed_meanwhile(hashed, password):
+        with writing(engine) as db:
+            remove_staff(db, console(), "Dr Tan")
+        return real(hashed, password)
+
+    monkeypatch.setattr(staff, "_HASHER", Hasher(staff._HASHER, removed_meanwhile))
+    assert refusal(SignIn(engine), "Dr Tan", "correct horse", "10.0.0.6") == WRONG

@@ -23,12 +23,12 @@ def test_each_variable_lands_in_its_field() -> None:
     env = {"PICO_WIDGET_LANGUAGE": "ms", "PICO_WIDGET_CLINIC": "/etc/pico/clinic.toml",
            "PICO_WIDGET_PLOTLY_URL": "voila/static/plotly.js", "PICO_WIDGET_PORT": "8701",
            "PICO_REPLICA_ID": "host:8701", "VOILA_PREHEAT": "True",
-           "PICO_OUTCOMES_URL": "sqlite:///outcomes.db"}
+           "PICO_OUTCOMES_URL": "sqlite:///outcomes.db", "PICO_WIDGET_CACHE": "/var/cache/pico"}
     assert Settings.from_env(env) == Settings(
         language="ms", clinic=Path("/etc/pico/clinic.toml"),
         plotly_url="voila/static/plotly.js", outcomes_url="sqlite:///outcomes.db",
         port=8701, replica_id="host:8701",
-        preheated=True)
+        preheated=True, effect_cache=Path("/var/cache/pico"))
     assert not Settings.from_env({"VOILA_PREHEAT": "False"}).preheated
 
 

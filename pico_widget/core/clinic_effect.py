@@ -110,13 +110,35 @@ def at_clinic(typical: Spread, clinic_sd: tuple[float, float, float], effect: Co
             (centre + sd * atyp_m, sd * atyp_s))
 
 
+@dataclass(frozen=True)
+class CourseResults:
+    """What the effect reads of a course: its case and the improvements seen (session,
+    percent). Why not the ClinicCourse itself: a stored course was validated on its way in,
+    and building 10,000 pydantic models again to read them back cost a second of
+    `pico-widget outcomes stats` (benchmarks/outcomes.py)."""
+
+    case: Case
+    observed: tuple[tuple[int, float], ...]
+
+    @classmethod
+    def of(cls, course: ClinicCourse) -> CourseResults:
+        return cls(Case(course.condition, course.severity, course.fitzpatrick, course.laser,
+                        course.tattoo), tuple(course.observed))
+
+
 def clinic_effect(courses: Iterable[ClinicCourse], floor: float = FLOOR) -> ClinicEffect:
     """Estimate the clinic's offsets per condition from its recorded courses (courses
     without results tell nothing and are not counted)."""
-    by_condition: dict[str, list[ClinicCourse]] = {}
+    return effect_of_results((CourseResults.of(c) for c in courses), floor)
+
+
+def effect_of_results(courses: Iterable[CourseResults], floor: float = FLOOR
+                      ) -> ClinicEffect:
+    """clinic_effect, from the courses' results (those without any are not counted)."""
+    by_condition: dict[str, list[CourseResults]] = {}
     for course in courses:
-        if course.observations:
-            by_condition.setdefault(course.condition, []).append(course)
+        if course.observed:
+            by_condition.setdefault(course.case.condition, []).append(course)
     return ClinicEffect({cid: _condition_effect(cid, group, floor)
                          for cid, group in sorted(by_condition.items())})
 
@@ -133,13 +155,12 @@ class _CaseTables:
     atypical: np.ndarray  # (courses,): the likelihood's mean over the atypical patients
 
 
-def _case_tables(cid: str, group: list[ClinicCourse]) -> list[_CaseTables]:
+def _case_tables(cid: str, group: list[CourseResults]) -> list[_CaseTables]:
     sd = clinic_sd(condition=cid)
     noise = catalogue().model.observation_sd_percent
-    cases: dict[Case, list[ClinicCourse]] = {}
+    cases: dict[Case, list[CourseResults]] = {}
     for course in group:
-        cases.setdefault(Case(course.condition, course.severity, course.fitzpatrick,
-                              course.laser, course.tattoo), []).append(course)
+        cases.setdefault(course.case, []).append(course)
     tables = []
     for case, members in cases.items():
         typical = spread_for(case)
@@ -155,7 +176,7 @@ def _case_tables(cid: str, group: list[ClinicCourse]) -> list[_CaseTables]:
     return tables
 
 
-def _condition_effect(cid: str, group: list[ClinicCourse], floor: float) -> ConditionEffect:
+def _condition_effect(cid: str, group: list[CourseResults], floor: float) -> ConditionEffect:
     tables = _case_tables(cid, group)
     has_complete = any(t.typical.complete_share for t in tables)
     dims = tuple(d for d in DIMS if has_complete or d != "logit_complete")

@@ -14,12 +14,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from ..i18n.problems import explain
-from ..i18n.wording import DEFAULT_LANGUAGE
 from .database import SchemaError, check_schema, open_engine, reading, upgrade, writing
-from .staff import StaffError, add_staff, console, remove_staff
+from .staff import StaffError, console
 
 PG_DUMP = ("backup copies a SQLite database. For PostgreSQL use pg_dump (docs/deploy.md): "
            "pg_dump --format=custom --file PATH DATABASE-URL")
@@ -87,7 +83,12 @@ def run(args: argparse.Namespace) -> str:
         check_schema(engine)
         return COMMANDS[args.command](engine, args)
     except (SchemaError, StaffError, LookupError, ValueError, OSError) as error:
+        from pydantic import ValidationError
+
         if isinstance(error, ValidationError):
+            from ..i18n.problems import explain  # the words: only for a refusal
+            from ..i18n.wording import DEFAULT_LANGUAGE
+
             raise Refused(explain(error, DEFAULT_LANGUAGE)) from None
         if isinstance(error, OSError) and error.filename and error.strerror:
             raise Refused(f"{error.filename}: {error.strerror}.") from None
@@ -109,6 +110,8 @@ def _read_password() -> str:
 
 
 def _add_staff(engine, args) -> str:
+    from .staff import add_staff
+
     password = _read_password()
     with writing(engine) as db:
         add_staff(db, console(), args.name, password)
@@ -116,6 +119,8 @@ def _add_staff(engine, args) -> str:
 
 
 def _remove_staff(engine, args) -> str:
+    from .staff import remove_staff
+
     with writing(engine) as db:
         remove_staff(db, console(), args.name)
     return f"{args.name} can no longer sign in (their audit rows stay)."
@@ -142,13 +147,15 @@ def _export(engine, args) -> str:
 
 
 def _stats(engine, args) -> str:
-    from .clinic_courses import stored_with_months
-    from .effect import summarise, summary_lines
+    from .clinic_courses import revision
+    from .effect import summary_lines
+    from .effect_cache import fitted_summary
     from .stats import condition_counts, stats_table
 
     with reading(engine) as db:
-        counts, courses = condition_counts(db), stored_with_months(db)
-    return "\n".join([stats_table(counts), "", *summary_lines(summarise(courses))])
+        counts, now = condition_counts(db), revision(db)
+    summary = fitted_summary(engine, now)  # fitted once per revision on this machine
+    return "\n".join([stats_table(counts), "", *summary_lines(summary)])
 
 
 def _delete(engine, args) -> str:

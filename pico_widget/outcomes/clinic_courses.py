@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core.models import ClinicCourse, Observation, TattooDetails
+from ..core.clinic_effect import CourseResults
+from ..core.models import ClinicCourse, TattooDetails
+from ..core.response import Case
 from .record import CourseRecord
 from .schema import Course, CourseSession
 
@@ -42,16 +44,16 @@ def clinic_course(record: CourseRecord) -> ClinicCourse:
 class StoredCourse:
     """A course as the effect reads it, with the month of its last session."""
 
-    course: ClinicCourse
+    course: CourseResults
     last_month: str
 
 
 def stored_with_months(db: Session) -> list[StoredCourse]:
     """Every stored course with results, read in two queries (not one per course).
 
-    Why model_construct: every stored value was validated as a CourseRecord on its way in
-    (writes.record_course takes nothing else), and validating 10,000 courses again took
-    most of `outcomes stats`'s two seconds (benchmarks/outcomes.py)."""
+    Why no ClinicCourse: every stored value was validated as a CourseRecord on its way in
+    (writes.record_course takes nothing else), and building 10,000 pydantic models again
+    took most of `outcomes stats`'s two seconds (benchmarks/outcomes.py)."""
     sessions: dict[str, list[tuple[int, float, str]]] = {}
     for course_id, session, improvement, month in db.execute(
             select(CourseSession.course_id, CourseSession.session,
@@ -72,16 +74,14 @@ def stored_with_months(db: Session) -> list[StoredCourse]:
                 location=row.tattoo_location, colours=row.tattoo_colours,
                 ink=row.tattoo_ink, scarring=row.tattoo_scarring or "none",
                 layering=row.tattoo_layering or "none")
-        course = ClinicCourse.model_construct(
-            condition=row.condition, severity=row.severity or "moderate",
-            fitzpatrick=row.fitzpatrick, laser=row.laser, tattoo=tattoo,
-            observations=[Observation.model_construct(session=s, improvement_percent=p)
-                          for s, p, _m in seen])
-        found.append(StoredCourse(course, max(m for _s, _p, m in seen)))
+        case = Case(row.condition, row.severity or "moderate", row.fitzpatrick, row.laser,
+                    tattoo)
+        found.append(StoredCourse(CourseResults(case, tuple((s, p) for s, p, _m in seen)),
+                                  max(m for _s, _p, m in seen)))
     return found
 
 
-def stored_courses(db: Session) -> list[ClinicCourse]:
+def stored_courses(db: Session) -> list[CourseResults]:
     """Every stored course with results, oldest first (so a result is reproducible)."""
     return [stored.course for stored in stored_with_months(db)]
 

@@ -15,8 +15,14 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..core.clinic_effect import DIMS, MIN_COURSES, ClinicEffect, ConditionEffect, clinic_effect
-from ..core.models import ClinicCourse
+from ..core.clinic_effect import (
+    DIMS,
+    MIN_COURSES,
+    ClinicEffect,
+    ConditionEffect,
+    CourseResults,
+    effect_of_results,
+)
 from .clinic_courses import StoredCourse
 
 RECENT_MONTHS = 12
@@ -69,15 +75,15 @@ def summarise(courses: Sequence[StoredCourse]) -> ClinicSummary:
         return ClinicSummary(ClinicEffect(), {}, "")
     newest = max(c.last_month for c in courses)
     start = months_before(newest, RECENT_MONTHS)  # recent: after this month
-    effect = clinic_effect(c.course for c in courses)
-    sides: dict[str, tuple[list[ClinicCourse], list[ClinicCourse]]] = {}
+    effect = effect_of_results(c.course for c in courses)
+    sides: dict[str, tuple[list[CourseResults], list[CourseResults]]] = {}
     for c in courses:
-        sides.setdefault(c.course.condition, ([], []))[c.last_month <= start].append(c.course)
+        sides.setdefault(c.course.case.condition, ([], []))[c.last_month <= start].append(c.course)
     # Only where both sides have enough courses to tell (the other estimates cost seconds
     # on 10,000 courses and would say nothing).
     both = [cid for cid, (r, e) in sides.items() if min(len(r), len(e)) >= MIN_COURSES]
-    recent = clinic_effect(c for cid in both for c in sides[cid][0])
-    earlier = clinic_effect(c for cid in both for c in sides[cid][1])
+    recent = effect_of_results(c for cid in both for c in sides[cid][0])
+    earlier = effect_of_results(c for cid in both for c in sides[cid][1])
     return ClinicSummary(effect, {cid: drift(recent.conditions.get(cid),
                                              earlier.conditions.get(cid))
                                   if cid in both else Drift(len(sides[cid][0]),

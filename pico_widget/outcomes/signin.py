@@ -20,8 +20,9 @@ from sqlalchemy import Engine
 
 from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..settings import current
-from .database import open_engine, writing
+from .database import open_engine, reading, writing
 from .limits import TokenBuckets
+from .schema import Staff
 from .staff import SignedIn, close_token, from_token, open_token, verify
 
 
@@ -53,11 +54,18 @@ class SignIn:
         if not (self.per_client.take(client) and self.per_name.take(key)):
             wait = max(self.per_client.wait_s(client), self.per_name.wait_s(key))
             raise SignInRefused(say["too_many_attempts"].format(seconds=math.ceil(wait)))
-        with writing(self.engine) as db:
+        # The password is checked outside any write: argon2 takes a CPU's while, and on
+        # SQLite a write holds the file's one write lock, so 30 sign-ins at once queued
+        # behind each other's checks past the busy timeout ("Not saved").
+        with reading(self.engine) as db:
             staff = verify(db, name, password)
-            if staff is None:
+        if staff is None:
+            raise SignInRefused(say["wrong_password"])
+        with writing(self.engine) as db:
+            still = db.get(Staff, staff.id)
+            if still is None or not still.active:  # removed while the password was checked
                 raise SignInRefused(say["wrong_password"])
-            return open_token(db, staff)
+            return open_token(db, still)
 
     def who(self, token: str) -> SignedIn | None:
         """The staff member holding `token`, if used in the last 15 minutes (renews it)."""

@@ -4,8 +4,10 @@ Why a thread of its own: the dashboard must never wait on the database. The cour
 read and the effect computed (core/clinic_effect.py) in a background thread; forecasts
 use whatever effect was last computed, and the studies' band (said so) while none is.
 The thread asks for a cheap revision (outcomes/clinic_courses.revision) at most once a
-minute, so courses stored by another replica show within a minute, and reads the courses
-again only when it changed; a course stored in this process wakes it at once (`stored`).
+minute, so courses stored by another replica show within a minute, and only when it
+changed takes the effect of the new revision, which the first kernel on this machine to
+see it fits and the others read (outcomes/effect_cache.py); a course stored in this
+process wakes it at once (`stored`).
 A keystroke never touches the database. When the effect changes, each listener is called
 on the kernel's own event loop (widgets are changed from one thread only).
 """
@@ -22,9 +24,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core.clinic_effect import ClinicEffect, clinic_effect
-from ..outcomes.clinic_courses import Revision, revision, stored_courses
+from ..core.clinic_effect import ClinicEffect
+from ..outcomes.clinic_courses import Revision, revision
 from ..outcomes.database import reading
+from ..outcomes.effect_cache import fitted_effect
 from ..render.band_source import Status
 
 log = logging.getLogger(__name__)
@@ -63,10 +66,9 @@ class ClinicBand:
         try:
             with reading(self._engine) as db:
                 now = revision(db)
-                if now == self._revision and self.status == "ok":
-                    return False
-                courses = stored_courses(db)
-            effect = clinic_effect(courses)
+            if now == self._revision and self.status == "ok":
+                return False
+            effect = fitted_effect(self._engine, now)  # once per revision per machine
         except (SQLAlchemyError, OSError):
             log.warning("the outcomes database did not answer; the studies' band is shown")
             return self._set(None, "unavailable", None)

@@ -188,7 +188,8 @@ def test_four_columns_share_one_plot_height_and_show_their_axis_titles_whole(
     context, page, _ = open_dashboard(server, chromium, PROJECTOR)
     teach(page, FOUR)
     for title in FOUR:
-        column(page, title).get_by_role("button", name=wording("teaching", "reveal", language="en")).click()
+        reveal = wording("teaching", "reveal", language="en")
+        column(page, title).get_by_role("button", name=reveal).click()
     drawn(page, 4)
 
     def same_heights() -> list[dict[str, Any]]:

@@ -82,7 +82,8 @@ def test_stopping_make_cluster_after_a_restart_leaves_nothing_running(stop_signa
 
         wait_until(up, timeout=300, every=1, what="the cluster to start")
         assert "PostgreSQL" in said()
-        engine = open_engine(f"postgresql+psycopg://pico@127.0.0.1:{pg_port}/postgres")
+        engine = open_engine(f"postgresql+psycopg://pico@/postgres?host={tmp_path}/state/"
+                             f"postgres&port={pg_port}")  # its socket: no TCP port
         check_schema(engine)  # migrated by cluster.py before the replicas started
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

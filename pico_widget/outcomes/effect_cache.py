@@ -1,0 +1,177 @@
+"""The clinic's effect fitted once per database revision per server, in a cache folder.
+
+Why: every visitor's kernel keeps the clinic's band current (ui/clinic_band.py), and each
+fitting all the courses itself cost N fits for N kernels whenever a course was stored.
+Now the first process on this machine to see a new revision fits it, under a lock on the
+revision's file; the others wait on that lock and read the file it wrote. The file's name
+holds the database (its address without password), the revision (outcomes.clinic_courses),
+what was fitted (`kind`) and the model (this package's version and data files), so a new
+revision, another database or another model never reads an old answer. Another replica on
+another machine fits once for its own machine. What is kept is what `outcomes stats`
+prints, the offsets per condition: no course, no identifier. A folder that cannot be
+written is no outage: the effect is fitted without it (and a warning logged).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from ..core.clinic_effect import ClinicEffect, ConditionEffect, effect_of_results
+from ..settings import effect_cache_folder
+from .clinic_courses import Revision, revision, stored_courses, stored_with_months
+from .database import reading
+from .effect import ClinicSummary, Drift, summarise
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def cache_folder() -> Path:
+    """This machine's (this user's) folder for fitted effects (settings.CACHE_ENV)."""
+    return effect_cache_folder()
+
+
+@cache
+def model_key() -> str:
+    """The package version and the data files the fit reads (parameters, judgements)."""
+    from ..core.version import package_version
+
+    digest = hashlib.sha256(package_version().encode())
+    data = resources.files("pico_widget") / "data"
+    for name in sorted(p.name for p in data.iterdir() if p.name.endswith(".toml")):
+        digest.update(name.encode() + (data / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _name(url: str, revision: Revision, kind: str) -> tuple[str, str]:
+    """(the database's and kind's prefix, the file name for this revision)."""
+    prefix = hashlib.sha256(json.dumps([url, kind]).encode()).hexdigest()[:16]
+    now = hashlib.sha256(json.dumps([list(revision), model_key()]).encode()).hexdigest()[:16]
+    return prefix, f"{prefix}-{now}.json"
+
+
+def effect_to_json(effect: ClinicEffect) -> dict[str, Any]:
+    return {cid: {"courses": e.courses, "mean": e.mean, "sd": e.sd, "dims": e.dims,
+                  "floor": e.floor} for cid, e in effect.conditions.items()}
+
+
+def effect_from_json(data: dict[str, Any]) -> ClinicEffect:
+    return ClinicEffect({cid: ConditionEffect(cid, int(e["courses"]), tuple(e["mean"]),
+                                              tuple(e["sd"]), tuple(e["dims"]),
+                                              float(e["floor"]))
+                         for cid, e in data.items()})
+
+
+def _read(path: Path, load: Callable[[Any], T]) -> T | None:
+    try:
+        return load(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):  # torn or foreign: fit it again
+        log.warning("ignoring an unreadable cached clinic effect %s", path)
+        return None
+
+
+def _write(folder: Path, prefix: str, name: str, data: Any) -> None:
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(data, out)
+    os.replace(temporary, folder / name)  # whole or absent, never half
+    for old in folder.glob(f"{prefix}-*.json"):  # earlier revisions are never read again
+        if old.name != name:
+            with contextlib.suppress(OSError):
+                old.unlink()
+                old.with_suffix(".lock").unlink()
+
+
+def cached(url: str, revision: Revision, kind: str,
+           fit: Callable[[], tuple[T, bool]], dump: Callable[[T], Any],
+           load: Callable[[Any], T], folder: Path | None = None) -> T:
+    """The value fitted for `revision` of the database at `url`: read from the cache, or
+    `fit()` (once on this machine: others wait for it). `fit` returns (value, whether it
+    still belongs to `revision`: False when the courses changed while it read them, so
+    the value is used but not kept)."""
+    folder = folder or cache_folder()
+    prefix, name = _name(url, revision, kind)
+    found = _read(folder / name, load)
+    if found is not None:
+        return found
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = (folder / f"{name.removesuffix('.json')}.lock").open("a")
+    except OSError as error:
+        log.warning("the clinic effect cache %s cannot be used (%s); fitting here",
+                    folder, error)
+        return fit()[0]
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        found = _read(folder / name, load)  # fitted by another while this one waited
+        if found is not None:
+            return found
+        value, current = fit()
+        if current:
+            try:
+                _write(folder, prefix, name, dump(value))
+            except OSError as error:
+                log.warning("could not keep the clinic effect in %s (%s)", folder, error)
+        return value
+
+
+def database_name(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _reading_at(engine: Engine, now: Revision, read: Callable[[Session], Any],
+                fit: Callable[[Any], T]) -> Callable[[], tuple[T, bool]]:
+    """`fit` of what `read` reads, and whether the database was still at `now` after."""
+
+    def fitting() -> tuple[T, bool]:
+        with reading(engine) as db:
+            courses = read(db)
+            still = revision(db) == now
+        return fit(courses), still
+
+    return fitting
+
+
+def fitted_effect(engine: Engine, now: Revision) -> ClinicEffect:
+    """The clinic's effect on every stored course at revision `now` (fitted once per
+    revision on this machine)."""
+    return cached(database_name(engine), now, "effect",
+                  _reading_at(engine, now, stored_courses, effect_of_results),
+                  effect_to_json, effect_from_json)
+
+
+def summary_to_json(summary: ClinicSummary) -> dict[str, Any]:
+    return {"effect": effect_to_json(summary.effect), "newest_month": summary.newest_month,
+            "drift": {cid: [d.recent, d.earlier, d.largest_z, d.dim]
+                      for cid, d in summary.drift.items()}}
+
+
+def summary_from_json(data: dict[str, Any]) -> ClinicSummary:
+    return ClinicSummary(effect_from_json(data["effect"]),
+                         {cid: Drift(int(r), int(e), None if z is None else float(z), str(d))
+                          for cid, (r, e, z, d) in data["drift"].items()},
+                         str(data["newest_month"]))
+
+
+def fitted_summary(engine: Engine, now: Revision) -> ClinicSummary:
+    """`outcomes stats`'s offsets and recent-year comparison at revision `now` (fitted
+    once per revision on this machine, like the band's effect)."""
+    return cached(database_name(engine), now, "summary",
+                  _reading_at(engine, now, stored_with_months, summarise),
+                  summary_to_json, summary_from_json)

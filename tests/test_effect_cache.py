@@ -1,0 +1,131 @@
+"""The clinic's effect is fitted once per database revision per machine (issue 31): many
+kernels, one fit; a new revision, a new fit; a cache that cannot be used is no outage."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from outcomes_helpers import course, upgraded_engine
+
+from pico_widget.core.clinic_effect import effect_of_results
+from pico_widget.outcomes import effect_cache
+from pico_widget.outcomes.clinic_courses import revision, stored_courses
+from pico_widget.outcomes.database import reading, writing
+from pico_widget.outcomes.effect import summarise
+from pico_widget.outcomes.staff import console
+from pico_widget.outcomes.writes import import_courses
+from pico_widget.settings import CACHE_ENV
+from pico_widget.ui.clinic_band import ClinicBand
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = upgraded_engine(f"sqlite:///{tmp_path / 'outcomes.db'}")
+    with writing(engine) as db:
+        import_courses(db, console(), [course(count=4) for _ in range(12)])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def fits(monkeypatch) -> list[int]:
+    """How many courses each fit of the band's effect read."""
+    seen: list[int] = []
+    real = effect_cache.effect_of_results
+
+    def counted(courses):
+        courses = list(courses)
+        seen.append(len(courses))
+        return real(courses)
+
+    monkeypatch.setattr(effect_cache, "effect_of_results", counted)
+    return seen
+
+
+def test_many_kernels_fit_a_revision_once(engine, fits) -> None:
+    bands = [ClinicBand(engine) for _ in range(6)]  # six visitors' kernels
+    threads = [threading.Thread(target=band.check) for band in bands]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert fits == [12]
+    assert {band.status for band in bands} == {"ok"}
+    with reading(engine) as db:
+        expected = effect_of_results(stored_courses(db))
+    assert all(band.effect == expected for band in bands)  # the cached one is the fit's
+
+
+def test_a_new_revision_is_fitted_again_and_only_once(engine, fits) -> None:
+    first, second = ClinicBand(engine), ClinicBand(engine)
+    assert first.check() and second.check()
+    with writing(engine) as db:
+        import_courses(db, console(), [course(count=4)])
+    assert first.check() and second.check()  # both see the new revision
+    assert fits == [12, 13]
+    assert first.effect == second.effect and first.effect.courses("melasma") == 13
+
+
+def test_processes_share_the_fit(engine, tmp_path) -> None:
+    """Kernels are processes: a second process reads the first one's file."""
+    url = engine.url.render_as_string(hide_password=False)
+    script = ("import sys; from pico_widget.outcomes import effect_cache as c\n"
+              "from pico_widget.outcomes.database import open_engine, reading\n"
+              "from pico_widget.outcomes.clinic_courses import revision\n"
+              "e = open_engine(sys.argv[1])\n"
+              "with reading(e) as db: now = revision(db)\n"
+              "real, n = c.effect_of_results, []\n"
+              "c.effect_of_results = lambda cs: n.append(1) or real(cs)\n"
+              "print(len(n), c.fitted_effect(e, now).courses('melasma'), len(n))\n")
+    runs = [subprocess.run([sys.executable, "-c", script, url], capture_output=True,
+                           text=True, check=True).stdout.split() for _ in range(2)]
+    assert runs == [["0", "12", "1"], ["0", "12", "0"]]
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_effect(engine, fits, tmp_path,
+                                                               monkeypatch) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(CACHE_ENV, str(blocked / "cache"))
+    band = ClinicBand(engine)
+    assert band.check() and band.status == "ok"
+    assert band.effect.courses("melasma") == 12 and fits == [12]
+
+
+def test_a_torn_file_is_fitted_again(engine, fits) -> None:
+    with reading(engine) as db:
+        now = revision(db)
+    effect_cache.fitted_effect(engine, now)
+    for path in effect_cache.cache_folder().glob("*.json"):
+        path.write_text('{"melasma": {"courses": 1')
+    assert effect_cache.fitted_effect(engine, now).courses("melasma") == 12
+    assert fits == [12, 12]
+
+
+def test_the_summary_reads_back_as_it_was_fitted(engine) -> None:
+    with reading(engine) as db:
+        now = revision(db)
+        from pico_widget.outcomes.clinic_courses import stored_with_months
+
+        expected = summarise(stored_with_months(db))
+    assert effect_cache.fitted_summary(engine, now) == expected  # the fit
+    assert effect_cache.fitted_summary(engine, now) == expected  # the file
+    assert len(list(effect_cache.cache_folder().glob("*.json"))) == 1
+
+
+def test_an_old_revisions_file_is_removed(engine) -> None:
+    with reading(engine) as db:
+        before = revision(db)
+    effect_cache.fitted_effect(engine, before)
+    with writing(engine) as db:
+        import_courses(db, console(), [course(count=4)])
+    with reading(engine) as db:
+        after = revision(db)
+    effect_cache.fitted_effect(engine, after)
+    names = [p.name for p in Path(effect_cache.cache_folder()).glob("*.json")]
+    assert names == [effect_cache._name(effect_cache.database_name(engine), after,
+                                        "effect")[1]]

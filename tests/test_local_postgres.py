@@ -1,0 +1,73 @@
+"""`make cluster`'s local PostgreSQL (deploy/postgres.py): it dies with whoever started it,
+even one killed with SIGKILL, and only its own user can connect (a Unix socket in a 0700
+folder, no TCP port)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from postgres_server import free_port, local_postgres
+
+pytestmark = pytest.mark.postgresql
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+
+# A parent like cluster.py: a thread of its own running, the server started, then it waits.
+PARENT = """
+import sys, threading, time
+sys.path.insert(0, sys.argv[1])
+from postgres import LocalPostgres
+threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
+server = LocalPostgres(__import__("pathlib").Path(sys.argv[2]), int(sys.argv[3]), fsync=False)
+server.start()
+print(server.process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def servers_of(folder: Path) -> list[psutil.Process]:
+    """Running postgres processes whose data is in `folder` (the postmaster's command line
+    names it; its workers are its children)."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        line = " ".join(process.info["cmdline"] or ())
+        if "postgres" in line and str(folder) in line:
+            found.append(process)
+            found += process.children(recursive=True)
+    return [p for p in found if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_the_server_ends_when_its_parent_is_killed() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="pico-postgres-"))
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(DEPLOY), str(folder),
+                               str(free_port())], stdout=subprocess.PIPE, text=True)
+    try:
+        postmaster = int(parent.stdout.readline())
+        assert psutil.pid_exists(postmaster) and servers_of(folder)
+        parent.kill()  # SIGKILL: no handler, no atexit, no stop()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while servers_of(folder) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert servers_of(folder) == [], "PostgreSQL outlived its killed parent"
+    finally:
+        parent.kill()
+        for process in servers_of(folder):
+            process.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_only_its_own_user_can_connect() -> None:
+    with local_postgres() as server:
+        assert server.answers()
+        with socket.socket() as tcp, pytest.raises(OSError):
+            tcp.connect(("127.0.0.1", server.port))  # no TCP port at all
+        assert server.folder.stat().st_mode & 0o077 == 0  # the socket's folder is private
+        assert "127.0.0.1" not in server.url
