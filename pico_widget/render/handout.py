@@ -198,15 +198,17 @@ PAPER_LABELS = 12  # sessions: past this many, every second bar's number is prin
 
 
 def paper_chance(figure: dict[str, Any], language: str) -> dict[str, Any]:
-    """The chance chart for paper, where the plot is small: each bar's number in a row
-    above the whiskers (inside the bar, a whisker crossed it) and the subtitle's notes one
-    a line (on one, it ran past the chart and over the axis title)."""
+    """The chance chart for paper, where the plot is small: each bar's number just above
+    its own whisker (inside the bar, a whisker crossed it; in one row along the top, the
+    numbers read as session numbers) and the subtitle's notes one a line (on one, it ran
+    past the chart and over the axis title)."""
     bars, layout = figure["data"][0], figure["layout"]
     step = 1 if len(bars["x"]) <= PAPER_LABELS else 2
+    tops = [y + up for y, up in zip(bars["y"], bars["error_y"]["array"], strict=True)]
     layout["annotations"] = [
-        {"x": x, "y": 100, "yref": "y", "yanchor": "bottom", "text": text,
+        {"x": x, "y": top + 1, "yref": "y", "yanchor": "bottom", "text": text,
          "showarrow": False, "font": {"size": 10}}
-        for x, text in zip(bars["x"], bars["text"], strict=True) if x % step == 0]
+        for x, top, text in zip(bars["x"], tops, bars["text"], strict=True) if x % step == 0]
     bars["textposition"] = "none"
     subtitle = layout["title"].get("subtitle")
     if subtitle is not None:

@@ -178,6 +178,11 @@ def _overlaps(a: dict, b: dict) -> bool:
             and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5)
 
 
+def _above_a_whisker(label: dict, whiskers: list[dict]) -> bool:
+    return any(label["left"] <= (w["left"] + w["right"]) / 2 <= label["right"]
+               and 0 <= w["top"] - label["bottom"] <= 12 for w in whiskers)
+
+
 @pytest.mark.parametrize("language", ["en", "ms"])
 def test_the_printed_chance_chart_keeps_its_words_clear(chromium, tmp_path, language) -> None:
     """The subtitle overprinted the y-axis title, and the whiskers ran through the bars'
@@ -196,3 +201,8 @@ def test_the_printed_chance_chart_keeps_its_words_clear(chromium, tmp_path, lang
         crossed = {label["text"] for label in boxes["labels"]
                    for whisker in boxes["whiskers"] if _overlaps(label, whisker)}
         assert crossed == set(), crossed
+        # Each number sits just above its own bar's whisker: in one row along the top
+        # of the chart, the numbers read as session numbers.
+        astray = [label["text"] for label in boxes["labels"]
+                  if not _above_a_whisker(label, boxes["whiskers"])]
+        assert astray == [], astray
