@@ -216,8 +216,22 @@ function projected(figure) {
   return { data, layout };
 }
 
+// A session tick needs this much room: on a 390 px phone, one label a session left
+// "10 11 12" touching, so a narrow chart labels every second session.
+const TICK_ROOM = 30;
+
+function spacedTicks(figure, width) {
+  const axis = figure.layout && figure.layout.xaxis;
+  if (!axis || axis.dtick !== 1 || !axis.range || !width) return figure;
+  const margin = figure.layout.margin || {};
+  const plot = width - (margin.l || 0) - (margin.r || 0);
+  const sessions = axis.range[1] - axis.range[0];
+  if (plot / sessions >= TICK_ROOM) return figure;
+  return { data: figure.data, layout: { ...figure.layout, xaxis: { ...axis, dtick: 2 } } };
+}
+
 function fitted(original, width) {
-  const figure = projected(levelled(original));
+  const figure = spacedTicks(projected(levelled(original)), width);
   const title = figure.layout && figure.layout.title;
   if (!title || !width) return figure;
   const room = width - 12;

@@ -1,5 +1,5 @@
-"""A phone (390x844) and the tablets: every chosen value read whole, no chart title cut, and
-on the phone the answer before the inputs."""
+"""A phone (390x844) and the tablets: every chosen value read whole, no chart title cut, the
+session labels apart, and on the phone the answer before the inputs."""
 
 from __future__ import annotations
 
@@ -34,6 +34,14 @@ CUT = """() => {
             const b = t.getBoundingClientRect();
             if (b.right > edge.right + 1 || b.left < edge.left - 1)
                 out.push('title cut: ' + t.textContent);
+        }
+        // Session labels with room between them ("10 11 12" touched on a phone).
+        const ticks = [...chart.querySelectorAll('.xtick text')]
+            .map((t) => t.getBoundingClientRect()).filter((b) => b.width > 0)
+            .sort((a, b) => a.left - b.left);
+        for (let i = 1; i < ticks.length; i++) {
+            if (ticks[i].left - ticks[i - 1].right < 4)
+                out.push('ticks crowded: ' + chart.getAttribute('data-testid'));
         }
     }
     if (document.documentElement.scrollWidth > window.innerWidth) out.push('sideways scroll');
