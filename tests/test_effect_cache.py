@@ -3,9 +3,13 @@ kernels, one fit; a new revision, a new fit; a cache that cannot be used is no o
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -117,7 +121,8 @@ def test_the_summary_reads_back_as_it_was_fitted(engine) -> None:
     assert len(list(effect_cache.cache_folder().glob("*.json"))) == 1
 
 
-def test_an_old_revisions_file_is_removed(engine) -> None:
+def _fitted_before_and_after(engine):
+    """Fit the stored revision, store a course, fit the new one: (before, after)."""
     with reading(engine) as db:
         before = revision(db)
     effect_cache.fitted_effect(engine, before)
@@ -126,6 +131,62 @@ def test_an_old_revisions_file_is_removed(engine) -> None:
     with reading(engine) as db:
         after = revision(db)
     effect_cache.fitted_effect(engine, after)
-    names = [p.name for p in Path(effect_cache.cache_folder()).glob("*.json")]
-    assert names == [effect_cache._name(effect_cache.database_name(engine), after,
-                                        "effect")[1]]
+    return before, after
+
+
+def _file(engine, now) -> Path:
+    name = effect_cache._name(effect_cache.database_name(engine), now, "effect")[1]
+    return effect_cache.cache_folder() / name
+
+
+def test_an_old_revisions_file_is_removed_once_it_is_an_hour_old(engine) -> None:
+    before, after = _fitted_before_and_after(engine)
+    assert _file(engine, before).exists()  # recent: a slower fit may still be writing
+    hour_ago = time.time() - effect_cache.KEEP_OLD_S - 1
+    os.utime(_file(engine, before), (hour_ago, hour_ago))
+    with writing(engine) as db:
+        import_courses(db, console(), [course(count=4)])
+    with reading(engine) as db:
+        latest = revision(db)
+    effect_cache.fitted_effect(engine, latest)
+    names = sorted(p.name for p in effect_cache.cache_folder().glob("*.json"))
+    assert names == sorted([_file(engine, after).name, _file(engine, latest).name])
+
+
+def test_an_older_fit_finishing_last_keeps_the_newer_answer(engine, fits) -> None:
+    """A kernel that read the previous revision's courses before a course was stored
+    writes its answer after another kernel wrote the new revision's: the new answer
+    stays, so the new revision is not fitted twice."""
+    before, after = _fitted_before_and_after(engine)
+    old = effect_cache.effect_from_json(json.loads(_file(engine, before).read_text()))
+    _file(engine, before).unlink()
+    effect_cache.cached(effect_cache.database_name(engine), before, "effect",
+                        lambda: (old, True),  # its read ended before the new course
+                        effect_cache.effect_to_json, effect_cache.effect_from_json)
+    assert _file(engine, before).exists() and _file(engine, after).exists()
+    effect_cache.fitted_effect(engine, after)
+    assert fits == [12, 13]
+
+
+def test_a_fit_held_up_elsewhere_does_not_hold_this_kernel(engine, fits,
+                                                           monkeypatch) -> None:
+    with reading(engine) as db:
+        now = revision(db)
+    prefix = effect_cache._name(effect_cache.database_name(engine), now, "effect")[0]
+    folder = effect_cache.cache_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(effect_cache, "LOCK_WAIT_S", 0.5)
+    with (folder / f"{prefix}.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process's fit that never ends
+        assert effect_cache.fitted_effect(engine, now).courses("melasma") == 12
+    assert fits == [12]
+
+
+def test_a_file_of_another_shape_is_fitted_again(engine, fits) -> None:
+    with reading(engine) as db:
+        now = revision(db)
+    folder = effect_cache.cache_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    _file(engine, now).write_text("[1, 2, 3]")
+    assert effect_cache.fitted_effect(engine, now).courses("melasma") == 12
+    assert fits == [12]

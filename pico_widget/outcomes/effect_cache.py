@@ -6,7 +6,8 @@ Now the first process on this machine to see a new revision fits it, under a loc
 revision's file; the others wait on that lock and read the file it wrote. The file's name
 holds the database (its address without password), the revision (outcomes.clinic_courses),
 what was fitted (`kind`) and the model (this package's version and data files), so a new
-revision, another database or another model never reads an old answer. Another replica on
+revision, another database, another model or another version of the fitting code never
+reads an old answer. Another replica on
 another machine fits once for its own machine. What is kept is what `outcomes stats`
 prints, the offsets per condition: no course, no identifier. A folder that cannot be
 written is no outage: the effect is fitted without it (and a warning logged).
@@ -21,6 +22,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -38,6 +40,12 @@ from .effect import ClinicSummary, Drift, summarise
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# How long a kernel waits for another's fit before fitting for itself (a fit stuck on a
+# database that stopped answering must not hold every kernel's band on this machine).
+LOCK_WAIT_S = 120.0
+# Answers for other revisions are left this long: a slower fit of an older revision,
+# finishing last, must not delete the newer answer another process just wrote.
+KEEP_OLD_S = 3600.0
 
 
 def cache_folder() -> Path:
@@ -47,13 +55,17 @@ def cache_folder() -> Path:
 
 @cache
 def model_key() -> str:
-    """The package version and the data files the fit reads (parameters, judgements)."""
+    """The package version, the data files the fit reads (parameters, judgements) and the
+    fitting code itself (core/ and outcomes/): an upgrade that changes how the effect is
+    fitted without a new version number still never reads an answer fitted before it."""
     from ..core.version import package_version
 
     digest = hashlib.sha256(package_version().encode())
-    data = resources.files("pico_widget") / "data"
-    for name in sorted(p.name for p in data.iterdir() if p.name.endswith(".toml")):
-        digest.update(name.encode() + (data / name).read_bytes())
+    package = resources.files("pico_widget")
+    for folder, suffix in (("data", ".toml"), ("core", ".py"), ("outcomes", ".py")):
+        files = package / folder
+        for name in sorted(p.name for p in files.iterdir() if p.name.endswith(suffix)):
+            digest.update(f"{folder}/{name}".encode() + (files / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -81,21 +93,38 @@ def _read(path: Path, load: Callable[[Any], T]) -> T | None:
         return load(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):  # torn or foreign: fit it again
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # torn or foreign
         log.warning("ignoring an unreadable cached clinic effect %s", path)
         return None
 
 
 def _write(folder: Path, prefix: str, name: str, data: Any) -> None:
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-    os.replace(temporary, folder / name)  # whole or absent, never half
-    for old in folder.glob(f"{prefix}-*.json"):  # earlier revisions are never read again
-        if old.name != name:
-            with contextlib.suppress(OSError):
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(temporary, folder / name)  # whole or absent, never half
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    stale = time.time() - KEEP_OLD_S
+    for old in folder.glob(f"{prefix}-*.json"):  # other revisions, once an hour old
+        with contextlib.suppress(OSError):
+            if old.name != name and old.stat().st_mtime < stale:
                 old.unlink()
-                old.with_suffix(".lock").unlink()
+
+
+def _locked(lock: Any, wait: float) -> bool:
+    """Take the lock, waiting at most `wait` seconds; released when the file is closed."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
 
 
 def cached(url: str, revision: Revision, kind: str,
@@ -112,13 +141,16 @@ def cached(url: str, revision: Revision, kind: str,
         return found
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        lock = (folder / f"{name.removesuffix('.json')}.lock").open("a")
+        lock = (folder / f"{prefix}.lock").open("a")  # one per database, never removed
     except OSError as error:
         log.warning("the clinic effect cache %s cannot be used (%s); fitting here",
                     folder, error)
         return fit()[0]
     with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not _locked(lock, LOCK_WAIT_S):
+            log.warning("another fit of the clinic effect in %s has run over %.0f s; "
+                        "fitting here", folder, LOCK_WAIT_S)
+            return fit()[0]
         found = _read(folder / name, load)  # fitted by another while this one waited
         if found is not None:
             return found
