@@ -142,6 +142,24 @@ def test_the_password_is_checked_outside_any_write(engine, monkeypatch):
     assert seen == ["free"]
 
 
+def test_a_password_reset_while_the_old_one_was_checked_gives_no_token(engine, monkeypatch):
+    """add-staff on an existing name sets a new password: a sign-in with the old one
+    that was being checked at that moment is refused, the new one works."""
+    from pico_widget.outcomes import staff
+
+    real = staff._HASHER.verify
+
+    def reset_meanwhile(hashed, password):
+        monkeypatch.setattr(staff, "_HASHER", staff._HASHER.real)
+        with writing(engine) as db:
+            add_staff(db, console(), "Dr Tan", "a brand new phrase")
+        return real(hashed, password)
+
+    monkeypatch.setattr(staff, "_HASHER", Hasher(staff._HASHER, reset_meanwhile))
+    assert refusal(SignIn(engine), "Dr Tan", "correct horse", "10.0.0.7") == WRONG
+    assert SignIn(engine).verify("Dr Tan", "a brand new phrase", "10.0.0.8")
+
+
 def test_staff_removed_while_their_password_was_checked_get_no_token(engine, monkeypatch):
     from pico_widget.outcomes import staff
 

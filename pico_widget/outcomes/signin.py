@@ -59,11 +59,14 @@ class SignIn:
         # behind each other's checks past the busy timeout ("Not saved").
         with reading(self.engine) as db:
             staff = verify(db, name, password)
-        if staff is None:
+            checked = None if staff is None else (staff.id, staff.password_hash)
+        if checked is None:
             raise SignInRefused(say["wrong_password"])
         with writing(self.engine) as db:
-            still = db.get(Staff, staff.id)
-            if still is None or not still.active:  # removed while the password was checked
+            still = db.get(Staff, checked[0])
+            # Removed, or given a new password (add-staff again: the answer to a leaked
+            # one), while the old password was being checked: no token.
+            if still is None or not still.active or still.password_hash != checked[1]:
                 raise SignInRefused(say["wrong_password"])
             return open_token(db, still)
 
