@@ -28,8 +28,10 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 SERVER_USER = "postgres"
+SOCKET_PATH_MAX = 107  # bytes in a Unix socket path (sun_path less its final NUL)
 DATABASE, ROLE = "postgres", "pico"
 WITH_PARENT = Path(__file__).with_name("with_parent.py")
 
@@ -57,8 +59,13 @@ class LocalPostgres:
 
     @property
     def url(self) -> str:
-        return (f"postgresql+psycopg://{ROLE}@/{DATABASE}"
-                f"?host={self.folder.resolve()}&port={self.port}")
+        # quoted: a checkout path may hold "+", "%", "&" or "#", which a URL reads otherwise
+        folder = quote(str(self.folder.resolve()), safe="/")
+        return f"postgresql+psycopg://{ROLE}@/{DATABASE}?host={folder}&port={self.port}"
+
+    @property
+    def socket(self) -> Path:
+        return self.folder.resolve() / f".s.PGSQL.{self.port}"
 
     def _as_server_user(self) -> dict[str, Any]:
         """Popen's arguments to run as the postgres user when we are root (and hand it
@@ -76,6 +83,9 @@ class LocalPostgres:
         if not (initdb and postgres):
             raise RuntimeError("PostgreSQL's server is not installed: run `make postgresql` "
                                "(.ci/ensure-postgresql)")
+        if len(os.fsencode(self.socket)) > SOCKET_PATH_MAX:
+            raise RuntimeError(f"PostgreSQL's socket path {self.socket} is longer than the "
+                               f"{SOCKET_PATH_MAX} bytes Linux allows: use a shorter folder")
         self.folder.mkdir(parents=True, exist_ok=True)
         self.folder.chmod(0o700)  # its socket: for this user (or root) alone
         user = self._as_server_user()

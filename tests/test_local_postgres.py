@@ -71,3 +71,17 @@ def test_only_its_own_user_can_connect() -> None:
             tcp.connect(("127.0.0.1", server.port))  # no TCP port at all
         assert server.folder.stat().st_mode & 0o077 == 0  # the socket's folder is private
         assert "127.0.0.1" not in server.url
+
+
+def test_the_url_names_any_folder_and_a_too_long_socket_is_said_plainly(tmp_path) -> None:
+    """A checkout path with "+", "%", "&" or "#" reaches the driver unchanged; a socket
+    path past Linux's limit is a sentence before anything starts."""
+    from postgres import LocalPostgres
+    from sqlalchemy import make_url
+
+    odd = tmp_path / "a+b c" / "x%41&#"
+    assert make_url(LocalPostgres(odd, 8732).url).query["host"] == str(odd.resolve())
+    deep = LocalPostgres(tmp_path / ("x" * 120), 8732)
+    with pytest.raises(RuntimeError, match="longer than the 107 bytes"):
+        deep.start()
+    assert not deep.folder.exists()
