@@ -100,3 +100,23 @@ def test_the_checks_can_fail():
     english = handout("lentigines", "en")
     assert numbers(english.replace("9 in 10", "8 in 10", 1)) != numbers(english)
     assert words(wording("summary", "never", language="en")) & words(english) - KEPT
+
+
+def test_the_printed_chance_chart_numbers_the_session_the_headline_names() -> None:
+    """Past 12 sessions the paper chart numbers every second bar; the tattoos' headlines
+    name sessions 13 and 15, which went unnumbered on paper."""
+    from pico_widget import estimate, teaching_cases
+    from pico_widget.render.charts import probability_figure
+    from pico_widget.render.handout import PAPER_LABELS, paper_chance
+    from pico_widget.render.headline import headline
+
+    long = [c.profile for c in teaching_cases()
+            if estimate(c.profile).max_sessions > PAPER_LABELS]
+    assert long  # the check below has cases to check
+    for profile in long:
+        fc = estimate(profile)
+        named = headline(fc).session
+        figure = paper_chance(probability_figure(fc, "en"), "en", named=named)
+        numbered = [a["x"] for a in figure["layout"]["annotations"]]
+        assert named in numbered, (profile.condition, named, numbered)
+        assert len(numbered) <= len(figure["data"][0]["x"]) // 2 + 1  # still uncrowded

@@ -190,25 +190,29 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
         references=Markup(references_html(fc, language, open=True, codes=False)),
         plotly_js=Markup(plotly_js_path().read_text("utf-8").replace("</script", "<\\/script")),
         figures={"improvement": improvement_figure(fc, profile.observations, language),
-                 "probability": paper_chance(probability_figure(fc, language), language)},
+                 "probability": paper_chance(probability_figure(fc, language), language,
+                                             named=top.session)},
         draw=Markup(DRAW))
 
 
 PAPER_LABELS = 12  # sessions: past this many, every second bar's number is printed
 
 
-def paper_chance(figure: dict[str, Any], language: str) -> dict[str, Any]:
+def paper_chance(figure: dict[str, Any], language: str, named: int | None = None
+                 ) -> dict[str, Any]:
     """The chance chart for paper, where the plot is small: each bar's number just above
     its own whisker (inside the bar, a whisker crossed it; in one row along the top, the
     numbers read as session numbers) and the subtitle's notes one a line (on one, it ran
-    past the chart and over the axis title)."""
+    past the chart and over the axis title). Past PAPER_LABELS sessions every second bar
+    is numbered, and always the session the headline names (`named`)."""
     bars, layout = figure["data"][0], figure["layout"]
     step = 1 if len(bars["x"]) <= PAPER_LABELS else 2
     tops = [y + up for y, up in zip(bars["y"], bars["error_y"]["array"], strict=True)]
     layout["annotations"] = [
         {"x": x, "y": top + 1, "yref": "y", "yanchor": "bottom", "text": text,
          "showarrow": False, "font": {"size": 10}}
-        for x, top, text in zip(bars["x"], tops, bars["text"], strict=True) if x % step == 0]
+        for x, top, text in zip(bars["x"], tops, bars["text"], strict=True)
+        if x % step == 0 or x == named]
     bars["textposition"] = "none"
     subtitle = layout["title"].get("subtitle")
     if subtitle is not None:
