@@ -9,12 +9,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 from postgres_server import free_port, local_postgres
+from waiting import wait_until
 
 pytestmark = pytest.mark.postgresql
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
@@ -53,10 +53,8 @@ def test_the_server_ends_when_its_parent_is_killed() -> None:
         assert psutil.pid_exists(postmaster) and servers_of(folder)
         parent.kill()  # SIGKILL: no handler, no atexit, no stop()
         parent.wait()
-        deadline = time.monotonic() + 10
-        while servers_of(folder) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert servers_of(folder) == [], "PostgreSQL outlived its killed parent"
+        wait_until(lambda: servers_of(folder) == [], timeout=10,
+                   what="PostgreSQL to end with its killed parent")
     finally:
         parent.kill()
         for process in servers_of(folder):
