@@ -1,6 +1,7 @@
 """The clinic's effect from case tables built once: the same fits as before they were
 shared (tests/fixtures/clinic_effect_before.json, fitted by the code of commit 502c172),
-for all courses and for parts of them taken as column slices."""
+for all courses and for parts of them taken as column slices, as `outcomes stats`
+compares a clinic's recent year with its earlier ones."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from pico_widget.core.clinic_effect import (
+    MIN_COURSES,
     ConditionEffect,
     CourseResults,
     condition_courses,
@@ -18,6 +20,8 @@ from pico_widget.core.clinic_effect import (
     fitted,
 )
 from pico_widget.core.models import ClinicCourse
+from pico_widget.outcomes.clinic_courses import StoredCourse
+from pico_widget.outcomes.effect import Drift, drift, summarise
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "clinic_effect_before.json"
                       ).read_text())
@@ -59,3 +63,24 @@ def test_a_part_of_the_tables_fits_as_its_own_courses(part: str) -> None:
         assert_as_before(sliced, before)
         own = fitted(condition_courses(cid, [COURSES[i] for i in mine if keep[i]]))
         assert sliced == own  # the same tables, so the same numbers exactly
+
+
+def test_stats_compares_the_recent_year_as_fitted_apart() -> None:
+    """`outcomes stats` fits the recent and earlier courses from one condition's tables:
+    its comparison is the one of the parts fitted apart by the code before."""
+    stored = [StoredCourse(c, "2025-12" if recent else "2024-06")
+              for c, recent in zip(COURSES, RECENT, strict=True)]
+    summary = summarise(stored)
+    for cid, got in summary.drift.items():
+        recent, earlier = FIXTURE["recent"].get(cid), FIXTURE["earlier"].get(cid)
+        counts = (recent["courses"] if recent else 0, earlier["courses"] if earlier else 0)
+        if min(counts) < MIN_COURSES:
+            assert got == Drift(*counts, None)
+            continue
+        before = drift(*(ConditionEffect(cid, e["courses"], tuple(e["mean"]),
+                                         tuple(e["sd"]), tuple(e["dims"]))
+                         for e in (recent, earlier)))
+        assert (got.recent, got.earlier, got.dim) == (before.recent, before.earlier,
+                                                      before.dim)
+        assert got.largest_z == pytest.approx(before.largest_z, abs=1e-3)
+    assert summary.drift["melasma"].differs  # the fixture's recent melasma is slower

@@ -15,13 +15,15 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..core.clinic_effect import (
     DIMS,
     MIN_COURSES,
     ClinicEffect,
     ConditionEffect,
-    CourseResults,
-    effect_of_results,
+    condition_courses,
+    fitted,
 )
 from .clinic_courses import StoredCourse
 
@@ -71,24 +73,30 @@ class ClinicSummary:
 
 
 def summarise(courses: Sequence[StoredCourse]) -> ClinicSummary:
+    """The effect on every course and, per condition, its recent year against earlier.
+
+    Each condition's tables are built once (core.clinic_effect.condition_courses) and the
+    recent and earlier fits read column slices of them: the same fits as building each
+    part's tables again (tests/test_clinic_effect_tables.py), without that work."""
     if not courses:
         return ClinicSummary(ClinicEffect(), {}, "")
     newest = max(c.last_month for c in courses)
     start = months_before(newest, RECENT_MONTHS)  # recent: after this month
-    effect = effect_of_results(c.course for c in courses)
-    sides: dict[str, tuple[list[CourseResults], list[CourseResults]]] = {}
+    by_condition: dict[str, list[StoredCourse]] = {}
     for c in courses:
-        sides.setdefault(c.course.case.condition, ([], []))[c.last_month <= start].append(c.course)
-    # Only where both sides have enough courses to tell (the other estimates cost seconds
-    # on 10,000 courses and would say nothing).
-    both = [cid for cid, (r, e) in sides.items() if min(len(r), len(e)) >= MIN_COURSES]
-    recent = effect_of_results(c for cid in both for c in sides[cid][0])
-    earlier = effect_of_results(c for cid in both for c in sides[cid][1])
-    return ClinicSummary(effect, {cid: drift(recent.conditions.get(cid),
-                                             earlier.conditions.get(cid))
-                                  if cid in both else Drift(len(sides[cid][0]),
-                                                            len(sides[cid][1]), None)
-                                  for cid in effect.conditions}, newest)
+        if c.course.observed:
+            by_condition.setdefault(c.course.case.condition, []).append(c)
+    effects, drifts = {}, {}
+    for cid, group in sorted(by_condition.items()):
+        tables = condition_courses(cid, [c.course for c in group])
+        effects[cid] = fitted(tables)
+        recent = np.array([c.last_month > start for c in group])
+        counts = int(recent.sum()), int((~recent).sum())
+        # Only where both sides have enough courses to tell (the other fits would say
+        # nothing).
+        drifts[cid] = (drift(fitted(tables.subset(recent)), fitted(tables.subset(~recent)))
+                       if min(counts) >= MIN_COURSES else Drift(*counts, None))
+    return ClinicSummary(ClinicEffect(effects), drifts, newest)
 
 
 SHORT = {"log_rate": "rate", "logit_ceiling": "ceiling", "logit_complete": "complete",
