@@ -12,7 +12,8 @@ interpreter importing pico_widget and doing nothing, which every command pays. R
 
 The CPU time (user + system, of the child process) is printed beside the wall time: on
 a machine shared with other work the wall time grows with the load while the CPU time
-is what the command itself costs, which is its wall time on an idle machine.
+is what the command itself costs. On an idle machine the wall time is at most that:
+`stats` fits the conditions on every core (outcomes/effect.py summarise).
 
 The command runs this checkout's package (the one the benchmark imports, first on its
 PYTHONPATH): the installed `pico-widget` script may be another checkout's editable
