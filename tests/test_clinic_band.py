@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import pytest
 from outcomes_helpers import course, upgraded_engine
 from sqlalchemy import select
+from waiting import wait_until_async
 from widget_client import browser_sends
 
 from pico_widget import PicoWidget
@@ -182,19 +183,13 @@ def test_other_replicas_courses_show_within_the_check_period(engine) -> None:
     async def kernel() -> None:
         band = ClinicBand(engine, every_s=0.2)
         band.start(first_wait_s=0)  # the first read is the thread's, waited for below
-        for _ in range(400):  # up to 20 s on a loaded machine (CI): not a fixed 2 s
-            if band.effect is not None:
-                break
-            await asyncio.sleep(0.05)
-        assert band.effect is not None and band.effect.courses("melasma") == 4
+        effect = await wait_until_async(lambda: band.effect, what="the first read")
+        assert effect.courses("melasma") == 4
         band.on_change(lambda: seen.append(band.effect.courses("melasma")))
         other = open_engine(str(engine.url))  # another replica's connection
         store(other, 6)
         other.dispose()
-        for _ in range(400):  # up to 20 s on a loaded machine; the check is every 0.2 s
-            if 10 in seen:
-                break
-            await asyncio.sleep(0.05)
+        await wait_until_async(lambda: 10 in seen, what="the other replica's courses")
 
     # In its own thread: the browser tests' Playwright keeps an event loop running in this one.
     with ThreadPoolExecutor(1) as thread:
