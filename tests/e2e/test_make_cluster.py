@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import psutil
@@ -25,7 +24,7 @@ import pytest
 from cluster_visits import health
 from postgres_server import free_port
 from sqlalchemy import text
-from waiting import wait_until
+from waiting import holds, wait_until
 
 from pico_widget.outcomes.database import check_schema, open_engine
 
@@ -105,8 +104,13 @@ def test_stopping_make_cluster_after_a_restart_leaves_nothing_running(stop_signa
             os.killpg(cluster.pid, signal.SIGKILL)
             cluster.wait()
         log.close()
-    time.sleep(1)  # a SIGTERMed process may take a moment to be reaped by init
-    left, words = alive(seen), said()
-    shutil.rmtree(tmp_path, ignore_errors=True)
-    assert left == [], words
+    words = said()
+
+    def nothing_left() -> None:  # a SIGTERMed process may take a moment to be reaped by init
+        assert alive(seen) == [], words
+
+    try:
+        wait_until(holds(nothing_left), timeout=10, what="every process of the cluster to end")
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
     assert "cluster: stopped" in words
