@@ -13,8 +13,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from postgres_server import free_port, local_postgres
-from waiting import wait_until
+
+from tests.postgres_server import free_port, local_postgres
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgresql
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"

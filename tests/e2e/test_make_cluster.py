@@ -22,12 +22,12 @@ from pathlib import Path
 
 import psutil
 import pytest
-from cluster_visits import health
-from postgres_server import free_port
 from sqlalchemy import text
-from waiting import wait_until
 
 from pico_widget.outcomes.database import check_schema, open_engine
+from tests.e2e.cluster_visits import health
+from tests.postgres_server import free_port
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgresql, pytest.mark.slow]
