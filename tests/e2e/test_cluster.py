@@ -180,7 +180,7 @@ def test_the_rendered_haproxy_config_is_valid(replicas: int, tmp_path) -> None:
     """deploy/haproxy.cfg as `make cluster` rewrites it passes `haproxy -c`."""
     import subprocess
 
-    from cluster import HAPROXY, certificate, error_files, haproxy_config
+    from deploy.cluster import HAPROXY, certificate, error_files, haproxy_config
 
     text = haproxy_config([8701 + n for n in range(replicas)], 8443, 8080,
                           certificate(tmp_path / "tls"), error_files(tmp_path / "errors"))

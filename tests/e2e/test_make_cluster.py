@@ -63,7 +63,7 @@ def test_stopping_make_cluster_after_a_restart_leaves_nothing_running(stop_signa
     ports = [free_port() for _ in range(3)]
     pg_port, https, http = free_port(), free_port(), free_port()
     log = (tmp_path / "cluster.log").open("wb")
-    command = [sys.executable, str(ROOT / "deploy" / "cluster.py"), "--postgresql", str(pg_port),
+    command = [sys.executable, "-m", "deploy.cluster", "--postgresql", str(pg_port),
                "--state", str(tmp_path / "state"), "--replicas", "3",
                "--https", str(https), "--http", str(http), "--first-port", str(ports[0]),
                "--max-visitors", "2"]
