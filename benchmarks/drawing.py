@@ -14,8 +14,8 @@ from playwright.sync_api import sync_playwright
 
 from pico_widget import PatientProfile, estimate
 from pico_widget.render.charts import improvement_figure, plotly_js_path, probability_figure
+from tests.browser import launch
 
-from .browser import launch
 from .table import Row, summarise
 
 GOALS = (37, 73)  # alternate like the slider taps in the browser benchmark

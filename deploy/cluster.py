@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postgres import LocalPostgres
+from deploy.postgres import LocalPostgres
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -12,10 +12,7 @@ from html import unescape
 
 import plotly.graph_objects as go
 import pytest
-from outcomes_helpers import course, upgraded_engine
 from sqlalchemy import select
-from waiting import wait_until_async
-from widget_client import browser_sends
 
 from pico_widget import PicoWidget
 from pico_widget.core.clinic_effect import MIN_COURSES
@@ -36,6 +33,9 @@ from pico_widget.render.headline import answer
 from pico_widget.render.note import clinical_note
 from pico_widget.ui import clinic_band
 from pico_widget.ui.clinic_band import ClinicBand
+from tests.outcomes_helpers import course, upgraded_engine
+from tests.waiting import wait_until_async
+from tests.widget_client import browser_sends
 
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4,
                          goal_percent=50)

@@ -11,9 +11,7 @@ from datetime import timedelta
 
 import ipywidgets as widgets
 import pytest
-from outcomes_helpers import upgraded_engine
 from sqlalchemy import func, select, update
-from widget_client import browser_sends, browser_sends_custom, widgets_under
 
 from pico_widget import PicoWidget
 from pico_widget.core.cases import read_case
@@ -24,6 +22,8 @@ from pico_widget.outcomes.schema import Audit, Course, CourseSession, StaffToken
 from pico_widget.outcomes.signin import SignIn
 from pico_widget.outcomes.staff import add_staff, console
 from pico_widget.ui.outcomes_panel import OutcomesPanel
+from tests.outcomes_helpers import upgraded_engine
+from tests.widget_client import browser_sends, browser_sends_custom, widgets_under
 
 MELASMA = {"condition": "melasma", "severity": "moderate", "fitzpatrick": 4,
            "goal_percent": 75, "observations": [{"session": 1, "improvement_percent": 20},
