@@ -1,0 +1,24 @@
+"""What `make cluster` (deploy/cluster.py) tells a newcomer to type runs as printed."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
+from cluster import add_staff_command
+
+from pico_widget.outcomes.cli import parser
+
+URL = "postgresql+psycopg://pico@/postgres?host=/srv/my clinic/.cluster/postgres&port=8732"
+
+
+def test_the_add_staff_command_it_prints_runs_as_printed() -> None:
+    words = shlex.split(add_staff_command(URL))
+    program = Path(words[0])  # the virtualenv's script: a fresh clone has none on PATH
+    assert program.is_absolute() and os.access(program, os.X_OK), words[0]
+    assert program.parent == Path(sys.executable).parent
+    args = parser().parse_args(words[2:])
+    assert (args.command, args.outcomes) == ("add-staff", URL)
