@@ -159,6 +159,13 @@ def add_staff_command(url: str) -> str:
     return f"{shlex.quote(name)} outcomes add-staff NAME --outcomes {shlex.quote(url)}"
 
 
+def backup_command(url: str) -> str:
+    """pg_dump of the outcomes at `url`, runnable as printed: libpq reads the URL without
+    SQLAlchemy's `+psycopg` (with it, pg_dump says "invalid connection option")."""
+    libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    return f"pg_dump --format=custom --file pico-$(date +%F).dump {shlex.quote(libpq)}"
+
+
 class Cluster:
     """Replicas and HAProxy; start() then stop(), or `with cluster.running():`."""
 
@@ -218,6 +225,7 @@ class Cluster:
         upgraded = "" if before == after else f", upgraded from {before or 'empty'}"
         self.say(f"outcomes in PostgreSQL at {url} (schema {after}{upgraded}); "
                  f"add staff: {add_staff_command(url)}")
+        self.say(f"back up the outcomes: {backup_command(url)}")
 
     def start(self, timeout: float = 180) -> None:
         """Certificate, error pages, replicas, HAProxy; returns once every replica is in
