@@ -6,6 +6,8 @@ and a keystroke never asks the database."""
 from __future__ import annotations
 
 import asyncio
+import itertools
+import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
@@ -25,6 +27,7 @@ from pico_widget.outcomes.schema import Course
 from pico_widget.outcomes.signin import SignIn
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import delete_course, import_courses, record_course
+from pico_widget.render import forest
 from pico_widget.render.band_source import BandSource, source_sentence
 from pico_widget.render.charts import probability_figure
 from pico_widget.render.forest import forest_html, study_offsets
@@ -264,3 +267,20 @@ def test_the_clinics_band_comes_back_with_its_database(tmp_path) -> None:
     assert band.check() and band.status == "ok"
     assert estimate(MELASMA, clinic=band.effect).band_source == "this_clinic"
     engine.dispose()
+
+
+def test_the_evidence_views_axis_labels_never_overlap(engine, monkeypatch) -> None:
+    """A clinic or study far from the typical pace widens the axis: the labels it keeps
+    stay apart (the paces 0.67 and 0.75 were drawn over each other)."""
+    store(engine, 12)
+    band = ClinicBand(engine)
+    band.check()
+    wide = {"melasma": {"M1": (math.log(0.3), 0.1), "M2": (math.log(3.5), 0.1)}}
+    monkeypatch.setattr(forest, "study_offsets", lambda: wide)
+    chart = forest_html("melasma", band.effect, "en")
+    ticks = [(float(x), pace) for x, pace in re.findall(
+        r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle" font-size="13">\u00d7([^<]+)</text>',
+        chart)]
+    assert len(ticks) >= 4 and "1" in [pace for _, pace in ticks]
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(ticks)]
+    assert min(gaps) >= 40, ticks  # a 5-character label in 13 px type is about 40 wide

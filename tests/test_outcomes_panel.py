@@ -116,7 +116,9 @@ def test_signed_in_the_course_is_stored_and_a_repeat_replaces_it(service):
     assert stored(service) == [(course_id, 1, 20.0, False, month),
                                (course_id, 2, 35.0, True, month),
                                (course_id, 3, 50.0, False, month)]
-    assert "(course: 3 sessions)" in panel.status.value
+    assert (  # said, so a next patient typed over it is seen
+        "Updated the course already stored for this patient (course: 3 sessions), not added "
+        "twice. For another patient, tap Remove on each session first.") in panel.status.value
     # The saved case file carries the course id, so a later visit adds to this course.
     assert read_case(widget.take_home.case_text()).course_id == course_id
     with reading(service.engine) as db:

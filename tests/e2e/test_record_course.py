@@ -59,7 +59,9 @@ def test_a_doctor_records_a_course_once_and_again(chromium, tmp_path) -> None:
         record.tap()  # again: the same course, replaced
         wait_until(lambda: audited(engine) == ["record", "replace"],
                    what="the second recording of the course")
-        expect(status).to_have_text("Saved to this clinic's outcomes (course: 1 session).")
+        expect(status).to_have_text(
+            "Updated the course already stored for this patient (course: 1 session), not "
+            "added twice. For another patient, tap Remove on each session first.")
         screenshot(page, "record-course.png")
         context.close()
     with reading(engine) as db:
