@@ -9,13 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from postgres_server import local_postgres
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
-from cluster import add_staff_command, backup_command
-
+from deploy.cluster import add_staff_command, backup_command
 from pico_widget.outcomes.cli import parser
 from pico_widget.outcomes.database import open_engine, upgrade
+from tests.postgres_server import local_postgres
 
 URL = "postgresql+psycopg://pico@/postgres?host=/srv/my clinic/.cluster/postgres&port=8732"
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import csv
 import time
 
-from browser import TABLETS
-from cluster_visits import Cluster
-from conftest import wait_for_dashboard
-from outcomes_helpers import course, seeded
 from playwright.sync_api import Page, expect
 
 from pico_widget.outcomes.cli import main as outcomes
+from tests.browser import TABLETS
+from tests.e2e.cluster_visits import Cluster
+from tests.e2e.conftest import wait_for_dashboard
+from tests.outcomes_helpers import course, seeded
 
 CHANCE = ".pico-figure[data-key=chance]"
 THIS_CLINIC = "at this clinic, from 10 courses:"
