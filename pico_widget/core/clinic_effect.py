@@ -26,6 +26,7 @@ import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -151,15 +152,24 @@ def clinic_nodes(clinic_sd: tuple[float, float, float], effect: ConditionEffect
     rate_tau, ceiling_tau, complete_tau = clinic_sd
     scale = {"log_rate": rate_tau, "logit_ceiling": ceiling_tau,
              "logit_complete": complete_tau, "logit_atypical": atypical_centre()[1]}
-    grid = np.stack([g.ravel() for g in np.meshgrid(*[_NODES] * len(effect.dims),
-                                                    indexing="ij")], axis=1)
-    weights = np.prod(np.stack([g.ravel() for g in np.meshgrid(
-        *[_NODE_WEIGHTS] * len(effect.dims), indexing="ij")], axis=1), axis=1)
+    grid, weights = _product_nodes(len(effect.dims))
     moved = grid @ effect.root().T  # (nodes, dims), prior sds
     offsets = np.zeros((len(grid), len(DIMS)))
     for i, dim in enumerate(effect.dims):
         offsets[:, DIMS.index(dim)] = scale[dim] * moved[:, i]
     return offsets, weights
+
+
+@lru_cache(maxsize=4)
+def _product_nodes(dims: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 3-node Gauss-Hermite product grid in `dims` dimensions and its weights."""
+    grid = np.stack([g.ravel() for g in np.meshgrid(*[_NODES] * dims, indexing="ij")],
+                    axis=1)
+    weights = np.prod(np.stack([g.ravel() for g in np.meshgrid(
+        *[_NODE_WEIGHTS] * dims, indexing="ij")], axis=1), axis=1)
+    for table in (grid, weights):
+        table.setflags(write=False)  # shared by every forecast
+    return grid, weights
 
 
 @dataclass(frozen=True)

@@ -490,9 +490,11 @@ def clinic_shares_at(typical: Spread, people: Population,
     atypical = 1.0 / (1.0 + np.exp(-(atypical_logit + offsets[:, 3])))
     likelihood, gained = _gained(people, observations, target, sessions)
     kept, flat = 1.0 - atypical, atypical / len(V)
-    numerator = (np.einsum("cu,nuv,cv->nc", rate, gained, ceiling) * kept
+    # Products, not a three-operand einsum: that one loops over (N, C, U, V) unblocked and
+    # made a forecast at a clinic 3x slower.
+    numerator = (((rate @ gained) * ceiling).sum(axis=2) * kept
                  + (ATYPICAL_RATE_WEIGHTS @ gained).sum(axis=1)[:, None] * flat)
-    evidence = (np.einsum("cu,uv,cv->c", rate, likelihood, ceiling) * kept
+    evidence = (((rate @ likelihood) * ceiling).sum(axis=1) * kept
                 + (ATYPICAL_RATE_WEIGHTS @ likelihood).sum() * flat)
     weight = prior * evidence
     return (numerator / evidence).T, weight / weight.sum()
