@@ -28,7 +28,7 @@ postgresql:
 # Three replicas behind HAProxy on https://127.0.0.1:8443 sharing a local PostgreSQL for the
 # outcomes (data kept in .cluster/postgres; docs/deploy.md); Ctrl-C stops all of it.
 cluster: $(STAMP) haproxy postgresql
-	$(PY) deploy/cluster.py --postgresql
+	$(PY) -m deploy.cluster --postgresql
 
 # axe-core from npm for the accessibility test, cached in the virtualenv (not in the wheel).
 axe: $(STAMP)

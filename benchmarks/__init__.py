@@ -1,11 +1,6 @@
 """Benchmarks: `make bench` (python -m benchmarks) prints one table and writes JSON.
 
-They drive the app with the tests' own helpers (tests/ and tests/e2e/: the live server,
-the browser, the widget-protocol client), so those folders are put on the import path here.
+They drive the app with the tests' own helpers (the live server, the browser, the
+widget-protocol client), imported as the `tests` package (`from tests.live_server import
+...`): run them from the checkout's root, as `make bench` does.
 """
-
-import sys
-from pathlib import Path
-
-_TESTS = Path(__file__).resolve().parents[1] / "tests"
-sys.path[:0] = [str(_TESTS / "e2e"), str(_TESTS)]

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from live_server import command_line
 from playwright.sync_api import Page
+
+from tests.live_server import command_line
 
 from .pages import pages_and_browser, serve, tablet
 from .table import Row, summarise

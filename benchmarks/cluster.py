@@ -19,13 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import psutil
-from browser import TABLETS, launch
-from cluster_visits import Cluster, close, consultations, replica_health
-from conftest import wait_for_dashboard
-from dashboard import assert_shows, profile
-from live_server import ARTIFACTS
 from playwright.sync_api import sync_playwright
-from waiting import wait_until
+
+from tests.browser import TABLETS, launch
+from tests.e2e.cluster_visits import Cluster, close, consultations, replica_health
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import assert_shows, profile
+from tests.live_server import ARTIFACTS
+from tests.waiting import wait_until
 
 VISITORS, WAVE = 30, 10
 FLOOD, FLOOD_WORKERS, FLOOD_SECONDS = 300, 12, 60

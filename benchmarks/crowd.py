@@ -16,12 +16,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import server_watch as watch
-from browser import CHROMIUM_FLAGS, TABLETS, chromium_path
-from dashboard import CHARTS, DRAWN, expected, profile
-from live_server import live_server, status
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
+
+from tests import server_watch as watch
+from tests.browser import CHROMIUM_FLAGS, TABLETS, chromium_path
+from tests.e2e.dashboard import CHARTS, DRAWN, expected, profile
+from tests.live_server import live_server, status
 
 from .table import Row, summarise
 

@@ -14,8 +14,8 @@ from playwright.sync_api import sync_playwright
 
 from pico_widget import PatientProfile, estimate
 from pico_widget.render.charts import improvement_figure, plotly_js_path, probability_figure
+from tests.browser import launch
 
-from .browser import launch
 from .table import Row, summarise
 
 GOALS = (37, 73)  # alternate like the slider taps in the browser benchmark
@@ -34,8 +34,8 @@ def _subplots(goal: int) -> list[dict[str, Any]]:
     layout.update(height=700, xaxis2=dict(bottom["layout"]["xaxis"], anchor="y2"),
                   yaxis2=dict(bottom["layout"]["yaxis"], domain=[0, 0.42], anchor="x2"),
                   annotations=[dict(a, xref="x2", yref="y2")
-                               for a in bottom["layout"]["annotations"]],
-                  shapes=[dict(s, yref="y2") for s in bottom["layout"]["shapes"]])
+                               for a in bottom["layout"].get("annotations", [])],
+                  shapes=[dict(s, yref="y2") for s in bottom["layout"].get("shapes", [])])
     layout["yaxis"]["domain"] = [0.58, 1]
     data = top["data"] + [dict(t, xaxis="x2", yaxis="y2") for t in bottom["data"]]
     return [{"data": data, "layout": layout}]

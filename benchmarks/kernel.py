@@ -14,7 +14,8 @@ from typing import Any
 
 import comm
 from comm import DummyComm
-from widget_client import browser_sends
+
+from tests.widget_client import browser_sends
 
 from .table import Row, summarise
 

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import server_watch as watch
-from browser import TABLETS, launch
-from dashboard import assert_shows, expected, field, profile
-from live_server import live_server
 from playwright.sync_api import sync_playwright
-from widget_client import Visitor
 
 from pico_widget.core.models import FITZPATRICK_NUMERALS
+from tests import server_watch as watch
+from tests.browser import TABLETS, launch
+from tests.e2e.dashboard import assert_shows, expected, field, profile
+from tests.live_server import live_server
+from tests.widget_client import Visitor
 
 from .table import Row, print_table, summarise
 

@@ -58,7 +58,7 @@ def _spread(record: CourseRecord, rng: random.Random) -> CourseRecord:
 
 def _filled(path: Path, count: int, condition: str | None = None) -> str:
     """A database of `count` random courses (of `condition` only, when given)."""
-    from outcomes_helpers import random_course  # the tests' (on the path: __init__.py)
+    from tests.outcomes_helpers import random_course  # the tests' own random course
 
     url = f"sqlite:///{path}"
     engine = open_engine(url)

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from browser import TABLETS, launch
-from live_server import LiveServer, live_server
 from playwright.sync_api import sync_playwright
 
 from pico_widget.server.serve import NOTEBOOK, apps_dir
+from tests.browser import TABLETS, launch
+from tests.live_server import LiveServer, live_server
 
 # A bare ipywidgets page: a slider echoing into a label (the floor for everything).
 ECHO = """import ipywidgets as widgets

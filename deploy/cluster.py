@@ -24,6 +24,7 @@ import ctypes
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -36,7 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postgres import LocalPostgres
+from deploy.postgres import LocalPostgres
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -149,6 +150,22 @@ class Replica:
     back: list[float] = field(default_factory=list)  # ... and healthy again after restart
 
 
+def add_staff_command(url: str) -> str:
+    """The command that adds a member of staff to the outcomes at `url`, runnable as
+    printed: the pico-widget beside this Python (`make cluster`'s .venv is not on PATH),
+    and the URL quoted (it holds `&`)."""
+    program = Path(sys.executable).parent / "pico-widget"
+    name = str(program) if program.exists() else "pico-widget"
+    return f"{shlex.quote(name)} outcomes add-staff NAME --outcomes {shlex.quote(url)}"
+
+
+def backup_command(url: str) -> str:
+    """pg_dump of the outcomes at `url`, runnable as printed: libpq reads the URL without
+    SQLAlchemy's `+psycopg` (with it, pg_dump says "invalid connection option")."""
+    libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    return f"pg_dump --format=custom --file pico-$(date +%F).dump {shlex.quote(libpq)}"
+
+
 class Cluster:
     """Replicas and HAProxy; start() then stop(), or `with cluster.running():`."""
 
@@ -207,7 +224,8 @@ class Cluster:
         self.serve_args = [*self.serve_args, f"--outcomes={url}"]
         upgraded = "" if before == after else f", upgraded from {before or 'empty'}"
         self.say(f"outcomes in PostgreSQL at {url} (schema {after}{upgraded}); "
-                 f"add staff: pico-widget outcomes add-staff NAME --outcomes '{url}'")
+                 f"add staff: {add_staff_command(url)}")
+        self.say(f"back up the outcomes: {backup_command(url)}")
 
     def start(self, timeout: float = 180) -> None:
         """Certificate, error pages, replicas, HAProxy; returns once every replica is in

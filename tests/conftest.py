@@ -1,10 +1,7 @@
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 # The markers a test can carry (pyproject.toml [tool.pytest.ini_options]).
 MARKERS = ("browser", "slow", "postgresql")

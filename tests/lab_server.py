@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
-from live_server import ARTIFACTS, LiveServer, free_port, started, stop
+
+from tests.live_server import ARTIFACTS, LiveServer, free_port, started, stop
 
 NOTEBOOK = "pico.ipynb"
 CELL = "from pico_widget import PicoWidget\nPicoWidget()"

@@ -1,6 +1,7 @@
 """A replica's storing of one course, for tests/test_outcomes_killed.py: records the course
 in a write transaction, then says where it is (a file) and waits to be killed there,
-before or after the commit."""
+before or after the commit. Run as `python -m tests.outcomes_killed_writer` from the
+checkout's root."""
 
 from __future__ import annotations
 
@@ -8,13 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from outcomes_helpers import course
-
 from pico_widget.outcomes.database import open_engine, writing
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import record_course
+from tests.outcomes_helpers import course
 
 
 def main(url: str, course_id: str, when: str, flag: Path) -> None:

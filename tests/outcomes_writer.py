@@ -1,5 +1,6 @@
 """One writer process for tests/test_outcomes_concurrency.py: waits for the start file,
-then records its courses one transaction each and replaces a course all writers share."""
+then records its courses one transaction each and replaces a course all writers share.
+Run as `python -m tests.outcomes_writer` from the checkout's root."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ import random
 import sys
 from pathlib import Path
 
-# Run as a script: its own folder, tests/, is first on the path.
-from outcomes_helpers import course, random_course
-from waiting import wait_until
-
 from pico_widget.outcomes.database import open_engine
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import save_course
+from tests.outcomes_helpers import course, random_course
+from tests.waiting import wait_until
 
 
 def main(url: str, count: int, seed: int, start: Path, shared_id: str) -> None:

@@ -7,12 +7,12 @@ import json
 
 import pytest
 from hypothesis import given, settings
-from strategies import profiles
-from widget_client import browser_sends_custom
 
 from pico_widget.core.cases import save_case
 from pico_widget.i18n.wording import wording
 from pico_widget.ui.dashboard import Dashboard
+from tests.strategies import profiles
+from tests.widget_client import browser_sends_custom
 
 
 def restore(dashboard: Dashboard, value) -> list:

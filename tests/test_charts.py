@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 from hypothesis import given, settings
-from strategies import profiles
 
 from pico_widget import estimate
 from pico_widget.render.charts import improvement_figure, probability_figure
+from tests.strategies import profiles
 
 
 @settings(max_examples=40, deadline=None)

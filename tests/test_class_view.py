@@ -4,7 +4,6 @@ headline and chart, worded in the language on screen (issue 23, projector mode).
 from __future__ import annotations
 
 import pytest
-from widget_client import browser_sends
 
 from pico_widget import estimate
 from pico_widget.core.cases import teaching_cases
@@ -14,6 +13,7 @@ from pico_widget.render.headline import answer, answer_html
 from pico_widget.render.slides import shared_axes, untitled
 from pico_widget.ui.class_view import MOST
 from pico_widget.ui.dashboard import Dashboard
+from tests.widget_client import browser_sends
 
 
 def add(d: Dashboard, index: int | None, **update) -> None:

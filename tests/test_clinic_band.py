@@ -6,15 +6,15 @@ and a keystroke never asks the database."""
 from __future__ import annotations
 
 import asyncio
+import itertools
+import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 import plotly.graph_objects as go
 import pytest
-from outcomes_helpers import course, upgraded_engine
 from sqlalchemy import select
-from widget_client import browser_sends
 
 from pico_widget import PicoWidget
 from pico_widget.core.clinic_effect import MIN_COURSES
@@ -27,6 +27,7 @@ from pico_widget.outcomes.schema import Course
 from pico_widget.outcomes.signin import SignIn
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import delete_course, import_courses, record_course
+from pico_widget.render import forest
 from pico_widget.render.band_source import BandSource, source_sentence
 from pico_widget.render.charts import probability_figure
 from pico_widget.render.forest import forest_html, study_offsets
@@ -35,6 +36,9 @@ from pico_widget.render.headline import answer
 from pico_widget.render.note import clinical_note
 from pico_widget.ui import clinic_band
 from pico_widget.ui.clinic_band import ClinicBand
+from tests.outcomes_helpers import course, upgraded_engine
+from tests.waiting import wait_until_async
+from tests.widget_client import browser_sends
 
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=4,
                          goal_percent=50)
@@ -182,19 +186,13 @@ def test_other_replicas_courses_show_within_the_check_period(engine) -> None:
     async def kernel() -> None:
         band = ClinicBand(engine, every_s=0.2)
         band.start(first_wait_s=0)  # the first read is the thread's, waited for below
-        for _ in range(400):  # up to 20 s on a loaded machine (CI): not a fixed 2 s
-            if band.effect is not None:
-                break
-            await asyncio.sleep(0.05)
-        assert band.effect is not None and band.effect.courses("melasma") == 4
+        effect = await wait_until_async(lambda: band.effect, what="the first read")
+        assert effect.courses("melasma") == 4
         band.on_change(lambda: seen.append(band.effect.courses("melasma")))
         other = open_engine(str(engine.url))  # another replica's connection
         store(other, 6)
         other.dispose()
-        for _ in range(400):  # up to 20 s on a loaded machine; the check is every 0.2 s
-            if 10 in seen:
-                break
-            await asyncio.sleep(0.05)
+        await wait_until_async(lambda: 10 in seen, what="the other replica's courses")
 
     # In its own thread: the browser tests' Playwright keeps an event loop running in this one.
     with ThreadPoolExecutor(1) as thread:
@@ -269,3 +267,20 @@ def test_the_clinics_band_comes_back_with_its_database(tmp_path) -> None:
     assert band.check() and band.status == "ok"
     assert estimate(MELASMA, clinic=band.effect).band_source == "this_clinic"
     engine.dispose()
+
+
+def test_the_evidence_views_axis_labels_never_overlap(engine, monkeypatch) -> None:
+    """A clinic or study far from the typical pace widens the axis: the labels it keeps
+    stay apart (the paces 0.67 and 0.75 were drawn over each other)."""
+    store(engine, 12)
+    band = ClinicBand(engine)
+    band.check()
+    wide = {"melasma": {"M1": (math.log(0.3), 0.1), "M2": (math.log(3.5), 0.1)}}
+    monkeypatch.setattr(forest, "study_offsets", lambda: wide)
+    chart = forest_html("melasma", band.effect, "en")
+    ticks = [(float(x), pace) for x, pace in re.findall(
+        r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle" font-size="13">\u00d7([^<]+)</text>',
+        chart)]
+    assert len(ticks) >= 4 and "1" in [pace for _, pace in ticks]
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(ticks)]
+    assert min(gaps) >= 40, ticks  # a 5-character label in 13 px type is about 40 wide

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -11,9 +12,19 @@ import numpy as np
 import pytest
 
 from pico_widget import PatientProfile, estimate
-from pico_widget.core.clinic_effect import FLOOR, MIN_COURSES, clinic_effect
+from pico_widget.core.clinic_effect import (
+    FLOOR,
+    MIN_COURSES,
+    ClinicEffect,
+    at_clinic,
+    clinic_effect,
+    clinic_nodes,
+)
+from pico_widget.core.forecast import _clinic_band
 from pico_widget.core.models import ClinicCourse
-from pico_widget.core.population import Population, Spread
+from pico_widget.core.population import Population, Spread, predictive_spread
+from pico_widget.core.response import Case, clinic_sd, spread_for
+from pico_widget.fit import clinic_sbc
 
 FIXTURE = Path(__file__).parent / "fixtures" / "forecasts_before_clinic.json"
 OTA = PatientProfile(condition="nevus_of_ota", fitzpatrick=4, goal_percent=75)
@@ -83,11 +94,62 @@ def test_the_floor_holds_at_160_courses() -> None:
     assert shipped.courses == 160 and min(shipped.sd) >= FLOOR
     unfloored = clinic_effect(many, floor=0.0).conditions["nevus_of_ota"]
     floored = clinic_effect(many, floor=0.5).conditions["nevus_of_ota"]
-    assert min(unfloored.sd) < 0.5 and min(floored.sd) == 0.5  # pinned below: floor acts
+    assert min(unfloored.sd) < 0.5 and min(floored.sd) == pytest.approx(0.5, abs=1e-4)
+    root = floored.root()  # no direction surer than the floor, not only each offset
+    assert np.linalg.eigvalsh(root @ root.T).min() == pytest.approx(0.25, rel=1e-9)
     assert floored.mean == unfloored.mean
     wide = estimate(OTA, clinic=clinic_effect(many, floor=0.5)).reach_band
     narrow = estimate(OTA, clinic=clinic_effect(many, floor=0.0)).reach_band
     assert wide[1] - wide[0] > narrow[1] - narrow[0]
+
+
+def _simulated(condition: str, count: int) -> list[ClinicCourse]:
+    """A typical clinic's courses as the calibration simulates them (1-6 sessions each)."""
+    rng = np.random.default_rng(7)
+    return clinic_sbc._courses(rng, clinic_sbc.Clinic(np.zeros(4), 0.0), condition, count)
+
+
+MELASMA = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=50)
+
+
+def test_the_posterior_keeps_rate_and_ceiling_anti_correlated() -> None:
+    """Short courses fix the early curve, which a faster rate with a lower ceiling explains
+    as well as a slower rate with a higher one."""
+    effect = clinic_effect(_simulated("melasma", 80)).conditions["melasma"]
+    correlation = np.array(effect.correlation)
+    assert correlation.shape == (len(effect.dims),) * 2
+    np.testing.assert_allclose(correlation, correlation.T)
+    np.testing.assert_allclose(np.diag(correlation), 1.0)
+    assert correlation[0, 1] < -0.4
+    root = effect.root()
+    np.testing.assert_allclose(root @ root.T, np.outer(effect.sd, effect.sd) * correlation,
+                               atol=1e-12)
+
+
+def test_the_band_over_correlated_offsets_is_narrower() -> None:
+    effect = clinic_effect(_simulated("melasma", 80)).conditions["melasma"]
+    kept = estimate(MELASMA, clinic=ClinicEffect({"melasma": effect})).prob_goal_band[8]
+    dropped = estimate(MELASMA, clinic=ClinicEffect({"melasma": dataclasses.replace(
+        effect, correlation=())})).prob_goal_band[8]
+    assert kept[1] - kept[0] < 0.9 * (dropped[1] - dropped[0])
+
+
+@pytest.mark.parametrize("profile", [OTA, MELASMA], ids=lambda p: p.condition)
+def test_clinics_one_by_one_match_the_product_of_nodes(profile: PatientProfile) -> None:
+    """Uncorrelated, clinic_nodes' clinics are clinic_shares' product of nodes: the two
+    band paths agree."""
+    effect = clinic_effect(_simulated(profile.condition, 20)).conditions[profile.condition]
+    effect = dataclasses.replace(effect, correlation=())
+    case = Case(profile.condition, "moderate", profile.fitzpatrick, "picosecond")
+    studies_sd = clinic_sd(condition=profile.condition)
+    typical, scaled_sd, atypical = at_clinic(spread_for(case), studies_sd, effect)
+    people = Population(predictive_spread(typical, scaled_sd))
+    sessions = np.arange(1, 13)
+    product = _clinic_band(typical, scaled_sd, people, [], profile.goal_percent, sessions,
+                           atypical)
+    one_by_one = _clinic_band(typical, scaled_sd, people, [], profile.goal_percent, sessions,
+                              atypical, clinic_nodes(studies_sd, effect))
+    np.testing.assert_allclose(one_by_one, product, atol=1e-12)
 
 
 def test_batched_likelihoods_match_one_at_a_time() -> None:

@@ -4,11 +4,10 @@ nothing (issue 23)."""
 
 from __future__ import annotations
 
-from widget_client import browser_sends
-
 from pico_widget import PatientProfile, PicoWidget
 from pico_widget.core.cases import save_case
 from pico_widget.core.settings_models import DeviceSettings
+from tests.widget_client import browser_sends
 
 CASE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                       goal_percent=75, observations=[{"session": 1, "improvement_percent": 30},

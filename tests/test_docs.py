@@ -196,3 +196,27 @@ def test_every_relative_link_of_the_docs_leads_to_a_file():
               if not target.startswith(("http://", "https://", "#", "mailto:"))
               and not (page.parent / target.split("#")[0]).exists()]
     assert broken == []
+
+
+def _fenced_commands(text: str, command: str) -> list[str]:
+    """The lines of the fenced code blocks in `text` that run `pico-widget command`
+    (`.venv/bin/pico-widget` too)."""
+    blocks = re.findall(r"^```[^\n]*\n(.*?)^```", text, re.M | re.S)
+    return [line.strip() for block in blocks for line in block.splitlines()
+            if re.match(rf"\s*(\S*/)?pico-widget {command} ", line)]
+
+
+def test_every_outcomes_command_the_docs_show_runs_as_written():
+    import shlex
+
+    from pico_widget.outcomes.cli import parser
+
+    shown = [(path.name, line) for path in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+             for line in _fenced_commands(path.read_text("utf-8"), "outcomes")]
+    assert len(shown) >= 8  # README's turning on, deploy.md's administration and backups
+    for page, line in shown:
+        words = shlex.split(re.sub(r"\$\([^)]*\)", "DATE", line), comments=True)
+        try:
+            parser().parse_args(words[2:])
+        except SystemExit:
+            raise AssertionError(f"{page}: `{line}` is refused by pico-widget outcomes") from None

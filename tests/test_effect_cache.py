@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from outcomes_helpers import course, upgraded_engine
 
 from pico_widget.core.clinic_effect import effect_of_results
 from pico_widget.outcomes import effect_cache
@@ -24,6 +23,7 @@ from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
 from pico_widget.settings import CACHE_ENV
 from pico_widget.ui.clinic_band import ClinicBand
+from tests.outcomes_helpers import course, upgraded_engine
 
 
 @pytest.fixture

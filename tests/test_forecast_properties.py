@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from strategies import profiles
 
 from pico_widget import Observation, PatientProfile, conditions, estimate
 from pico_widget.i18n.wording import LANGUAGES, wording
 from pico_widget.render.headline import answer
+from tests.strategies import profiles
 
 SEVERITY_ORDER = ["mild", "moderate", "severe"]
 

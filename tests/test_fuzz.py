@@ -7,11 +7,11 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from strategies import profiles
 
 from pico_widget import PatientProfile, conditions, estimate
 from pico_widget.core.models import TATTOO_OPTIONS
 from pico_widget.i18n.problems import explain
+from tests.strategies import profiles
 
 anything = st.one_of(
     st.none(), st.booleans(), st.text(max_size=30), st.binary(max_size=10),

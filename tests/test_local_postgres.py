@@ -13,19 +13,19 @@ from pathlib import Path
 
 import psutil
 import pytest
-from postgres_server import free_port, local_postgres
-from waiting import wait_until
+
+from tests.postgres_server import free_port, local_postgres
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgresql
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+ROOT = Path(__file__).resolve().parents[1]  # the parent runs there: it imports deploy/
 
 # A parent like cluster.py: a thread of its own running, the server started, then it waits.
 PARENT = """
 import sys, threading, time
-sys.path.insert(0, sys.argv[1])
-from postgres import LocalPostgres
+from deploy.postgres import LocalPostgres
 threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
-server = LocalPostgres(__import__("pathlib").Path(sys.argv[2]), int(sys.argv[3]), fsync=False)
+server = LocalPostgres(__import__("pathlib").Path(sys.argv[1]), int(sys.argv[2]), fsync=False)
 server.start()
 print(server.process.pid, flush=True)
 time.sleep(600)
@@ -46,8 +46,8 @@ def servers_of(folder: Path) -> list[psutil.Process]:
 
 def test_the_server_ends_when_its_parent_is_killed() -> None:
     folder = Path(tempfile.mkdtemp(prefix="pico-postgres-"))
-    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(DEPLOY), str(folder),
-                               str(free_port())], stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(folder), str(free_port())],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         postmaster = int(parent.stdout.readline())
         assert psutil.pid_exists(postmaster) and servers_of(folder)
@@ -74,8 +74,9 @@ def test_only_its_own_user_can_connect() -> None:
 def test_the_url_names_any_folder_and_a_too_long_socket_is_said_plainly(tmp_path) -> None:
     """A checkout path with "+", "%", "&" or "#" reaches the driver unchanged; a socket
     path past Linux's limit is a sentence before anything starts."""
-    from postgres import LocalPostgres
     from sqlalchemy import make_url
+
+    from deploy.postgres import LocalPostgres
 
     odd = tmp_path / "a+b c" / "x%41&#"
     assert make_url(LocalPostgres(odd, 8732).url).query["host"] == str(odd.resolve())

@@ -7,12 +7,12 @@ import subprocess
 import sys
 
 import pytest
-from outcomes_helpers import course
 from sqlalchemy import text
 
 from pico_widget.outcomes.cli import main
 from pico_widget.outcomes.csv_io import to_csv
 from pico_widget.outcomes.database import open_engine
+from tests.outcomes_helpers import course
 
 PROGRAM = [sys.executable, "-m", "pico_widget.server.command"]
 

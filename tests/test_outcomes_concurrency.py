@@ -10,16 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from outcomes_helpers import upgraded_engine
-from postgres_server import BOTH, outcomes_url
 from sqlalchemy import func, select
-from waiting import wait_until
 
 from pico_widget.outcomes.database import reading
 from pico_widget.outcomes.record import new_course_id
 from pico_widget.outcomes.schema import Audit, Course
+from tests.outcomes_helpers import upgraded_engine
+from tests.postgres_server import BOTH, outcomes_url
+from tests.waiting import wait_until
 
-WRITER = Path(__file__).with_name("outcomes_writer.py")
+# Run as a module from the checkout's root, so it imports the tests' helpers as a package.
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(params=BOTH)
@@ -31,8 +32,8 @@ def url(request, tmp_path) -> Iterator[str]:
 def test_three_processes_store_thirty_courses_at_once(url, tmp_path):
     engine = upgraded_engine(url)
     start, shared = tmp_path / "go", new_course_id()
-    writers = [subprocess.Popen([sys.executable, str(WRITER), url, "10", str(seed),
-                                 str(start), shared], stdout=subprocess.PIPE,
+    writers = [subprocess.Popen([sys.executable, "-m", "tests.outcomes_writer", url, "10",
+                                 str(seed), str(start), shared], cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for seed in (1, 2, 3)]
     wait_until(lambda: len(list(tmp_path.glob("ready-*"))) == 3, timeout=120, every=0.05,
                what="the three writers to be ready")

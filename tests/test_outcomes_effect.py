@@ -3,8 +3,6 @@ stored courses, and the recent year against earlier courses."""
 
 from __future__ import annotations
 
-from outcomes_helpers import course, upgraded_engine
-
 from pico_widget.core.clinic_effect import CourseResults, clinic_effect, effect_of_results
 from pico_widget.core.models import ClinicCourse
 from pico_widget.outcomes.clinic_courses import stored_with_months
@@ -12,6 +10,7 @@ from pico_widget.outcomes.database import reading, writing
 from pico_widget.outcomes.effect import months_before, summarise, summary_lines
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
+from tests.outcomes_helpers import course, upgraded_engine
 
 
 def melasma(improvements: list[float], year: int) -> object:

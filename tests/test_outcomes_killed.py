@@ -14,18 +14,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from outcomes_helpers import course, upgraded_engine
-from postgres_server import BOTH, outcomes_url
 from sqlalchemy import func, select
-from waiting import wait_until
 
 from pico_widget.outcomes.database import reading
 from pico_widget.outcomes.record import new_course_id
 from pico_widget.outcomes.schema import Audit, Course, CourseSession
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import save_course
+from tests.outcomes_helpers import course, upgraded_engine
+from tests.postgres_server import BOTH, outcomes_url
+from tests.waiting import wait_until
 
-WRITER = Path(__file__).with_name("outcomes_killed_writer.py")
+# Run as a module from the checkout's root, so it imports the tests' helpers as a package.
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(params=BOTH, scope="module")
@@ -50,8 +51,8 @@ def test_a_killed_writer_leaves_the_course_whole_or_absent_and_a_retry_stores_it
         url, when, tmp_path):
     engine = upgraded_engine(url)
     course_id, flag = new_course_id(), tmp_path / "inside"
-    writer = subprocess.Popen([sys.executable, str(WRITER), url, course_id, when, str(flag)],
-                              stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen([sys.executable, "-m", "tests.outcomes_killed_writer", url, course_id,
+                               when, str(flag)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         wait_until(lambda: flag.exists() or writer.poll() is not None, timeout=120,
                    every=0.05, what="the writer to reach its point")

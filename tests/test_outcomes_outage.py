@@ -6,11 +6,7 @@ without signing in again (the token is in the database, which kept it)."""
 from __future__ import annotations
 
 import pytest
-from outcomes_helpers import upgraded_engine
-from postgres_server import local_postgres
 from sqlalchemy import func, select
-from test_outcomes_panel import MELASMA, click, sign_in
-from widget_client import browser_sends
 
 from pico_widget import PicoWidget, estimate
 from pico_widget.core.models import PatientProfile
@@ -18,6 +14,10 @@ from pico_widget.outcomes.database import reading, writing
 from pico_widget.outcomes.schema import Course, CourseSession
 from pico_widget.outcomes.signin import SignIn
 from pico_widget.outcomes.staff import add_staff, console
+from tests.outcomes_helpers import upgraded_engine
+from tests.postgres_server import local_postgres
+from tests.test_outcomes_panel import MELASMA, click, sign_in
+from tests.widget_client import browser_sends
 
 pytestmark = pytest.mark.postgresql
 UNAVAILABLE = "Not saved: the outcomes database did not answer."

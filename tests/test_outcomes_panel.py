@@ -11,9 +11,7 @@ from datetime import timedelta
 
 import ipywidgets as widgets
 import pytest
-from outcomes_helpers import upgraded_engine
 from sqlalchemy import func, select, update
-from widget_client import browser_sends, browser_sends_custom, widgets_under
 
 from pico_widget import PicoWidget
 from pico_widget.core.cases import read_case
@@ -24,6 +22,8 @@ from pico_widget.outcomes.schema import Audit, Course, CourseSession, StaffToken
 from pico_widget.outcomes.signin import SignIn
 from pico_widget.outcomes.staff import add_staff, console
 from pico_widget.ui.outcomes_panel import OutcomesPanel
+from tests.outcomes_helpers import upgraded_engine
+from tests.widget_client import browser_sends, browser_sends_custom, widgets_under
 
 MELASMA = {"condition": "melasma", "severity": "moderate", "fitzpatrick": 4,
            "goal_percent": 75, "observations": [{"session": 1, "improvement_percent": 20},
@@ -116,7 +116,9 @@ def test_signed_in_the_course_is_stored_and_a_repeat_replaces_it(service):
     assert stored(service) == [(course_id, 1, 20.0, False, month),
                                (course_id, 2, 35.0, True, month),
                                (course_id, 3, 50.0, False, month)]
-    assert "(course: 3 sessions)" in panel.status.value
+    assert (  # said, so a next patient typed over it is seen
+        "Updated the course already stored for this patient (course: 3 sessions), not added "
+        "twice. For another patient, tap Remove on each session first.") in panel.status.value
     # The saved case file carries the course id, so a later visit adds to this course.
     assert read_case(widget.take_home.case_text()).course_id == course_id
     with reading(service.engine) as db:

@@ -6,8 +6,6 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from outcomes_helpers import course, random_course, upgraded_engine
-from postgres_server import postgres_server
 from sqlalchemy import func, select, text
 
 from pico_widget.outcomes.csv_io import from_csv, to_csv
@@ -15,6 +13,8 @@ from pico_widget.outcomes.database import SchemaError, check_schema, reading, wr
 from pico_widget.outcomes.schema import Audit, Course
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses, list_courses, save_course
+from tests.outcomes_helpers import course, random_course, upgraded_engine
+from tests.postgres_server import postgres_server
 
 pytestmark = pytest.mark.postgresql
 

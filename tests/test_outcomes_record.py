@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from outcomes_helpers import course, course_data
 from pydantic import ValidationError
 
 from pico_widget.i18n.problems import explain
 from pico_widget.outcomes.record import CourseRecord
+from tests.outcomes_helpers import course, course_data
 
 
 def refusal(**change) -> str:

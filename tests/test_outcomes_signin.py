@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from outcomes_helpers import upgraded_engine
 from tornado.httputil import HTTPHeaders
 
 from pico_widget.outcomes.database import utc_now, writing
 from pico_widget.outcomes.staff import add_staff, console, from_token, remove_staff
 from pico_widget.server.health import TokenBuckets
 from pico_widget.server.signin import SignIn, SignInRefused, trusted_user
+from tests.outcomes_helpers import upgraded_engine
 
 WRONG = "Name or password is wrong."
 

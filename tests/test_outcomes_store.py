@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 
 import pytest
-from outcomes_helpers import course, random_course, upgraded_engine
 from sqlalchemy import func, select, text
 
 from pico_widget.outcomes import database
@@ -28,6 +27,7 @@ from pico_widget.outcomes.writes import (
     record_course,
     save_course,
 )
+from tests.outcomes_helpers import course, random_course, upgraded_engine
 
 
 @pytest.fixture

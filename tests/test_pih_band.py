@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from hypothesis import given, settings
-from strategies import profiles
 
 from pico_widget import PatientProfile, clinical_note, estimate, handout_html
 from pico_widget.core.evidence import rows
@@ -16,6 +15,7 @@ from pico_widget.i18n.wording import LANGUAGES, wording
 from pico_widget.render.headline import answer, answer_html
 from pico_widget.render.summary import summary_html
 from pico_widget.render.templates import text_of
+from tests.strategies import profiles
 
 
 @settings(max_examples=60, deadline=None)

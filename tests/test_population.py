@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,7 +167,6 @@ def test_a_goal_every_clinic_reaches_alike_keeps_a_band():
 def test_no_band_collapses_anywhere_on_the_profile_grid():
     """benchmarks/band_grid.py's scan: no band under 3 points wide while the chance lies
     between 2 and 98 in 100 (issue 30's target: 0)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's root
     from benchmarks.band_grid import NARROW, scan
     from pico_widget import conditions
 

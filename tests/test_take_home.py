@@ -8,8 +8,6 @@ import ipywidgets as widgets
 import pytest
 from hypothesis import given, settings
 from pydantic import ValidationError
-from strategies import profiles
-from widget_client import browser_sends, widgets_under
 
 from pico_widget import PatientProfile, PicoWidget, conditions, estimate
 from pico_widget.core.cases import (
@@ -22,6 +20,8 @@ from pico_widget.core.cases import (
 )
 from pico_widget.render.note import clinical_note
 from pico_widget.render.summary import headline
+from tests.strategies import profiles
+from tests.widget_client import browser_sends, widgets_under
 
 MELASMA = PatientProfile(condition="melasma", severity="moderate", fitzpatrick=5,
                          goal_percent=50, observations=[{"session": 1,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
 from pico_widget.core.cases import teaching_cases
@@ -14,6 +13,7 @@ from pico_widget.render.headline import answer, answer_html
 from pico_widget.render.slides import SLIDE_HEIGHT, SLIDE_WIDTH, session_step
 from pico_widget.ui.dashboard import Dashboard
 from pico_widget.ui.teaching import MAX_GUESSES, read_guesses
+from tests.widget_client import browser_sends
 
 CASES = {case.title: index for index, case in enumerate(teaching_cases())}
 OTA = "Nevus of Ota, picosecond or Q-switched"

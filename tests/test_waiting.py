@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from waiting import holds, keeps, wait_until
+
+from tests.waiting import holds, keeps, wait_until
 
 
 def test_wait_until_returns_the_first_truthy_answer():

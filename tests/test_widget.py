@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from markupsafe import escape
-from strategies import profiles
-from widget_client import browser_sends
 
 from pico_widget import PatientProfile, PicoWidget, estimate
 from pico_widget.i18n.wording import wording
 from pico_widget.render.charts import improvement_figure, probability_figure
 from pico_widget.render.summary import headline
+from tests.strategies import profiles
+from tests.widget_client import browser_sends
 
 TATTOO = {"location": "upper_trunk", "colours": "black", "ink": "moderate", "scarring": "none",
           "layering": "none"}

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from ipywidgets.widgets.widget import _instances
-from widget_client import browser_sends, widgets_under
 
 from pico_widget import PatientProfile, PicoWidget, estimate
 from pico_widget.i18n.problems import caution_sentence
 from pico_widget.i18n.wording import wording
 from pico_widget.ui.dashboard import Dashboard
+from tests.widget_client import browser_sends, widgets_under
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75, observations=[{"session": 1,

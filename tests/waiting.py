@@ -6,8 +6,9 @@ idle one (a slow suite); polling a condition with a deadline is neither.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -16,25 +17,47 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def _looks(check: Callable[[], T], timeout: float, what: str) -> Iterator[T | None]:
+    """Call `check` once per step: None while it is not yet true (an AssertionError means
+    "not yet"), then what it returned; past `timeout` fail with `what` and the last
+    assertion's message. The callers only choose how to sleep between steps."""
+    deadline = time.monotonic() + timeout
+    while True:
+        last: AssertionError | None = None
+        try:
+            found: T | None = check()
+        except AssertionError as error:
+            found, last = None, error
+        if found:
+            yield found
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:g} s for {what}"
+                                 + (f": {last}" if last else "")) from last
+        yield None
+
+
 def wait_until(check: Callable[[], T], *, timeout: float = 30.0, every: float = 0.3,
                what: str = "the condition") -> T:
     """Call `check` until it returns something truthy, and return that. An AssertionError
     raised by `check` means "not yet"; any other error stops the wait at once. After
     `timeout` seconds fail with `what` and the last assertion's message."""
-    deadline = time.monotonic() + timeout
-    while True:
-        last: AssertionError | None = None
-        found: T | None = None
-        try:
-            found = check()
-        except AssertionError as error:
-            last = error
+    for found in _looks(check, timeout, what):
         if found:
             return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout:g} s for {what}"
-                                 + (f": {last}" if last else "")) from last
         time.sleep(every)
+    raise AssertionError("unreachable: _looks returns a value or raises")
+
+
+async def wait_until_async(check: Callable[[], T], *, timeout: float = 30.0,
+                           every: float = 0.05, what: str = "the condition") -> T:
+    """wait_until inside a coroutine: it sleeps with asyncio, so the event loop it runs on
+    (a kernel's, whose callbacks are what make `check` true) keeps turning."""
+    for found in _looks(check, timeout, what):
+        if found:
+            return found
+        await asyncio.sleep(every)
+    raise AssertionError("unreachable: _looks returns a value or raises")
 
 
 def holds(assertion: Callable[[], object]) -> Callable[[], bool]:

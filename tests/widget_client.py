@@ -17,9 +17,9 @@ import uuid
 from typing import Any
 
 import websocket
-from waiting import wait_until
 
 from pico_widget.core.models import FITZPATRICK_NUMERALS
+from tests.waiting import wait_until
 
 CHARTS = ("improvement",)  # the view a page opens with; hidden views are sent when chosen
 # How to recognise the dashboard's controls among the kernel's widget models.

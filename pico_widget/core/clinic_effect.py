@@ -8,19 +8,25 @@ where it sits: per condition, the posterior over its offsets is the studies' spr
 prior, in clinic sds) times each course's likelihood under the population model at those
 offsets (the same grid, rate and ceiling weights population.clinic_shares uses), computed
 on a grid of offsets refined around the posterior (a fixed grid would collapse onto one
-node as courses pile up, the overconfidence issue 31 measured).
+node as courses pile up, the overconfidence issue 31 measured). The effect keeps the
+posterior's mean, sd and correlations; the band integrates over all three
+(clinic_nodes): the sds alone made it up to twice too wide where the courses tie the rate
+to the ceiling.
 
 The model is not the truth (grading differs, case mix differs, the curve is a shape): with
 no floor the posterior sd falls as 1/sqrt(courses) and the band with it, below what the
-clinic's next patients do. So the posterior sd of each offset is floored at FLOOR prior sds,
-chosen by the simulation pico_widget/fit/clinic_sbc.py (docs/model.md "This clinic").
+clinic's next patients do. So the posterior may be no surer than FLOOR prior sds in any
+direction (floored), checked by the simulation pico_widget/fit/clinic_sbc.py (docs/model.md
+"This clinic").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -46,6 +52,14 @@ _POINTS = 5  # grid nodes per offset in each refinement
 _PASSES = 6  # refinements: the grid re-centred on the posterior mean, spanning 4 sds
 # (or, where the posterior fell within one node, half the last span)
 _SPAN = 4.0  # the first grid spans +-4 prior sds
+# The moments are read off one last grid over +-3 posterior sds, 7 nodes an offset (1 sd
+# apart): the refinements' 5 nodes 2 sds apart put the sds 5-10% low and the rate-ceiling
+# correlation too strong (-0.91 for -0.78 at 160 melasma courses), a band 20% too narrow.
+# The atypical share's offset, near its prior and correlated with none, gets 5 (1.5 sds
+# apart, its sd within 0.1%): 7 would cost a third of clinic_effect's time again.
+_FINAL_POINTS = {"logit_atypical": 5}
+_FINAL_POINTS_ELSE = 7
+_FINAL_SPAN = 3.0
 _CHUNK = 128  # courses whose float64 likelihoods are made at once (they fit in a cache)
 # The courses' likelihoods and their mixtures are float32 (sums of their logs float64):
 # half the memory traffic for the largest arrays; offsets move by up to 3e-5 prior sds
@@ -66,6 +80,12 @@ class ConditionEffect:
     sd: tuple[float, ...]
     dims: tuple[str, ...]
     floor: float = FLOOR
+    # The posterior's correlations between the offsets (rows and columns in dims order;
+    # empty: independent). The courses fix the early part of the curve, which a faster rate
+    # with a lower ceiling explains as well as a slower one with a higher ceiling, so rate
+    # and ceiling are strongly anti-correlated (-0.5 to -0.8 at 20-80 courses); a band
+    # built from the sds alone was too wide (docs/model.md "This clinic").
+    correlation: tuple[tuple[float, ...], ...] = ()
 
     def offset(self, dim: str) -> tuple[float, float]:
         """(mean, sd) of one offset in prior sds; (0, 1), the prior, for one it lacks."""
@@ -73,6 +93,14 @@ class ConditionEffect:
             return 0.0, 1.0
         i = self.dims.index(dim)
         return self.mean[i], self.sd[i]
+
+    def root(self) -> np.ndarray:
+        """A square root A of the posterior covariance (A A' = covariance, prior sds, dims
+        order): the offsets are mean + A x for x standard normal."""
+        sd = np.array(self.sd)
+        correlation = np.array(self.correlation) if self.correlation else np.eye(len(sd))
+        values, vectors = np.linalg.eigh(correlation)
+        return sd[:, None] * (vectors * np.sqrt(np.maximum(values, 0.0)))
 
 
 @dataclass(frozen=True)
@@ -110,6 +138,40 @@ def at_clinic(typical: Spread, clinic_sd: tuple[float, float, float], effect: Co
     centre, sd = atypical_centre()
     return (moved, (rate_tau * rate_s, ceiling_tau * ceiling_s, complete_tau * complete_s),
             (centre + sd * atyp_m, sd * atyp_s))
+
+
+_NODES, _NODE_WEIGHTS = np.polynomial.hermite_e.hermegauss(3)
+_NODE_WEIGHTS = _NODE_WEIGHTS / _NODE_WEIGHTS.sum()
+
+
+def clinic_nodes(clinic_sd: tuple[float, float, float], effect: ConditionEffect
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Where this clinic may sit, as the band integrates it: 3 Gauss-Hermite nodes per
+    offset on the posterior's own axes (its correlations kept), each node's offsets from
+    the posterior mean in the model's units (log rate, logit ceiling, logit complete share,
+    logit atypical share; 0 for an offset the condition lacks), and their weights.
+    Returns (offsets (nodes, 4), weights (nodes,))."""
+    rate_tau, ceiling_tau, complete_tau = clinic_sd
+    scale = {"log_rate": rate_tau, "logit_ceiling": ceiling_tau,
+             "logit_complete": complete_tau, "logit_atypical": atypical_centre()[1]}
+    grid, weights = _product_nodes(len(effect.dims))
+    moved = grid @ effect.root().T  # (nodes, dims), prior sds
+    offsets = np.zeros((len(grid), len(DIMS)))
+    for i, dim in enumerate(effect.dims):
+        offsets[:, DIMS.index(dim)] = scale[dim] * moved[:, i]
+    return offsets, weights
+
+
+@lru_cache(maxsize=4)
+def _product_nodes(dims: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 3-node Gauss-Hermite product grid in `dims` dimensions and its weights."""
+    grid = np.stack([g.ravel() for g in np.meshgrid(*[_NODES] * dims, indexing="ij")],
+                    axis=1)
+    weights = np.prod(np.stack([g.ravel() for g in np.meshgrid(
+        *[_NODE_WEIGHTS] * dims, indexing="ij")], axis=1), axis=1)
+    for table in (grid, weights):
+        table.setflags(write=False)  # shared by every forecast
+    return grid, weights
 
 
 @dataclass(frozen=True)
@@ -214,32 +276,65 @@ def condition_courses(cid: str, group: Sequence[CourseResults]) -> ConditionCour
 
 def fitted(courses: ConditionCourses, floor: float = FLOOR) -> ConditionEffect:
     """The posterior of one condition's offsets: a grid of _POINTS nodes per offset,
-    refined _PASSES times around the posterior's mean and sd."""
+    refined _PASSES times around the posterior's mean and sd, its moments read off one
+    finer last grid (_FINAL_POINTS) and floored."""
     has_complete = any(t.typical.complete_share for t in courses.cases)
     dims = tuple(d for d in DIMS if has_complete or d != "logit_complete")
     centre, spread = np.zeros(len(dims)), np.full(len(dims), _SPAN)
-    mean, sd = centre, np.ones(len(dims))
+    mean, sd, correlation = centre, np.ones(len(dims)), np.eye(len(dims))
     for _ in range(_PASSES):
         axes = [c + s * np.linspace(-1.0, 1.0, _POINTS) for c, s in zip(centre, spread,
                                                                        strict=True)]
         log_post = _log_posterior(courses, dims, axes)
         weight = np.exp(log_post - log_post.max())
         weight /= weight.sum()
-        mean, sd = _moments(weight, axes)
+        mean, sd, correlation = _moments(weight, axes)
         step = np.array([a[1] - a[0] for a in axes])
         centre, spread = mean, np.clip(np.maximum(_SPAN * sd, step), 0.01, _SPAN)
-    return ConditionEffect(courses.condition, courses.courses, tuple(float(m) for m in mean),
-                           tuple(float(max(s, floor)) for s in sd), dims, floor)
+    axes = [c + s * (_FINAL_SPAN / _SPAN)
+            * np.linspace(-1.0, 1.0, _FINAL_POINTS.get(dim, _FINAL_POINTS_ELSE))
+            for c, s, dim in zip(centre, spread, dims, strict=True)]
+    log_post = _log_posterior(courses, dims, axes)
+    weight = np.exp(log_post - log_post.max())
+    mean, sd, correlation = _moments(weight / weight.sum(), axes)
+    return floored(ConditionEffect(courses.condition, courses.courses,
+                                   tuple(float(m) for m in mean),
+                                   tuple(float(s) for s in sd), dims, floor,
+                                   tuple(tuple(float(r) for r in row) for row in correlation)),
+                   floor)
 
 
-def _moments(weight: np.ndarray, axes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    means, sds = [], []
-    for i, axis in enumerate(axes):
-        marginal = weight.sum(axis=tuple(j for j in range(weight.ndim) if j != i))
-        m = float(marginal @ axis)
-        means.append(m)
-        sds.append(math.sqrt(max(float(marginal @ (axis - m) ** 2), 0.0)))
-    return np.array(means), np.array(sds)
+def floored(effect: ConditionEffect, floor: float) -> ConditionEffect:
+    """The effect no surer than `floor` prior sds in any direction: the posterior
+    covariance's eigenvalues raised to at least floor squared. With the correlations kept,
+    a floor on each offset's sd alone would not bound the band: the band reads a
+    combination of rate and ceiling far surer than either, and raising one sd under a
+    strong correlation can even narrow it. Without correlations it is max(sd, floor)."""
+    sd = np.array(effect.sd)
+    correlation = np.array(effect.correlation) if effect.correlation else np.eye(len(sd))
+    values, vectors = np.linalg.eigh(sd[:, None] * correlation * sd[None, :])
+    covariance = (vectors * np.maximum(values, floor**2)) @ vectors.T
+    sd = np.sqrt(np.diag(covariance))
+    correlation = covariance / np.outer(sd, sd)
+    np.fill_diagonal(correlation, 1.0)
+    return dataclasses.replace(effect, sd=tuple(float(s) for s in sd), floor=floor,
+                               correlation=tuple(tuple(float(r) for r in row)
+                                                 for row in correlation))
+
+
+def _moments(weight: np.ndarray, axes: list[np.ndarray]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The posterior's mean, sd and correlation matrix per offset, from its grid."""
+    nodes = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")], axis=1)
+    w = weight.ravel()
+    mean = w @ nodes
+    centred = nodes - mean
+    covariance = (centred * w[:, None]).T @ centred
+    sd = np.sqrt(np.maximum(np.diag(covariance), 0.0))
+    scale = np.where(sd > 0, sd, 1.0)
+    correlation = np.clip(covariance / np.outer(scale, scale), -1.0, 1.0)
+    np.fill_diagonal(correlation, 1.0)
+    return mean, sd, correlation
 
 
 def _log_posterior(courses: ConditionCourses, dims: tuple[str, ...],

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import Field, TypeAdapter
 
 from .catalogue import ConditionSpec, catalogue, conditions, fitted
-from .clinic_effect import MIN_COURSES, ClinicEffect, at_clinic
+from .clinic_effect import MIN_COURSES, ClinicEffect, at_clinic, clinic_nodes
 from .evidence import evidence, strength
 from .kirby_desai import kirby_desai_score
 from .models import (
@@ -29,7 +29,14 @@ from .models import (
 )
 from .pih import clinic_sd as pih_clinic_sd
 from .pih import course_risk, per_session_mean
-from .population import Population, Spread, clinic_shares, normal_cdf, predictive_spread
+from .population import (
+    Population,
+    Spread,
+    clinic_shares,
+    clinic_shares_at,
+    normal_cdf,
+    predictive_spread,
+)
 from .response import Case, clinic_sd, course_sessions, spread_for
 
 PERCENTILES = (0.1, 0.5, 0.9)
@@ -58,8 +65,9 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None,
     spread = predictive_spread(typical, clinic_sd)  # at a clinic like those studied
     studied = spread
     own = clinic.usable(profile.condition) if clinic is not None else None
-    atypical = None
+    atypical = nodes = None
     if own is not None:  # this clinic's patients: its offsets, as sure as its courses make them
+        nodes = clinic_nodes(clinic_sd, own)
         typical, clinic_sd, atypical = at_clinic(typical, clinic_sd, own)
         spread = predictive_spread(typical, clinic_sd)
     prior = Population(spread)
@@ -84,7 +92,7 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None,
         low, high = min(low or median, median), max(high or median, median)
     outcome: TypicalOutcome = ("reaches" if median is not None else "rare" if not reachable
                                else "never" if never >= 0.5 else "later")
-    band = _clinic_band(typical, clinic_sd, people, observed, target, sessions, atypical)
+    band = _clinic_band(typical, clinic_sd, people, observed, target, sessions, atypical, nodes)
     headline_session = high if high is not None else horizon
     open_ended = (1.0 - never) - reach > 0.1
     bands = people.improvement_quantiles(sessions, PERCENTILES)
@@ -148,16 +156,23 @@ _Z80 = 1.2815515655446004  # the standard normal's 90th percentile
 def _clinic_band(typical: Spread, clinic_sd: tuple[float, float, float], people: Population,
                  observed: list[tuple[int, float]], target: float,
                  sessions: np.ndarray,
-                 atypical: tuple[float, float] | None = None) -> np.ndarray:
+                 atypical: tuple[float, float] | None = None,
+                 nodes: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Per session, the 80% band across clinics of the share reaching the target, (N, 2).
 
     The share at 27 clinics (population.clinic_shares) is summarised on the logit scale by
     its weighted mean and sd, and the band read as a logit-normal's 10th and 90th
     percentiles: smooth in the goal and the session, where percentiles of 27 points would
-    jump. Each end is made non-decreasing over sessions, as every clinic's share is."""
-    shares, weights = clinic_shares(typical, clinic_sd, people, observed,
-                                    catalogue().model.observation_sd_percent, target, sessions,
-                                    atypical)
+    jump. Each end is made non-decreasing over sessions, as every clinic's share is.
+    With `nodes` (clinic_effect.clinic_nodes: this clinic's posterior, its offsets'
+    correlations kept) the clinics are those nodes around `typical` instead."""
+    if nodes is not None and atypical is not None:
+        shares, weights = clinic_shares_at(typical, people, observed, target, sessions,
+                                           nodes[0], nodes[1], atypical[0])
+    else:
+        shares, weights = clinic_shares(typical, clinic_sd, people, observed,
+                                        catalogue().model.observation_sd_percent, target,
+                                        sessions, atypical)
     logits = np.log(np.clip(shares, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(shares, 1e-6, 1 - 1e-6))
     mean = weights @ logits
     sd = np.sqrt(np.maximum(weights @ (logits - mean) ** 2, 0.0))

@@ -14,6 +14,7 @@ severity or session step makes a chance jump.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -431,21 +432,11 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
     by default the studies' (atypical_shares).
     Returns (shares (clinics, sessions), weights (clinics,))."""
     rate_tau, ceiling_tau, complete_tau = clinic_sd
-    own = people.spread
-    rate = clinic_rates(typical, own, rate_tau, _CLINIC_X)
+    rate = clinic_rates(typical, people.spread, rate_tau, _CLINIC_X)
     ceiling = clinic_ceilings(typical, ceiling_tau, complete_tau, _CLINIC_X, _CLINIC_X)
     ceiling_w = (np.outer(_CLINIC_W, _CLINIC_W).ravel() if typical.complete_share
                  else _CLINIC_W)
-    fit = people.fit if people.fit is not None and observations else None
-    likelihood = np.exp(fit - fit.max()) if fit is not None else np.ones((len(U), len(V)))
-    # Which part of each cell reaches the target by each session: (N, U, V).
-    above, log_need = target_tables(np.array([float(target)]))
-    u_needed = (log_need[0][None, :] - np.log(sessions)[:, None] - own.log_rate) / own.rate_sd
-    position = _clip((u_needed - (U[0] - _DU / 2)) / _DU, 0.0, len(U))
-    reach = _clip(np.arange(len(U))[None, :, None] + 1.0 - position[:, None, :], 0.0, 1.0)
-    gained = reach * above[0]
-    if fit is not None:
-        gained *= likelihood
+    likelihood, gained = _gained(people, observations, target, sessions)
     rates = np.vstack([rate, ATYPICAL_RATE_WEIGHTS])  # the atypical patients' rates last: (4, U)
     by_rate = rates @ gained  # (N, 4, V)
     # Each clinic's own atypical share (A nodes) mixes its typical and atypical patients:
@@ -460,6 +451,53 @@ def clinic_shares(typical: Spread, clinic_sd: tuple[float, float, float], people
     weight = np.multiply.outer(np.outer(_CLINIC_W, ceiling_w), _CLINIC_W) * evidence
     shares = numerator / evidence[None]
     return shares.reshape(len(sessions), -1).T, (weight / weight.sum()).ravel()
+
+
+def _gained(people: Population, observations: Sequence[tuple[float, float]], target: float,
+            sessions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The likelihood of the patient's own results on the grid (ones without any), and per
+    session the part of each cell that reaches the target, times it: (U, V), (N, U, V)."""
+    own = people.spread
+    fit = people.fit if people.fit is not None and observations else None
+    likelihood = np.exp(fit - fit.max()) if fit is not None else np.ones((len(U), len(V)))
+    above, log_need = target_tables(np.array([float(target)]))
+    u_needed = (log_need[0][None, :] - np.log(sessions)[:, None] - own.log_rate) / own.rate_sd
+    position = _clip((u_needed - (U[0] - _DU / 2)) / _DU, 0.0, len(U))
+    reach = _clip(np.arange(len(U))[None, :, None] + 1.0 - position[:, None, :], 0.0, 1.0)
+    gained = reach * above[0]
+    if fit is not None:
+        gained *= likelihood
+    return likelihood, gained
+
+
+def clinic_shares_at(typical: Spread, people: Population,
+                     observations: Sequence[tuple[float, float]], target: float,
+                     sessions: np.ndarray, offsets: np.ndarray, prior: np.ndarray,
+                     atypical_logit: float) -> tuple[np.ndarray, np.ndarray]:
+    """clinic_shares at clinics given one by one rather than as a product of nodes per
+    offset: clinic i's offsets from `typical` are offsets[i] (log rate, logit ceiling,
+    logit complete share, and the logit of its atypical share from `atypical_logit`), its
+    prior weight prior[i]. Offsets that are correlated (a clinic's own posterior,
+    clinic_effect.clinic_nodes) cannot be a product of nodes.
+    Returns (shares (clinics, sessions), weights (clinics,))."""
+    ceiling = clinic_ceilings(dataclasses.replace(typical, complete_share=0.0), 1.0, 0.0,
+                              offsets[:, 1], np.zeros(1))
+    if typical.complete_share:
+        logit_k = math.log(typical.complete_share / (1.0 - typical.complete_share))
+        share = 1.0 / (1.0 + np.exp(-(logit_k + offsets[:, 2:3])))
+        ceiling = (1 - share) * ceiling + share * complete_cells()[None, :]
+    rate = clinic_rates(typical, people.spread, 1.0, offsets[:, 0])
+    atypical = 1.0 / (1.0 + np.exp(-(atypical_logit + offsets[:, 3])))
+    likelihood, gained = _gained(people, observations, target, sessions)
+    kept, flat = 1.0 - atypical, atypical / len(V)
+    # Products, not a three-operand einsum: that one loops over (N, C, U, V) unblocked and
+    # made a forecast at a clinic 3x slower.
+    numerator = (((rate @ gained) * ceiling).sum(axis=2) * kept
+                 + (ATYPICAL_RATE_WEIGHTS @ gained).sum(axis=1)[:, None] * flat)
+    evidence = (((rate @ likelihood) * ceiling).sum(axis=1) * kept
+                + (ATYPICAL_RATE_WEIGHTS @ likelihood).sum() * flat)
+    weight = prior * evidence
+    return (numerator / evidence).T, weight / weight.sum()
 
 
 def clinic_rates(typical: Spread, own: Spread, rate_tau: float, nodes: np.ndarray

@@ -12,9 +12,10 @@ a condition, clinic_effect reads the first N, and the "this clinic" 80% band
 (Forecast.prob_goal_band) for its next patients like a PROFILES entry is scored: does the
 share of the clinic's own patients who reach the goal (as it grades them) lie inside? How
 wide is the band against the new-clinic band? Each FLOORS value is tried on the same
-clinics (the floor only caps the posterior sds), so the floor shipped (clinic_effect.FLOOR)
-is judged by this table. Every coverage carries its Monte Carlo error (Wilson 95%
-interval over the simulated clinics), every median width the order-statistic 95% interval.
+clinics (the floor only raises the posterior covariance, clinic_effect.floored), so the
+floor shipped (clinic_effect.FLOOR) is judged by this table. Every coverage carries its
+Monte Carlo error (Wilson 95% interval over the simulated clinics), every median width the
+order-statistic 95% interval.
 
 Below MIN_COURSES the app shows the studies' band; the clinic's band there is computed as
 the app would compute it (scored as `coverage`), and the band shown is scored apart
@@ -35,7 +36,7 @@ from typing import cast
 import numpy as np
 
 from ..core.catalogue import Severity, catalogue
-from ..core.clinic_effect import FLOOR, MIN_COURSES, ClinicEffect, clinic_effect
+from ..core.clinic_effect import FLOOR, MIN_COURSES, ClinicEffect, clinic_effect, floored
 from ..core.evidence import evidence
 from ..core.forecast import estimate
 from ..core.models import ClinicCourse, PatientProfile
@@ -160,8 +161,7 @@ def _true_share(rng: np.random.Generator, clinic: Clinic, profile: Profile) -> f
 def _floored(effect: ClinicEffect, floor: float) -> ClinicEffect:
     """The effect with its sds floored at `floor`, and usable whatever its courses (the band
     the app would give: below MIN_COURSES it shows the studies' instead)."""
-    return ClinicEffect({cid: dataclasses.replace(e, sd=tuple(max(s, floor) for s in e.sd),
-                                                  floor=floor,
+    return ClinicEffect({cid: dataclasses.replace(floored(e, floor),
                                                   courses=max(e.courses, MIN_COURSES))
                          for cid, e in effect.conditions.items()})
 

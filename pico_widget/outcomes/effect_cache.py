@@ -78,13 +78,15 @@ def _name(url: str, revision: Revision, kind: str) -> tuple[str, str]:
 
 def effect_to_json(effect: ClinicEffect) -> dict[str, Any]:
     return {cid: {"courses": e.courses, "mean": e.mean, "sd": e.sd, "dims": e.dims,
-                  "floor": e.floor} for cid, e in effect.conditions.items()}
+                  "floor": e.floor, "correlation": e.correlation}
+            for cid, e in effect.conditions.items()}
 
 
 def effect_from_json(data: dict[str, Any]) -> ClinicEffect:
     return ClinicEffect({cid: ConditionEffect(cid, int(e["courses"]), tuple(e["mean"]),
                                               tuple(e["sd"]), tuple(e["dims"]),
-                                              float(e["floor"]))
+                                              float(e["floor"]),
+                                              tuple(tuple(r) for r in e["correlation"]))
                          for cid, e in data.items()})
 
 

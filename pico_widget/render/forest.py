@@ -24,6 +24,7 @@ from .templates import html
 Z80 = 1.2815515655446004  # the 80% interval, as every band in the app
 ROW, LEFT, RIGHT_MARGIN, WIDTH = 26, 150, 20, 560
 TICKS = (0.25, 0.33, 0.5, 0.67, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+TICK_GAP = 48  # labels this far apart (viewBox units) at least: "x0.67" in 13 px is ~40
 
 
 @cache
@@ -54,6 +55,20 @@ def clinic_row(condition: str, effect: ClinicEffect | None, language: str) -> Ro
     return Row(name, tau * mean, tau * sd, clinic=True)
 
 
+def spaced(ticks: list[tuple[float, float]], one: float) -> list[tuple[float, float]]:
+    """The ticks (pace, x) whose labels do not overlap: the pace 1 at `one`, then outward on each
+    side each tick at least TICK_GAP from the last one kept (a wide axis drops 0.75)."""
+    kept = [(t, at) for t, at in ticks if at == one]
+    for side in (sorted(p for p in ticks if p[1] > one),
+                 sorted((p for p in ticks if p[1] < one), reverse=True)):
+        last = one
+        for t, at in side:
+            if abs(at - last) >= TICK_GAP:
+                kept.append((t, at))
+                last = at
+    return sorted(kept, key=lambda p: p[1])
+
+
 def forest_html(condition: str, effect: ClinicEffect | None, language: str) -> str:
     """The chart, or "" when the clinic has no band of its own for the condition."""
     clinic = clinic_row(condition, effect, language)
@@ -74,8 +89,9 @@ def forest_html(condition: str, effect: ClinicEffect | None, language: str) -> s
               for i, r in enumerate(rows)]
     axis_y = 16 + len(rows) * ROW - 8
     say = wording("band", language=language)
-    ticks = [{"x": x(math.log(t)), "text": str(say["forest_tick"]).format(pace=f"{t:g}")}
-             for t in TICKS if low <= math.log(t) <= high]
+    shown = spaced([(t, x(math.log(t))) for t in TICKS if low <= math.log(t) <= high], x(0.0))
+    ticks = [{"x": at, "text": str(say["forest_tick"]).format(pace=f"{t:g}")}
+             for t, at in shown]
     pace = math.exp(clinic.mean)
     return html("forest.html.j2", title=say["forest_title"], axis=say["forest_axis"],
                 caption=str(say["forest_caption"]).format(courses=effect.courses(condition)),

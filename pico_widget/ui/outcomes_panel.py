@@ -175,7 +175,7 @@ class OutcomesPanel(widgets.VBox):
         say = self._words()
         try:
             record = self._record(course_id)
-            save_course(self._service.engine, actor, record)
+            replaced = save_course(self._service.engine, actor, record)
         except ValidationError as error:
             self._say(say["not_saved"].format(reason=explain(error, self._state.language)))
             return
@@ -186,7 +186,10 @@ class OutcomesPanel(widgets.VBox):
         self._stored()
         self._pih = {s.session: s.pih for s in record.sessions}
         self.refresh(relabel=True)  # the ticks show what was stored
-        self._say(plural("outcomes", "saved", len(record.sessions), self._state.language))
+        # A replace says so: a doctor who changed the screen for the next patient without
+        # removing the sessions overwrote the last patient's course, and must see it.
+        self._say(plural("outcomes", "replaced" if replaced else "saved", len(record.sessions),
+                         self._state.language))
 
     def _record(self, course_id: str) -> CourseRecord:
         """The course on screen; a session stored earlier keeps its month and PIH."""

@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import math
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import psutil
-from browser import TABLETS
-from conftest import wait_for_dashboard
-from dashboard import assert_shows, profile
-from dashboard import field as control
 from playwright.sync_api import Page
 
+from deploy.cluster import Cluster, health, kernels_of
 from pico_widget.core.models import FITZPATRICK_NUMERALS
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "deploy"))
-from cluster import Cluster, health, kernels_of  # noqa: E402
+from tests.browser import TABLETS
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import assert_shows, profile
+from tests.e2e.dashboard import field as control
 
 
 @dataclass

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import TABLETS, is_local, launch
-from live_server import ARTIFACTS, LiveServer, live_server
 from playwright.sync_api import Page, sync_playwright
-from waiting import page_settled
+
+from tests.browser import TABLETS, is_local, launch
+from tests.live_server import ARTIFACTS, LiveServer, live_server
+from tests.waiting import page_settled
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -34,12 +34,15 @@ DRAWN = """(names) => Object.fromEntries(names.map((name) => {
                    levels: Object.fromEntries([
                        ...(chart.layout.shapes || []).filter((s) => s.legendgroup)
                            .map((s) => [s.legendgroup, s.y0]),
-                       ...chart.data.filter(level).map((t) => [t.legendgroup, t.y[0]])])}];
+                       ...chart.data.filter(level).map((t) => [t.legendgroup, t.y[0]])]),
+                   legend: [...chart.querySelectorAll('.legendtext')]
+                       .map((text) => text.textContent)}];
 }).filter(Boolean))"""
 
 
 def drawn(page: Page) -> dict[str, Any]:
-    """What plotly.js has drawn in the charts on view: revision and traces' names, x and y."""
+    """What plotly.js has drawn in the charts on view: revision, traces' names, x and y,
+    levels and the legend's words."""
     return page.evaluate(DRAWN, list(CHARTS))
 
 
@@ -98,6 +101,9 @@ def assert_shows(page: Page, profile: PatientProfile) -> None:
     if "improvement" in charts:  # the goal and ceiling lines, drawn in the layout
         assert charts["improvement"]["levels"] == {"goal": fc.goal_percent,
                                                    "ceiling": fc.ceiling_percent}
+        goal = next(s["name"] for s in improvement_figure(fc, profile.observations, "en")
+                    ["layout"]["shapes"] if s.get("legendgroup") == "goal")
+        assert goal in charts["improvement"]["legend"]  # its words redrawn with its line
     top = headline(fc)
     text = " ".join(page.locator(".pico-headline").inner_text().split())
     chance = next(f for f in answer(profile, fc, "en").figures if f.key == "chance")

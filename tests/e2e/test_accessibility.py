@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import TABLETS, is_local, offline_page
-from conftest import open_dashboard
-from live_server import ARTIFACTS, ROOT
 from playwright.sync_api import Page, expect
 
 from pico_widget import PatientProfile
 from pico_widget.i18n.wording import language_names, wording
 from pico_widget.render.handout import handout_html
+from tests.browser import TABLETS, is_local, offline_page
+from tests.e2e.conftest import open_dashboard
+from tests.live_server import ARTIFACTS, ROOT
 
 AXE = ROOT / ".venv" / "axe" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from browser import TABLETS
-from conftest import wait_for_dashboard
-from dashboard import assert_shows, profile
-from live_server import live_server
 from playwright.sync_api import expect
-from waiting import wait_until
 
 from pico_widget.i18n.wording import wording
+from tests.browser import TABLETS
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import assert_shows, profile
+from tests.live_server import live_server
+from tests.waiting import wait_until
 
 LATE = {"PYTHONPATH": str(Path(__file__).parent / "late_iopub"),
         "PICO_TEST_IOPUB_DELAY": "6"}

@@ -15,21 +15,21 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
-import server_watch as watch
 import websocket
-from browser import TABLETS
-from conftest import wait_for_dashboard
-from dashboard import assert_shows, field, profile
-from live_server import live_server, status
 from playwright.sync_api import expect
-from waiting import wait_until
-from widget_client import KERNEL_ID
 
 from pico_widget.core.models import FITZPATRICK_NUMERALS
 from pico_widget.i18n.wording import wording
 from pico_widget.server.capacity import KERNEL_MB, replica_share
 from pico_widget.server.gate import RETRY_AFTER_S
 from pico_widget.server.kernels import PicoKernelManager
+from tests import server_watch as watch
+from tests.browser import TABLETS
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import assert_shows, field, profile
+from tests.live_server import live_server, status
+from tests.waiting import wait_until
+from tests.widget_client import KERNEL_ID
 
 
 def test_a_manager_without_a_cap_takes_a_lone_replicas_share() -> None:

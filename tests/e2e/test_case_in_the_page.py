@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import wait_for_dashboard
-from dashboard import assert_shows, field, profile
 from playwright.sync_api import Page, expect
-from test_server import kernel_process, kernel_socket
-from waiting import holds, wait_until
 
 from pico_widget.core.cases import save_case
 from pico_widget.core.models import FITZPATRICK_NUMERALS
 from pico_widget.i18n.wording import wording
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import assert_shows, field, profile
+from tests.e2e.test_server import kernel_process, kernel_socket
+from tests.waiting import holds, wait_until
 
 KEY = "pico-widget-case"
 

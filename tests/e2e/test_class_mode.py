@@ -7,13 +7,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from conftest import open_dashboard
-from live_server import LiveServer
 from playwright.sync_api import Page, expect
-from test_accessibility import axe
-from waiting import holds, wait_until
 
 from pico_widget.i18n.wording import wording
+from tests.e2e.conftest import open_dashboard
+from tests.e2e.test_accessibility import axe
+from tests.live_server import LiveServer
+from tests.waiting import holds, wait_until
 
 PROJECTOR = {"width": 1920, "height": 1080}
 MELASMA = "Melasma, modest goal"

@@ -6,12 +6,13 @@ studies' band beside it, in the headline and as grey whiskers in the chance view
 
 from __future__ import annotations
 
-from browser import TABLETS
-from conftest import wait_for_dashboard
-from dashboard import act, choose
-from live_server import ARTIFACTS, live_server
-from outcomes_helpers import course, seeded
 from playwright.sync_api import expect
+
+from tests.browser import TABLETS
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import act, choose
+from tests.live_server import ARTIFACTS, live_server
+from tests.outcomes_helpers import course, seeded
 
 
 def test_the_band_switches_to_this_clinic_at_10_courses(chromium, tmp_path) -> None:

@@ -18,16 +18,16 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from browser import TABLETS
-from cluster_visits import Cluster, close, consultations, replica_health
-from conftest import wait_for_dashboard
-from dashboard import assert_shows, profile
-from live_server import ARTIFACTS
-from waiting import holds, wait_until
 
 from pico_widget.core.cases import save_case
 from pico_widget.i18n.wording import wording
 from pico_widget.server.gate import RETRY_AFTER_S
+from tests.browser import TABLETS
+from tests.e2e.cluster_visits import Cluster, close, consultations, replica_health
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import assert_shows, profile
+from tests.live_server import ARTIFACTS
+from tests.waiting import holds, wait_until
 
 KEY = "pico-widget-case"  # static/case_memory.js
 
@@ -180,7 +180,7 @@ def test_the_rendered_haproxy_config_is_valid(replicas: int, tmp_path) -> None:
     """deploy/haproxy.cfg as `make cluster` rewrites it passes `haproxy -c`."""
     import subprocess
 
-    from cluster import HAPROXY, certificate, error_files, haproxy_config
+    from deploy.cluster import HAPROXY, certificate, error_files, haproxy_config
 
     text = haproxy_config([8701 + n for n in range(replicas)], 8443, 8080,
                           certificate(tmp_path / "tls"), error_files(tmp_path / "errors"))
@@ -197,7 +197,7 @@ def test_a_replica_alone_limits_pages_per_client() -> None:
     import urllib.error
     import urllib.request
 
-    from live_server import live_server
+    from tests.live_server import live_server
 
     def get(url: str, forwarded: str | None = None) -> tuple[int, str]:
         headers = {"X-Forwarded-For": forwarded} if forwarded else {}
@@ -230,7 +230,7 @@ def test_the_cap_counts_each_page_once() -> None:
     import urllib.error
     import urllib.request
 
-    from live_server import live_server
+    from tests.live_server import live_server
 
     def status(url: str) -> int:
         try:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dashboard import act, assert_shows, choose, drawn, expected, field, profile
 from playwright.sync_api import Page, expect
-from waiting import holds, keeps, wait_until
 
 from pico_widget import PatientProfile, estimate
 from pico_widget.core.catalogue import conditions
 from pico_widget.render.note import clinical_note
 from pico_widget.render.summary import headline
+from tests.e2e.dashboard import act, assert_shows, choose, drawn, expected, field, profile
+from tests.waiting import holds, keeps, wait_until
 
 
 def test_first_paint_is_the_default_forecast(page: Page) -> None:

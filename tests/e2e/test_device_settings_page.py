@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from dashboard import act, drawn
 from playwright.sync_api import Page, expect
+
+from tests.e2e.dashboard import act, drawn
 
 
 @pytest.mark.parametrize("tablet", ["portrait"], indirect=True)

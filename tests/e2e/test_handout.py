@@ -7,8 +7,6 @@ from typing import Any
 import numpy as np
 import pypdfium2
 import pytest
-from browser import offline_page
-from live_server import ARTIFACTS
 from playwright.sync_api import expect
 
 from pico_widget import PatientProfile, estimate
@@ -16,6 +14,8 @@ from pico_widget.render.charts import improvement_figure, probability_figure
 from pico_widget.render.handout import handout_html
 from pico_widget.render.headline import answer
 from pico_widget.render.summary import headline
+from tests.browser import offline_page
+from tests.live_server import ARTIFACTS
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75, observations=[{"session": 1,

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import is_local
-from dashboard import act, assert_shows, drawn, expected, field, profile, sized
-from lab_server import NOTEBOOK, lab_server
-from live_server import ARTIFACTS, LiveServer
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.browser import is_local
+from tests.e2e.dashboard import act, assert_shows, drawn, expected, field, profile, sized
+from tests.lab_server import NOTEBOOK, lab_server
+from tests.live_server import ARTIFACTS, LiveServer
 
 WINDOW = {"width": 1180, "height": 820}  # the landscape tablet; JupyterLab's own chrome around
 

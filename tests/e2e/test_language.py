@@ -8,9 +8,6 @@ from datetime import date
 
 import pypdfium2
 import pytest
-from browser import is_local, offline_page
-from conftest import screenshot, wait_for_dashboard
-from live_server import ARTIFACTS
 from playwright.sync_api import expect
 
 from pico_widget import PatientProfile, estimate
@@ -18,6 +15,9 @@ from pico_widget.i18n.formats import long_date
 from pico_widget.i18n.wording import wording
 from pico_widget.render.handout import handout_html
 from pico_widget.render.summary import headline
+from tests.browser import is_local, offline_page
+from tests.e2e.conftest import screenshot, wait_for_dashboard
+from tests.live_server import ARTIFACTS
 
 PROFILE = PatientProfile(condition="nevus_of_ota", severity="moderate", fitzpatrick=4,
                          goal_percent=75)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard import act, choose, drawn, expected, field, profile, sized
-from live_server import ARTIFACTS
 from playwright.sync_api import Page, expect
-from waiting import holds, wait_until
 
 from pico_widget import estimate
 from pico_widget.core.catalogue import conditions
 from pico_widget.render.summary import headline
+from tests.e2e.dashboard import act, choose, drawn, expected, field, profile, sized
+from tests.live_server import ARTIFACTS
+from tests.waiting import holds, wait_until
 
 # Every control a finger uses, and every element that holds text, inside the widget.
 TARGETS = "button, select, input[type=number], input[type=text]"

@@ -17,17 +17,16 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import psutil
 import pytest
-from cluster_visits import health
-from postgres_server import free_port
 from sqlalchemy import text
-from waiting import wait_until
 
 from pico_widget.outcomes.database import check_schema, open_engine
+from tests.e2e.cluster_visits import health
+from tests.postgres_server import free_port
+from tests.waiting import holds, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgresql, pytest.mark.slow]
@@ -63,7 +62,7 @@ def test_stopping_make_cluster_after_a_restart_leaves_nothing_running(stop_signa
     ports = [free_port() for _ in range(3)]
     pg_port, https, http = free_port(), free_port(), free_port()
     log = (tmp_path / "cluster.log").open("wb")
-    command = [sys.executable, str(ROOT / "deploy" / "cluster.py"), "--postgresql", str(pg_port),
+    command = [sys.executable, "-m", "deploy.cluster", "--postgresql", str(pg_port),
                "--state", str(tmp_path / "state"), "--replicas", "3",
                "--https", str(https), "--http", str(http), "--first-port", str(ports[0]),
                "--max-visitors", "2"]
@@ -105,8 +104,13 @@ def test_stopping_make_cluster_after_a_restart_leaves_nothing_running(stop_signa
             os.killpg(cluster.pid, signal.SIGKILL)
             cluster.wait()
         log.close()
-    time.sleep(1)  # a SIGTERMed process may take a moment to be reaped by init
-    left, words = alive(seen), said()
-    shutil.rmtree(tmp_path, ignore_errors=True)
-    assert left == [], words
+    words = said()
+
+    def nothing_left() -> None:  # a SIGTERMed process may take a moment to be reaped by init
+        assert alive(seen) == [], words
+
+    try:
+        wait_until(holds(nothing_left), timeout=10, what="every process of the cluster to end")
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
     assert "cluster: stopped" in words

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import wait_for_dashboard
-from dashboard import assert_shows, profile
 from playwright.sync_api import Page, expect
-from waiting import page_settled
 
 from pico_widget.core.cases import save_case
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import assert_shows, profile
+from tests.waiting import page_settled
 
 ATTACK = '<img src=x onerror="window.__pwned = 1"><script>window.__pwned = 2</script>'
 

@@ -4,10 +4,10 @@ patients first and the mathematics below, in the widget's language."""
 from __future__ import annotations
 
 import pytest
-from dashboard import field
 from playwright.sync_api import Page, expect
 
 from pico_widget.i18n.wording import wording
+from tests.e2e.dashboard import field
 
 
 @pytest.mark.parametrize("tablet", ["portrait", "landscape"], indirect=True)

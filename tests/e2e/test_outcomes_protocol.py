@@ -19,15 +19,15 @@ import urllib.request
 import uuid
 
 import pytest
-from live_server import live_server
-from outcomes_helpers import course
 from sqlalchemy import select
-from widget_client import Visitor
 
 from pico_widget.outcomes.database import open_engine, reading, upgrade, writing
 from pico_widget.outcomes.schema import Audit, Course, CourseSession
 from pico_widget.outcomes.staff import add_staff, console
 from pico_widget.outcomes.writes import record_course
+from tests.live_server import live_server
+from tests.outcomes_helpers import course
+from tests.widget_client import Visitor
 
 COURSE_ACTIONS = ("record", "replace", "delete", "list")
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser import TABLETS, is_local
-from conftest import open_dashboard
-from dashboard import act, choose, field, sized
-from live_server import ARTIFACTS
 
 from pico_widget.core.catalogue import conditions
+from tests.browser import TABLETS, is_local
+from tests.e2e.conftest import open_dashboard
+from tests.e2e.dashboard import act, choose, field, sized
+from tests.live_server import ARTIFACTS
 
 PHONE = {"width": 390, "height": 844}
 CUT = """() => {

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import itertools
 
-from browser import is_local
-from conftest import open_dashboard
-from dashboard import choose
-from live_server import ARTIFACTS
 from playwright.sync_api import expect
-from test_accessibility import axe
-from waiting import holds, wait_until
 
 from pico_widget.core.cases import teaching_cases
+from tests.browser import is_local
+from tests.e2e.conftest import open_dashboard
+from tests.e2e.dashboard import choose
+from tests.e2e.test_accessibility import axe
+from tests.live_server import ARTIFACTS
+from tests.waiting import holds, wait_until
 
 PROJECTOR = {"width": 1920, "height": 1080}
 # Every piece of text under `root` smaller than 20 px (its first words and its size).

@@ -4,17 +4,17 @@ database holds one course with the sessions on screen."""
 
 from __future__ import annotations
 
-from browser import TABLETS
-from conftest import screenshot, wait_for_dashboard
-from dashboard import act
-from live_server import live_server
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from waiting import wait_until
 
 from pico_widget.outcomes.database import open_engine, reading, upgrade, writing
 from pico_widget.outcomes.schema import Audit, Course, CourseSession
 from pico_widget.outcomes.staff import add_staff, console
+from tests.browser import TABLETS
+from tests.e2e.conftest import screenshot, wait_for_dashboard
+from tests.e2e.dashboard import act
+from tests.live_server import live_server
+from tests.waiting import wait_until
 
 
 def audited(engine) -> list[str]:
@@ -59,7 +59,9 @@ def test_a_doctor_records_a_course_once_and_again(chromium, tmp_path) -> None:
         record.tap()  # again: the same course, replaced
         wait_until(lambda: audited(engine) == ["record", "replace"],
                    what="the second recording of the course")
-        expect(status).to_have_text("Saved to this clinic's outcomes (course: 1 session).")
+        expect(status).to_have_text(
+            "Updated the course already stored for this patient (course: 1 session), not "
+            "added twice. For another patient, tap Remove on each session first.")
         screenshot(page, "record-course.png")
         context.close()
     with reading(engine) as db:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from browser import TABLETS
-from conftest import open_dashboard
-from dashboard import act, field
-from live_server import LiveServer, live_server
 from playwright.sync_api import expect
-from waiting import wait_until
 
 from pico_widget.core.catalogue import conditions
+from tests.browser import TABLETS
+from tests.e2e.conftest import open_dashboard
+from tests.e2e.dashboard import act, field
+from tests.live_server import LiveServer, live_server
+from tests.waiting import wait_until
 
 # Each tattoo detail's name and its box, top to bottom: {name, label: [l, t, r, b], box}.
 TATTOO_ROWS = """() => [...document.querySelectorAll('.pico-wide .widget-dropdown')]
@@ -69,12 +69,11 @@ def test_cost_only_where_the_typical_patient_reaches_the_goal_with_its_plus(
     """Melasma: at goal 50 the typical patient gets there (most need 2 to 9+), and the cost
     carries the same "+"; at goal 75 most never do, and no cost is shown (screen and
     handout)."""
-    from browser import offline_page
-    from dashboard import profile
-
     from pico_widget import estimate
     from pico_widget.render.clinic import clinic_of
     from pico_widget.render.handout import handout_html
+    from tests.browser import offline_page
+    from tests.e2e.dashboard import profile
 
     clinic = _clinic_file(tmp_path)
     typical, never = profile(), profile(goal_percent=75)
@@ -148,10 +147,9 @@ def test_ceiling_legend_agrees_with_the_typical_line(server: LiveServer, chromiu
     level off below 61%": the ceiling was read half a grid cell low; now it ends at the
     line); Hori's nevus after two slow sessions (it ends far below it): on the screen at
     1180x820 and on the handout."""
-    from browser import offline_page
-
     from pico_widget import PatientProfile
     from pico_widget.render.handout import handout_html
+    from tests.browser import offline_page
 
     cases = {"nevus_of_ota": (20, 35), "hori_nevus": (5, 8)}
     seen = {}
@@ -188,7 +186,7 @@ def test_never_line_does_not_claim_a_most_the_whiskers_pass(page: Any) -> None:
     """Melasma, goal 75: the line where the bars level off sat under whiskers reaching
     higher, yet said "At most 29 in 100". It may not say "at most" where a whisker passes
     it, and says what it is: an average over clinics."""
-    from dashboard import choose
+    from tests.e2e.dashboard import choose
 
     act(page, lambda: field(page, "Goal").get_by_role("button", name="Clear (75%)").tap())
     choose(page, "chance")
@@ -206,12 +204,12 @@ def test_band_says_what_it_is_and_the_two_bands_read_apart(
     tell the spread between patients from that between clinics; the handout explains the
     band in one line right under the headline, on its first page."""
     import pypdfium2
-    from browser import offline_page
-    from dashboard import choose, profile
 
     from pico_widget import estimate
     from pico_widget.render.handout import handout_html
     from pico_widget.render.summary import clinics_band, headline
+    from tests.browser import offline_page
+    from tests.e2e.dashboard import choose, profile
 
     context, page, _ = open_dashboard(server, chromium, TABLETS["landscape"])
     fc = estimate(profile())
@@ -250,10 +248,9 @@ def test_black_only_tattoo_gets_no_colour_warning(server: LiveServer, chromium: 
                                                   tmp_path: Any) -> None:
     """The warning that red, yellow and light colours may never clear is for a tattoo with
     such colours: not for a black-only one (screen at 1180x820, and the handout)."""
-    from browser import offline_page
-    from dashboard import profile
-
     from pico_widget.render.handout import handout_html
+    from tests.browser import offline_page
+    from tests.e2e.dashboard import profile
 
     colours = "light colours may never clear fully"
     context, page, _ = open_dashboard(server, chromium, TABLETS["landscape"])
@@ -355,12 +352,11 @@ def test_print_handout_opens_the_print_dialog_and_download_still_saves(
     """"Print handout" opened a download; now it asks the browser to print the handout (its
     charts drawn) from the page, "Download handout" saves the file, and the file opened on
     its own carries a print button, not printed itself (1180x820)."""
-    from browser import offline_page
-    from dashboard import profile
-
     from pico_widget import estimate
     from pico_widget.render.handout import handout_html
     from pico_widget.render.summary import headline
+    from tests.browser import offline_page
+    from tests.e2e.dashboard import profile
 
     context = chromium.new_context(viewport=TABLETS["landscape"], has_touch=True)
     context.add_init_script(COUNT_PRINTS)
@@ -411,10 +407,10 @@ def test_a_typical_handout_prints_on_two_a4_pages(chromium: Any, tmp_path: Any) 
     citation; the usual case (the default melasma) and it now print on 2, the citations
     as a compact run-on list."""
     import pypdfium2
-    from browser import offline_page
-    from dashboard import profile
 
     from pico_widget.render.handout import handout_html
+    from tests.browser import offline_page
+    from tests.e2e.dashboard import profile
 
     ota = profile(condition="nevus_of_ota", goal_percent=75,
                   observations=[{"session": 1, "improvement_percent": 20},

@@ -13,16 +13,16 @@ import uuid
 import psutil
 import pytest
 import websocket
-from browser import TABLETS
-from conftest import wait_for_dashboard
-from dashboard import expected, profile
-from live_server import ROOT, command_line, live_server
 from playwright.sync_api import expect
-from waiting import wait_until
-from widget_client import Visitor
 
 from pico_widget.i18n.wording import wording
 from pico_widget.render.charts import PLOTLY_FILE
+from tests.browser import TABLETS
+from tests.e2e.conftest import wait_for_dashboard
+from tests.e2e.dashboard import expected, profile
+from tests.live_server import ROOT, command_line, live_server
+from tests.waiting import wait_until
+from tests.widget_client import Visitor
 
 
 def get(url: str) -> tuple[int, str]:

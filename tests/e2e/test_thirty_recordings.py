@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import time
 
-from cluster_visits import Cluster, _open, close, replica_of
-from conftest import wait_for_dashboard
-from live_server import ARTIFACTS
-from outcomes_helpers import seeded
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from pico_widget.outcomes.database import open_engine, reading
 from pico_widget.outcomes.schema import Audit, Course, CourseSession
+from tests.e2e.cluster_visits import Cluster, _open, close, replica_of
+from tests.e2e.conftest import wait_for_dashboard
+from tests.live_server import ARTIFACTS
+from tests.outcomes_helpers import seeded
 
 TABLETS = 30
 WAVE = 3  # pages opened together: a small machine paints 30 at once too slowly

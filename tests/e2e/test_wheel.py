@@ -8,11 +8,10 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from dashboard import expected
-from live_server import ROOT, live_server
-from widget_client import Visitor
-
 from pico_widget.ui.widget import default_profile
+from tests.e2e.dashboard import expected
+from tests.live_server import ROOT, live_server
+from tests.widget_client import Visitor
 
 
 def _run(*command: str | Path, timeout: float) -> None:
