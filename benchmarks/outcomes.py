@@ -12,7 +12,12 @@ interpreter importing pico_widget and doing nothing, which every command pays. R
 
 The CPU time (user + system, of the child process) is printed beside the wall time: on
 a machine shared with other work the wall time grows with the load while the CPU time
-is what the command itself costs, which is its wall time on an idle machine.
+is what the command itself costs. On an idle machine the wall time is at most that:
+`stats` fits the conditions on every core (outcomes/effect.py summarise).
+
+The command runs this checkout's package (the one the benchmark imports, first on its
+PYTHONPATH): the installed `pico-widget` script may be another checkout's editable
+install, which would time that checkout's code instead.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pico_widget
 from pico_widget.core.clinic_effect import effect_of_results
 from pico_widget.outcomes.clinic_courses import stored_courses
 from pico_widget.outcomes.database import open_engine, reading, upgrade, writing
@@ -73,13 +79,20 @@ def _child_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _env() -> dict[str, str]:
+    """This environment with this checkout's package first on the path."""
+    checkout = str(Path(pico_widget.__file__).resolve().parents[1])
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [checkout, *filter(None, [os.environ.get("PYTHONPATH")])]))
+
+
 def _timed_ms(command: list[str], repeats: int, cold: Path | None = None
               ) -> tuple[list[float], list[float]]:
     """(wall times, CPU times) of `repeats` runs, in ms; with `cold`, each run with an
     empty effect cache of its own under that folder."""
     wall, cpu = [], []
     for i in range(repeats):
-        env = dict(os.environ)
+        env = _env()
         if cold is not None:
             env[CACHE_ENV] = str(cold / str(i))
         start, start_cpu = time.perf_counter(), _child_cpu_s()
@@ -122,7 +135,7 @@ def run(repeats: int = 7) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
         url = _filled(Path(folder) / "outcomes.db", COURSES)
         stats = [program, "outcomes", "stats", "--outcomes", url]
-        subprocess.run(stats, check=True, capture_output=True)  # warm the file cache
+        subprocess.run(stats, check=True, capture_output=True, env=_env())  # file cache
         floor, floor_cpu = _timed_ms([sys.executable, "-c", "import pico_widget"], repeats)
         name = f"outcomes: `pico-widget outcomes stats`, {COURSES:,} courses"
         for when, cold in (("first at a revision", Path(folder) / "cold"),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -60,8 +60,10 @@ _SPAN = 4.0  # the first grid spans +-4 prior sds
 _FINAL_POINTS = {"logit_atypical": 5}
 _FINAL_POINTS_ELSE = 7
 _FINAL_SPAN = 3.0
+_CHUNK = 128  # courses whose float64 likelihoods are made at once (they fit in a cache)
 # The courses' likelihoods and their mixtures are float32 (sums of their logs float64):
-# half the memory traffic for the largest arrays; offsets move by < 1e-5 prior sds.
+# half the memory traffic for the largest arrays; offsets move by up to 3e-5 prior sds
+# against float64 on the benchmark's 10,000 courses (tests/test_clinic_effect_tables.py).
 TINY = float(np.finfo(np.float32).tiny)
 DIMS = ("log_rate", "logit_ceiling", "logit_complete", "logit_atypical")
 
@@ -201,53 +203,89 @@ def effect_of_results(courses: Iterable[CourseResults], floor: float = FLOOR
     for course in courses:
         if course.observed:
             by_condition.setdefault(course.case.condition, []).append(course)
-    return ClinicEffect({cid: _condition_effect(cid, group, floor)
+    return ClinicEffect({cid: fitted(condition_courses(cid, group), floor)
                          for cid, group in sorted(by_condition.items())})
 
 
-@dataclass
+@dataclass(frozen=True)
 class _CaseTables:
-    """One case's fixed parts: its typical spread, the studies' predictive population (whose
-    grid the likelihoods live on), and the likelihood of each of its courses on that grid
-    (exp of Population.log_likelihood, scaled to a maximum of 1, with that log scale)."""
+    """Courses whose cases share one typical spread (one table: a forecast depends on
+    the case only through it), with the studies' predictive population (whose grid the
+    likelihoods live on) and each course's likelihood on that grid (exp of
+    Population.log_likelihood, scaled to a maximum of 1)."""
 
     typical: Spread
     own: Spread
-    likelihood: np.ndarray  # (U, courses * V): rate rows, so a node's rates are one matmul
+    likelihood: np.ndarray  # (U, V, courses), float32: a course's column is contiguous
     atypical: np.ndarray  # (courses,): the likelihood's mean over the atypical patients
+    positions: np.ndarray  # (courses,): where each course stands in the condition's list
 
 
-def _case_tables(cid: str, group: list[CourseResults]) -> list[_CaseTables]:
+@dataclass(frozen=True)
+class ConditionCourses:
+    """One condition's courses as the fit reads them, built once.
+
+    Why a value of its own: building these tables is most of a fit's work outside the
+    grid, and `outcomes stats` fits a condition's courses three times (all, the recent
+    year, the earlier ones); `subset` takes a part as column slices of the same tables."""
+
+    condition: str
+    clinic_sd: tuple[float, float, float]
+    cases: tuple[_CaseTables, ...]
+    courses: int
+
+    def subset(self, keep: np.ndarray) -> ConditionCourses:
+        """The courses where `keep` (a bool per course, in the order given) is true."""
+        index = np.cumsum(keep) - 1  # a kept course's position among the kept
+        cases = []
+        for t in self.cases:
+            mine = np.flatnonzero(keep[t.positions])
+            if len(mine):
+                cases.append(_CaseTables(t.typical, t.own, t.likelihood.take(mine, axis=2),
+                                         t.atypical[mine], index[t.positions[mine]]))
+        return ConditionCourses(self.condition, self.clinic_sd, tuple(cases),
+                                int(np.count_nonzero(keep)))
+
+
+def condition_courses(cid: str, group: Sequence[CourseResults]) -> ConditionCourses:
+    """The tables of one condition's courses (each with results)."""
     sd = clinic_sd(condition=cid)
     noise = catalogue().model.observation_sd_percent
-    cases: dict[Case, list[CourseResults]] = {}
-    for course in group:
-        cases.setdefault(course.case, []).append(course)
-    tables = []
+    cases: dict[Case, list[int]] = {}
+    for i, course in enumerate(group):
+        cases.setdefault(course.case, []).append(i)
+    spreads: dict[Spread, list[int]] = {}
     for case, members in cases.items():
-        typical = spread_for(case)
+        spreads.setdefault(spread_for(case), []).extend(members)
+    tables = []
+    for typical, members in spreads.items():
         people = Population(predictive_spread(typical, sd))
-        fits = people.log_likelihoods([c.observed for c in members], noise)
-        fits -= fits.max(axis=(1, 2), keepdims=True)
-        likelihood = np.exp(fits)  # (n, U, V)
-        tables.append(_CaseTables(
-            typical, people.spread,
-            np.ascontiguousarray(likelihood.transpose(1, 0, 2), dtype=np.float32
-                                 ).reshape(len(U), -1),
-            ((atypical_rates() @ likelihood).sum(axis=1) / len(V)).astype(np.float32)))
-    return tables
+        likelihood = np.empty((len(U), len(V), len(members)), dtype=np.float32)
+        atypical = np.empty(len(members), dtype=np.float32)
+        for start in range(0, len(members), _CHUNK):
+            part = slice(start, start + _CHUNK)
+            fits = people.log_likelihoods([group[i].observed for i in members[part]], noise)
+            fits -= fits.max(axis=(1, 2), keepdims=True)
+            np.exp(fits, out=fits)  # (n, U, V)
+            likelihood[:, :, part] = fits.transpose(1, 2, 0)
+            atypical[part] = (atypical_rates() @ fits).sum(axis=1) / len(V)
+        tables.append(_CaseTables(typical, people.spread, likelihood, atypical,
+                                  np.array(members)))
+    return ConditionCourses(cid, sd, tuple(tables), len(group))
 
 
-def _condition_effect(cid: str, group: list[CourseResults], floor: float) -> ConditionEffect:
-    tables = _case_tables(cid, group)
-    has_complete = any(t.typical.complete_share for t in tables)
+def fitted(courses: ConditionCourses, floor: float = FLOOR) -> ConditionEffect:
+    """The posterior of one condition's offsets: a grid of _POINTS nodes per offset,
+    refined _PASSES times around the posterior's mean and sd, its moments read off one
+    finer last grid (_FINAL_POINTS) and floored."""
+    has_complete = any(t.typical.complete_share for t in courses.cases)
     dims = tuple(d for d in DIMS if has_complete or d != "logit_complete")
     centre, spread = np.zeros(len(dims)), np.full(len(dims), _SPAN)
     mean, sd, correlation = centre, np.ones(len(dims)), np.eye(len(dims))
     for _ in range(_PASSES):
         axes = [c + s * np.linspace(-1.0, 1.0, _POINTS) for c, s in zip(centre, spread,
                                                                        strict=True)]
-        log_post = _log_posterior(cid, tables, dims, axes)
+        log_post = _log_posterior(courses, dims, axes)
         weight = np.exp(log_post - log_post.max())
         weight /= weight.sum()
         mean, sd, correlation = _moments(weight, axes)
@@ -256,10 +294,11 @@ def _condition_effect(cid: str, group: list[CourseResults], floor: float) -> Con
     axes = [c + s * (_FINAL_SPAN / _SPAN)
             * np.linspace(-1.0, 1.0, _FINAL_POINTS.get(dim, _FINAL_POINTS_ELSE))
             for c, s, dim in zip(centre, spread, dims, strict=True)]
-    log_post = _log_posterior(cid, tables, dims, axes)
+    log_post = _log_posterior(courses, dims, axes)
     weight = np.exp(log_post - log_post.max())
     mean, sd, correlation = _moments(weight / weight.sum(), axes)
-    return floored(ConditionEffect(cid, len(group), tuple(float(m) for m in mean),
+    return floored(ConditionEffect(courses.condition, courses.courses,
+                                   tuple(float(m) for m in mean),
                                    tuple(float(s) for s in sd), dims, floor,
                                    tuple(tuple(float(r) for r in row) for row in correlation)),
                    floor)
@@ -298,17 +337,18 @@ def _moments(weight: np.ndarray, axes: list[np.ndarray]
     return mean, sd, correlation
 
 
-def _log_posterior(cid: str, tables: list[_CaseTables], dims: tuple[str, ...],
+def _log_posterior(courses: ConditionCourses, dims: tuple[str, ...],
                    axes: list[np.ndarray]) -> np.ndarray:
     """log prior + sum of the courses' log likelihoods on the grid `axes` (one array of
     nodes per dim, in prior sds): shape (rate, ceiling, [complete], atypical)."""
-    rate_tau, ceiling_tau, complete_tau = clinic_sd(condition=cid)
+    rate_tau, ceiling_tau, complete_tau = courses.clinic_sd
     named = dict(zip(dims, axes, strict=True))
     complete_nodes = named.get("logit_complete", np.zeros(1))
-    atypical32 = atypical_shares(named["logit_atypical"]).astype(np.float32)  # (A,)
+    atypical32 = atypical_shares(named["logit_atypical"]).astype(np.float32)[:, None]
+    kept32 = 1.0 - atypical32  # (A, 1)
     shape = tuple(len(a) for a in axes)
     total = -0.5 * sum(z**2 for z in np.meshgrid(*axes, indexing="ij"))  # the prior
-    for t in tables:
+    for t in courses.cases:
         rate = clinic_rates(t.typical, t.own, rate_tau, named["log_rate"])  # (R, U)
         ceiling = clinic_ceilings(t.typical, ceiling_tau, complete_tau,
                                   named["logit_ceiling"], complete_nodes)
@@ -316,13 +356,14 @@ def _log_posterior(cid: str, tables: list[_CaseTables], dims: tuple[str, ...],
             ceiling = np.repeat(ceiling, len(complete_nodes), axis=0)
         # einsum, not @: OpenBLAS threads these thin products, and on a server's busy cores
         # its threads waiting for each other made them 10-25x slower (benchmarks/core.py).
-        by_rate = np.einsum("ru,uk->rk", rate.astype(np.float32), t.likelihood
-                            ).reshape(-1, len(V))  # (R*n, V)
-        typical = np.einsum("iv,cv->ic", by_rate, ceiling.astype(np.float32)
-                            ).reshape(len(rate), -1, len(ceiling))  # (R, n, C * K)
-        mixed = typical[..., None] * (1.0 - atypical32)  # (R, n, C * K, A), in place below
-        mixed += t.atypical[None, :, None, None] * atypical32
+        n = len(t.atypical)
+        by_rate = np.einsum("ru,uk->rk", rate.astype(np.float32),
+                            t.likelihood.reshape(len(U), -1)).reshape(len(rate), len(V), n)
+        typical = np.einsum("cv,rvn->rcn", ceiling.astype(np.float32), by_rate)
+        # (R, C * K, A, n): the course axis last, so the sum over courses reads memory
+        # in order; the typical part times 1 - share, the atypical part times share.
+        mixed = typical[:, :, None, :] * kept32
+        mixed += t.atypical * atypical32
         np.log(np.maximum(mixed, TINY, out=mixed), out=mixed)
-        total = total + mixed.sum(axis=1, dtype=np.float64).reshape(shape)
+        total = total + mixed.sum(axis=-1, dtype=np.float64).reshape(shape)
     return total
-

@@ -39,9 +39,9 @@ from ..core.clinic_effect import (
     ClinicEffect,
     ConditionEffect,
     CourseResults,
-    _case_tables,
     _log_posterior,
     clinic_effect,
+    condition_courses,
 )
 from ..core.evidence import evidence
 from ..core.forecast import estimate
@@ -124,10 +124,10 @@ def exact_band(profile: Profile, courses: list, effect: ConditionEffect
     """The posterior's 10th and 90th percentiles of the share (a fine grid around the
     effect's mean), and the posterior's correlation matrix of the offsets."""
     group = [CourseResults.of(c) for c in courses]
-    tables = _case_tables(profile.condition, group)
+    tables = condition_courses(profile.condition, group)
     axes = [m + max(s, 0.02) * np.linspace(-_REACH, _REACH, _FINE)
             for m, s in zip(effect.mean, effect.sd, strict=True)]
-    log_post = _log_posterior(profile.condition, tables, effect.dims, axes)
+    log_post = _log_posterior(tables, effect.dims, axes)
     weight = np.exp(log_post - log_post.max()).ravel()
     weight /= weight.sum()
     nodes = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")], axis=1)

@@ -12,16 +12,20 @@ at least MIN_COURSES courses (fewer: too few to tell, said as such).
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..core.clinic_effect import (
     DIMS,
     MIN_COURSES,
     ClinicEffect,
     ConditionEffect,
-    CourseResults,
-    effect_of_results,
+    condition_courses,
+    fitted,
 )
 from .clinic_courses import StoredCourse
 
@@ -71,24 +75,41 @@ class ClinicSummary:
 
 
 def summarise(courses: Sequence[StoredCourse]) -> ClinicSummary:
+    """The effect on every course and, per condition, its recent year against earlier.
+
+    Each condition's tables are built once (core.clinic_effect.condition_courses) and the
+    recent and earlier fits read column slices of them: the same fits as building each
+    part's tables again (tests/test_clinic_effect_tables.py), without that work.
+
+    Conditions are fitted apart, as many at once as there are cores: numpy lets go of
+    the interpreter for its array work, so on this 2-core machine at load 3 the fits of
+    10,000 courses took 0.8-0.95 s of wall time where one at a time took 1.1-1.4 s (the
+    same numbers; a little more CPU time)."""
     if not courses:
         return ClinicSummary(ClinicEffect(), {}, "")
     newest = max(c.last_month for c in courses)
     start = months_before(newest, RECENT_MONTHS)  # recent: after this month
-    effect = effect_of_results(c.course for c in courses)
-    sides: dict[str, tuple[list[CourseResults], list[CourseResults]]] = {}
+    by_condition: dict[str, list[StoredCourse]] = {}
     for c in courses:
-        sides.setdefault(c.course.case.condition, ([], []))[c.last_month <= start].append(c.course)
-    # Only where both sides have enough courses to tell (the other estimates cost seconds
-    # on 10,000 courses and would say nothing).
-    both = [cid for cid, (r, e) in sides.items() if min(len(r), len(e)) >= MIN_COURSES]
-    recent = effect_of_results(c for cid in both for c in sides[cid][0])
-    earlier = effect_of_results(c for cid in both for c in sides[cid][1])
-    return ClinicSummary(effect, {cid: drift(recent.conditions.get(cid),
-                                             earlier.conditions.get(cid))
-                                  if cid in both else Drift(len(sides[cid][0]),
-                                                            len(sides[cid][1]), None)
-                                  for cid in effect.conditions}, newest)
+        if c.course.observed:
+            by_condition.setdefault(c.course.case.condition, []).append(c)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        fits = list(pool.map(lambda item: _condition_fits(item[0], item[1], start),
+                             sorted(by_condition.items())))
+    return ClinicSummary(ClinicEffect({cid: effect for cid, effect, _ in fits}),
+                         {cid: seen for cid, _, seen in fits}, newest)
+
+
+def _condition_fits(cid: str, group: list[StoredCourse], start: str
+                    ) -> tuple[str, ConditionEffect, Drift]:
+    """One condition's effect, and its courses after `start` against the others."""
+    tables = condition_courses(cid, [c.course for c in group])
+    recent = np.array([c.last_month > start for c in group])
+    counts = int(recent.sum()), int((~recent).sum())
+    # Only where both sides have enough courses to tell (the other fits would say nothing).
+    seen = (drift(fitted(tables.subset(recent)), fitted(tables.subset(~recent)))
+            if min(counts) >= MIN_COURSES else Drift(*counts, None))
+    return cid, fitted(tables), seen
 
 
 SHORT = {"log_rate": "rate", "logit_ceiling": "ceiling", "logit_complete": "complete",
