@@ -190,20 +190,23 @@ class CourseResults:
                         course.tattoo), tuple(course.observed))
 
 
-def clinic_effect(courses: Iterable[ClinicCourse], floor: float = FLOOR) -> ClinicEffect:
+def clinic_effect(courses: Iterable[ClinicCourse], floor: float = FLOOR,
+                  noise: float | None = None) -> ClinicEffect:
     """Estimate the clinic's offsets per condition from its recorded courses (courses
-    without results tell nothing and are not counted)."""
-    return effect_of_results((CourseResults.of(c) for c in courses), floor)
+    without results tell nothing and are not counted). `noise`: the likelihood's sd of a
+    recorded result in points, the model's (observation_sd_percent) unless a check of the
+    fit (fit/clinic_sbc_diagnosis.py) asks for another."""
+    return effect_of_results((CourseResults.of(c) for c in courses), floor, noise)
 
 
-def effect_of_results(courses: Iterable[CourseResults], floor: float = FLOOR
-                      ) -> ClinicEffect:
+def effect_of_results(courses: Iterable[CourseResults], floor: float = FLOOR,
+                      noise: float | None = None) -> ClinicEffect:
     """clinic_effect, from the courses' results (those without any are not counted)."""
     by_condition: dict[str, list[CourseResults]] = {}
     for course in courses:
         if course.observed:
             by_condition.setdefault(course.case.condition, []).append(course)
-    return ClinicEffect({cid: fitted(condition_courses(cid, group), floor)
+    return ClinicEffect({cid: fitted(condition_courses(cid, group, noise), floor)
                          for cid, group in sorted(by_condition.items())})
 
 
@@ -247,10 +250,13 @@ class ConditionCourses:
                                 int(np.count_nonzero(keep)))
 
 
-def condition_courses(cid: str, group: Sequence[CourseResults]) -> ConditionCourses:
-    """The tables of one condition's courses (each with results)."""
+def condition_courses(cid: str, group: Sequence[CourseResults], noise: float | None = None
+                      ) -> ConditionCourses:
+    """The tables of one condition's courses (each with results); `noise` as in
+    clinic_effect."""
     sd = clinic_sd(condition=cid)
-    noise = catalogue().model.observation_sd_percent
+    if noise is None:
+        noise = catalogue().model.observation_sd_percent
     cases: dict[Case, list[int]] = {}
     for i, course in enumerate(group):
         cases.setdefault(course.case, []).append(i)
@@ -285,7 +291,7 @@ def fitted(courses: ConditionCourses, floor: float = FLOOR) -> ConditionEffect:
     for _ in range(_PASSES):
         axes = [c + s * np.linspace(-1.0, 1.0, _POINTS) for c, s in zip(centre, spread,
                                                                        strict=True)]
-        log_post = _log_posterior(courses, dims, axes)
+        log_post = log_posterior(courses, dims, axes)
         weight = np.exp(log_post - log_post.max())
         weight /= weight.sum()
         mean, sd, correlation = _moments(weight, axes)
@@ -294,7 +300,7 @@ def fitted(courses: ConditionCourses, floor: float = FLOOR) -> ConditionEffect:
     axes = [c + s * (_FINAL_SPAN / _SPAN)
             * np.linspace(-1.0, 1.0, _FINAL_POINTS.get(dim, _FINAL_POINTS_ELSE))
             for c, s, dim in zip(centre, spread, dims, strict=True)]
-    log_post = _log_posterior(courses, dims, axes)
+    log_post = log_posterior(courses, dims, axes)
     weight = np.exp(log_post - log_post.max())
     mean, sd, correlation = _moments(weight / weight.sum(), axes)
     return floored(ConditionEffect(courses.condition, courses.courses,
@@ -337,7 +343,7 @@ def _moments(weight: np.ndarray, axes: list[np.ndarray]
     return mean, sd, correlation
 
 
-def _log_posterior(courses: ConditionCourses, dims: tuple[str, ...],
+def log_posterior(courses: ConditionCourses, dims: tuple[str, ...],
                    axes: list[np.ndarray]) -> np.ndarray:
     """log prior + sum of the courses' log likelihoods on the grid `axes` (one array of
     nodes per dim, in prior sds): shape (rate, ceiling, [complete], atypical)."""

@@ -29,19 +29,17 @@ import dataclasses
 import math
 import multiprocessing
 from collections.abc import Sequence
-from contextlib import contextmanager
 
 import numpy as np
 
-from ..core import clinic_effect as effect_module
 from ..core.catalogue import catalogue
 from ..core.clinic_effect import (
     ClinicEffect,
     ConditionEffect,
     CourseResults,
-    _log_posterior,
     clinic_effect,
     condition_courses,
+    log_posterior,
 )
 from ..core.evidence import evidence
 from ..core.forecast import estimate
@@ -55,21 +53,6 @@ BANDS = ("independent", "app", "exact", "app7", "exact7")
 _FINE = 7  # nodes an offset on the exact posterior's grid
 _REACH = 3.0  # its span, in posterior sds either side of the mean
 _Z80 = 1.2815515655446004
-
-
-@contextmanager
-def observation_sd(sd: float):
-    """clinic_effect's likelihood with observation sd `sd` (the module's catalogue swapped
-    for one whose model settings carry it), restored after."""
-    original = effect_module.catalogue
-    settings = original()
-    patched = settings.model_copy(update={"model": settings.model.model_copy(
-        update={"observation_sd_percent": sd})})
-    effect_module.catalogue = lambda: patched
-    try:
-        yield
-    finally:
-        effect_module.catalogue = original
 
 
 def share_at(profile: Profile, z: np.ndarray) -> np.ndarray:
@@ -119,15 +102,15 @@ def share_at(profile: Profile, z: np.ndarray) -> np.ndarray:
     return (1 - a) * share + a * (even * atypical_above).sum(axis=1)
 
 
-def exact_band(profile: Profile, courses: list, effect: ConditionEffect
-               ) -> tuple[tuple[float, float], np.ndarray]:
+def exact_band(profile: Profile, courses: list, effect: ConditionEffect,
+               noise: float | None = None) -> tuple[tuple[float, float], np.ndarray]:
     """The posterior's 10th and 90th percentiles of the share (a fine grid around the
     effect's mean), and the posterior's correlation matrix of the offsets."""
     group = [CourseResults.of(c) for c in courses]
-    tables = condition_courses(profile.condition, group)
+    tables = condition_courses(profile.condition, group, noise)
     axes = [m + max(s, 0.02) * np.linspace(-_REACH, _REACH, _FINE)
             for m, s in zip(effect.mean, effect.sd, strict=True)]
-    log_post = _log_posterior(tables, effect.dims, axes)
+    log_post = log_posterior(tables, effect.dims, axes)
     weight = np.exp(log_post - log_post.max()).ravel()
     weight /= weight.sum()
     nodes = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")], axis=1)
@@ -175,14 +158,9 @@ def diagnose_clinic(task: tuple[int, int, tuple[int, ...]]) -> dict:
     for n in counts:
         bands = {}
         for suffix, sd in (("", None), ("7", SIMULATED_NOISE)):
-            if sd is None:
-                effect = clinic_effect(courses[:n], floor=0.0).conditions[profile.condition]
-                exact, corr = exact_band(profile, courses[:n], effect)
-            else:
-                with observation_sd(sd):
-                    effect = clinic_effect(courses[:n], floor=0.0).conditions[
-                        profile.condition]
-                    exact, _ = exact_band(profile, courses[:n], effect)
+            effect = clinic_effect(courses[:n], floor=0.0, noise=sd).conditions[
+                profile.condition]
+            exact, corr = exact_band(profile, courses[:n], effect, noise=sd)
             bands["app" + suffix] = app_band(profile, effect)
             bands["exact" + suffix] = exact
             if sd is None:
