@@ -66,10 +66,10 @@ def test_columns_follow_the_language_in_the_same_widgets(monkeypatch):
     add(d, None, fitzpatrick=5)
     columns = [(c, *c.children) for c in d.class_view.lessons]
     import pico_widget.ui.class_view as module
-    import pico_widget.ui.teaching as lessons
+    import pico_widget.ui.lesson_steps as steps
 
     monkeypatch.setattr(module, "estimate", lambda *_a: pytest.fail("forecast again"))
-    monkeypatch.setattr(lessons, "estimate", lambda *_a: pytest.fail("forecast again"))
+    monkeypatch.setattr(steps, "estimate", lambda *_a: pytest.fail("forecast again"))
     browser_sends(d.language_choice, index=1)  # 中文
     assert [(c, *c.children) for c in d.class_view.lessons] == columns
     heading = d.class_view.lessons[0].heading.value

@@ -25,10 +25,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.clinic_effect import ClinicEffect
+from ..core.models import Forecast
 from ..outcomes.clinic_courses import Revision, revision
 from ..outcomes.database import reading
 from ..outcomes.effect_cache import fitted_effect
-from ..render.band_source import Status
+from ..render.band_source import BandSource, Status
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 60.0  # other replicas' courses show within this
@@ -153,3 +154,11 @@ def kernel_band(engine: Engine | None) -> ClinicBand | None:
         band = _BANDS[engine] = ClinicBand(engine)
         band.start()
     return band
+
+
+def band_source(band: ClinicBand | None, studies: Forecast | None) -> BandSource:
+    """Whose band the screen shows: no outcomes served ("none"), or the clinic band's status
+    and effect; `studies`, the studies' forecast when both bands are wanted."""
+    if band is None:
+        return BandSource("none", studies)
+    return BandSource(band.status, studies, band.effect)

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+from pydantic import ValidationError
 
 from ..core.catalogue import conditions
 from ..core.models import FITZPATRICK_NUMERALS, LASERS, TATTOO_OPTIONS, Forecast, PatientProfile
 from ..i18n.formats import percent as percent_text
+from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, condition_words, wording
 from ..render.fragments import heading_html
 from ..render.templates import sentence
@@ -188,6 +190,20 @@ class CaseForm:
                 candidate["observations"][index][keys[id(control)]] = raw
                 return candidate
         return None
+
+    def refusal(self, current: PatientProfile, control: Any, key: str, raw: Any,
+                language: str) -> str:
+        """Why a control's browser value is refused: in pydantic's words where the value
+        would make the case invalid, else that the choice (a list index) is not on offer."""
+        sentence = wording("errors", "not_on_offer", language=language).format(
+            value=f"{raw!r:.40}")
+        candidate = self.with_value(current, control, raw) if key == "value" else None
+        if candidate is not None:
+            try:
+                PatientProfile.model_validate(candidate)
+            except ValidationError as error:
+                sentence = explain(error, language)
+        return sentence
 
 
 def _grade(words: str) -> tuple[str, str]:

@@ -24,7 +24,6 @@ import ipywidgets as widgets
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from ..core.catalogue import conditions
-from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import wording
 from ..render.charts import Figure, improvement_figure
@@ -34,6 +33,7 @@ from ..render.slides import shared_axes, untitled, up_to
 from ..render.summary import headline
 from ..render.templates import sentence
 from . import controls
+from .lesson_steps import LessonSteps
 from .plotly_view import PlotlyView
 from .slides import SlideSaver
 from .state import ScreenState
@@ -101,9 +101,7 @@ class Lesson(widgets.VBox):
         self.covered = covering
         self.guesses: tuple[int, ...] = ()
         self.step: int | None = None  # the session the course is drawn to; None: all of it
-        # Forecasts by the number of results known (a step), and the other laser's.
-        self._at_step: dict[int, tuple[PatientProfile, Forecast]] = {}
-        self._others: dict[int, Forecast] = {}
+        self._steps: LessonSteps | None = None  # the case's forecasts step by step
         self.extra = extra
         self.heading = widgets.HTML()
         self.guess = controls.Text(value="", continuous_update=False,
@@ -143,9 +141,10 @@ class Lesson(widgets.VBox):
         with the other laser dashed beside it if `compare`, on sessions 0..`horizon`."""
         if profile != self.profile:
             self.covered, self.guesses, self.step = self.covering, (), None
-            self._at_step, self._others = {}, {}
             self.guess.value = ""
             self.problem.value = ""
+        if profile != self.profile or forecast is not self.forecast:
+            self._steps = LessonSteps(self._state, profile, forecast)
         self.profile, self.forecast, self.title = profile, forecast, title
         self.compare = compare and bool(conditions()[profile.condition].qswitched)
         self.horizon = horizon or forecast.max_sessions
@@ -194,42 +193,16 @@ class Lesson(widgets.VBox):
 
     def at_step(self) -> tuple[PatientProfile, Forecast]:
         """The case and its forecast as known at the step: the results recorded up to it."""
-        assert self.profile is not None
-        if self.step is None:
-            return self._known(len(self.profile.observations))
-        return self._known(sum(o.session <= self.step for o in self.profile.observations))
-
-    def _known(self, count: int) -> tuple[PatientProfile, Forecast]:
-        """The case with only its first `count` results, and its forecast (made once)."""
-        assert self.profile is not None and self.forecast is not None
-        if count == len(self.profile.observations):
-            return self.profile, self.forecast
-        if count not in self._at_step:
-            profile = self.profile.model_copy(
-                update={"observations": self.profile.observations[:count]})
-            # The whole course's sessions, so a step past the known results still has its
-            # point; the clinic's effect as on screen, so the steps compare like with like.
-            self._at_step[count] = (profile, estimate(
-                profile, max_sessions=self.forecast.max_sessions, clinic=self._state.effect))
-        return self._at_step[count]
-
-    def _other_laser(self, profile: PatientProfile) -> tuple[str, Forecast]:
-        """The other laser's forecast for `profile`, named for the legend (made once)."""
-        other = "q-switched" if profile.laser == "picosecond" else "picosecond"
-        language = self._state.language
-        name = wording("labels", "compare_laser", language=language).format(
-            laser=wording("lasers", language=language)[other])
-        key = len(profile.observations)
-        if key not in self._others:
-            self._others[key] = estimate(profile.model_copy(update={"laser": other}),
-                                         clinic=self._state.effect)
-        return name, self._others[key]
+        assert self.profile is not None and self._steps is not None
+        seen = self.profile.observations
+        return self._steps.known(len(seen) if self.step is None
+                                 else sum(o.session <= self.step for o in seen))
 
     def figure(self) -> Figure:
         """The chart as drawn now: shared axes, the course so far, the guesses."""
         profile, forecast = self.at_step()
         language = self._state.language
-        compare = self._other_laser(profile) if self.compare else None
+        compare = self._steps.other_laser(profile) if self.compare and self._steps else None
         figure = shared_axes(improvement_figure(forecast, profile.observations, language,
                                                 compare), self.horizon)
         if self.guesses:
@@ -285,7 +258,9 @@ class Lesson(widgets.VBox):
             return sentence(say["step"], n=self.step, of=forecast.max_sessions,
                             median=f"{band.median:.0f}", low=f"{band.low:.0f}",
                             high=f"{band.high:.0f}")
-        was, now = headline(self._known(len(profile.observations) - 1)[1]), headline(forecast)
+        assert self._steps is not None
+        was = headline(self._steps.known(len(profile.observations) - 1)[1])
+        now = headline(forecast)
         return sentence(say["step_recorded"], n=self.step, of=forecast.max_sessions,
                         seen=f"{seen.improvement_percent:.0f}", reach=now.reach,
                         by=now.session, was=was.reach, was_by=was.session)

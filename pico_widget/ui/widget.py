@@ -25,21 +25,21 @@ from pydantic import ValidationError
 from ..core.cases import SavedCase
 from ..core.clinic_effect import ClinicEffect
 from ..core.forecast import estimate
-from ..core.models import Forecast, PatientProfile
+from ..core.models import PatientProfile
 from ..core.settings_models import Clinic
 from ..i18n.problems import explain
 from ..i18n.wording import DEFAULT_LANGUAGE, wording
 from ..outcomes.signin import SignIn, kernel_sign_in
-from ..render.band_source import BandSource
 from ..render.clinic import clinic_of
-from ..render.fragments import disclaimer_html, message_html, style_html
+from ..render.fragments import disclaimer_html, style_html
 from ..render.headline import answer, answer_html
 from ..render.summary import case_name, warnings_html
 from .a11y import Accessibility
 from .band_toggle import BandToggle
-from .clinic_band import kernel_band
+from .clinic_band import band_source, kernel_band
 from .compare import Comparison
 from .form import CaseForm
+from .messages import Messages
 from .outcomes_panel import OutcomesPanel
 from .sessions import Sessions
 from .state import ScreenState
@@ -79,7 +79,6 @@ class PicoWidget(ScreenState, widgets.VBox):
         self.clinic = clinic_of(clinic)
         self.language = language
         self.show(profile or default_profile())
-        self._message = ""
         # First of the state's observers: the headline is drawn before the other parts.
         self.observe(self._shown, "profile")
         self.observe(self._respoken, "language")
@@ -107,17 +106,17 @@ class PicoWidget(ScreenState, widgets.VBox):
         self._dashed = Comparison(self, self.form.compare_box, self.form.pin_button)
         self.form.pin_button.on_click(
             lambda _b: self.unpin() if self._dashed.pinned else self.pin())
-        self._headline = widgets.HTML(layout=FULL)
-        self._headline.add_class("pico-answer")
+        self.headline = widgets.HTML(layout=FULL)  # the answer at the top, as drawn
+        self.headline.add_class("pico-answer")
         self._disclaimer = widgets.HTML(layout=FULL)
-        self._both_bands = BandToggle(lambda: self._render())
-        self._views = ResultViews()
-        self._views.choice.on_reject = self._rejected
-        self._improvement, self._probability = (self._views.charts["curve"],
-                                                self._views.charts["chance"])
-        self._warnings = widgets.HTML(layout=FULL)
+        self.both_bands = BandToggle(lambda: self._render())  # the studies' band beside
+        self.views = ResultViews()  # views.charts["curve"], views.pages["words"], ...
+        self.views.choice.on_reject = self._rejected
+        self.cautions = widgets.HTML(layout=FULL)  # under the views, as drawn
         self.take_home = TakeHome(self, lambda sentence: self.refuse(
             sentence, beside_upload=True), self.open_saved)
+        self.messages = Messages({"top": self.form.error, "upload": self.take_home.problem,
+                                  "rows": self.sessions.problem})
         self.outcomes = None if self._outcomes_service is None else OutcomesPanel(
             self._outcomes_service, self,
             stored=self._band.stored if self._band is not None else lambda: None)
@@ -135,8 +134,8 @@ class PicoWidget(ScreenState, widgets.VBox):
                             *([self.outcomes] if self.outcomes is not None else [])),
         ])
         more.add_class("pico-more-inputs")
-        results = widgets.VBox([self._headline, self._both_bands, self._views,
-                                self._disclaimer, self._warnings]
+        results = widgets.VBox([self.headline, self.both_bands, self.views,
+                                self._disclaimer, self.cautions]
                                if self.lesson is None else [self.lesson, self._disclaimer])
         results.add_class("pico-results")
         body = widgets.Box([self.form.inputs, results, more])
@@ -149,8 +148,8 @@ class PicoWidget(ScreenState, widgets.VBox):
         language = self.language
         self.form.word(language, pinned=self._dashed.pinned)
         self._disclaimer.value = disclaimer_html(language)
-        self._views.word(language)
-        self._both_bands.word(language)
+        self.views.word(language)
+        self.both_bands.word(language)
         self.accessibility.language = language
         self.accessibility.names = {"pico-seen-number": wording("labels", "seen_number",
                                                                 language=language)}
@@ -163,35 +162,15 @@ class PicoWidget(ScreenState, widgets.VBox):
     def _respoken(self, _change: Any) -> None:
         """Only the words change: the same profile, the same numbers, the same view."""
         self._dashed.reword()
-        self._show_message("")
+        self.messages.show("")
         self._word()
         self._sync_controls()  # the words that describe the case (its severity, skin type)
         self._render()
 
     @property
-    def views(self) -> ResultViews:
-        """The five views of the forecast (`views.charts["curve"]`, `views.pages["words"]`)."""
-        return self._views
-
-    @property
-    def headline(self) -> widgets.HTML:
-        """The answer at the top, as drawn."""
-        return self._headline
-
-    @property
-    def cautions(self) -> widgets.HTML:
-        """The cautions under the views, as drawn."""
-        return self._warnings
-
-    @property
-    def both_bands(self) -> BandToggle:
-        """The box that shows the studies' band beside this clinic's."""
-        return self._both_bands
-
-    @property
     def message(self) -> str:
         """"" or the sentence shown for the last rejected input."""
-        return self._message
+        return self.messages.sentence
 
     # -- one path in: controls -> raw dict -> profile -> forecast -> views -------------
     def _changed(self, _control: Any = None) -> None:
@@ -223,7 +202,7 @@ class PicoWidget(ScreenState, widgets.VBox):
 
     def _shown(self, change: dict[str, Any]) -> None:
         """A new profile (and its forecast) on the state: draw it, then the controls."""
-        self._show_message("")
+        self.messages.show("")
         self._render()
         self._sync_controls(rebuild_rows=len(change["old"].observations)
                             != len(change["new"].observations))
@@ -234,24 +213,15 @@ class PicoWidget(ScreenState, widgets.VBox):
         case file, beside the sessions for a session), and put the controls back to the case
         on screen, a session being recorded back to its empty value. For the parts around
         the widget (a teaching-case menu, the case kept by the page) that take input too."""
-        self._show_message(sentence, "upload" if beside_upload else
+        self.messages.show(sentence, "upload" if beside_upload else
                            "rows" if beside_rows else "top")
         self._sync_controls()
         self.sessions.reset_pending()
 
     def _rejected(self, control: Any, key: str, raw: Any, beside_rows: bool = False) -> None:
-        """A control refused a browser value: explain a value in pydantic's words, else say
-        that the choice (a list index) is not on offer."""
-        language = self.language
-        sentence = wording("errors", "not_on_offer", language=language).format(
-            value=f"{raw!r:.40}")
-        candidate = self.form.with_value(self.profile, control, raw) if key == "value" else None
-        if candidate is not None:
-            try:
-                PatientProfile.model_validate(candidate)
-            except ValidationError as error:
-                sentence = explain(error, language)
-        self.refuse(sentence, beside_rows=beside_rows)
+        """A control refused a browser value: say why (form.refusal) and restore."""
+        self.refuse(self.form.refusal(self.profile, control, key, raw, self.language),
+                    beside_rows=beside_rows)
 
     # -- views of the profile ------------------------------------------------------------
     def pin(self, title: str | None = None) -> None:
@@ -272,11 +242,12 @@ class PicoWidget(ScreenState, widgets.VBox):
     def _render(self) -> None:
         """Push the forecast to the views: the headline first, then only the visible view."""
         profile, fc, language = self.profile, self.forecast, self.language
-        band = self._band_source(fc)
-        self._headline.value = answer_html(answer(profile, fc, language, self.clinic, band))
-        self._both_bands.show_for(fc)
-        self._views.show(Shown(profile, fc, self._dashed.forecast(), language, band))
-        self._warnings.value = warnings_html(fc, language)
+        band = band_source(self._band, estimate(profile) if self.both_bands.wanted(fc)
+                           else None)
+        self.headline.value = answer_html(answer(profile, fc, language, self.clinic, band))
+        self.both_bands.show_for(fc)
+        self.views.show(Shown(profile, fc, self._dashed.forecast(), language, band))
+        self.cautions.value = warnings_html(fc, language)
         if self.lesson is not None:
             self.lesson.show(profile, fc, case_name(profile, language),
                              compare=self.form.compare_box.value)
@@ -285,31 +256,11 @@ class PicoWidget(ScreenState, widgets.VBox):
     def _effect(self) -> ClinicEffect | None:
         return self._band.effect if self._band is not None else None
 
-    def _band_source(self, fc: Forecast) -> BandSource:
-        studies = estimate(self.profile) if self._both_bands.wanted(fc) else None
-        if self._band is None:
-            return BandSource("none", studies)
-        return BandSource(self._band.status, studies, self._band.effect)
-
     def _band_changed(self) -> None:
         """The clinic's effect changed (a course stored here or by another replica, or the
         database went away or came back): the same case, forecast again (the state does)."""
         self.effect = self._effect()
         self._render()
-
-    def _show_message(self, sentence: str, place: str = "top") -> None:
-        """Show `sentence` at `place`: "top" (above the inputs), "upload" or "rows"."""
-        self._message = sentence
-        # The sentence can quote a visitor's value (a case file field): the template
-        # escapes it. One place shows it, so a screen reader hears it once.
-        for where, box in (("top", self.form.error), ("upload", self.take_home.problem),
-                           ("rows", self.sessions.problem)):
-            shown = message_html(sentence) if where == place else ""
-            if shown and box.value == shown:
-                # The same refusal again: drawn anew, so the page brings it into view
-                # (static/a11y.js scrolls to a new alert) and a screen reader hears it.
-                box.value = ""
-            box.value = shown
 
     def _sync_controls(self, rebuild_rows: bool = False) -> None:
         """Make every control show the current profile (without re-running the forecast)."""
