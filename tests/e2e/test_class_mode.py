@@ -76,8 +76,9 @@ def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
     teach(page, FOUR)
     # Guess first: no answer, no chart, until "Reveal".
     expect(page.locator(".pico-class-case .pico-covered")).to_have_count(4)
-    assert page.locator(".pico-class-case .pico-headline").count() == 0
-    assert page.locator(".pico-class-case .pico-chart:visible").count() == 0
+    # The cover's words and the chart's hiding are two kernel messages: wait for both.
+    expect(page.locator(".pico-class-case .pico-headline")).to_have_count(0)
+    expect(page.locator(".pico-class-case .pico-chart:visible")).to_have_count(0)
     no_scroll(page)
     assert axe(page) == []
     guess = column(page, MELASMA).get_by_label(wording("teaching", "guess_label", language="en"))
