@@ -54,17 +54,18 @@ def stored_with_months(db: Session) -> list[StoredCourse]:
     Why no ClinicCourse: every stored value was validated as a CourseRecord on its way in
     (writes.record_course takes nothing else), and building 10,000 pydantic models again
     took most of `outcomes stats`'s two seconds (benchmarks/outcomes.py)."""
+    # The tables' own columns, not the ORM classes': the rows come back as plain tuples
+    # without the ORM's loading, a third of the reading (docs/performance.md).
+    c, s = Course.__table__.c, CourseSession.__table__.c
     sessions: dict[str, list[tuple[int, float, str]]] = {}
     for course_id, session, improvement, month in db.execute(
-            select(CourseSession.course_id, CourseSession.session,
-                   CourseSession.improvement_percent, CourseSession.month)):
+            select(s.course_id, s.session, s.improvement_percent, s.month)):
         sessions.setdefault(course_id, []).append((session, improvement, month))
     found = []
-    for row in db.execute(select(Course.course_id, Course.condition, Course.severity,
-                                 Course.fitzpatrick, Course.laser, Course.tattoo_location,
-                                 Course.tattoo_colours, Course.tattoo_ink,
-                                 Course.tattoo_scarring, Course.tattoo_layering)
-            .order_by(Course.created, Course.course_id)):
+    for row in db.execute(select(c.course_id, c.condition, c.severity, c.fitzpatrick, c.laser,
+                                 c.tattoo_location, c.tattoo_colours, c.tattoo_ink,
+                                 c.tattoo_scarring, c.tattoo_layering)
+            .order_by(c.created, c.course_id)):
         seen = sorted(sessions.get(row.course_id, ()))
         if not seen:
             continue
