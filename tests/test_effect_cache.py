@@ -118,7 +118,8 @@ def test_the_summary_reads_back_as_it_was_fitted(engine) -> None:
         expected = summarise(stored_with_months(db))
     assert effect_cache.fitted_summary(engine, now) == expected  # the fit
     assert effect_cache.fitted_summary(engine, now) == expected  # the file
-    assert len(list(effect_cache.cache_folder().glob("*.json"))) == 1
+    # The summary's file, and the band's effect the summary fitted on the way.
+    assert len(list(effect_cache.cache_folder().glob("*.json"))) == 2
 
 
 def _fitted_before_and_after(engine):
@@ -190,3 +191,50 @@ def test_a_file_of_another_shape_is_fitted_again(engine, fits) -> None:
     _file(engine, now).write_text("[1, 2, 3]")
     assert effect_cache.fitted_effect(engine, now).courses("melasma") == 12
     assert fits == [12]
+
+
+def _fitted_calls(monkeypatch) -> list[int]:
+    """How many courses each fit of a condition in `stats`'s summary read."""
+    from pico_widget.outcomes import effect
+
+    seen: list[int] = []
+    real = effect.fitted
+
+    def counted(tables):
+        seen.append(tables.courses)
+        return real(tables)
+
+    monkeypatch.setattr(effect, "fitted", counted)
+    return seen
+
+
+def test_stats_reads_the_band_s_effect_instead_of_fitting_it_again(engine, fits,
+                                                                     monkeypatch) -> None:
+    from pico_widget.outcomes.clinic_courses import stored_with_months
+
+    with reading(engine) as db:
+        now, courses = revision(db), stored_with_months(db)
+    expected = summarise(courses)
+    effect_cache.fitted_effect(engine, now)  # a kernel's band, as a course is stored
+    summary_fits = _fitted_calls(monkeypatch)
+    assert effect_cache.fitted_summary(engine, now) == expected
+    assert fits == [12] and summary_fits == []  # the 12 courses' effect was fitted once
+
+
+def test_a_summary_fitted_first_keeps_the_effect_for_the_bands(engine, fits) -> None:
+    with reading(engine) as db:
+        now = revision(db)
+        expected = effect_of_results(stored_courses(db))
+    effect_cache.fitted_summary(engine, now)  # `pico-widget outcomes stats` or import
+    assert effect_cache.fitted_effect(engine, now) == expected
+    assert fits == []  # the band read what the summary kept
+
+
+def test_an_effect_of_other_courses_is_not_taken_for_these(engine) -> None:
+    from pico_widget.outcomes.clinic_courses import stored_with_months
+
+    with reading(engine) as db:
+        courses = stored_with_months(db)
+    fewer = effect_of_results(c.course for c in courses[:5])
+    assert summarise(courses, fewer) == summarise(courses)
+    assert summarise(courses, fewer).effect != fewer

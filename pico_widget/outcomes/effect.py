@@ -74,8 +74,11 @@ class ClinicSummary:
     newest_month: str
 
 
-def summarise(courses: Sequence[StoredCourse]) -> ClinicSummary:
+def summarise(courses: Sequence[StoredCourse], known: ClinicEffect | None = None
+              ) -> ClinicSummary:
     """The effect on every course and, per condition, its recent year against earlier.
+    `known`: the effect already fitted on these courses (a kernel's band fits it when a
+    course is stored): a condition whose course count it matches is not fitted again.
 
     Each condition's tables are built once (core.clinic_effect.condition_courses) and the
     recent and earlier fits read column slices of them: the same fits as building each
@@ -94,14 +97,14 @@ def summarise(courses: Sequence[StoredCourse]) -> ClinicSummary:
         if c.course.observed:
             by_condition.setdefault(c.course.case.condition, []).append(c)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        fits = list(pool.map(lambda item: _condition_fits(item[0], item[1], start),
+        fits = list(pool.map(lambda item: _condition_fits(item[0], item[1], start, known),
                              sorted(by_condition.items())))
     return ClinicSummary(ClinicEffect({cid: effect for cid, effect, _ in fits}),
                          {cid: seen for cid, _, seen in fits}, newest)
 
 
-def _condition_fits(cid: str, group: list[StoredCourse], start: str
-                    ) -> tuple[str, ConditionEffect, Drift]:
+def _condition_fits(cid: str, group: list[StoredCourse], start: str,
+                    known: ClinicEffect | None) -> tuple[str, ConditionEffect, Drift]:
     """One condition's effect, and its courses after `start` against the others."""
     tables = condition_courses(cid, [c.course for c in group])
     recent = np.array([c.last_month > start for c in group])
@@ -109,7 +112,8 @@ def _condition_fits(cid: str, group: list[StoredCourse], start: str
     # Only where both sides have enough courses to tell (the other fits would say nothing).
     seen = (drift(fitted(tables.subset(recent)), fitted(tables.subset(~recent)))
             if min(counts) >= MIN_COURSES else Drift(*counts, None))
-    return cid, fitted(tables), seen
+    done = known.conditions.get(cid) if known else None
+    return cid, done if done and done.courses == len(group) else fitted(tables), seen
 
 
 SHORT = {"log_rate": "rate", "logit_ceiling": "ceiling", "logit_complete": "complete",

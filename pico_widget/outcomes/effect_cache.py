@@ -158,11 +158,24 @@ def cached(url: str, revision: Revision, kind: str,
             return found
         value, current = fit()
         if current:
-            try:
-                _write(folder, prefix, name, dump(value))
-            except OSError as error:
-                log.warning("could not keep the clinic effect in %s (%s)", folder, error)
+            keep(url, revision, kind, dump(value), folder)
         return value
+
+
+def peek(url: str, revision: Revision, kind: str, load: Callable[[Any], T]) -> T | None:
+    """The value kept for `revision`, if one is: never fits, never waits."""
+    return _read(cache_folder() / _name(url, revision, kind)[1], load)
+
+
+def keep(url: str, revision: Revision, kind: str, data: Any, folder: Path | None = None
+         ) -> None:
+    """Keep `data` as the value of `kind` for `revision` (whole or not at all)."""
+    folder = folder or cache_folder()
+    prefix, name = _name(url, revision, kind)
+    try:
+        _write(folder, prefix, name, data)
+    except OSError as error:
+        log.warning("could not keep the clinic effect in %s (%s)", folder, error)
 
 
 def database_name(engine: Engine) -> str:
@@ -205,7 +218,17 @@ def summary_from_json(data: dict[str, Any]) -> ClinicSummary:
 
 def fitted_summary(engine: Engine, now: Revision) -> ClinicSummary:
     """`outcomes stats`'s offsets and recent-year comparison at revision `now` (fitted
-    once per revision on this machine, like the band's effect)."""
-    return cached(database_name(engine), now, "summary",
-                  _reading_at(engine, now, stored_with_months, summarise),
-                  summary_to_json, summary_from_json)
+    once per revision on this machine, like the band's effect). The band's effect, where
+    a kernel has fitted it already, is not fitted again; where none has, the one fitted
+    here is kept for the kernels' bands too."""
+    url = database_name(engine)
+    known = peek(url, now, "effect", effect_from_json)
+
+    def fitting() -> tuple[ClinicSummary, bool]:
+        summary, current = _reading_at(engine, now, stored_with_months,
+                                       lambda courses: summarise(courses, known))()
+        if current and known is None:
+            keep(url, now, "effect", effect_to_json(summary.effect))
+        return summary, current
+
+    return cached(url, now, "summary", fitting, summary_to_json, summary_from_json)
