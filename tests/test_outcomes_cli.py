@@ -66,6 +66,19 @@ def test_import_export_stats_delete_and_backup(url, tmp_path, capsys):
                             ).fetchall() == [("delete", "duplicate of another course")]
 
 
+def test_an_import_fits_the_clinic_s_effect_for_the_bands_and_stats(url, tmp_path):
+    from pico_widget.outcomes import effect_cache
+
+    (tmp_path / "in.csv").write_text(to_csv([course(count=2) for _ in range(3)]))
+    main(["import", str(tmp_path / "in.csv"), "--outcomes", url])
+    kept = sorted(path.name for path in effect_cache.cache_folder().glob("*.json"))
+    engine = open_engine(url)
+    name = effect_cache.database_name(engine)
+    engine.dispose()
+    assert len(kept) == 2 and {effect_cache._name(name, (0, 0, ""), kind)[0]
+                               for kind in ("effect", "summary")} == {k[:16] for k in kept}
+
+
 def test_a_bad_csv_stores_nothing_and_says_which_line(url, tmp_path):
     lines = to_csv([course(count=2)]).splitlines()
     lines[2] = lines[2].replace(",30,", ",150,")

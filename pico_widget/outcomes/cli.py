@@ -133,7 +133,19 @@ def _import(engine, args) -> str:
     records = from_csv(args.file.read_bytes())
     with writing(engine) as db:
         count = import_courses(db, console(), records)
+    _fit_stored(engine)
     return f"Imported {count} courses from {args.file}."
+
+
+def _fit_stored(engine) -> None:
+    """Fit the clinic's effect on what is now stored, as a kernel does when a course is
+    stored: every band on this machine and `stats` read it instead of fitting it."""
+    from .clinic_courses import revision
+    from .effect_cache import fitted_summary
+
+    with reading(engine) as db:
+        now = revision(db)
+    fitted_summary(engine, now)
 
 
 def _export(engine, args) -> str:
