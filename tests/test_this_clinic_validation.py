@@ -19,6 +19,9 @@ from pico_widget.core.clinic_effect import FLOOR
 from pico_widget.fit import clinic_sbc
 from pico_widget.fit.clinic_retrospective import (
     RETROSPECTIVE_MARKER,
+    band_points,
+    new_clinic,
+    posterior,
     retrospective_toml,
     score_all,
     studies_as_clinics,
@@ -126,6 +129,48 @@ def test_the_studies_standing_in_for_clinics_are_those_with_several_sessions():
     assert retro["studies"] == len(found)
     for study in studies_as_clinics():
         assert max(r.session for r in study.early) < min(r.session for r in study.later)
+
+
+def _node_moments(effect) -> tuple[np.ndarray, np.ndarray]:
+    z, w = band_points(effect)
+    mean = w @ z
+    return mean, ((z - mean) * w[:, None]).T @ (z - mean)
+
+
+@pytest.mark.parametrize("condition", ["nevus_of_ota", "melasma"])
+def test_the_retrospective_band_follows_the_posterior_s_correlations(condition):
+    """As the app's band: nodes on the posterior's axes, not a normal per offset."""
+    dims = len(new_clinic(condition).dims)
+    sd = np.array([0.5, 0.4, 0.7, 0.9][-dims:])
+    correlation = np.eye(dims)
+    correlation[0, 1] = correlation[1, 0] = -0.85  # rate and ceiling
+    correlation[0, -1] = correlation[-1, 0] = 0.2  # and the atypical share
+    mean = np.linspace(-0.5, 0.5, dims)
+    effect = posterior(condition, 3, mean, sd, correlation)
+    got_mean, covariance = _node_moments(effect)
+    assert got_mean == pytest.approx(mean, abs=1e-9)
+    assert covariance == pytest.approx(np.outer(sd, sd) * correlation, abs=1e-9)
+
+
+def test_the_retrospective_band_is_no_surer_than_the_floor_in_any_direction():
+    """A posterior sure of a combination of rate and ceiling (sds 0.3, correlation
+    -0.99: one direction at 0.04 prior sds) is widened there to FLOOR; a floor on each
+    sd alone would leave it."""
+    sd = np.array([0.3, 0.3, 1.0])
+    correlation = np.eye(3)
+    correlation[0, 1] = correlation[1, 0] = -0.99
+    effect = posterior("melasma", 3, np.zeros(3), sd, correlation)
+    _, covariance = _node_moments(effect)
+    values = np.linalg.eigvalsh(covariance)
+    assert values.min() == pytest.approx(FLOOR**2, rel=1e-6)
+    raw = np.linalg.eigvalsh(np.outer(sd, sd) * correlation)
+    assert raw.min() < 0.2 * FLOOR**2  # the floor did the widening
+    assert values[1:] == pytest.approx(raw[1:], rel=1e-6)  # and only there
+
+
+def test_a_new_clinic_s_band_is_the_prior():
+    _, covariance = _node_moments(new_clinic("melasma"))
+    assert covariance == pytest.approx(np.eye(len(covariance)), abs=1e-12)
 
 
 def test_the_retrospective_totals_are_its_figures():

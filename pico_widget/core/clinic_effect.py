@@ -294,7 +294,7 @@ def fitted(courses: ConditionCourses, floor: float = FLOOR) -> ConditionEffect:
         log_post = log_posterior(courses, dims, axes)
         weight = np.exp(log_post - log_post.max())
         weight /= weight.sum()
-        mean, sd, correlation = _moments(weight, axes)
+        mean, sd, correlation = moments(weight, axes)
         step = np.array([a[1] - a[0] for a in axes])
         centre, spread = mean, np.clip(np.maximum(_SPAN * sd, step), 0.01, _SPAN)
     axes = [c + s * (_FINAL_SPAN / _SPAN)
@@ -302,7 +302,7 @@ def fitted(courses: ConditionCourses, floor: float = FLOOR) -> ConditionEffect:
             for c, s, dim in zip(centre, spread, dims, strict=True)]
     log_post = log_posterior(courses, dims, axes)
     weight = np.exp(log_post - log_post.max())
-    mean, sd, correlation = _moments(weight / weight.sum(), axes)
+    mean, sd, correlation = moments(weight / weight.sum(), axes)
     return floored(ConditionEffect(courses.condition, courses.courses,
                                    tuple(float(m) for m in mean),
                                    tuple(float(s) for s in sd), dims, floor,
@@ -328,9 +328,10 @@ def floored(effect: ConditionEffect, floor: float) -> ConditionEffect:
                                                  for row in correlation))
 
 
-def _moments(weight: np.ndarray, axes: list[np.ndarray]
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The posterior's mean, sd and correlation matrix per offset, from its grid."""
+def moments(weight: np.ndarray, axes: list[np.ndarray]
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The posterior's mean, sd and correlation matrix per offset, from its grid (weights
+    in the order of np.meshgrid(*axes, indexing="ij"), i.e. itertools.product(*axes))."""
     nodes = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")], axis=1)
     w = weight.ravel()
     mean = w @ nodes

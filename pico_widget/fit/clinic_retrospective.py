@@ -11,8 +11,12 @@ refitted without any row of the study (calibrate.refit_without, as the left-out 
 does, the pooled clinic sds kept), so no scored figure was seen by the fit. The study's
 offsets are estimated as clinic_effect estimates a clinic's: the same prior (the studies'
 spread, response.clinic_sd, and the atypical share's, in prior sds), a grid re-centred on
-the posterior, its sds floored at clinic_effect.FLOOR, summarised as a normal per offset.
-What differs is the likelihood: a study publishes figures, not patients, so its early
+the posterior, read as the app reads a clinic's posterior: its mean and covariance
+(clinic_effect.moments), the covariance no surer than clinic_effect.FLOOR in any
+direction (clinic_effect.floored), the band's nodes on the posterior's own axes
+(ConditionEffect.root). A normal per offset made a simulated clinic's band 1.3-1.4x too
+wide: rate and ceiling are strongly correlated in a clinic's posterior. What differs is
+the likelihood: a study publishes figures, not patients, so its early
 figures count through the fit's own likelihood of a published figure
 (calibrate.log_likelihoods, each row's weight as the evidence file gives it). Each later
 figure is then forecast for "this clinic" (the study's offsets) and for a new clinic (the
@@ -32,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.catalogue import FittedCondition, conditions, fitted
-from ..core.clinic_effect import FLOOR
+from ..core.clinic_effect import DIMS, FLOOR, ConditionEffect, floored, moments
 from ..core.evidence import EvidenceRow, rows
 from ..core.population import atypical_shares
 from ..core.response import clinic_sd
@@ -89,13 +93,13 @@ def _offsets(cid: str, params: FittedCondition, z: np.ndarray
     return np.pad(z[:, :dims] * scales, ((0, 0), (0, 3 - dims))), atypical_shares(z[:, dims])
 
 
-def study_offsets(study: StudyAsClinic, params: FittedCondition
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """(mean, sd) of the study's offsets in prior sds from its early figures (sds floored
-    at FLOOR, as clinic_effect floors a clinic's)."""
+def study_offsets(study: StudyAsClinic, params: FittedCondition) -> ConditionEffect:
+    """The posterior of the study's offsets in prior sds from its early figures: mean,
+    sds and correlations (the atypical share's last), floored as clinic_effect floors a
+    clinic's."""
     dims = clinic_dims(study.condition) + 1
     centre, span = np.zeros(dims), np.full(dims, _SPAN)
-    mean, sd = centre, np.ones(dims)
+    mean, sd, correlation = centre, np.ones(dims), np.eye(dims)
     for _ in range(_PASSES):
         axes = [c + s * np.linspace(-1.0, 1.0, _POINTS) for c, s in zip(centre, span,
                                                                        strict=True)]
@@ -106,24 +110,50 @@ def study_offsets(study: StudyAsClinic, params: FittedCondition
             log_post = log_post + log_likelihoods(row, predict_at(row, params, offsets,
                                                                   atypical))
         weight = np.exp(log_post - log_post.max())
-        weight /= weight.sum()
-        mean = weight @ z
-        sd = np.sqrt(np.maximum(weight @ (z - mean) ** 2, 0.0))
+        mean, sd, correlation = moments(weight / weight.sum(), axes)
         step = np.array([a[1] - a[0] for a in axes])
         centre, span = mean, np.clip(np.maximum(_SPAN * sd, step), 0.01, _SPAN)
-    return mean, np.maximum(sd, FLOOR)
+    return posterior(study.condition, len(study.early), mean, sd, correlation)
 
 
-def _band_nodes(cid: str, params: FittedCondition, mean: np.ndarray, sd: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A clinic whose offsets are normal (mean, sd) in prior sds: offsets, atypical shares
-    and weights at Gauss-Hermite nodes (the prior, (0, 1), is a new clinic)."""
-    dims = clinic_dims(cid)
-    nodes, weights = gauss_hermite(dims, _BAND_POINTS)
+def posterior(cid: str, figures: int, mean: np.ndarray, sd: np.ndarray,
+              correlation: np.ndarray) -> ConditionEffect:
+    """The study's offsets (clinic_dims' and the atypical share's, in prior sds) as the
+    app holds a clinic's, floored at FLOOR; `figures` stands where a clinic's courses do."""
+    names = DIMS[:clinic_dims(cid)] + DIMS[-1:]
+    return floored(ConditionEffect(cid, figures, tuple(float(m) for m in mean),
+                                   tuple(float(s) for s in sd), names, FLOOR,
+                                   tuple(tuple(float(r) for r in row) for row in correlation)),
+                   FLOOR)
+
+
+def new_clinic(cid: str) -> ConditionEffect:
+    """A clinic nothing is known of: the prior, independent (0, 1) offsets."""
+    dims = clinic_dims(cid) + 1
+    return posterior(cid, 0, np.zeros(dims), np.ones(dims), np.eye(dims))
+
+
+def band_points(effect: ConditionEffect) -> tuple[np.ndarray, np.ndarray]:
+    """Where the clinic may sit, as the band integrates it: Gauss-Hermite nodes on the
+    posterior's own axes (mean + root x), in prior sds (K, dims + 1), and their weights.
+    The axis that moves the atypical share most gets its _ATYPICAL_POINTS nodes, the
+    others _BAND_POINTS (the atypical share's offset stays near its prior, correlated
+    with little)."""
+    root = effect.root()
+    last = int(np.argmax(root[-1] ** 2 / (root**2).sum(axis=0)))
+    root = root[:, [j for j in range(root.shape[1]) if j != last] + [last]]
+    nodes, weights = gauss_hermite(root.shape[1] - 1, _BAND_POINTS)
     own, own_weights = gauss_hermite(1, _ATYPICAL_POINTS)
-    z = np.hstack([np.repeat(nodes, len(own), axis=0), np.tile(own, (len(nodes), 1))])
-    offsets, atypical = _offsets(cid, params, mean + sd * z)
-    return offsets, atypical, np.outer(weights, own_weights).ravel()
+    x = np.hstack([np.repeat(nodes, len(own), axis=0), np.tile(own, (len(nodes), 1))])
+    return np.array(effect.mean) + x @ root.T, np.outer(weights, own_weights).ravel()
+
+
+def _band_nodes(params: FittedCondition, effect: ConditionEffect
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The clinic's offsets, atypical shares and weights at band_points."""
+    z, weights = band_points(effect)
+    offsets, atypical = _offsets(effect.condition, params, z)
+    return offsets, atypical, weights
 
 
 @dataclass(frozen=True)
@@ -147,12 +177,12 @@ class Scored:
 def score_study(study: StudyAsClinic) -> list[Scored]:
     """The study's later figures, its offsets from its early ones, the fit without it."""
     params = refit_without(fitted(), study.condition, study.source)
-    mean, sd = study_offsets(study, params)
+    effect = study_offsets(study, params)
     out = []
     for row in study.later:
         forecasts = []
-        for m, s in ((mean, sd), (np.zeros_like(mean), np.ones_like(sd))):
-            offsets, atypical, weights = _band_nodes(study.condition, params, m, s)
+        for clinic in (effect, new_clinic(study.condition)):
+            offsets, atypical, weights = _band_nodes(params, clinic)
             values = predict_at(row, params, offsets, atypical)
             forecasts.append([figure_forecast(row, value, values[:, i], weights)
                               for i, (_, value) in enumerate(row.published)])
@@ -160,7 +190,8 @@ def score_study(study: StudyAsClinic) -> list[Scored]:
             out.append(Scored(study.condition, study.source, row.id, what, value,
                               tuple(r.id for r in study.early), own.clinic80, own.band80,
                               own.log_score, new.clinic80, new.band80, new.log_score))
-    print(f"{study.condition} {study.source}: offsets {np.round(mean, 2)} sd {np.round(sd, 2)}",
+    print(f"{study.condition} {study.source}: offsets {np.round(effect.mean, 2)} "
+          f"sd {np.round(effect.sd, 2)} rate-ceiling correlation {effect.correlation[0][1]:.2f}",
           flush=True)
     return out
 
