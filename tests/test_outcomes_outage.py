@@ -49,10 +49,10 @@ def test_recording_says_unavailable_while_postgresql_is_down_and_works_after(tmp
         assert widget.forecast.improvement == estimate(third).improvement
         click(panel.record)
         assert UNAVAILABLE in panel.status.value
-        assert panel.form.layout.display == "none"  # not asked to sign in: not signed out
-        browser_sends(panel.password, value="correct horse")
-        click(panel.sign_in_button)  # signing in again cannot help either, and says so
-        assert UNAVAILABLE in panel.status.value
+        assert not panel.dialog.is_open  # not asked to sign in: not signed out
+        browser_sends(panel.dialog.password, value="correct horse")
+        click(panel.dialog.sign_in_button)  # signing in again cannot help either, and says so
+        assert UNAVAILABLE in panel.dialog.status.value
 
         server.start()  # back, on the same port and data
         click(panel.record)

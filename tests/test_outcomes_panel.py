@@ -61,10 +61,15 @@ def widget_with(service: SignIn, profile: dict | None = None) -> PicoWidget:
     return PicoWidget(PatientProfile.model_validate(profile or MELASMA), outcomes=service)
 
 
+def type_in(panel: OutcomesPanel, password: str, name: str = "Dr Tan") -> None:
+    """Name and password typed in the sign-in dialog, not yet sent."""
+    browser_sends(panel.dialog.name, value=name)
+    browser_sends(panel.dialog.password, value=password)
+
+
 def sign_in(panel: OutcomesPanel, password: str = "correct horse") -> None:
-    browser_sends(panel.name, value="Dr Tan")
-    browser_sends(panel.password, value=password)
-    click(panel.sign_in_button)
+    type_in(panel, password)
+    click(panel.dialog.sign_in_button)
 
 
 def test_without_outcomes_nothing_offers_to_record():
@@ -80,21 +85,34 @@ def test_offered_only_once_a_session_is_entered(service):
     assert widget.outcomes.layout.display is None
 
 
-def test_a_click_without_signing_in_stores_nothing_and_opens_the_form(service):
+def test_a_click_without_signing_in_stores_nothing_and_opens_the_dialog(service):
     panel = widget_with(service).outcomes
     click(panel.record)
     assert courses(service) == 0
-    assert panel.form.layout.display is None
-    assert isinstance(panel.password, widgets.Password)
+    assert panel.dialog.is_open
+    assert isinstance(panel.dialog.password, widgets.Password)
 
 
 def test_a_wrong_password_says_only_that_and_stores_nothing(service):
     panel = widget_with(service).outcomes
     click(panel.record)
     sign_in(panel, "wrong horse")
-    assert "Name or password is wrong." in panel.status.value
-    assert panel.password.value == ""
+    assert "Name or password is wrong." in panel.dialog.status.value  # said in the dialog
+    assert panel.dialog.is_open
+    assert panel.dialog.password.value == ""
     assert courses(service) == 0
+
+
+def test_cancel_closes_the_dialog_signs_in_nobody_and_stores_nothing(service):
+    panel = widget_with(service).outcomes
+    click(panel.record)
+    type_in(panel, "correct horse")
+    click(panel.dialog.cancel_button)
+    assert not panel.dialog.is_open
+    assert panel.dialog.password.value == ""
+    assert panel.signed_in is None and courses(service) == 0
+    click(panel.record)  # asked again, as before
+    assert panel.dialog.is_open and courses(service) == 0
 
 
 def test_signed_in_the_course_is_stored_and_a_repeat_replaces_it(service):
@@ -102,6 +120,7 @@ def test_signed_in_the_course_is_stored_and_a_repeat_replaces_it(service):
     panel = widget.outcomes
     click(panel.record)
     sign_in(panel)  # the pending "Add" goes ahead once signed in
+    assert not panel.dialog.is_open
     assert "Saved to this clinic&#39;s outcomes (course: 2 sessions)." in panel.status.value
     course_id = widget.course_id
     month = this_month()
@@ -142,8 +161,8 @@ def test_a_lapsed_token_stores_nothing_and_asks_to_sign_in_again(service):
     with writing(service.engine) as db:
         db.execute(update(StaffToken).values(last_used=utc_now() - timedelta(minutes=16)))
     click(panel.record)
-    assert "You were signed out" in panel.status.value
-    assert panel.form.layout.display is None
+    assert "You were signed out" in panel.dialog.status.value
+    assert panel.dialog.is_open
     with reading(service.engine) as db:
         assert db.scalar(select(func.count()).select_from(Audit)
                          .where(Audit.action == "replace")) == 0
@@ -157,17 +176,16 @@ def test_signing_out_ends_the_token(service):
     with reading(service.engine) as db:
         assert db.scalar(select(func.count()).select_from(StaffToken)) == 0
     click(panel.record)
-    assert courses(service) == 1 and panel.form.layout.display is None
+    assert courses(service) == 1 and panel.dialog.is_open
 
 
 def test_markup_typed_as_a_name_is_shown_as_text(service):
     panel = widget_with(service).outcomes
     click(panel.record)
-    browser_sends(panel.name, value="<b>x</b>")
-    browser_sends(panel.password, value="whatever1")
-    click(panel.sign_in_button)
-    assert "<b>" not in panel.status.value
-    assert "Name or password is wrong." in panel.status.value
+    type_in(panel, "whatever1", name="<b>x</b>")
+    click(panel.dialog.sign_in_button)
+    assert "<b>" not in panel.dialog.status.value
+    assert "Name or password is wrong." in panel.dialog.status.value
 
 
 def test_the_course_id_follows_a_case_file_and_starts_anew_for_another_case(service):

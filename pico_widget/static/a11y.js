@@ -3,10 +3,11 @@
 // of its group), the language of the widget (and of the page, in the Voila app), and a
 // keyboard stop for the scrollable model page, and the model dialog as a modal (focus moves
 // in on open, Tab cycles inside, Escape or a tap on the backdrop closes, focus returns to
-// the opener, the page behind is inert); a new refusal, or on a phone the new answer, left
-// off-screen is scrolled to. Only attributes are set, never content, so
-// the kernel's widgets stay the source of truth. Runs again whenever the widgets' classes
-// or children change (a toggle pressed, a row added, a language switched).
+// the opener, the page behind is inert), and any box with the class pico-dialog as a modal
+// in the page's top layer while pico-dialog-open is on it (the sign-in); a new refusal, or
+// on a phone the new answer, left off-screen is scrolled to. Only attributes are set, never
+// content, so the kernel's widgets stay the source of truth. Runs again whenever the
+// widgets' classes or children change (a toggle pressed, a row added, a language switched).
 
 let counter = 0;
 
@@ -43,11 +44,12 @@ function stops(box) {
 }
 
 // Once per dialog: Escape closes, Tab and Shift+Tab wrap around inside it, a tap on the
-// backdrop closes. Closing goes through the kernel (its close button) like a tap would.
-function trap(dialog, backdrop) {
+// backdrop (if any) closes. Closing goes through the kernel (the dialog's button matching
+// `closer`) like a tap would.
+function trap(dialog, backdrop, closer = ".pico-model-close") {
   if (trapped.has(dialog)) return;
   trapped.add(dialog);
-  const close = () => { const b = dialog.querySelector(".pico-model-close"); if (b) b.click(); };
+  const close = () => { const b = dialog.querySelector(closer); if (b) b.click(); };
   dialog.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(); return; }
     if (event.key !== "Tab") return;
@@ -60,7 +62,7 @@ function trap(dialog, backdrop) {
     } else if (!event.shiftKey && document.activeElement === last) {
       event.preventDefault(); first.focus();
     }
-  });
+  }, true);  // capturing: ipywidgets' text fields stop their keys from bubbling
   if (backdrop) backdrop.addEventListener("click", close);
 }
 
@@ -70,6 +72,62 @@ function holdBack(root, dialog, backdrop, open) {
   for (const child of root.children) {
     if (child === dialog || child === backdrop || child.contains(dialog)) continue;
     if (open) setAttr(child, "inert", ""); else child.removeAttribute("inert");
+  }
+}
+
+// The page around `dialog`, up to the body, inert (or no longer), so the page behind a
+// dialog shown in the top layer takes no focus, no taps and is not read out.
+function holdPage(dialog, open) {
+  if (!open) {
+    for (const held of document.querySelectorAll("[data-pico-held]")) {
+      held.removeAttribute("inert");
+      delete held.dataset.picoHeld;
+    }
+    return;
+  }
+  for (let inner = dialog; inner.parentElement && inner !== document.body;
+    inner = inner.parentElement) {
+    for (const sibling of inner.parentElement.children) {
+      if (sibling === inner || sibling.hasAttribute("inert")) continue;
+      sibling.dataset.picoHeld = "1";
+      sibling.setAttribute("inert", "");
+    }
+  }
+}
+
+// The button a dialog gives focus back to: the nearest pico-dialog-opener around it.
+function openerOf(dialog, root) {
+  for (let box = dialog.parentElement; box && root.contains(box); box = box.parentElement) {
+    const opener = box.querySelector(".pico-dialog-opener");
+    if (opener) return opener;
+  }
+  return null;
+}
+
+// A kernel-made dialog (ui/sign_in_dialog.py): the kernel opens and closes it by a class;
+// here it becomes a modal. A manual popover so it shows in the top layer, over the page,
+// even inside the widget's frame (a CSS container, which would hold a fixed box inside it).
+function modal(root, dialog) {
+  setAttr(dialog, "role", "dialog");
+  setAttr(dialog, "aria-modal", "true");
+  const heading = dialog.querySelector(".pico-dialog-heading");
+  if (heading) setAttr(dialog, "aria-labelledby", idOf(heading));
+  const popover = typeof dialog.showPopover === "function";
+  if (popover) setAttr(dialog, "popover", "manual");
+  trap(dialog, null, ".pico-dialog-cancel");
+  const open = dialog.classList.contains("pico-dialog-open");
+  const was = dialog.dataset.picoOpen === "1";
+  if (open === was) return;
+  dialog.dataset.picoOpen = open ? "1" : "0";
+  if (popover && open && !dialog.matches(":popover-open")) dialog.showPopover();
+  if (popover && !open && dialog.matches(":popover-open")) dialog.hidePopover();
+  holdPage(dialog, open);
+  if (open) {
+    const first = dialog.querySelector("input");
+    if (first) first.focus({ preventScroll: true });
+  } else {
+    const opener = openerOf(dialog, root);
+    if (opener) opener.focus();
   }
 }
 
@@ -121,6 +179,7 @@ function fix(root, names, watchStyle) {
     }
     dialog.dataset.picoOpen = open ? "1" : "0";
   }
+  for (const dialog of own(root, ".pico-dialog")) modal(root, dialog);
   // A refusal the doctor cannot see is no refusal: a new one off-screen is scrolled to
   // (the least distance), also when the rows settling around it push it out in its first
   // moments; after that the doctor's own scrolling is left alone.

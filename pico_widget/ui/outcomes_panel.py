@@ -2,11 +2,12 @@
 
 Why every check is here, in the kernel: the browser only clicks and types. A click on
 "Add" stores nothing unless this kernel holds a sign-in token the database still knows
-(SignIn.who: used within 15 minutes); without one the sign-in form opens instead. The
-token never leaves the kernel, the password field is emptied after each try, and the
-token is closed when the kernel ends (the page closed). What is stored is built from the
-validated profile on screen (CourseRecord checks it again): a repeat stores the same
-course id again, which replaces the stored course (writes.record_course), never a second.
+(SignIn.who: used within 15 minutes); without one the sign-in dialog opens instead
+(ui/sign_in_dialog.py). The token never leaves the kernel, the password field is emptied
+after each try, and the token is closed when the kernel ends (the page closed). What is
+stored is built from the validated profile on screen (CourseRecord checks it again): a
+repeat stores the same course id again, which replaces the stored course
+(writes.record_course), never a second.
 """
 
 from __future__ import annotations
@@ -30,14 +31,14 @@ from ..outcomes.signin import SignIn, SignInRefused
 from ..outcomes.staff import SignedIn
 from ..outcomes.writes import save_course
 from ..render.fragments import message_html
-from ..render.templates import sentence
+from .sign_in_dialog import SignInDialog
 from .state import ScreenState
 
 HIDDEN = "none"
 
 
 class OutcomesPanel(widgets.VBox):
-    """The record button, a PIH tick per session, the sign-in form and what happened."""
+    """The record button, a PIH tick per session, the sign-in dialog and what happened."""
 
     def __init__(self, service: SignIn, state: ScreenState,
                  stored: Callable[[], None] = lambda: None) -> None:
@@ -50,18 +51,11 @@ class OutcomesPanel(widgets.VBox):
         self._ticks_for: list[int] | None = None  # the sessions the PIH ticks are for
         self.record = widgets.Button(icon="database")
         self.record.add_class("pico-record-course")
+        self.record.add_class("pico-dialog-opener")  # focus comes back here (a11y.js)
         self.record.on_click(lambda _b: self.add())
         self._pih_boxes = widgets.HBox()
         self._pih_boxes.add_class("pico-presets")
-        self._heading = widgets.HTML()
-        self.name = widgets.Text()
-        self.password = widgets.Password()
-        self.sign_in_button = widgets.Button(icon="sign-in")
-        self.sign_in_button.on_click(lambda _b: self.sign_in())
-        self.form = widgets.VBox([self._heading, self.name, self.password,
-                                  self.sign_in_button],
-                                 layout=widgets.Layout(display=HIDDEN))
-        self.form.add_class("pico-sign-in")
+        self.dialog = SignInDialog(self.sign_in, cancel=self._cancelled)
         self._who = widgets.HTML()
         self.sign_out_button = widgets.Button(icon="sign-out")
         self.sign_out_button.on_click(lambda _b: self.sign_out())
@@ -69,7 +63,8 @@ class OutcomesPanel(widgets.VBox):
                                     layout=widgets.Layout(display=HIDDEN))
         self.status = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.status.add_class("pico-outcome-status")
-        super().__init__([self._pih_boxes, self.record, self.form, self._signed, self.status])
+        super().__init__([self._pih_boxes, self.record, self.dialog, self._signed,
+                          self.status])
         atexit.register(self.sign_out)  # the page closed: the kernel ends
         self.word()
         state.observe(lambda _change: self.word(), "language")
@@ -82,9 +77,7 @@ class OutcomesPanel(widgets.VBox):
     def word(self) -> None:
         say = self._words()
         self.record.description = say["record"]
-        self._heading.value = sentence(say["sign_in_heading"])
-        self.name.description, self.password.description = say["staff_name"], say["password"]
-        self.sign_in_button.description = say["sign_in"]
+        self.dialog.word(say)
         self.sign_out_button.description = say["sign_out"]
         self.refresh(relabel=True)
 
@@ -126,7 +119,7 @@ class OutcomesPanel(widgets.VBox):
         return who
 
     def add(self) -> None:
-        """Store the course, or open the sign-in form first; while the database does not
+        """Store the course, or open the sign-in dialog first; while the database does not
         answer, say so (not "signed out")."""
         had_token = self._token is not None
         try:
@@ -138,21 +131,21 @@ class OutcomesPanel(widgets.VBox):
         if actor is None:
             self._pending = True
             self._show_signed_in(None)
-            self._say(self._words()["signed_out"] if had_token else "")
+            self._say("")
+            self.dialog.ask(self._words()["signed_out"] if had_token else "")
             return
         self._store(actor)
 
-    def sign_in(self) -> None:
-        name, password = self.name.value, self.password.value
-        self.password.value = ""
+    def sign_in(self, name: str, password: str) -> None:
+        """The dialog's "Sign in": a refusal is said in the dialog, which stays open."""
         try:
             self._token = self._service.verify(name, password, language=self._state.language)
         except SignInRefused as refused:
-            self._say(str(refused))
+            self.dialog.say(str(refused))
             return
         except SQLAlchemyError:
             say = self._words()
-            self._say(say["not_saved"].format(reason=say["no_database"]))
+            self.dialog.say(say["not_saved"].format(reason=say["no_database"]))
             return
         actor = self.signed_in
         self._show_signed_in(actor)
@@ -167,7 +160,10 @@ class OutcomesPanel(widgets.VBox):
             with contextlib.suppress(SQLAlchemyError):
                 self._service.sign_out(token)
         self._show_signed_in(None)
-        self.form.layout.display = HIDDEN
+        self.dialog.dismiss()
+
+    def _cancelled(self) -> None:
+        self._pending = False  # Cancel or Escape: the course waits for another "Add"
 
     def _store(self, actor: SignedIn) -> None:
         self._pending = False
@@ -215,7 +211,8 @@ class OutcomesPanel(widgets.VBox):
 
     def _show_signed_in(self, actor: SignedIn | None) -> None:
         self._signed.layout.display = None if actor else HIDDEN
-        self.form.layout.display = HIDDEN if actor else None
+        if actor:
+            self.dialog.dismiss()
         self._who.value = (message_html(self._words()["signed_in"].format(
             name=actor.who)) if actor else "")
 
