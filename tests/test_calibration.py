@@ -406,9 +406,9 @@ def _ota(laser: str, goal: float = 75):
                    "1-11 sessions gave 29, the 15 candidate rows 33, an offset for named "
                    "grades 28.8 (refits of nevus of Ota alone, not nested); grading offsets "
                    "in the full fit 7.6, but they scored worse on the nested check and were "
-                   "not adopted (docs/experiments.md). The model page's section on nevus "
-                   "of Ota shows the grading and session-mix analysis issue 30 accepts "
-                   "instead")
+                   "not adopted, and with the clinic sds held 28.8 (docs/experiments.md). "
+                   "The model page's section on nevus of Ota shows the grading and "
+                   "session-mix analysis issue 30 accepts instead")
 def test_nevus_of_ota_picosecond_clears_as_the_series_report():
     """O11: 83 of 86 (96.5%) over 95% in a mean 4.3 sessions; O9: all 48 reached 75%; O3:
     4.2 sessions to 75%. Model 2026.11-6 read 'fast but capped': median 2 sessions and 39 in
@@ -425,8 +425,8 @@ def test_nevus_of_ota_picosecond_clears_as_the_series_report():
                    "reach 75% at 2.95 sessions picosecond and 4.57 Q-switched, which whole "
                    "sessions round to 3 and 5. Issue 30's O6 read over 1-11 sessions gave "
                    "4 and 5, the 15 candidate rows 4 and 6 (not nested, not in the model), "
-                   "grading offsets 3 and 4 but a worse nested score (not adopted: "
-                   "docs/experiments.md)")
+                   "grading offsets 3 and 4 but a worse nested score (not adopted), with the "
+                   "clinic sds held 3 and 5 (docs/experiments.md)")
 def test_qswitched_takes_1_to_1_6_times_the_picosecond_sessions():
     """O2 (5.87 against 5.26 sessions) and O3 (5.4 against 4.2), the trials that treated
     both lasers; 2026.11-6 read 2.5 times from the difference between clinics."""
