@@ -343,7 +343,9 @@ def test_nested_50_band_holds_42_to_58_percent():
 
 @pytest.mark.xfail(strict=True, reason="issue 30 target missed by model 2026.12-10: nested "
                    "log score -4.010 against the threshold-aware baseline's -4.091, 0.081 "
-                   "nats better (target 0.1; 0.089 in 2026.12-9, whose bands collapsed); "
+                   "nats better (target 0.1; 0.089 in 2026.12-9, whose bands collapsed; the "
+                   "variants tried: grading offsets at the held clinic sds 0.077, Student-t "
+                   "clinic offsets 0.055, docs/experiments.md); "
                    "not to be tuned in: the model change of issue 30 is judged by it")
 def test_log_score_beats_the_threshold_aware_baseline():
     """Issue 30: at least 0.1 nats a figure better than a ridge on condition, threshold,
