@@ -151,16 +151,8 @@ class ModelSettings(_Data):
     complete_ceiling_sd: float = Field(gt=0, le=1)  # their spread, logit scale
     non_response_quantile: float = Field(gt=0, lt=0.5)
     grading_offsets: bool = False  # fit an offset per study grading (model.basis.grading)
-    # With grading_offsets: the clinic sds as fitted without the offsets (model.basis.grading)
-    grading_offsets_hold_clinic: bool = False
     prior_sd: PriorSd
     basis: dict[str, Basis]
-
-    @model_validator(mode="after")
-    def _hold_needs_offsets(self) -> Self:
-        if self.grading_offsets_hold_clinic and not self.grading_offsets:
-            raise ValueError("grading_offsets_hold_clinic needs grading_offsets = true")
-        return self
 
 
 class PihTable(_Data):

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -92,40 +91,15 @@ def condition_params(cid: str, relaxed: Collection[str] = ()) -> list[Param]:
 PRIOR_RELAX = 3.0  # factor on a prior's sd in a fold that left out a row it was written from
 
 
+@cache
 def gradings(cid: str) -> tuple[str, ...]:
     """The gradings other than the reference among the condition's fitted rows, each with
-    an offset of its own where the switch is on (model.basis.grading), the condition also
-    has rows of the reference to hold it against, and no fit is under without_offsets."""
-    return () if _OFFSETS_OFF else _gradings(cid)
-
-
-@cache
-def _gradings(cid: str) -> tuple[str, ...]:
+    an offset of its own where the switch is on (model.basis.grading) and the condition
+    also has rows of the reference to hold it against."""
     found = {grading(r) for r in rows(cid, efficacy=True) if r.fitted}
     if not catalogue().model.grading_offsets or REFERENCE_GRADING not in found:
         return ()
     return tuple(sorted(found - {REFERENCE_GRADING}))
-
-
-_OFFSETS_OFF: list[bool] = []  # non-empty while under without_offsets
-
-
-@contextmanager
-def without_offsets(off: bool = True) -> Iterator[None]:
-    """Fit (when `off`) as if grading_offsets were off: the clinic sds of
-    grading_offsets_hold_clinic are fitted so, in the full fit and in each nested fold."""
-    if off:
-        _OFFSETS_OFF.append(True)
-    try:
-        yield
-    finally:
-        if off:
-            _OFFSETS_OFF.pop()
-
-
-def holds_clinic() -> bool:
-    """Whether the clinic sds are held at their fit without grading offsets."""
-    return catalogue().model.grading_offsets_hold_clinic
 
 
 def _condition_params(cid: str) -> list[Param]:
@@ -658,30 +632,15 @@ CLINIC_ROUNDS = 3  # alternations of (each condition | clinic sds) and (clinic s
 
 def fit_efficacy() -> tuple[FittedClinic, dict[str, FittedCondition]]:
     """Every condition and the pooled clinic sds, by alternating the two blocks from the
-    clinic sds' prior scales halved (deterministic, so the shipped file can be checked).
-    With grading_offsets_hold_clinic, the alternation runs without the grading offsets and
-    each condition is then fitted with them at its clinic sds, which are not updated again."""
+    clinic sds' prior scales halved (deterministic, so the shipped file can be checked)."""
     clinic = to_clinic([p.prior for p in clinic_params()])
     fits: dict[str, FittedCondition] = {}
-    with without_offsets(holds_clinic()):
-        for round_ in range(CLINIC_ROUNDS):
-            fits = {cid: fit_condition(cid, clinic, start=fits.get(cid) if round_ else None)
-                    for cid in conditions()}
-            clinic = fit_clinic(fits, clinic)
-        fits = {cid: fit_condition(cid, clinic, start=fits[cid]) for cid in conditions()}
-    if holds_clinic():
-        fits = {cid: fit_condition(cid, clinic, start=fits[cid]) for cid in conditions()}
+    for round_ in range(CLINIC_ROUNDS):
+        fits = {cid: fit_condition(cid, clinic, start=fits.get(cid) if round_ else None)
+                for cid in conditions()}
+        clinic = fit_clinic(fits, clinic)
+    fits = {cid: fit_condition(cid, clinic, start=fits[cid]) for cid in conditions()}
     return clinic, fits
-
-
-def fit_without_offsets(fitted: Fitted) -> Fitted:
-    """The full fit's conditions refitted without grading offsets at its clinic sds (from
-    its own values): what a nested fold's clinic sds rest on under
-    grading_offsets_hold_clinic, since fitted.toml keeps only the fit with the offsets."""
-    with without_offsets():
-        fits = {cid: fit_condition(cid, fitted.clinic, start=c)
-                for cid, c in fitted.conditions.items()}
-    return fitted.model_copy(update={"conditions": fits})
 
 
 def fit_pih(leave_out: Collection[str] = ()) -> FittedPih:

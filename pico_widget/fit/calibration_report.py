@@ -32,7 +32,7 @@ from ..core.catalogue import Fitted, FittedClinic, FittedCondition, FittedPih, c
 from ..core.evidence import EvidenceRow, rows
 from ..core.pih import clinic_sd as pih_clinic_sd
 from .baselines import SHARES_AND_MEANS, Baseline, naive, pooled_naive_sd, threshold_aware
-from .calibrate import fit_without_offsets, forecast_row, holds_clinic, predictive
+from .calibrate import forecast_row, predictive
 from .figure_bands import (
     as_read,
     clinic_quantiles,
@@ -266,8 +266,7 @@ def lines(fitted: Fitted) -> Report:
     does not change a number."""
     pooled = pooled_naive_sd()
     _SHARED["fitted"] = fitted
-    grid = fit_without_offsets(fitted) if holds_clinic() else fitted
-    _SHARED["others"] = OtherConditions(grid, _in_parallel)
+    _SHARED["others"] = OtherConditions(fitted, _in_parallel)
     studies = [(cid, source) for cid in conditions()
                for source in dict.fromkeys(r.source for r in rows(cid, efficacy=True)
                                            if r.fitted)]

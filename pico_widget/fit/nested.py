@@ -19,12 +19,6 @@ left out whole:
    CLINIC_MOVED (5%) on the log scale; a smaller move is left unrefitted, an
    approximation taken to keep `make calibrate` within its time.
 
-With grading_offsets_hold_clinic (model.basis.grading), steps 2 and 3 run without the
-grading offsets (the grid from the full fit refitted without them,
-calibrate.fit_without_offsets), so the fold's clinic sds are fitted as the full fit's
-are; the condition is then refitted with its offsets, at the full fit's clinic sds and
-again at the fold's as in step 4.
-
 The spread factor on the clinic sds is then chosen for the fold by the other studies'
 figures alone (calibration_report.spread_factor with the fold's study left out), each
 judged by its own nested fold: the inner predictions are computed once, so an inner fold
@@ -49,9 +43,7 @@ from .calibrate import (
     condition_log_marginal,
     condition_params,
     fit_condition,
-    holds_clinic,
     to_clinic,
-    without_offsets,
 )
 
 CLINIC_MOVED = 0.05  # log change in a clinic sd below which the condition is not refitted
@@ -169,18 +161,13 @@ class OtherConditions:
 def nested_fold(fitted: Fitted, cid: str, source: str, others: OtherConditions,
                 relax: bool = True) -> Fold:
     """The fold that leaves `source` out: priors written from it relaxed (unless `relax`
-    is False), its condition and the clinic sds refitted without it (under
-    grading_offsets_hold_clinic, the sds from the condition fitted without its offsets)."""
+    is False), its condition and the clinic sds refitted without it."""
     own = study_rows(source)
     relaxed = relaxed_priors(cid, source) if relax else ()
-    with without_offsets(holds_clinic()):
-        params = fit_condition(cid, fitted.clinic, leave_out=own,
-                               start=fitted.conditions[cid], relaxed=relaxed)
-        clinic = others.refit_clinic(cid, params, own, fitted.clinic)
-    if holds_clinic():
-        params = fit_condition(cid, fitted.clinic, leave_out=own,
-                               start=fitted.conditions[cid], relaxed=relaxed)
+    params = fit_condition(cid, fitted.clinic, leave_out=own, start=fitted.conditions[cid],
+                           relaxed=relaxed)
     first = params
+    clinic = others.refit_clinic(cid, params, own, fitted.clinic)
     if _moved(clinic, fitted.clinic) > CLINIC_MOVED:
         params = fit_condition(cid, clinic, leave_out=own, start=params, relaxed=relaxed)
     return Fold(cid, source, params, clinic, relaxed, first)
