@@ -93,14 +93,18 @@ def test_a_click_without_signing_in_stores_nothing_and_opens_the_dialog(service)
     assert isinstance(panel.dialog.password, widgets.Password)
 
 
-def test_a_wrong_password_says_only_that_and_stores_nothing(service):
+def test_a_wrong_password_says_only_that_and_stores_nothing(service, monkeypatch):
     panel = widget_with(service).outcomes
+    focused: list[str] = []
+    monkeypatch.setattr(panel.dialog.password, "focus", lambda: focused.append("password"))
     click(panel.record)
     sign_in(panel, "wrong horse")
     assert "Name or password is wrong." in panel.dialog.status.value  # said in the dialog
     assert panel.dialog.is_open
-    assert panel.dialog.password.value == ""
+    assert panel.dialog.password.value == "" and focused == ["password"]  # to type again
     assert courses(service) == 0
+    sign_in(panel)
+    assert focused == ["password"]  # signed in: the dialog closed, focus goes to "Add"
 
 
 def test_cancel_closes_the_dialog_signs_in_nobody_and_stores_nothing(service):

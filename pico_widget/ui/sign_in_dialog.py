@@ -78,3 +78,5 @@ class SignInDialog(widgets.VBox):
         name, password = self.name.value, self.password.value
         self.password.value = ""
         self._sign_in(name, password)
+        if self.is_open:  # refused: the keyboard goes back to the emptied password
+            self.password.focus()

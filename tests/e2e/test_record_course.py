@@ -96,6 +96,7 @@ def test_a_doctor_records_a_course_once_and_again(chromium, tmp_path) -> None:
         dialog.get_by_role("button", name="Sign in").tap()
         expect(dialog.get_by_role("alert")).to_have_text("Name or password is wrong.")
         expect(dialog).to_be_visible()
+        expect(password).to_be_focused()  # to type it again, no tap needed
         password.fill("correct horse")
         password.press("Enter")
         dialog.get_by_role("button", name="Sign in").tap()
