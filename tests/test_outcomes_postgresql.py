@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select, text
 
+from pico_widget.core.clinic_effect import CourseResults
+from pico_widget.outcomes.clinic_courses import clinic_course, stored_with_months
 from pico_widget.outcomes.csv_io import from_csv, to_csv
 from pico_widget.outcomes.database import SchemaError, check_schema, reading, writing
 from pico_widget.outcomes.schema import Audit, Course
@@ -44,6 +46,21 @@ def test_courses_go_in_and_come_out_the_same(engine):
     assert sorted(stored, key=lambda r: r.course_id) == sorted(records,
                                                                key=lambda r: r.course_id)
     check_schema(engine)
+
+
+def test_the_clinic_effect_reads_every_course_as_stored(engine):
+    """The effect's read goes past SQLAlchemy's rows to the driver's (psycopg here):
+    each course's case, results in session order and last month as stored."""
+    rng = random.Random(12)
+    records = [random_course(rng) for _ in range(40)]
+    with writing(engine) as db:
+        import_courses(db, console(), records)
+    with reading(engine) as db:
+        found = stored_with_months(db)
+    assert len(found) == len(records)
+    by_case = sorted((repr(CourseResults.of(clinic_course(r))), max(s.month for s in r.sessions))
+                     for r in records)
+    assert sorted((repr(f.course), f.last_month) for f in found) == by_case
 
 
 def test_the_same_new_course_from_eight_replicas_at_once_is_stored_once(engine):

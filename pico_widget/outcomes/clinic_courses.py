@@ -13,8 +13,9 @@ individual course leaves the kernel, only the clinic's offsets per condition (as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..core.clinic_effect import CourseResults
@@ -48,37 +49,51 @@ class StoredCourse:
     last_month: str
 
 
+def _driver_rows(db: Session, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """Every row of `query` as the database driver's own tuples.
+
+    Why past SQLAlchemy's rows: for 55,000 sessions they cost three times the reading
+    itself (docs/performance.md). The query has no parameters and its columns need no
+    conversion (text, integers and floats in SQLite and PostgreSQL alike)."""
+    connection = db.connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(query.compile(dialect=connection.dialect)))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def stored_with_months(db: Session) -> list[StoredCourse]:
     """Every stored course with results, read in two queries (not one per course).
 
     Why no ClinicCourse: every stored value was validated as a CourseRecord on its way in
     (writes.record_course takes nothing else), and building 10,000 pydantic models again
     took most of `outcomes stats`'s two seconds (benchmarks/outcomes.py)."""
-    # The tables' own columns, not the ORM classes': the rows come back as plain tuples
-    # without the ORM's loading, a third of the reading (docs/performance.md).
     c, s = Course.__table__.c, CourseSession.__table__.c
-    sessions: dict[str, list[tuple[int, float, str]]] = {}
-    for course_id, session, improvement, month in db.execute(
-            select(s.course_id, s.session, s.improvement_percent, s.month)):
-        sessions.setdefault(course_id, []).append((session, improvement, month))
+    seen: dict[str, tuple[list[tuple[int, float]], list[str]]] = {}
+    for course_id, session, improvement, month in _driver_rows(db, select(
+            s.course_id, s.session, s.improvement_percent, s.month)
+            .order_by(s.course_id, s.session)):
+        results, months = seen.setdefault(course_id, ([], []))
+        results.append((session, improvement))
+        months.append(month)
     found = []
-    for row in db.execute(select(c.course_id, c.condition, c.severity, c.fitzpatrick, c.laser,
-                                 c.tattoo_location, c.tattoo_colours, c.tattoo_ink,
-                                 c.tattoo_scarring, c.tattoo_layering)
+    for (course_id, condition, severity, fitzpatrick, laser, location, colours, ink,
+         scarring, layering) in _driver_rows(db, select(
+            c.course_id, c.condition, c.severity, c.fitzpatrick, c.laser, c.tattoo_location,
+            c.tattoo_colours, c.tattoo_ink, c.tattoo_scarring, c.tattoo_layering)
             .order_by(c.created, c.course_id)):
-        seen = sorted(sessions.get(row.course_id, ()))
-        if not seen:
+        if course_id not in seen:
             continue
+        results, months = seen[course_id]
         tattoo = None
-        if row.tattoo_location:
+        if location:
             tattoo = TattooDetails.model_construct(
-                location=row.tattoo_location, colours=row.tattoo_colours,
-                ink=row.tattoo_ink, scarring=row.tattoo_scarring or "none",
-                layering=row.tattoo_layering or "none")
-        case = Case(row.condition, row.severity or "moderate", row.fitzpatrick, row.laser,
-                    tattoo)
-        found.append(StoredCourse(CourseResults(case, tuple((s, p) for s, p, _m in seen)),
-                                  max(m for _s, _p, m in seen)))
+                location=location, colours=colours, ink=ink, scarring=scarring or "none",
+                layering=layering or "none")
+        case = Case(condition, severity or "moderate", fitzpatrick, laser, tattoo)
+        found.append(StoredCourse(CourseResults(case, tuple(results)), max(months)))
     return found
 
 
