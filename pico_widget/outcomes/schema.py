@@ -1,42 +1,40 @@
-"""The clinic's outcomes as tables (SQLAlchemy 2): courses, their sessions, staff, sign-in
-tokens and the audit trail. Times are UTC (naive).
+"""The outcomes' tables (tables.py) as ORM classes, for the writes, the staff and the
+screen's own course: a row as an object with its sessions.
 
-What is stored is what a CourseRecord holds and nothing more: codes, numbers, a month per
-session (no day) and a random course id. No patient name, date of birth or free text has a
-column to go in. Staff names are the clinic's own staff, who sign in to write. The tables
-change only through a migration (migrations/versions); `database.check_schema` makes the
-server refuse a database whose revision it does not know.
+The tables are declared once, in Core (tables.py); these classes map onto them, their
+annotations only the Python types of the columns.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
+
+from . import tables
 
 
 class Base(DeclarativeBase):
-    pass
+    metadata = tables.metadata
 
 
 class Course(Base):
     """One patient's course, keyed by its random course id only."""
 
-    __tablename__ = "courses"
+    __table__ = tables.courses
 
-    course_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    condition: Mapped[str] = mapped_column(String(40), index=True)
-    severity: Mapped[str | None] = mapped_column(String(10))
-    fitzpatrick: Mapped[int] = mapped_column(Integer)
-    laser: Mapped[str] = mapped_column(String(12))
-    tattoo_location: Mapped[str | None] = mapped_column(String(20))
-    tattoo_colours: Mapped[str | None] = mapped_column(String(20))
-    tattoo_ink: Mapped[str | None] = mapped_column(String(20))
-    tattoo_scarring: Mapped[str | None] = mapped_column(String(20))
-    tattoo_layering: Mapped[str | None] = mapped_column(String(20))
-    created: Mapped[datetime] = mapped_column(DateTime())
-    updated: Mapped[datetime] = mapped_column(DateTime())
+    course_id: Mapped[str]
+    condition: Mapped[str]
+    severity: Mapped[str | None]
+    fitzpatrick: Mapped[int]
+    laser: Mapped[str]
+    tattoo_location: Mapped[str | None]
+    tattoo_colours: Mapped[str | None]
+    tattoo_ink: Mapped[str | None]
+    tattoo_scarring: Mapped[str | None]
+    tattoo_layering: Mapped[str | None]
+    created: Mapped[datetime]
+    updated: Mapped[datetime]
     sessions: Mapped[list[CourseSession]] = relationship(
         back_populates="course", cascade="all, delete-orphan", order_by="CourseSession.session")
 
@@ -44,52 +42,49 @@ class Course(Base):
 class CourseSession(Base):
     """One session of a course: improvement, PIH after it, its month, device settings."""
 
-    __tablename__ = "course_sessions"
-    __table_args__ = (UniqueConstraint("course_id", "session"),)
+    __table__ = tables.course_sessions
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    course_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("courses.course_id", ondelete="CASCADE"), index=True)
-    session: Mapped[int] = mapped_column(Integer)
-    improvement_percent: Mapped[float] = mapped_column(Float)
-    pih: Mapped[bool] = mapped_column(Boolean)
-    month: Mapped[str] = mapped_column(String(7))
-    wavelength_nm: Mapped[float | None] = mapped_column(Float)
-    fluence_j_cm2: Mapped[float | None] = mapped_column(Float)
-    spot_mm: Mapped[float | None] = mapped_column(Float)
+    id: Mapped[int]
+    course_id: Mapped[str]
+    session: Mapped[int]
+    improvement_percent: Mapped[float]
+    pih: Mapped[bool]
+    month: Mapped[str]
+    wavelength_nm: Mapped[float | None]
+    fluence_j_cm2: Mapped[float | None]
+    spot_mm: Mapped[float | None]
     course: Mapped[Course] = relationship(back_populates="sessions")
 
 
 class Staff(Base):
     """A member of staff who may record courses: name and argon2 hash, never a password."""
 
-    __tablename__ = "staff"
+    __table__ = tables.staff
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    id: Mapped[int]
+    name: Mapped[str]
+    password_hash: Mapped[str]
+    active: Mapped[bool]
 
 
 class StaffToken(Base):
-    """A signed-in session: the SHA-256 of its token (the token itself is never stored),
-    shared by every replica and kernel through the database; idle after 15 minutes."""
+    """A signed-in session: the SHA-256 of its token, never the token itself."""
 
-    __tablename__ = "staff_tokens"
+    __table__ = tables.staff_tokens
 
-    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    staff_id: Mapped[int] = mapped_column(Integer, ForeignKey("staff.id", ondelete="CASCADE"))
-    last_used: Mapped[datetime] = mapped_column(DateTime())
+    token_sha256: Mapped[str]
+    staff_id: Mapped[int]
+    last_used: Mapped[datetime]
 
 
 class Audit(Base):
-    """Who changed what and when. `who` is a name, not a key, so it outlives the staff row."""
+    """Who changed what and when."""
 
-    __tablename__ = "audit"
+    __table__ = tables.audit
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    who: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(DateTime(), index=True)
-    action: Mapped[str] = mapped_column(String(20))
-    course_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    reason: Mapped[str | None] = mapped_column(String(200))
+    id: Mapped[int]
+    who: Mapped[str]
+    at: Mapped[datetime]
+    action: Mapped[str]
+    course_id: Mapped[str | None]
+    reason: Mapped[str | None]
