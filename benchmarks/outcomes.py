@@ -37,7 +37,7 @@ from pathlib import Path
 import pico_widget
 from pico_widget.core.clinic_effect import effect_of_results
 from pico_widget.outcomes.clinic_courses import stored_courses
-from pico_widget.outcomes.database import open_engine, reading, upgrade, writing
+from pico_widget.outcomes.database import open_engine, querying, upgrade, writing
 from pico_widget.outcomes.record import CourseRecord
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
@@ -80,10 +80,10 @@ def _filled(path: Path, count: int, condition: str | None = None) -> str:
 # A kernel's band fitting the stored revision (ui/clinic_band.py), nothing else.
 BAND_FIT = """import sys
 from pico_widget.outcomes.clinic_courses import revision
-from pico_widget.outcomes.database import open_engine, reading
+from pico_widget.outcomes.database import open_engine, querying
 from pico_widget.outcomes.effect_cache import fitted_effect
 engine = open_engine(sys.argv[1])
-with reading(engine) as db:
+with querying(engine) as db:
     now = revision(db)
 fitted_effect(engine, now)
 """
@@ -120,11 +120,11 @@ def _timed_ms(command: list[str], repeats: int, cold: Path | None = None,
 
 
 def _fit_rows(folder: Path, repeats: int) -> list[Row]:
-    """effect_of_results on 1,000 stored courses of one condition (floor: reading them)."""
+    """effect_of_results on 1,000 stored courses of one condition (floor: querying them)."""
     engine = open_engine(_filled(folder / "one.db", FIT_COURSES, "nevus_of_ota"))
 
     def read() -> list:
-        with reading(engine) as db:
+        with querying(engine) as db:
             return stored_courses(db)
 
     courses = read()
@@ -141,7 +141,7 @@ def _fit_rows(folder: Path, repeats: int) -> list[Row]:
         rows.append(summarise(
             f"outcomes: clinic_effect, {FIT_COURSES:,} stored courses of one condition, "
             f"{kind}", timed(lambda: effect_of_results(courses)), timed(read),
-            "reading them", target_ms=200 if kind == "wall" else None))
+            "querying them", target_ms=200 if kind == "wall" else None))
     engine.dispose()
     return rows
 

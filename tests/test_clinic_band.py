@@ -21,7 +21,7 @@ from pico_widget.core.clinic_effect import MIN_COURSES
 from pico_widget.core.forecast import estimate
 from pico_widget.core.models import ClinicCourse, PatientProfile
 from pico_widget.outcomes.clinic_courses import clinic_course, revision, stored_courses
-from pico_widget.outcomes.database import open_engine, reading, writing
+from pico_widget.outcomes.database import open_engine, querying, writing
 from pico_widget.outcomes.record import CourseRecord
 from pico_widget.outcomes.schema import Course
 from pico_widget.outcomes.signin import SignIn
@@ -81,22 +81,22 @@ def test_a_stored_course_becomes_what_the_effect_reads() -> None:
 
 
 def test_the_stored_courses_read_back_and_their_revision_moves(engine) -> None:
-    with reading(engine) as db:
+    with querying(engine) as db:
         empty = revision(db)
     records = store(engine, 3)
-    with reading(engine) as db:
+    with querying(engine) as db:
         read, stored = stored_courses(db), revision(db)
     assert sorted(list(c.observed) for c in read) == sorted(clinic_course(r).observed
                                                        for r in records)
     assert stored[:2] == (3, 15) and stored != empty
     with writing(engine) as db:  # a replacement keeps the counts but moves the revision
         record_course(db, console(), course(records[0].course_id, count=5))
-    with reading(engine) as db:
+    with querying(engine) as db:
         replaced = revision(db)
     assert replaced[:2] == (3, 15) and replaced != stored
     with writing(engine) as db:
         delete_course(db, console(), records[1].course_id, "entered twice")
-    with reading(engine) as db:
+    with querying(engine) as db:
         assert revision(db)[:2] == (2, 10)
 
 

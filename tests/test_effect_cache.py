@@ -17,7 +17,7 @@ import pytest
 from pico_widget.core.clinic_effect import effect_of_results
 from pico_widget.outcomes import effect_cache
 from pico_widget.outcomes.clinic_courses import revision, stored_courses
-from pico_widget.outcomes.database import reading, writing
+from pico_widget.outcomes.database import querying, writing
 from pico_widget.outcomes.effect import summarise
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
@@ -59,7 +59,7 @@ def test_many_kernels_fit_a_revision_once(engine, fits) -> None:
         thread.join()
     assert fits == [12]
     assert {band.status for band in bands} == {"ok"}
-    with reading(engine) as db:
+    with querying(engine) as db:
         expected = effect_of_results(stored_courses(db))
     assert all(band.effect == expected for band in bands)  # the cached one is the fit's
 
@@ -78,10 +78,10 @@ def test_processes_share_the_fit(engine, tmp_path) -> None:
     """Kernels are processes: a second process reads the first one's file."""
     url = engine.url.render_as_string(hide_password=False)
     script = ("import sys; from pico_widget.outcomes import effect_cache as c\n"
-              "from pico_widget.outcomes.database import open_engine, reading\n"
+              "from pico_widget.outcomes.database import open_engine, querying\n"
               "from pico_widget.outcomes.clinic_courses import revision\n"
               "e = open_engine(sys.argv[1])\n"
-              "with reading(e) as db: now = revision(db)\n"
+              "with querying(e) as db: now = revision(db)\n"
               "real, n = c.effect_of_results, []\n"
               "c.effect_of_results = lambda cs: n.append(1) or real(cs)\n"
               "print(len(n), c.fitted_effect(e, now).courses('melasma'), len(n))\n")
@@ -101,7 +101,7 @@ def test_a_cache_that_cannot_be_written_still_gives_the_effect(engine, fits, tmp
 
 
 def test_a_torn_file_is_fitted_again(engine, fits) -> None:
-    with reading(engine) as db:
+    with querying(engine) as db:
         now = revision(db)
     effect_cache.fitted_effect(engine, now)
     for path in effect_cache.cache_folder().glob("*.json"):
@@ -111,7 +111,7 @@ def test_a_torn_file_is_fitted_again(engine, fits) -> None:
 
 
 def test_the_summary_reads_back_as_it_was_fitted(engine) -> None:
-    with reading(engine) as db:
+    with querying(engine) as db:
         now = revision(db)
         from pico_widget.outcomes.clinic_courses import stored_with_months
 
@@ -124,12 +124,12 @@ def test_the_summary_reads_back_as_it_was_fitted(engine) -> None:
 
 def _fitted_before_and_after(engine):
     """Fit the stored revision, store a course, fit the new one: (before, after)."""
-    with reading(engine) as db:
+    with querying(engine) as db:
         before = revision(db)
     effect_cache.fitted_effect(engine, before)
     with writing(engine) as db:
         import_courses(db, console(), [course(count=4)])
-    with reading(engine) as db:
+    with querying(engine) as db:
         after = revision(db)
     effect_cache.fitted_effect(engine, after)
     return before, after
@@ -147,7 +147,7 @@ def test_an_old_revisions_file_is_removed_once_it_is_an_hour_old(engine) -> None
     os.utime(_file(engine, before), (hour_ago, hour_ago))
     with writing(engine) as db:
         import_courses(db, console(), [course(count=4)])
-    with reading(engine) as db:
+    with querying(engine) as db:
         latest = revision(db)
     effect_cache.fitted_effect(engine, latest)
     names = sorted(p.name for p in effect_cache.cache_folder().glob("*.json"))
@@ -171,7 +171,7 @@ def test_an_older_fit_finishing_last_keeps_the_newer_answer(engine, fits) -> Non
 
 def test_a_fit_held_up_elsewhere_does_not_hold_this_kernel(engine, fits,
                                                            monkeypatch) -> None:
-    with reading(engine) as db:
+    with querying(engine) as db:
         now = revision(db)
     prefix = effect_cache._name(effect_cache.database_name(engine), now, "effect")[0]
     folder = effect_cache.cache_folder()
@@ -184,7 +184,7 @@ def test_a_fit_held_up_elsewhere_does_not_hold_this_kernel(engine, fits,
 
 
 def test_a_file_of_another_shape_is_fitted_again(engine, fits) -> None:
-    with reading(engine) as db:
+    with querying(engine) as db:
         now = revision(db)
     folder = effect_cache.cache_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -212,7 +212,7 @@ def test_stats_reads_the_band_s_effect_instead_of_fitting_it_again(engine, fits,
                                                                      monkeypatch) -> None:
     from pico_widget.outcomes.clinic_courses import stored_with_months
 
-    with reading(engine) as db:
+    with querying(engine) as db:
         now, courses = revision(db), stored_with_months(db)
     expected = summarise(courses)
     effect_cache.fitted_effect(engine, now)  # a kernel's band, as a course is stored
@@ -222,7 +222,7 @@ def test_stats_reads_the_band_s_effect_instead_of_fitting_it_again(engine, fits,
 
 
 def test_a_summary_fitted_first_keeps_the_effect_for_the_bands(engine, fits) -> None:
-    with reading(engine) as db:
+    with querying(engine) as db:
         now = revision(db)
         expected = effect_of_results(stored_courses(db))
     effect_cache.fitted_summary(engine, now)  # `pico-widget outcomes stats` or import
@@ -233,7 +233,7 @@ def test_a_summary_fitted_first_keeps_the_effect_for_the_bands(engine, fits) -> 
 def test_an_effect_of_other_courses_is_not_taken_for_these(engine) -> None:
     from pico_widget.outcomes.clinic_courses import stored_with_months
 
-    with reading(engine) as db:
+    with querying(engine) as db:
         courses = stored_with_months(db)
     fewer = effect_of_results(c.course for c in courses[:5])
     assert summarise(courses, fewer) == summarise(courses)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from pico_widget.outcomes.cli import main
 from pico_widget.outcomes.csv_io import to_csv
 from pico_widget.outcomes.database import open_engine
+from pico_widget.settings import CACHE_ENV
 from tests.outcomes_helpers import course
 
 PROGRAM = [sys.executable, "-m", "pico_widget.server.command"]
@@ -123,3 +125,19 @@ def test_backup_of_postgresql_points_to_pg_dump(tmp_path):
               "postgresql+psycopg://nobody@127.0.0.1:9/none"])
     assert "For PostgreSQL use pg_dump" in str(stopped.value.code)
     assert not (tmp_path / "copy").exists()
+
+
+def test_stats_answers_without_the_orm_or_the_staff(url, tmp_path):
+    """`outcomes stats` reads the tables through Core (tables.py): the ORM, the staff
+    module (argon2) and the server are a start-up it does not need (docs/performance.md)."""
+    (tmp_path / "in.csv").write_text(to_csv([course(count=2) for _ in range(3)]))
+    main(["import", str(tmp_path / "in.csv"), "--outcomes", url])
+    code = ("import sys; from pico_widget.outcomes.cli import main; "
+            f"main(['stats', '--outcomes', {url!r}]); "
+            "bad = [m for m in sys.modules if m.startswith(('sqlalchemy.orm', 'argon2', "
+            "'pico_widget.outcomes.schema', 'pico_widget.outcomes.staff', "
+            "'pico_widget.server', 'pico_widget.ui'))]; assert not bad, bad")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=os.environ | {CACHE_ENV: str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    assert "melasma" in done.stdout

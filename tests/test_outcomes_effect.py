@@ -6,7 +6,7 @@ from __future__ import annotations
 from pico_widget.core.clinic_effect import CourseResults, clinic_effect, effect_of_results
 from pico_widget.core.models import ClinicCourse
 from pico_widget.outcomes.clinic_courses import stored_with_months
-from pico_widget.outcomes.database import reading, writing
+from pico_widget.outcomes.database import querying, writing
 from pico_widget.outcomes.effect import months_before, summarise, summary_lines
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
@@ -23,7 +23,7 @@ def stored(tmp_path, records) -> list:
     engine = upgraded_engine(f"sqlite:///{tmp_path / 'outcomes.db'}")
     with writing(engine) as db:
         import_courses(db, console(), records)
-    with reading(engine) as db:
+    with querying(engine) as db:
         found = stored_with_months(db)
     engine.dispose()
     return found

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from pico_widget.core.clinic_effect import CourseResults
 from pico_widget.outcomes.clinic_courses import clinic_course, stored_with_months
 from pico_widget.outcomes.csv_io import from_csv, to_csv
-from pico_widget.outcomes.database import SchemaError, check_schema, reading, writing
+from pico_widget.outcomes.database import SchemaError, check_schema, querying, reading, writing
 from pico_widget.outcomes.schema import Audit, Course
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses, list_courses, save_course
@@ -55,7 +55,7 @@ def test_the_clinic_effect_reads_every_course_as_stored(engine):
     records = [random_course(rng) for _ in range(40)]
     with writing(engine) as db:
         import_courses(db, console(), records)
-    with reading(engine) as db:
+    with querying(engine) as db:
         found = stored_with_months(db)
     assert len(found) == len(records)
     by_case = sorted((repr(CourseResults.of(clinic_course(r))), max(s.month for s in r.sessions))

@@ -2,7 +2,7 @@
 
 Why here and light: these run from a shell in a second, so this module imports no server,
 no widget and no Voila (`pico-widget outcomes stats` must answer in under 2 s with 10,000
-courses, benchmarks/outcomes_cli.py). Changes made here are audited as the console's
+courses, benchmarks/outcomes.py). Changes made here are audited as the console's
 (the OS user's) own, like any other write.
 """
 
@@ -14,8 +14,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from .database import SchemaError, check_schema, open_engine, reading, upgrade, writing
-from .staff import StaffError, console
+from .database import SchemaError, check_schema, open_engine, querying, upgrade, writing
 
 PG_DUMP = ("backup copies a SQLite database. For PostgreSQL use pg_dump (docs/deploy.md): "
            "pg_dump --format=custom --file PATH DATABASE-URL")
@@ -82,7 +81,7 @@ def run(args: argparse.Namespace) -> str:
             raise Refused(PG_DUMP)
         check_schema(engine)
         return COMMANDS[args.command](engine, args)
-    except (SchemaError, StaffError, LookupError, ValueError, OSError) as error:
+    except (SchemaError, LookupError, ValueError, OSError) as error:  # StaffError too
         from pydantic import ValidationError
 
         if isinstance(error, ValidationError):
@@ -101,6 +100,8 @@ def run(args: argparse.Namespace) -> str:
 
 
 def _read_password() -> str:
+    from .staff import StaffError
+
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != first:
@@ -110,7 +111,7 @@ def _read_password() -> str:
 
 
 def _add_staff(engine, args) -> str:
-    from .staff import add_staff
+    from .staff import add_staff, console
 
     password = _read_password()
     with writing(engine) as db:
@@ -119,7 +120,7 @@ def _add_staff(engine, args) -> str:
 
 
 def _remove_staff(engine, args) -> str:
-    from .staff import remove_staff
+    from .staff import console, remove_staff
 
     with writing(engine) as db:
         remove_staff(db, console(), args.name)
@@ -128,6 +129,7 @@ def _remove_staff(engine, args) -> str:
 
 def _import(engine, args) -> str:
     from .csv_io import from_csv
+    from .staff import console
     from .writes import import_courses
 
     records = from_csv(args.file.read_bytes())
@@ -143,13 +145,14 @@ def _fit_stored(engine) -> None:
     from .clinic_courses import revision
     from .effect_cache import fitted_summary
 
-    with reading(engine) as db:
+    with querying(engine) as db:
         now = revision(db)
     fitted_summary(engine, now)
 
 
 def _export(engine, args) -> str:
     from .csv_io import to_csv
+    from .staff import console
     from .writes import list_courses
 
     with writing(engine) as db:  # listing is audited
@@ -164,13 +167,14 @@ def _stats(engine, args) -> str:
     from .effect_cache import fitted_summary
     from .stats import condition_counts, stats_table
 
-    with reading(engine) as db:
+    with querying(engine) as db:
         counts, now = condition_counts(db), revision(db)
     summary = fitted_summary(engine, now)  # fitted once per revision on this machine
     return "\n".join([stats_table(counts), "", *summary_lines(summary)])
 
 
 def _delete(engine, args) -> str:
+    from .staff import console
     from .writes import delete_course
 
     with writing(engine) as db:

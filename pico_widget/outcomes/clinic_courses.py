@@ -18,14 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, func, select
 
 from ..core.clinic_effect import CourseResults
 from ..core.models import ClinicCourse, TattooDetails
 from ..core.response import Case
 from .record import CourseRecord
-from .schema import Course, CourseSession
+from .tables import course_sessions, courses
 
 Revision = tuple[int, int, str]  # courses, sessions, the latest change (UTC, ISO)
 
@@ -52,16 +51,15 @@ class StoredCourse:
     last_month: str
 
 
-def _driver_rows(db: Session, query: Select[Any]) -> list[tuple[Any, ...]]:
+def _driver_rows(db: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
     """Every row of `query` as the database driver's own tuples.
 
     Why past SQLAlchemy's rows: for 55,000 sessions they cost three times the reading
     itself (docs/performance.md). The query has no parameters and its columns need no
     conversion (text, integers and floats in SQLite and PostgreSQL alike)."""
-    connection = db.connection()
-    cursor = connection.connection.cursor()
+    cursor = db.connection.cursor()
     try:
-        cursor.execute(str(query.compile(dialect=connection.dialect)))
+        cursor.execute(str(query.compile(dialect=db.dialect)))
         return list(cursor.fetchall())
     finally:
         cursor.close()
@@ -84,19 +82,19 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def stored_with_months(db: Session) -> list[StoredCourse]:
+def stored_with_months(db: Connection) -> list[StoredCourse]:
     """Every stored course with results (`_read_stored`), the collector paused."""
     with _without_cycle_collection():
         return _read_stored(db)
 
 
-def _read_stored(db: Session) -> list[StoredCourse]:
+def _read_stored(db: Connection) -> list[StoredCourse]:
     """Every stored course with results, read in two queries (not one per course).
 
     Why no ClinicCourse: every stored value was validated as a CourseRecord on its way in
     (writes.record_course takes nothing else), and building 10,000 pydantic models again
     took most of `outcomes stats`'s two seconds (benchmarks/outcomes.py)."""
-    c, s = Course.__table__.c, CourseSession.__table__.c
+    c, s = courses.c, course_sessions.c
     seen: dict[str, tuple[list[tuple[int, float]], list[str]]] = {}
     for course_id, session, improvement, month in _driver_rows(db, select(
             s.course_id, s.session, s.improvement_percent, s.month)):  # sorted below
@@ -122,15 +120,15 @@ def _read_stored(db: Session) -> list[StoredCourse]:
     return found
 
 
-def stored_courses(db: Session) -> list[CourseResults]:
+def stored_courses(db: Connection) -> list[CourseResults]:
     """Every stored course with results, oldest first (so a result is reproducible)."""
     return [stored.course for stored in stored_with_months(db)]
 
 
-def revision(db: Session) -> Revision:
+def revision(db: Connection) -> Revision:
     """Courses, sessions and the latest change: any store, replace or delete changes it
     (a delete lowers a count, a store or replace moves the latest change). Two counts and
     a max over indexed tables: cheap enough to ask once a minute from every kernel."""
-    courses, latest = db.execute(select(func.count(), func.max(Course.updated))).one()
-    sessions = db.scalar(select(func.count()).select_from(CourseSession))
-    return int(courses), int(sessions or 0), latest.isoformat() if latest else ""
+    count, latest = db.execute(select(func.count(), func.max(courses.c.updated))).one()
+    sessions = db.scalar(select(func.count()).select_from(course_sessions))
+    return int(count), int(sessions or 0), latest.isoformat() if latest else ""

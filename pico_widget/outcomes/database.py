@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+
+if TYPE_CHECKING:  # the ORM is imported by what writes, not by `outcomes stats`
+    from sqlalchemy.orm import Session
 
 # Every migration in migrations/versions, oldest first: check_schema reads these instead
 # of importing Alembic (most of a second), and tests/test_outcomes_schema.py holds them
@@ -61,6 +63,8 @@ def open_engine(url: str) -> Engine:
 @contextmanager
 def writing(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed at the end, rolled back on any error."""
+    from sqlalchemy.orm import sessionmaker
+
     factory = sessionmaker(bind=engine.execution_options(**{WRITE: True}),
                            expire_on_commit=False)
     with factory.begin() as session:
@@ -70,8 +74,18 @@ def writing(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     """A read-only session (nothing it changes is committed)."""
+    from sqlalchemy.orm import Session
+
     with Session(engine) as session:
         yield session
+
+
+@contextmanager
+def querying(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection for queries of the tables (tables.py), without the ORM:
+    what the clinic's effect and `outcomes stats` read (nothing is committed)."""
+    with engine.connect() as connection:
+        yield connection
 
 
 def _scripts() -> Any:

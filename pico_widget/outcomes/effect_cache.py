@@ -29,13 +29,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from ..core.clinic_effect import ClinicEffect, ConditionEffect, effect_of_results
 from ..settings import effect_cache_folder
 from .clinic_courses import Revision, revision, stored_courses, stored_with_months
-from .database import reading
+from .database import querying
 from .effect import ClinicSummary, Drift, summarise
 
 log = logging.getLogger(__name__)
@@ -182,12 +181,12 @@ def database_name(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
-def _reading_at(engine: Engine, now: Revision, read: Callable[[Session], Any],
+def _reading_at(engine: Engine, now: Revision, read: Callable[[Connection], Any],
                 fit: Callable[[Any], T]) -> Callable[[], tuple[T, bool]]:
     """`fit` of what `read` reads, and whether the database was still at `now` after."""
 
     def fitting() -> tuple[T, bool]:
-        with reading(engine) as db:
+        with querying(engine) as db:
             courses = read(db)
             still = revision(db) == now
         return fit(courses), still

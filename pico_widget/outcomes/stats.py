@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
 
-from .schema import Course, CourseSession
+from .tables import course_sessions, courses
 
 
 @dataclass(frozen=True)
@@ -22,11 +21,12 @@ class ConditionCount:
         return self.sessions / self.courses if self.courses else 0.0
 
 
-def condition_counts(db: Session) -> list[ConditionCount]:
+def condition_counts(db: Connection) -> list[ConditionCount]:
     """Courses and sessions per condition, most courses first."""
-    per_course = (select(Course.condition, func.count(CourseSession.id).label("n"))
-                  .join(CourseSession, CourseSession.course_id == Course.course_id)
-                  .group_by(Course.course_id, Course.condition).subquery())
+    c, s = courses.c, course_sessions.c
+    per_course = (select(c.condition, func.count(s.id).label("n"))
+                  .join(course_sessions, s.course_id == c.course_id)
+                  .group_by(c.course_id, c.condition).subquery())
     rows = db.execute(select(per_course.c.condition, func.count(), func.sum(per_course.c.n),
                              func.max(per_course.c.n))
                       .group_by(per_course.c.condition)).all()

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..core.clinic_effect import ClinicEffect
 from ..core.models import Forecast
 from ..outcomes.clinic_courses import Revision, revision
-from ..outcomes.database import reading
+from ..outcomes.database import querying
 from ..outcomes.effect_cache import fitted_effect
 from ..render.band_source import BandSource, Status
 
@@ -65,7 +65,7 @@ class ClinicBand:
         """Ask the database once: its revision, and the courses when that changed. True
         when the effect or the status changed. Never raises for a database that is down."""
         try:
-            with reading(self._engine) as db:
+            with querying(self._engine) as db:
                 now = revision(db)
             if now == self._revision and self.status == "ok":
                 return False
