@@ -165,12 +165,12 @@ def _stats(engine, args) -> str:
     from .clinic_courses import revision
     from .effect import summary_lines
     from .effect_cache import fitted_summary
-    from .stats import condition_counts, stats_table
+    from .stats import stats_table
 
     with querying(engine) as db:
-        counts, now = condition_counts(db), revision(db)
+        now = revision(db)
     summary = fitted_summary(engine, now)  # fitted once per revision on this machine
-    return "\n".join([stats_table(counts), "", *summary_lines(summary)])
+    return "\n".join([stats_table(list(summary.counts)), "", *summary_lines(summary)])
 
 
 def _delete(engine, args) -> str:

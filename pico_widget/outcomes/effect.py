@@ -28,6 +28,7 @@ from ..core.clinic_effect import (
     fitted,
 )
 from .clinic_courses import StoredCourse
+from .stats import ConditionCount, condition_counts
 
 RECENT_MONTHS = 12
 DIFFERS_Z = 2.0  # about a 95% two-sided interval on the difference
@@ -67,11 +68,13 @@ def drift(recent: ConditionEffect | None, earlier: ConditionEffect | None) -> Dr
 
 @dataclass(frozen=True)
 class ClinicSummary:
-    """The clinic's effect on every course, and recent year against earlier."""
+    """The clinic's effect on every course, recent year against earlier, and the counts
+    of courses and sessions per condition."""
 
     effect: ClinicEffect
     drift: dict[str, Drift]
     newest_month: str
+    counts: tuple[ConditionCount, ...] = ()
 
 
 def summarise(courses: Sequence[StoredCourse], known: ClinicEffect | None = None
@@ -102,7 +105,8 @@ def summarise(courses: Sequence[StoredCourse], known: ClinicEffect | None = None
         fits = list(pool.map(lambda item: _condition_fits(item[0], item[1], start, known),
                              sorted(by_condition.items())))
     return ClinicSummary(ClinicEffect({cid: effect for cid, effect, _ in fits}),
-                         {cid: seen for cid, _, seen in fits}, newest)
+                         {cid: seen for cid, _, seen in fits}, newest,
+                         tuple(condition_counts(courses)))
 
 
 def _condition_fits(cid: str, group: list[StoredCourse], start: str,

@@ -36,6 +36,7 @@ from ..settings import effect_cache_folder
 from .clinic_courses import Revision, revision, stored_courses, stored_with_months
 from .database import querying
 from .effect import ClinicSummary, Drift, summarise
+from .stats import ConditionCount
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -205,14 +206,18 @@ def fitted_effect(engine: Engine, now: Revision) -> ClinicEffect:
 def summary_to_json(summary: ClinicSummary) -> dict[str, Any]:
     return {"effect": effect_to_json(summary.effect), "newest_month": summary.newest_month,
             "drift": {cid: [d.recent, d.earlier, d.largest_z, d.dim]
-                      for cid, d in summary.drift.items()}}
+                      for cid, d in summary.drift.items()},
+            "counts": [[c.condition, c.courses, c.sessions, c.most_sessions]
+                       for c in summary.counts]}
 
 
 def summary_from_json(data: dict[str, Any]) -> ClinicSummary:
     return ClinicSummary(effect_from_json(data["effect"]),
                          {cid: Drift(int(r), int(e), None if z is None else float(z), str(d))
                           for cid, (r, e, z, d) in data["drift"].items()},
-                         str(data["newest_month"]))
+                         str(data["newest_month"]),
+                         tuple(ConditionCount(str(cid), int(n), int(s), int(m))
+                               for cid, n, s, m in data["counts"]))
 
 
 def fitted_summary(engine: Engine, now: Revision) -> ClinicSummary:

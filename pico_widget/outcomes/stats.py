@@ -1,12 +1,14 @@
-"""Aggregates of the clinic's outcomes: counts only, no individual course (no sign-in)."""
+"""Aggregates of the clinic's outcomes: counts only, no individual course (no sign-in).
+
+Counted from the courses `outcomes stats` reads for the clinic's effect, and kept with
+its summary (effect.ClinicSummary): a summary read from the cache needs no query."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select
-
-from .tables import course_sessions, courses
+from .clinic_courses import StoredCourse
 
 
 @dataclass(frozen=True)
@@ -21,16 +23,13 @@ class ConditionCount:
         return self.sessions / self.courses if self.courses else 0.0
 
 
-def condition_counts(db: Connection) -> list[ConditionCount]:
-    """Courses and sessions per condition, most courses first."""
-    c, s = courses.c, course_sessions.c
-    per_course = (select(c.condition, func.count(s.id).label("n"))
-                  .join(course_sessions, s.course_id == c.course_id)
-                  .group_by(c.course_id, c.condition).subquery())
-    rows = db.execute(select(per_course.c.condition, func.count(), func.sum(per_course.c.n),
-                             func.max(per_course.c.n))
-                      .group_by(per_course.c.condition)).all()
-    counts = [ConditionCount(str(c), int(n), int(s or 0), int(m or 0)) for c, n, s, m in rows]
+def condition_counts(courses: Sequence[StoredCourse]) -> list[ConditionCount]:
+    """Courses and sessions per condition, most courses first (courses with results:
+    a course is stored with at least one session)."""
+    found: dict[str, list[int]] = {}
+    for stored in courses:
+        found.setdefault(stored.course.case.condition, []).append(len(stored.course.observed))
+    counts = [ConditionCount(cid, len(n), sum(n), max(n)) for cid, n in found.items()]
     return sorted(counts, key=lambda c: (-c.courses, c.condition))
 
 
