@@ -95,9 +95,12 @@ def _child_cpu_s() -> float:
 
 
 def _env() -> dict[str, str]:
-    """This environment with this checkout's package first on the path."""
+    """This environment with this checkout's package first on the path, its bytecode
+    written by the first run (as an installed wheel's is at install) even where
+    PYTHONDONTWRITEBYTECODE is set: else every run compiles the package again."""
     checkout = str(Path(pico_widget.__file__).resolve().parents[1])
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return dict(env, PYTHONPATH=os.pathsep.join(
         [checkout, *filter(None, [os.environ.get("PYTHONPATH")])]))
 
 
