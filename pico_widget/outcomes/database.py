@@ -82,9 +82,11 @@ def reading(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def querying(engine: Engine) -> Iterator[Connection]:
-    """A read-only connection for queries of the tables (tables.py), without the ORM:
-    what the clinic's effect and `outcomes stats` read (nothing is committed)."""
-    with engine.connect() as connection:
+    """A connection for reading the tables (tables.py) without the ORM, what the clinic's
+    effect and `outcomes stats` read, in one transaction: on SQLite its queries then read
+    one snapshot (without it, a query past SQLAlchemy's rows ran on its own and a course
+    stored between two of them was half read)."""
+    with engine.connect() as connection, connection.begin():
         yield connection
 
 
