@@ -117,3 +117,32 @@ def test_a_course_replaced_while_the_courses_are_read_is_read_as_before(tmp_path
     assert sum(len(c.course.observed) for c in found) == now[1] == 5
     assert {c.course.case.severity for c in found} == {"moderate"}
 
+
+def test_the_collector_stays_paused_while_any_read_is_inside_and_comes_back(monkeypatch):
+    """Reads in several threads at once: the collector is off while any is inside and on
+    again after the last, whatever the order they leave in."""
+    import gc
+    import threading
+
+    from pico_widget.outcomes.clinic_courses import without_cycle_collection
+
+    assert gc.isenabled()
+    first, second = without_cycle_collection(), without_cycle_collection()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second is still reading
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+
+    def many() -> None:
+        for _ in range(2000):
+            with without_cycle_collection():
+                pass
+
+    threads = [threading.Thread(target=many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert gc.isenabled()

@@ -13,6 +13,7 @@ individual course leaves the kernel, only the clinic's offsets per condition (as
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,26 +66,43 @@ def _driver_rows(db: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while many small objects are made.
+class _CollectorPause:
+    """The cyclic garbage collector paused while many small objects are made, as long as
+    any thread is inside (a count under a lock: a kernel's threads may read at once, and
+    each restoring what it saw on entry could leave the collector off for good).
 
     Why: reading 10,000 courses makes some 130,000 tuples, lists and dataclasses, none in
     a cycle; each time their count passed the collector's threshold it walked them and
     the whole heap of imported modules, half the read's time (docs/performance.md).
     Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._inside == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._inside += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._inside -= 1
+                if self._inside == 0 and self._was_enabled:
+                    gc.enable()
+
+
+without_cycle_collection = _CollectorPause()
 
 
 def stored_with_months(db: Connection) -> list[StoredCourse]:
     """Every stored course with results (`_read_stored`), the collector paused."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         return _read_stored(db)
 
 
