@@ -54,8 +54,8 @@ _PASSES = 6  # refinements: the grid re-centred on the posterior mean, spanning 
 _SPAN = 4.0  # the first grid spans +-4 prior sds
 # A part of courses already fitted whole (`outcomes stats`'s recent year and earlier
 # courses) starts from the whole's posterior, its sds widened by the square root of how
-# many more courses the whole has: 2 refinements then place the last grid as the 6 from
-# the prior do. On 53 parts of model-simulated clinics (40-640 courses, a quarter or
+# many more courses the whole has: 2 refinements then place the last grid nearly as well
+# as 6 from the prior. On 53 parts of model-simulated clinics (40-640 courses, a quarter or
 # three quarters of them) their means and sds were at most 0.132 posterior sds from 16
 # refinements from the prior (median 0.006; 6 from the prior: 0.044), in half the time
 # (tests/test_clinic_effect_tables.py re-runs it).

@@ -55,8 +55,8 @@ class StoredCourse:
 def _driver_rows(db: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
     """Every row of `query` as the database driver's own tuples.
 
-    Why past SQLAlchemy's rows: for 55,000 sessions they cost three times the reading
-    itself (docs/performance.md). The query has no parameters and its columns need no
+    Why past SQLAlchemy's rows: for the benchmark's 45,000 sessions they took 0.13-0.21 s
+    where the driver's took 0.05 s. The query has no parameters and its columns need no
     conversion (text, integers and floats in SQLite and PostgreSQL alike)."""
     cursor = db.connection.cursor()
     try:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the ORM is imported by what writes, not by `outcomes stats`
     from sqlalchemy.orm import Session
 
 # Every migration in migrations/versions, oldest first: check_schema reads these instead
-# of importing Alembic (most of a second), and tests/test_outcomes_schema.py holds them
+# of importing Alembic (most of a second), and tests/test_outcomes_store.py holds them
 # equal to Alembic's own list.
 REVISIONS = ("0001",)
 BUSY_TIMEOUT_MS = 30_000

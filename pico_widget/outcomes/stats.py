@@ -1,7 +1,8 @@
 """Aggregates of the clinic's outcomes: counts only, no individual course (no sign-in).
 
 Counted from the courses `outcomes stats` reads for the clinic's effect, and kept with
-its summary (effect.ClinicSummary): a summary read from the cache needs no query."""
+its summary (effect.ClinicSummary): a summary read from the cache needs no query of its
+own (only the revision's)."""
 
 from __future__ import annotations
 
