@@ -113,10 +113,10 @@ def _read_stored(db: Connection) -> list[StoredCourse]:
     (writes.record_course takes nothing else), and building 10,000 pydantic models again
     took most of `outcomes stats`'s two seconds (benchmarks/outcomes.py)."""
     c, s = courses.c, course_sessions.c
-    seen: dict[str, tuple[list[tuple[int, float]], list[str]]] = {}
+    sessions_by_course: dict[str, tuple[list[tuple[int, float]], list[str]]] = {}
     for course_id, session, improvement, month in _driver_rows(db, select(
             s.course_id, s.session, s.improvement_percent, s.month)):  # sorted below
-        results, months = seen.setdefault(course_id, ([], []))
+        results, months = sessions_by_course.setdefault(course_id, ([], []))
         results.append((session, improvement))
         months.append(month)
     found = []
@@ -125,9 +125,9 @@ def _read_stored(db: Connection) -> list[StoredCourse]:
             c.course_id, c.condition, c.severity, c.fitzpatrick, c.laser, c.tattoo_location,
             c.tattoo_colours, c.tattoo_ink, c.tattoo_scarring, c.tattoo_layering)
             .order_by(c.created, c.course_id)):
-        if course_id not in seen:
+        if course_id not in sessions_by_course:
             continue
-        results, months = seen[course_id]
+        results, months = sessions_by_course[course_id]
         tattoo = None
         if location:
             tattoo = TattooDetails.model_construct(
