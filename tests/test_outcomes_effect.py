@@ -146,3 +146,17 @@ def test_the_collector_stays_paused_while_any_read_is_inside_and_comes_back(monk
     for thread in threads:
         thread.join()
     assert gc.isenabled()
+
+
+def test_a_difference_must_pass_the_threshold_for_all_the_offsets_compared():
+    """The largest of several offsets' moves is held to 5% over all of them: 2.2 sds
+    differs where one offset was compared, not where four were (about 1 in 5 of clinics
+    whose years are alike would show a move that large in one of four)."""
+    from pico_widget.outcomes.effect import Drift, differs_z, drift_sentence
+
+    assert round(differs_z(1), 2) == 1.96
+    assert round(differs_z(3), 2) == 2.39 and round(differs_z(4), 2) == 2.50
+    assert Drift(20, 30, 2.2, "logit_ceiling", 1).differs
+    four = Drift(20, 30, 2.2, "logit_ceiling", 4)
+    assert not four.differs
+    assert drift_sentence(four).endswith("(largest 2.2 sds, ceiling; a difference needs 2.5).")

@@ -5,7 +5,7 @@ its recent year sit elsewhere than its earlier ones.
 Why "recent year" is by the course's last month: a course belongs to when its results
 were seen. The year is the 12 months up to the newest month stored (not today's date, so
 an export re-imported years later says the same). Recent and earlier differ when any
-offset's difference is beyond DIFFERS_Z of its combined posterior sds, each side having
+offset's difference is beyond `differs_z` of its combined posterior sds, each side having
 at least MIN_COURSES courses (fewer: too few to tell, said as such).
 """
 
@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -31,7 +32,15 @@ from .clinic_courses import StoredCourse
 from .stats import ConditionCount, condition_counts
 
 RECENT_MONTHS = 12
-DIFFERS_Z = 2.0  # about a 95% two-sided interval on the difference
+DIFFERS_P = 0.05  # two-sided, for all of a condition's offsets together
+
+
+def differs_z(offsets: int) -> float:
+    """The z the largest of `offsets` moves must pass for a condition to differ: 5% over
+    all of them (Bonferroni), so a clinic whose years are alike is told "differs" at most
+    1 time in 20. Against 2 for each, the largest of 3 or 4 said so up to 1 time in 5
+    (and on the benchmark's random courses, alike in every year, for two conditions)."""
+    return NormalDist().inv_cdf(1.0 - DIFFERS_P / (2 * max(offsets, 1)))
 
 
 def months_before(month: str, months: int) -> str:
@@ -49,10 +58,11 @@ class Drift:
     earlier: int
     largest_z: float | None  # None: too few courses on a side to tell
     dim: str = ""
+    offsets: int = 0  # how many offsets were compared
 
     @property
     def differs(self) -> bool:
-        return self.largest_z is not None and self.largest_z > DIFFERS_Z
+        return self.largest_z is not None and self.largest_z > differs_z(self.offsets)
 
 
 def drift(recent: ConditionEffect | None, earlier: ConditionEffect | None) -> Drift:
@@ -63,7 +73,7 @@ def drift(recent: ConditionEffect | None, earlier: ConditionEffect | None) -> Dr
           / math.hypot(recent.offset(dim)[1], earlier.offset(dim)[1])
           for dim in recent.dims if dim in earlier.dims}
     dim = max(zs, key=zs.__getitem__)
-    return Drift(r, e, zs[dim], dim)
+    return Drift(r, e, zs[dim], dim, len(zs))
 
 
 @dataclass(frozen=True)
@@ -162,5 +172,5 @@ def drift_sentence(seen: Drift) -> str:
     if seen.differs:
         return (f"{counts}: differs ({SHORT[seen.dim]} offset moved by "
                 f"{seen.largest_z:.1f} sds of its uncertainty).")
-    return f"{counts}: no clear difference (largest {seen.largest_z:.1f} sds, " \
-           f"{SHORT[seen.dim]})."
+    return (f"{counts}: no clear difference (largest {seen.largest_z:.1f} sds, "
+            f"{SHORT[seen.dim]}; a difference needs {differs_z(seen.offsets):.1f}).")

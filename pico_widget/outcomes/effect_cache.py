@@ -205,7 +205,7 @@ def fitted_effect(engine: Engine, now: Revision) -> ClinicEffect:
 
 def summary_to_json(summary: ClinicSummary) -> dict[str, Any]:
     return {"effect": effect_to_json(summary.effect), "newest_month": summary.newest_month,
-            "drift": {cid: [d.recent, d.earlier, d.largest_z, d.dim]
+            "drift": {cid: [d.recent, d.earlier, d.largest_z, d.dim, d.offsets]
                       for cid, d in summary.drift.items()},
             "counts": [[c.condition, c.courses, c.sessions, c.most_sessions]
                        for c in summary.counts]}
@@ -213,8 +213,9 @@ def summary_to_json(summary: ClinicSummary) -> dict[str, Any]:
 
 def summary_from_json(data: dict[str, Any]) -> ClinicSummary:
     return ClinicSummary(effect_from_json(data["effect"]),
-                         {cid: Drift(int(r), int(e), None if z is None else float(z), str(d))
-                          for cid, (r, e, z, d) in data["drift"].items()},
+                         {cid: Drift(int(r), int(e), None if z is None else float(z), str(d),
+                                     int(k))
+                          for cid, (r, e, z, d, k) in data["drift"].items()},
                          str(data["newest_month"]),
                          tuple(ConditionCount(str(cid), int(n), int(s), int(m))
                                for cid, n, s, m in data["counts"]))
