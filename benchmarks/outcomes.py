@@ -7,9 +7,13 @@ ways: the first run at a revision (an empty effect cache: it reads every course 
 after a served kernel fitted the band's effect for the revision (as it does when a course
 is stored; `stats` fits only the recent year and the earlier ones), and a later one (the
 whole fit of that revision is read from the cache, outcomes/effect_cache.py, as an
-earlier `stats` or `outcomes import` left it). The courses' last sessions spread over
-three years, so the recent-year comparison is fitted too. The floor is the same
-interpreter importing pico_widget and doing nothing, which every command pays. Run:
+earlier `stats` or `outcomes import` left it), on two sets of 10,000 courses: random
+results (each session adds 0-20 points, the set every earlier run timed; their posteriors
+can lie far from the studies, where the fit's search takes more passes) and clinic-like
+ones (four conditions' courses simulated from the model at a clinic each). The courses'
+last sessions spread over three years, so the recent-year comparison is fitted too. The
+floor is the same interpreter importing pico_widget and doing nothing, which every command
+pays. Run:
 `python -m benchmarks outcomes`.
 
 The CPU time (user + system, of the child process) is printed beside the wall time: on
@@ -34,11 +38,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 import pico_widget
 from pico_widget.core.clinic_effect import effect_of_results
 from pico_widget.outcomes.clinic_courses import stored_courses
 from pico_widget.outcomes.database import open_engine, querying, upgrade, writing
-from pico_widget.outcomes.record import CourseRecord
+from pico_widget.outcomes.record import CourseRecord, new_course_id
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
 from pico_widget.settings import CACHE_ENV
@@ -46,6 +52,7 @@ from pico_widget.settings import CACHE_ENV
 from .table import Row, summarise
 
 COURSES = 10_000
+CLINIC_LIKE = ("melasma", "nevus_of_ota", "solar_lentigines", "hori_nevus")
 FIT_COURSES = 1_000  # of one condition
 
 
@@ -59,18 +66,47 @@ def _spread(record: CourseRecord, rng: random.Random) -> CourseRecord:
                                                           strict=True)]})
 
 
-def _filled(path: Path, count: int, condition: str | None = None) -> str:
-    """A database of `count` random courses (of `condition` only, when given)."""
+def _random(count: int, condition: str | None = None) -> list[CourseRecord]:
+    """`count` courses with random results (of `condition` only, when given): each
+    session adds 0-20 points at random, unlike any clinic's curve, so their posteriors
+    can sit far from the studies (a stress for the fit's search)."""
     from tests.outcomes_helpers import random_course  # the tests' own random course
 
-    url = f"sqlite:///{path}"
-    engine = open_engine(url)
-    upgrade(engine)
-    rng, records = random.Random(31), []
+    rng = random.Random(31)
+    records: list[CourseRecord] = []
     while len(records) < count:
         record = random_course(rng)
         if condition is None or record.condition == condition:
             records.append(_spread(record, rng))
+    return records
+
+
+def _clinic_like(count: int) -> list[CourseRecord]:
+    """`count` courses as a clinic records them: for each of four conditions, a clinic's
+    offsets drawn from the studies' spread and its patients' courses simulated from the
+    model with its grading bias, as the simulation-based check does (fit/clinic_sbc.py)."""
+    from pico_widget.fit.clinic_sbc import Clinic, simulated_courses
+
+    rng, spread = np.random.default_rng(31), random.Random(31)
+    records: list[CourseRecord] = []
+    for condition in CLINIC_LIKE:
+        clinic = Clinic(rng.standard_normal(4), float(rng.normal(0.0, 5.0)))
+        for course in simulated_courses(rng, clinic, condition, count // len(CLINIC_LIKE)):
+            records.append(_spread(CourseRecord.model_validate({
+                "course_id": new_course_id(), "condition": course.condition,
+                "severity": course.severity, "fitzpatrick": course.fitzpatrick,
+                "laser": course.laser, "sessions": [
+                    {"session": o.session, "improvement_percent": o.improvement_percent,
+                     "pih": False, "month": "2022-01"} for o in course.observations]}),
+                spread))
+    return records
+
+
+def _filled(path: Path, records: list[CourseRecord]) -> str:
+    """A database of `records`."""
+    url = f"sqlite:///{path}"
+    engine = open_engine(url)
+    upgrade(engine)
     with writing(engine) as db:
         import_courses(db, console(), records)
     engine.dispose()
@@ -124,7 +160,7 @@ def _timed_ms(command: list[str], repeats: int, cold: Path | None = None,
 
 def _fit_rows(folder: Path, repeats: int) -> list[Row]:
     """effect_of_results on 1,000 stored courses of one condition (floor: querying them)."""
-    engine = open_engine(_filled(folder / "one.db", FIT_COURSES, "nevus_of_ota"))
+    engine = open_engine(_filled(folder / "one.db", _random(FIT_COURSES, "nevus_of_ota")))
 
     def read() -> list:
         with querying(engine) as db:
@@ -150,25 +186,36 @@ def _fit_rows(folder: Path, repeats: int) -> list[Row]:
 
 
 def run(repeats: int = 7) -> list[Row]:
-    program = str(Path(sys.executable).with_name("pico-widget"))
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        url = _filled(Path(folder) / "outcomes.db", COURSES)
-        stats = [program, "outcomes", "stats", "--outcomes", url]
-        subprocess.run(stats, check=True, capture_output=True, env=_env())  # file cache
         floor, floor_cpu = _timed_ms([sys.executable, "-c", "import pico_widget"], repeats)
-        name = f"outcomes: `pico-widget outcomes stats`, {COURSES:,} courses"
-        band = Path(folder) / "band"  # what a kernel keeps when a course is stored
-        subprocess.run([sys.executable, "-c", BAND_FIT, url], check=True,
-                       env=_env() | {CACHE_ENV: str(band)})
-        for when, cold, kept in (
-                ("first at a revision", Path(folder) / "cold", None),
-                ("band's effect fitted", Path(folder) / "band-only", band),
-                ("revision fitted", None, None)):
-            wall, cpu = _timed_ms(stats, repeats, cold, kept)
-            rows += [summarise(f"{name}, {when}, wall", wall, floor,
-                               "python -c 'import pico_widget'", target_ms=2000),
-                     summarise(f"{name}, {when}, CPU", cpu, floor_cpu,
-                               "python -c 'import pico_widget'")]
+        for kind, records in (("random results", _random(COURSES)),
+                              ("clinic-like", _clinic_like(COURSES))):
+            rows += _stats_rows(Path(folder) / kind.replace(" ", "-"), kind, records,
+                                repeats, floor, floor_cpu)
         rows += _fit_rows(Path(folder), repeats)
+    return rows
+
+
+def _stats_rows(folder: Path, kind: str, records: list[CourseRecord], repeats: int,
+                floor: list[float], floor_cpu: list[float]) -> list[Row]:
+    """`stats` on `records`: first at a revision, after a kernel's band, fitted."""
+    folder.mkdir()
+    program = str(Path(sys.executable).with_name("pico-widget"))
+    url = _filled(folder / "outcomes.db", records)
+    stats = [program, "outcomes", "stats", "--outcomes", url]
+    subprocess.run(stats, check=True, capture_output=True, env=_env())  # file cache
+    name = f"outcomes: `pico-widget outcomes stats`, {len(records):,} courses ({kind})"
+    band = folder / "band"  # what a kernel keeps when a course is stored
+    subprocess.run([sys.executable, "-c", BAND_FIT, url], check=True,
+                   env=_env() | {CACHE_ENV: str(band)})
+    rows = []
+    for when, cold, kept in (("first at a revision", folder / "cold", None),
+                             ("band's effect fitted", folder / "band-only", band),
+                             ("revision fitted", None, None)):
+        wall, cpu = _timed_ms(stats, repeats, cold, kept)
+        rows += [summarise(f"{name}, {when}, wall", wall, floor,
+                           "python -c 'import pico_widget'", target_ms=2000),
+                 summarise(f"{name}, {when}, CPU", cpu, floor_cpu,
+                           "python -c 'import pico_widget'")]
     return rows

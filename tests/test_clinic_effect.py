@@ -106,7 +106,8 @@ def test_the_floor_holds_at_160_courses() -> None:
 def _simulated(condition: str, count: int) -> list[ClinicCourse]:
     """A typical clinic's courses as the calibration simulates them (1-6 sessions each)."""
     rng = np.random.default_rng(7)
-    return clinic_sbc._courses(rng, clinic_sbc.Clinic(np.zeros(4), 0.0), condition, count)
+    return clinic_sbc.simulated_courses(rng, clinic_sbc.Clinic(np.zeros(4), 0.0), condition,
+                                        count)
 
 
 MELASMA = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=50)

@@ -124,7 +124,7 @@ def test_parts_started_about_the_whole_on_simulated_clinics(monkeypatch) -> None
     three quarters of 40-640 courses) of clinics simulated from the model fit from about
     the whole within NEAR_TOLERANCE posterior sds of 16 refinements from the prior."""
     from pico_widget.core import clinic_effect
-    from pico_widget.fit.clinic_sbc import Clinic, _courses
+    from pico_widget.fit.clinic_sbc import Clinic, simulated_courses
 
     rng = np.random.default_rng(7)
     errors = []
@@ -132,8 +132,8 @@ def test_parts_started_about_the_whole_on_simulated_clinics(monkeypatch) -> None
         for _ in range(6):
             clinic = Clinic(rng.standard_normal(4), float(rng.normal(0, 5)))
             count = int(rng.choice([40, 160, 640]))
-            tables = condition_courses(cid, [CourseResults.of(c)
-                                             for c in _courses(rng, clinic, cid, count)])
+            simulated = simulated_courses(rng, clinic, cid, count)
+            tables = condition_courses(cid, [CourseResults.of(c) for c in simulated])
             whole = fitted(tables)
             recent = rng.random(count) < 0.25
             for keep in (recent, ~recent):

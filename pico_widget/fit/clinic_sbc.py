@@ -123,7 +123,7 @@ def _patients(rng: np.random.Generator, case: Case, clinic: Clinic, count: int
     return np.exp(log_rate), 100.0 / (1.0 + np.exp(-logit))
 
 
-def _courses(rng: np.random.Generator, clinic: Clinic, condition: str, count: int
+def simulated_courses(rng: np.random.Generator, clinic: Clinic, condition: str, count: int
              ) -> list[ClinicCourse]:
     """`count` courses the clinic records, in the order it records them: the case mix
     (SEVERITY_MIX, SKIN_TYPES), 1-6 sessions each, graded with its bias and rounded."""
@@ -186,7 +186,7 @@ def simulate_clinic(task: tuple[int, int]) -> _Scored:
     low, high = estimate(patient).prob_goal_band[profile.session - 1]
     studies_width = high - low
     clinic = Clinic(rng.standard_normal(4), GRADING_BIAS_SD * float(rng.standard_normal()))
-    courses = _courses(rng, clinic, profile.condition, max(COURSES))
+    courses = simulated_courses(rng, clinic, profile.condition, max(COURSES))
     truth = _true_share(rng, clinic, profile)
     inside = np.zeros((len(FLOORS), len(COURSES)), dtype=bool)
     width = np.zeros((len(FLOORS), len(COURSES)))

@@ -148,7 +148,7 @@ def diagnose_clinic(task: tuple[int, int, tuple[int, ...]]) -> dict:
     low, high = estimate(profile.patient).prob_goal_band[profile.session - 1]
     clinic = Clinic(rng.standard_normal(4),
                     clinic_sbc.GRADING_BIAS_SD * float(rng.standard_normal()))
-    courses = clinic_sbc._courses(rng, clinic, profile.condition, max(clinic_sbc.COURSES))
+    courses = clinic_sbc.simulated_courses(rng, clinic, profile.condition, max(clinic_sbc.COURSES))
     truth = clinic_sbc._true_share(rng, clinic, profile)
     unbiased = clinic_sbc._true_share(rng, Clinic(clinic.z, 0.0), profile)
     out: dict = {"truth": truth, "unbiased": unbiased, "studies": high - low,
