@@ -61,3 +61,35 @@ def seeded(url: str, staff: tuple[str, str], records: list[CourseRecord]) -> Non
         add_staff(db, console(), *staff)
         import_courses(db, console(), records)
     engine.dispose()
+
+
+def read_while_a_course_is_replaced(engine, monkeypatch) -> tuple[list, tuple]:
+    """Store two courses, then read them for the clinic's effect while one of them is
+    given two more sessions and another severity between the read's two queries (its
+    sessions, then the courses' rows). Returns (the courses read, the revision read in
+    the same connection); a read of one snapshot has 5 sessions and no "severe"."""
+    from pico_widget.outcomes import clinic_courses
+    from pico_widget.outcomes.database import querying, writing
+    from pico_widget.outcomes.staff import console
+    from pico_widget.outcomes.writes import import_courses, record_course
+
+    first = course(count=3)
+    with writing(engine) as db:
+        import_courses(db, console(), [first, course(count=2)])
+    read_rows, calls = clinic_courses._driver_rows, []
+
+    def rows_then_a_write(db, query):
+        found = read_rows(db, query)
+        if not calls:  # after the sessions, before the courses' rows
+            with writing(engine) as other:
+                record_course(other, console(), course(first.course_id, count=5,
+                                                       severity="severe"))
+        calls.append(query)
+        return found
+
+    monkeypatch.setattr(clinic_courses, "_driver_rows", rows_then_a_write)
+    with querying(engine) as db:
+        found = clinic_courses.stored_with_months(db)
+        now = clinic_courses.revision(db)
+    assert len(calls) == 2
+    return found, now

@@ -10,7 +10,7 @@ from pico_widget.outcomes.database import querying, writing
 from pico_widget.outcomes.effect import months_before, summarise, summary_lines
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses
-from tests.outcomes_helpers import course, upgraded_engine
+from tests.outcomes_helpers import course, read_while_a_course_is_replaced, upgraded_engine
 
 
 def melasma(improvements: list[float], year: int) -> object:
@@ -87,33 +87,11 @@ def test_a_fast_clinic_has_a_higher_rate_than_a_slow_one(tmp_path):
 
 def test_a_course_replaced_while_the_courses_are_read_is_read_as_before(tmp_path,
                                                                           monkeypatch):
-    """The read is one snapshot: a course given two more sessions between the read's two
-    queries (its sessions, then its row) is read with the sessions the revision read in
-    the same connection counts, not half old and half new."""
-    from pico_widget.outcomes import clinic_courses
-    from pico_widget.outcomes.writes import record_course
-
+    """The read is one snapshot (SQLite): the replaced course is read with the sessions
+    the revision read in the same connection counts, not half old and half new."""
     engine = upgraded_engine(f"sqlite:///{tmp_path / 'outcomes.db'}")
-    first = course(count=3)
-    with writing(engine) as db:
-        import_courses(db, console(), [first, course(count=2)])
-    read_rows, calls = clinic_courses._driver_rows, []
-
-    def rows_then_a_write(db, query):
-        found = read_rows(db, query)
-        if not calls:  # after the sessions, before the courses' rows
-            with writing(engine) as other:
-                record_course(other, console(), course(first.course_id, count=5,
-                                                       severity="severe"))
-        calls.append(query)
-        return found
-
-    monkeypatch.setattr(clinic_courses, "_driver_rows", rows_then_a_write)
-    with querying(engine) as db:
-        found = stored_with_months(db)
-        now = clinic_courses.revision(db)
+    found, now = read_while_a_course_is_replaced(engine, monkeypatch)
     engine.dispose()
-    assert len(calls) == 2
     assert sum(len(c.course.observed) for c in found) == now[1] == 5
     assert {c.course.case.severity for c in found} == {"moderate"}
 

@@ -15,7 +15,12 @@ from pico_widget.outcomes.database import SchemaError, check_schema, querying, r
 from pico_widget.outcomes.schema import Audit, Course
 from pico_widget.outcomes.staff import console
 from pico_widget.outcomes.writes import import_courses, list_courses, save_course
-from tests.outcomes_helpers import course, random_course, upgraded_engine
+from tests.outcomes_helpers import (
+    course,
+    random_course,
+    read_while_a_course_is_replaced,
+    upgraded_engine,
+)
 from tests.postgres_server import postgres_server
 
 pytestmark = pytest.mark.postgresql
@@ -61,6 +66,15 @@ def test_the_clinic_effect_reads_every_course_as_stored(engine):
     by_case = sorted((repr(CourseResults.of(clinic_course(r))), max(s.month for s in r.sessions))
                      for r in records)
     assert sorted((repr(f.course), f.last_month) for f in found) == by_case
+
+
+def test_a_course_replaced_while_the_courses_are_read_is_read_as_before(engine,
+                                                                          monkeypatch):
+    """The read is one snapshot on PostgreSQL too (REPEATABLE READ: its default, READ
+    COMMITTED, takes a new snapshot for every statement)."""
+    found, now = read_while_a_course_is_replaced(engine, monkeypatch)
+    assert sum(len(c.course.observed) for c in found) == now[1] == 5
+    assert {c.course.case.severity for c in found} == {"moderate"}
 
 
 def test_the_same_new_course_from_eight_replicas_at_once_is_stored_once(engine):

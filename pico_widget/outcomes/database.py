@@ -83,11 +83,15 @@ def reading(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def querying(engine: Engine) -> Iterator[Connection]:
     """A connection for reading the tables (tables.py) without the ORM, what the clinic's
-    effect and `outcomes stats` read, in one transaction: on SQLite its queries then read
-    one snapshot (without it, a query past SQLAlchemy's rows ran on its own and a course
-    stored between two of them was half read)."""
-    with engine.connect() as connection, connection.begin():
-        yield connection
+    effect and `outcomes stats` read, in one transaction that reads one snapshot: without
+    it a course stored between two of its queries was read half old, half new. SQLite's
+    transaction is one snapshot (WAL); PostgreSQL's default (READ COMMITTED) takes one per
+    statement, so the connection asks for REPEATABLE READ there."""
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection
 
 
 def _scripts() -> Any:
