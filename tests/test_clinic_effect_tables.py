@@ -1,6 +1,7 @@
 """The clinic's effect from case tables built once: the same fits as before they were
 shared (tests/fixtures/clinic_effect_before.json, fitted by main's estimator at commit
-55143b3, with its correlations, finer last grid and floored eigenvalues), for all
+55143b3, with its correlations, finer last grid and floored eigenvalues, and the move past
+an edge patched in: clinic_effect_before_travel.patch), for all
 courses and for parts of them taken as column slices, as `outcomes stats` compares a
 clinic's recent year with its earlier ones."""
 
