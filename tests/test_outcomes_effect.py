@@ -128,8 +128,8 @@ def test_the_collector_stays_paused_while_any_read_is_inside_and_comes_back(monk
 
 def test_a_difference_must_pass_the_threshold_for_all_the_offsets_compared():
     """The largest of several offsets' moves is held to 5% over all of them: 2.2 sds
-    differs where one offset was compared, not where four were (about 1 in 5 of clinics
-    whose years are alike would show a move that large in one of four)."""
+    differs where one offset was compared, not where four were (about 1 in 9 clinics whose
+    years are alike would show a move that large in one of four)."""
     from pico_widget.outcomes.effect import Drift, differs_z, drift_sentence
 
     assert round(differs_z(1), 2) == 1.96
