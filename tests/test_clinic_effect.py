@@ -22,7 +22,7 @@ from pico_widget.core.clinic_effect import (
 )
 from pico_widget.core.forecast import _clinic_band
 from pico_widget.core.models import ClinicCourse
-from pico_widget.core.population import Population, Spread, predictive_spread
+from pico_widget.core.population import Population, Spread, U, V, predictive_spread
 from pico_widget.core.response import Case, clinic_sd, spread_for
 from pico_widget.fit import clinic_sbc
 
@@ -154,11 +154,22 @@ def test_clinics_one_by_one_match_the_product_of_nodes(profile: PatientProfile) 
 
 
 def test_batched_likelihoods_match_one_at_a_time() -> None:
+    """Float32 tables, each course scaled: the same likelihood as float64 one at a time
+    (to 2e-6 of its largest value), with the largest value at most 1 and near it, also
+    for results the grid's ceilings cannot reach (100 at session 1, 0 after 8)."""
     people = Population(Spread(-1.0, 0.6, 0.5, 1.2, 0.1))
-    observed = [[(1, 20.0), (3, 45.0)], [(2, 10.0)], [(1, 35.0), (2, 55.0), (6, 80.0)]]
-    batch = people.log_likelihoods(observed, 10.0)
-    for one, got in zip(observed, batch, strict=True):
-        np.testing.assert_allclose(got, people.log_likelihood(one, 10.0), rtol=1e-10)
+    observed = [[(1, 20.0), (3, 45.0)], [(2, 10.0)], [(1, 35.0), (2, 55.0), (6, 80.0)],
+                [(1, 100.0)], [(s, 0.0) for s in range(1, 9)],
+                [(s, 10.0 * s) for s in range(1, 11)]]
+    batch = people.likelihoods(observed, 10.0)
+    assert batch.dtype == np.float32
+    assert batch.shape == (len(U), len(V), len(observed))
+    for i, one in enumerate(observed):
+        exact = np.exp(people.log_likelihood(one, 10.0))
+        exact /= exact.max()
+        got = batch[:, :, i] / batch[:, :, i].max()
+        np.testing.assert_allclose(got, exact, rtol=0, atol=2e-6)
+        assert np.exp(-0.11 * len(one)) < batch[:, :, i].max() <= 1.0
 
 
 def test_a_course_is_checked_as_a_profile_is() -> None:

@@ -231,8 +231,8 @@ def effect_of_results(courses: Iterable[CourseResults], floor: float = FLOOR,
 class _CaseTables:
     """Courses whose cases share one typical spread (one table: a forecast depends on
     the case only through it), with the studies' predictive population (whose grid the
-    likelihoods live on) and each course's likelihood on that grid (exp of
-    Population.log_likelihood, scaled to a maximum of 1)."""
+    likelihoods live on) and each course's likelihood on that grid
+    (Population.likelihoods: scaled, its largest value at most 1)."""
 
     typical: Spread
     own: Spread
@@ -287,11 +287,9 @@ def condition_courses(cid: str, group: Sequence[CourseResults], noise: float | N
         atypical = np.empty(len(members), dtype=np.float32)
         for start in range(0, len(members), _CHUNK):
             part = slice(start, start + _CHUNK)
-            fits = people.log_likelihoods([group[i].observed for i in members[part]], noise)
-            fits -= fits.max(axis=(1, 2), keepdims=True)
-            np.exp(fits, out=fits)  # (n, U, V)
-            likelihood[:, :, part] = fits.transpose(1, 2, 0)
-            atypical[part] = (atypical_rates() @ fits).sum(axis=1) / len(V)
+            fits = people.likelihoods([group[i].observed for i in members[part]], noise)
+            likelihood[:, :, part] = fits  # (U, V, n)
+            atypical[part] = np.einsum("u,uvn->n", atypical_rates(), fits) / len(V)
         tables.append(_CaseTables(typical, people.spread, likelihood, atypical,
                                   np.array(members)))
     return ConditionCourses(cid, sd, tuple(tables), len(group))
