@@ -35,7 +35,7 @@ axe: $(STAMP)
 	VENV=$(VENV) bash .ci/ensure-axe
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pico_widget tests benchmarks deploy
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
