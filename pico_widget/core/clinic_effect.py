@@ -77,10 +77,11 @@ _TRAVEL = 10
 _FINAL_POINTS = {"logit_atypical": 5}
 _FINAL_POINTS_ELSE = 7
 _FINAL_SPAN = 3.0
-_CHUNK = 128  # courses whose float64 likelihoods are made at once (they fit in a cache)
+_CHUNK = 128  # courses whose likelihoods are made at once (they fit in a cache)
 # The courses' likelihoods and their mixtures are float32 (sums of their logs float64):
 # half the memory traffic for the largest arrays; offsets move by up to 3e-5 prior sds
-# against float64 on the benchmark's 10,000 courses (tests/test_clinic_effect_tables.py).
+# against float64 on the benchmark's 10,000 courses (tests/test_clinic_effect_tables.py),
+# and by as much again with the likelihoods made in float32 (Population.likelihoods).
 TINY = float(np.finfo(np.float32).tiny)
 DIMS = ("log_rate", "logit_ceiling", "logit_complete", "logit_atypical")
 
@@ -232,7 +233,7 @@ class _CaseTables:
     """Courses whose cases share one typical spread (one table: a forecast depends on
     the case only through it), with the studies' predictive population (whose grid the
     likelihoods live on) and each course's likelihood on that grid
-    (Population.likelihoods: scaled, its largest value at most 1)."""
+    (Population.likelihoods: scaled, its largest value 1 or a little below)."""
 
     typical: Spread
     own: Spread
