@@ -157,7 +157,8 @@ def test_batched_likelihoods_match_one_at_a_time() -> None:
     """Float32 tables, each course scaled: the same likelihood as float64 one at a time
     (to 2e-5 of its largest value), its largest value 1 or a little below, for the
     fixture's 951 courses, 60-session courses and results the grid's ceilings cannot
-    reach (100 at session 1, 0 after 8), at the model's noise and at a smaller one."""
+    reach (100 at session 1, 0 after 8), at the model's noise and at a smaller one. A
+    course with no result tells nothing: all ones."""
     people = Population(Spread(-1.0, 0.6, 0.5, 1.2, 0.1))
     fixture = json.loads((Path(__file__).parent / "fixtures" / "clinic_effect_before.json"
                           ).read_text("utf-8"))
@@ -165,12 +166,12 @@ def test_batched_likelihoods_match_one_at_a_time() -> None:
     long = [[(s, float(np.clip(90 * (1 - np.exp(-0.15 * s)) + rng.normal(0, 8), 0, 100)))
              for s in range(1, 61)] for _ in range(20)]
     observed = [*([tuple(o) for o in c["observations"]] for c in fixture["courses"]),
-                *long, [(1, 100.0)], [(s, 0.0) for s in range(1, 9)]]
+                *long, [(1, 100.0)], [(s, 0.0) for s in range(1, 9)], []]
     for noise in (10.0, 7.15):
         batch = people.likelihoods(observed, noise)
         assert batch.dtype == np.float32
         assert batch.shape == (len(U), len(V), len(observed))
-        for i, one in enumerate(observed):
+        for i, one in enumerate(observed[:-1]):
             exact = np.exp(people.log_likelihood(one, noise))
             exact /= exact.max()
             got = batch[:, :, i] / batch[:, :, i].max()
@@ -178,6 +179,7 @@ def test_batched_likelihoods_match_one_at_a_time() -> None:
             # below the grid's best by at most half a ceiling cell's misfit
             floor = np.exp(-0.11 * len(one) * (10.0 / noise) ** 2)
             assert floor < batch[:, :, i].max() <= 1.0 + 1e-5
+        assert (batch[:, :, -1] == 1.0).all()
 
 
 def test_a_course_is_checked_as_a_profile_is() -> None:

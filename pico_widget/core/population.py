@@ -246,7 +246,7 @@ class Population:
         on the grid, float32, shape (U, V, patients); each patient's divided by its best
         fit over the grid's ceiling range, so its largest value on the grid is 1 (to
         float32's rounding) or a little below (a course's scale cancels in a clinic's
-        posterior, core/clinic_effect.py).
+        posterior, core/clinic_effect.py). A patient with no observation: all ones.
 
         Why not exp(log_likelihood) in float64: for a patient at rate node u the log
         likelihood is a quadratic in the ceiling c, a c^2 + b c plus a constant (sums read
@@ -263,8 +263,10 @@ class Population:
             for session, value in course:
                 seen[i, session - 1], shown[i, session - 1] = value, 1.0
         k = -0.5 / observation_sd**2
-        a = (shown @ (reached * reached).T).T * k  # (u, patients), < 0
+        a = (shown @ (reached * reached).T).T * k  # (u, patients), < 0 where observed
         b = (seen @ reached.T).T * (-2.0 * k)
+        empty = ~shown.any(axis=1)
+        a[:, empty] = -1.0  # any curvature: b is 0 there, and the column is set to 1 below
         best = -b / (2.0 * a)  # the ceiling that fits best at each rate
         c = self.ceilings
         inside = np.clip(best, c[0], c[-1])
@@ -276,7 +278,9 @@ class Population:
         np.square(values, out=values)
         values *= a.astype(np.float32)[:, None, :]
         values += (-b * b / (4.0 * a) - top).astype(np.float32)[:, None, :]
-        return np.exp(values, out=values)
+        np.exp(values, out=values)
+        values[:, :, empty] = 1.0  # nothing observed: every node as likely
+        return values
 
     # -- shares --------------------------------------------------------------------------
     def _reaching(self, targets: np.ndarray, sessions: np.ndarray) -> np.ndarray:
