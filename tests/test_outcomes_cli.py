@@ -141,3 +141,15 @@ def test_stats_answers_without_the_orm_or_the_staff(url, tmp_path):
                           env=os.environ | {CACHE_ENV: str(tmp_path / "cache")})
     assert done.returncode == 0, done.stderr
     assert "melasma" in done.stdout
+
+
+def test_a_command_run_inside_a_process_that_goes_on_freezes_nothing(tmp_path):
+    """The console command freezes its objects as it ends (server/command.py); a caller
+    that goes on (a test, a notebook) must keep collecting them."""
+    import gc
+
+    from pico_widget.server.command import main as command
+
+    before = gc.get_freeze_count()
+    command(["outcomes", "upgrade", "--outcomes", f"sqlite:///{tmp_path / 'o.db'}"])
+    assert gc.get_freeze_count() == before

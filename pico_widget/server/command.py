@@ -12,6 +12,8 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The console command; `argv` for a caller in its own process (a test)."""
+    whole_process = argv is None
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["outcomes"]:
         from ..outcomes.cli import main as outcomes_main
@@ -19,10 +21,13 @@ def main(argv: list[str] | None = None) -> None:
         try:
             outcomes_main(argv[1:])
         finally:
-            # The command has answered and the process ends next. The interpreter's
-            # collections at exit would walk every object the imports made (some 60,000):
-            # frozen, they are skipped, 0.2 s of each command (docs/performance.md).
-            gc.freeze()
+            if whole_process:
+                # The command has answered and the process ends next. The interpreter's
+                # collections at exit would walk every object the imports made (some
+                # 60,000): frozen, they are skipped, 0.2 s of each command
+                # (docs/performance.md). Never for a caller that goes on: what is frozen
+                # is never collected.
+                gc.freeze()
         return
     from .serve import main as serve_main
 
