@@ -143,9 +143,19 @@ def test_stats_answers_without_the_orm_or_the_staff(url, tmp_path):
     assert "melasma" in done.stdout
 
 
+def test_the_console_command_freezes_its_objects_as_it_ends(tmp_path):
+    """What spares the interpreter's collections at exit (server/command.py): the command
+    as the console runs it, with no argv, leaves its objects frozen."""
+    code = ("import gc, sys; from pico_widget.server.command import main; "
+            f"sys.argv = ['pico-widget', 'outcomes', 'upgrade', '--outcomes', "
+            f"'sqlite:///{tmp_path / 'o.db'}']; main(); print(gc.get_freeze_count())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert int(done.stdout.splitlines()[-1]) > 10_000
+
+
 def test_a_command_run_inside_a_process_that_goes_on_freezes_nothing(tmp_path):
-    """The console command freezes its objects as it ends (server/command.py); a caller
-    that goes on (a test, a notebook) must keep collecting them."""
+    """A caller that goes on (a test, a notebook) passes argv and must keep collecting."""
     import gc
 
     from pico_widget.server.command import main as command
