@@ -163,3 +163,11 @@ def test_a_command_run_inside_a_process_that_goes_on_freezes_nothing(tmp_path):
     before = gc.get_freeze_count()
     command(["outcomes", "upgrade", "--outcomes", f"sqlite:///{tmp_path / 'o.db'}"])
     assert gc.get_freeze_count() == before
+
+
+def test_python_dash_m_pico_widget_is_the_command(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pico_widget", "outcomes", "upgrade",
+                           "--outcomes", f"sqlite:///{tmp_path / 'o.db'}"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("The outcomes database was upgraded from empty to ")
