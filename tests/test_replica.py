@@ -4,6 +4,8 @@ a server (the cluster itself is driven in tests/e2e/test_cluster.py)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,7 +140,7 @@ CONTAINERFILE = Path(__file__).resolve().parents[1] / "deploy" / "Containerfile"
 def test_the_containers_health_check_probes_the_port_it_serves_on() -> None:
     """One setting names the port for the server and its HEALTHCHECK: the documented run
     sets it, and nothing in the image passes --port behind its back."""
-    from pico_widget.server.serve import PORT_ENV
+    from pico_widget.settings import PORT_ENV
 
     text = CONTAINERFILE.read_text("utf-8")
     health = text[text.index("\nHEALTHCHECK"):].split("\nENTRYPOINT")[0]
@@ -150,6 +152,7 @@ def test_the_containers_health_check_probes_the_port_it_serves_on() -> None:
 
 def test_serve_listens_on_the_port_the_environment_names(monkeypatch) -> None:
     from pico_widget.server import serve
+    from pico_widget.settings import PORT_ENV
 
     heard: list[int] = []
 
@@ -158,9 +161,25 @@ def test_serve_listens_on_the_port_the_environment_names(monkeypatch) -> None:
         raise SystemExit(0)
 
     monkeypatch.setattr(serve, "build_app", build_app)
-    monkeypatch.setenv(serve.PORT_ENV, "8701")
+    monkeypatch.setenv(PORT_ENV, "8701")
     with pytest.raises(SystemExit):
         serve.main(["serve", "--max-visitors", "2"])
     with pytest.raises(SystemExit):
         serve.main(["serve", "--max-visitors", "2", "--port", "8702"])
     assert heard == [8701, 8702]
+
+
+@pytest.mark.parametrize("args", [["serve", "--help"], ["serve", "--port", "x"], ["--help"]])
+def test_help_and_a_bad_option_answer_without_importing_voila(args: list[str]) -> None:
+    """Voila and Jupyter take seconds to import; an administrator asking for help or
+    mistyping an option should not wait for them (server/options.py)."""
+    code = ("import sys; from pico_widget.server.command import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit as stop:\n    code = stop.code\n"
+            "print(code, sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'voila', 'jupyter_server', 'tornado'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    code, loaded = done.stdout.splitlines()[-1].split(" ", 1)
+    assert loaded == "[]", done.stdout
+    assert code == ("2" if "x" in args else "0")
+    assert ("invalid int value: 'x'" in done.stderr) == ("x" in args)

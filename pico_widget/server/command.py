@@ -1,8 +1,8 @@
-"""The `pico-widget` command: `serve` (the Voila app) or `outcomes` (administration).
+"""The `pico-widget` command: `serve` (the Voila app), `outcomes` or `translations`.
 
-Why a module of its own: serve.py imports Voila and Jupyter (seconds), which an
-administration command never needs, so each subcommand's module is imported only when
-it is the one asked for.
+Why a module of its own: serve.py imports Voila and Jupyter (3 s here), which an
+administration command, `--help` or a mistyped option never needs, so serve.py is imported
+only when the server is about to start.
 """
 
 from __future__ import annotations
@@ -29,9 +29,15 @@ def main(argv: list[str] | None = None) -> None:
                 # is never collected.
                 gc.freeze()
         return
-    from .serve import main as serve_main
+    from .options import parser as command_parser
 
-    serve_main(argv)
+    parser = command_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "translations":
+        raise SystemExit(args.run(parser.parse_args(argv)))
+    from .serve import serve
+
+    serve(args, extra, parser)
 
 
 if __name__ == "__main__":

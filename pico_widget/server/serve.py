@@ -22,16 +22,11 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..i18n.wording import LANGUAGES, clinic_language, wording
+from ..i18n.wording import clinic_language, wording
 from ..outcomes.database import check_outcomes
 from ..render.charts import PLOTLY_FILE, plotly_js_path
 from ..render.clinic import ClinicError, load_clinic
-
-# PORT_ENV: the port when --port is not given: the container sets it once for `serve` and
-# its HEALTHCHECK alike (deploy/Containerfile), so the two cannot disagree.
-from ..settings import DEFAULT_PORT, PORT_ENV, hand_to_kernels
-from ..settings import current as current_settings
-from . import translations
+from ..settings import hand_to_kernels
 from .capacity import KERNEL_MB, replica_share
 from .gate import PicoKernelSocket, PicoPageHandler, PicoTemplateFiles, with_plain_errors
 from .health import HEALTH_PATH, HealthHandler, TokenBuckets, replica_id
@@ -120,52 +115,10 @@ def build_app(port: int, host: str, extra: list[str] | None = None,
     return app
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="pico-widget", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the dashboard with Voila")
-    serve.add_argument("--port", type=int, default=current_settings().port,
-                       help=f"port to listen on (default: ${PORT_ENV}, else {DEFAULT_PORT})")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1: this machine only)")
-    serve.add_argument("--root", type=Path, default=None,
-                       help="serve every notebook in this folder instead (benchmarks)")
-    serve.add_argument("--language", choices=LANGUAGES, default=None,
-                       help="the language the dashboard opens in (default: English)")
-    serve.add_argument("--replicas", type=int, default=1,
-                       help="replicas on this host sharing its memory (the cap is a share)")
-    serve.add_argument("--max-visitors", type=int, default=0,
-                       help="most visitors at once on this replica (default: its share of "
-                            "the memory, the cgroup's limit where there is one)")
-    serve.add_argument("--replica-id", default="", help="this replica's name in /healthz")
-    serve.add_argument("--page-rate", type=float, default=1.0,
-                       help="pages a second per client address once its burst is spent "
-                            "(0: no limit)")
-    serve.add_argument("--page-burst", type=int, default=40,
-                       help="pages one client address may ask for at once")
-    serve.add_argument("--behind-proxy", action="store_true",
-                       help="a proxy on this machine forwards the visitors: take their "
-                            "address from X-Forwarded-For (believed from 127.0.0.1 only)")
-    serve.add_argument("--clinic", type=Path, default=None,
-                       help="a clinic.toml: name, address, phone, logo, price per session")
-    serve.add_argument("--outcomes", default=None, metavar="URL",
-                       help="store the clinic's outcomes: sqlite:///PATH or "
-                            "postgresql+psycopg://... (docs/deploy.md)")
-    serve.add_argument("--trusted-user-header", default=None, metavar="NAME",
-                       help="a proxy on this machine names the signed-in staff member in "
-                            "this header (believed from 127.0.0.1 only)")
-    commands.add_parser("outcomes", add_help=False,
-                        help="the clinic's outcomes: upgrade, add-staff, import, export, "
-                             "stats, delete, backup (pico-widget outcomes -h)")
-    translations.register(commands)
-    args, extra = parser.parse_known_args(argv)
-    if args.command == "outcomes":
-        from ..outcomes.cli import main as outcomes_main
-
-        outcomes_main(extra)
-        return
-    if args.command != "serve":
-        raise SystemExit(args.run(parser.parse_args(argv)))
+def serve(args: argparse.Namespace, extra: list[str],
+          parser: argparse.ArgumentParser) -> None:
+    """Check the clinic file and the outcomes database, then serve until stopped; `extra`
+    are Voila's own options, passed through."""
     if args.outcomes:  # checked now, so a database at another revision stops the server
         try:
             check_outcomes(args.outcomes)
@@ -194,5 +147,13 @@ def main(argv: list[str] | None = None) -> None:
     app.start()
 
 
+def main(argv: list[str] | None = None) -> None:
+    """`python -m pico_widget.server.serve ARGS`, as `pico-widget ARGS` (the tests' and
+    the cluster's way to start a replica from a checkout)."""
+    from .command import main as command_main
+
+    command_main(sys.argv[1:] if argv is None else argv)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
