@@ -59,10 +59,12 @@ load: $(STAMP) chromium haproxy
 	$(PY) -m benchmarks.load
 
 # Refit the model to data/evidence.toml: data/fitted.toml, docs/calibration.md, the plot,
-# then validate the "this clinic" band (data/this_clinic.toml: simulated clinics, and
-# studies standing in for clinics), then the model page's tables.
+# each study's offset for the evidence view (data/study_offsets.toml), then validate the
+# "this clinic" band (data/this_clinic.toml: simulated clinics, and studies standing in for
+# clinics), then the model page's tables.
 calibrate: $(STAMP)
 	$(PY) -m pico_widget.fit
+	$(PY) -m pico_widget.fit.study_offsets
 	$(PY) -m pico_widget.fit.clinic_sbc
 	$(PY) -m pico_widget.fit.clinic_retrospective
 	$(PY) -m pico_widget.render.model_page
