@@ -56,12 +56,32 @@ def test_effect_moves_toward_a_slow_and_a_fast_clinic() -> None:
 
 @pytest.mark.parametrize("case", json.loads(FIXTURE.read_text()),
                          ids=lambda c: c["profile"]["condition"])
-def test_without_a_clinic_the_forecast_is_bit_identical(case: dict) -> None:
-    """Against forecasts written by the code before clinic effects (tests/fixtures)."""
+def test_without_a_clinic_the_forecast_is_as_before(case: dict) -> None:
+    """Against forecasts written by the code before clinic effects (tests/fixtures): the
+    same to 1e-12. Not bit for bit: numpy's sums differ in their last places between
+    builds and processors (up to 1.5e-14 relative here on 2026-12-07, against the
+    fixture's)."""
     got = json.loads(estimate(PatientProfile(**case["profile"])).model_dump_json())
     for added in ("band_source", "clinic_courses", "clinic_courses_needed"):
         got.pop(added)
-    assert got == case["forecast"]
+    _assert_close(got, case["forecast"])
+
+
+def _assert_close(got: object, want: object, where: str = "forecast") -> None:
+    """Equal, floats to 1e-12 of each other, through nested dicts and lists."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and got.keys() == want.keys(), where
+        for key in want:
+            _assert_close(got[key], want[key], f"{where}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), where
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            _assert_close(g, w, f"{where}[{i}]")
+    elif isinstance(want, float):
+        assert isinstance(got, float | int) and got == pytest.approx(want, rel=1e-12,
+                                                                      abs=1e-15), where
+    else:
+        assert got == want, where
 
 
 def test_below_ten_courses_the_band_stays_the_studies() -> None:
