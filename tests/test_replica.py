@@ -179,6 +179,7 @@ def test_help_and_a_bad_option_answer_without_importing_voila(args: list[str]) -
             "{'voila', 'jupyter_server', 'tornado'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
+    assert done.returncode == 0 and done.stdout, done.stderr
     code, loaded = done.stdout.splitlines()[-1].split(" ", 1)
     assert loaded == "[]", done.stdout
     assert code == ("2" if "x" in args else "0")

@@ -1,8 +1,9 @@
 """The `pico-widget` command's arguments: `serve`'s options and the other subcommands.
 
-Why a module of its own: serve.py imports Voila and Jupyter (3 s here), which
-`pico-widget serve --help` or a mistyped option never needs; they are answered from this
-parser before anything heavy is imported.
+Why a module of its own: serve.py imports Voila and Jupyter (3 s here), which help, an
+unknown command or a bad value for a known option never needs: they are answered from this
+parser before Voila is imported. Options `serve` does not know go on to Voila, which checks
+them as it starts.
 """
 
 from __future__ import annotations

@@ -149,7 +149,9 @@ def serve(args: argparse.Namespace, extra: list[str],
 
 def main(argv: list[str] | None = None) -> None:
     """`python -m pico_widget.server.serve ARGS`, as `pico-widget ARGS` (the tests' and
-    the cluster's way to start a replica from a checkout)."""
+    the cluster's way to start a replica from a checkout). Run that way this file is
+    imported twice, as __main__ and as itself by the command; it does nothing on import,
+    so the second costs nothing but the module object."""
     from .command import main as command_main
 
     command_main(sys.argv[1:] if argv is None else argv)
