@@ -170,9 +170,10 @@ def test_serve_listens_on_the_port_the_environment_names(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("args", [["serve", "--help"], ["serve", "--port", "x"], ["--help"]])
-def test_help_and_a_bad_option_answer_without_importing_voila(args: list[str]) -> None:
-    """Voila and Jupyter take seconds to import; an administrator asking for help or
-    mistyping an option should not wait for them (server/options.py)."""
+def test_help_and_a_bad_option_value_answer_without_importing_voila(args: list[str]) -> None:
+    """Voila and Jupyter take seconds to import; an administrator asking for help or giving
+    a known option a bad value should not wait for them (server/options.py). An option
+    `serve` does not know goes on to Voila, so it is not answered here."""
     code = ("import sys; from pico_widget.server.command import main\n"
             f"try:\n    main({args!r})\nexcept SystemExit as stop:\n    code = stop.code\n"
             "print(code, sorted({m.split('.')[0] for m in sys.modules} & "
