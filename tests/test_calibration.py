@@ -405,7 +405,8 @@ def _ota(laser: str, goal: float = 75):
                    "42% under 75%), O12 (32, 88% under 75%) and O13 (59, 93% under 95%). "
                    "Refitted without O6 it stays 28, without O12 and O13 26, without all "
                    "three 16; O11, O9 and O3 do not outweigh them. Issue 30's O6 read over "
-                   "1-11 sessions gave 29, the 15 candidate rows 33, an offset for named "
+                   "1-11 sessions gave 29, the 15 candidate rows 33 (28.0 fitted with all "
+                   "conditions, a worse nested score), an offset for named "
                    "grades 28.8 (refits of nevus of Ota alone, not nested); grading offsets "
                    "in the full fit 7.6, but they scored worse on the nested check and were "
                    "not adopted, and with the clinic sds held 28.8 (docs/experiments.md). "
@@ -426,7 +427,8 @@ def test_nevus_of_ota_picosecond_clears_as_the_series_report():
                    "1.42, test above) and gives 1.54 times the sessions: half of patients "
                    "reach 75% at 2.95 sessions picosecond and 4.57 Q-switched, which whole "
                    "sessions round to 3 and 5. Issue 30's O6 read over 1-11 sessions gave "
-                   "4 and 5, the 15 candidate rows 4 and 6 (not nested, not in the model), "
+                   "4 and 5, the 15 candidate rows 4 and 5 (fitted with all conditions; 4 and "
+                   "6 refitting nevus of Ota alone) but a worse nested score (not adopted), "
                    "grading offsets 3 and 4 but a worse nested score (not adopted), with the "
                    "clinic sds held 3 and 5 (docs/experiments.md)")
 def test_qswitched_takes_1_to_1_6_times_the_picosecond_sessions():
