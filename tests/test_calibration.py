@@ -354,6 +354,33 @@ def test_log_score_beats_the_threshold_aware_baseline():
     assert scores["log_score"] >= scores["log_score_naive_threshold"] + 0.1
 
 
+def _cells(text: str) -> list[list[str]]:
+    return [[c.strip() for c in line.split("|")][1:-1] for line in text.splitlines()
+            if line.startswith("|") and not line.startswith("|---")]
+
+
+def test_the_report_traces_the_log_score_to_its_figures():
+    """docs/calibration.md gives each left-out figure's log score beside the threshold-aware
+    baseline's, and per condition the nats the model wins or loses; they add up to the
+    totals of data/accuracy.toml, so a reader can see where issue 30's lead comes from."""
+    report = (FITTED.parents[2] / "docs" / "calibration.md").read_text("utf-8")
+    scores = _out_of_sample()
+    every = report.partition("## Every figure")[2].partition("\n## ")[0]
+    pairs = [[float(v) for v in row[-1].split(";")] for row in _cells(every)[1:]
+             if ";" in row[-1]]
+    assert len(pairs) == scores["figures"]
+    assert np.mean([m for m, _ in pairs]) == pytest.approx(scores["log_score"], abs=0.005)
+    assert np.mean([a for _, a in pairs]) == pytest.approx(
+        scores["log_score_naive_threshold"], abs=0.005)
+    by_condition = report.partition("Where the log score is won and lost")[2].partition(
+        "## The folds")[0]
+    rows_ = _cells(by_condition)[1:]
+    assert sum(int(r[1]) for r in rows_) == scores["figures"]
+    assert sum(float(r[4]) for r in rows_) == pytest.approx(
+        scores["figures"] * (scores["log_score"] - scores["log_score_naive_threshold"]),
+        abs=0.05)
+
+
 def test_interval_score_beats_the_threshold_aware_baseline():
     scores = _out_of_sample()
     assert scores["interval_score_80"] < scores["interval_score_80_naive_threshold"]
