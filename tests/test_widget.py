@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from markupsafe import escape
 
 from pico_widget import PatientProfile, PicoWidget, estimate
-from pico_widget.i18n.wording import wording
+from pico_widget.i18n.wording import LANGUAGES, wording
 from pico_widget.render.charts import improvement_figure, probability_figure
-from pico_widget.render.summary import headline
+from pico_widget.render.summary import headline, sentences
+from pico_widget.ui.widget import default_profile
 from tests.strategies import profiles
 from tests.widget_client import browser_sends
 
@@ -468,3 +469,18 @@ def test_the_100_people_show_the_pinned_case_too():
     assert f"{top.reach} of 100 patients reach the goal by session {top.session}" in page
     w.unpin()
     assert w.views.pages["icons"].value.count("<svg") == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_words_range_counts_only_those_who_reach_the_goal_in_the_sessions_shown(language):
+    """The first screen (melasma, picosecond, type IV, goal 50): more than 1 in 10 need over
+    12 sessions, so "most of those who reach it need between 2 and 9" was false of all who
+    ever reach it, beside a caution saying so (a screen review found it). The range is of
+    those who reach it within the sessions shown, and the words say that."""
+    profile = default_profile()
+    fc = estimate(profile)
+    assert fc.sessions_open_ended and fc.sessions_median is not None
+    low, high = fc.sessions_range
+    said = [str(s) for s in sentences(profile, fc, language)
+            if f"<b>{low}</b>" in str(s) and f"<b>{high}</b>" in str(s)]
+    assert len(said) == 1 and str(fc.max_sessions) in said[0]

@@ -106,7 +106,7 @@ def sentences(profile: PatientProfile, fc: Forecast, language: str) -> list[Mark
                                   interval_high=fc.interval_weeks[1]))
         else:
             lines.append(sentence(say["range"], low=low, high=high, median=fc.sessions_median,
-                                  months=timeline(fc, language),
+                                  k=fc.max_sessions, months=timeline(fc, language),
                                   usual=f"{fc.usual_interval_weeks:g}"))
     if top.never >= 5:
         lines.append(sentence(say["never"], never=top.never))
