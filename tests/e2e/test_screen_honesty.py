@@ -136,7 +136,8 @@ def _ceiling_told_true(shown: dict[str, Any]) -> None:
     assert shown["end"] <= shown["level"] + 1, shown
     if shown["end"] < shown["level"] - 2:
         assert shown["words"].startswith(plain), shown
-        assert f"still below it after {shown['sessions']} sessions" in shown["words"], shown
+        assert (f"after {shown['sessions']} sessions the typical patient is still short of "
+                f"{shown['level']:.0f}%") in shown["words"], shown
     else:
         assert shown["words"] == plain, shown
 
