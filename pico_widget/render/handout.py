@@ -92,6 +92,17 @@ h2, .pico-refs-count, details.pico-refs > summary { break-after: avoid;
 .glossary dd::after { content: ""; display: block; margin-bottom: 1px; }
 @media print { details.pico-refs > *:not(summary) { display: block; }
   .print-row { display: none; } }
+/* Opened on a phone (a patient at home): the figures two to a row, the 100 people above
+   the chance chart, and the charts tall enough for their legends (at 220 px beside a
+   legend of long entries the curve's plot was 30 px high; the chance chart, squeezed
+   beside the people, was cut off on the right). Paper keeps the layout above. */
+@media screen and (max-width: 600px) {
+  .pico-figures-row { flex-wrap: wrap; } .pico-figure { flex: 1 1 40%; }
+  .chart { height: 340px; }
+  .chance-row { flex-direction: column; align-items: stretch; }
+  .chance-row .figures { width: auto; }
+  .chance-row .chart { flex: none; width: 100%; height: 420px; }
+  .glossary dl { column-count: 1; } }
 /* Opened from the file: its own print button, large enough to tap. */
 .print-row { text-align: right; margin: 0 0 6px; }
 .print-button { font: inherit; font-size: 13pt; padding: 8px 18px; border-radius: 6px;
@@ -106,6 +117,8 @@ for (const [id, figure] of Object.entries(FIGURES)) {
   figure.layout.font.size = 12;
   // Short plots on paper: a smaller y-axis title stays off the chart's title above it.
   figure.layout.yaxis.title.font = {size: 10};
+  // A phone's narrow chart: a smaller title still fits on its one line.
+  if (document.getElementById(id).clientWidth < 420) figure.layout.title.font.size = 14;
   Plotly.newPlot(id, figure.data, figure.layout, config);
 }
 """

@@ -206,3 +206,30 @@ def test_the_printed_chance_chart_keeps_its_words_clear(chromium, tmp_path, lang
         astray = [label["text"] for label in boxes["labels"]
                   if not _above_a_whisker(label, boxes["whiskers"])]
         assert astray == [], astray
+
+
+PLOT_AREAS = """() => ({page: document.documentElement.scrollWidth,
+    plots: ['improvement', 'probability'].map((id) => {
+        const chart = document.getElementById(id);
+        const title = chart.querySelector('.gtitle').getBoundingClientRect();
+        return {width: chart._fullLayout._size.w, height: chart._fullLayout._size.h,
+                titleRight: title.right, chartRight: chart.getBoundingClientRect().right}; })})"""
+
+
+@pytest.mark.parametrize("language", ["en", "ms"])
+def test_the_handout_reads_on_a_phone(chromium, tmp_path, language) -> None:
+    """A patient opens the handout on a phone at home (390 px): the curve's plot was 30 px
+    high under its legend, and the chance chart, squeezed beside the 100 people, was cut
+    off on the right (a screen review). Each plot now has room, and nothing runs past the
+    screen's edge, titles included."""
+    profile = PatientProfile(condition="pih", fitzpatrick=6, goal_percent=50)
+    path = tmp_path / "phone.html"
+    path.write_text(handout_html(profile, language=language), "utf-8")
+    context, page, _ = offline_page(chromium, path, {"width": 390, "height": 844})
+    shown = page.evaluate(PLOT_AREAS)
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    context.close()
+    assert shown["page"] <= 390, shown
+    for plot in shown["plots"]:
+        assert plot["width"] >= 250 and plot["height"] >= 100, shown
+        assert plot["titleRight"] <= plot["chartRight"] + 1, shown
