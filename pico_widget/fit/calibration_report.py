@@ -476,7 +476,7 @@ def log_score_table(found: list[Line]) -> str:
     the total lead is their sum over the figures, so this shows where it comes from."""
     head = ["| condition | figures | model (nats per figure) | threshold-aware "
             "| model's lead, all its figures (nats) |", "|---|---|---|---|---|"]
-    body, lead = [], 0.0
+    body, lead, figures = [], 0.0, 0
     for cid in conditions():
         chosen = [x for x in found if x.row.condition == cid and x.row.kind in SHARES_AND_MEANS
                   and x.threshold is not None]
@@ -485,9 +485,9 @@ def log_score_table(found: list[Line]) -> str:
         model = [x.log_score for x in chosen]
         aware = [x.threshold.log_score for x in chosen if x.threshold is not None]
         lead += sum(model) - sum(aware)
+        figures += len(chosen)
         body.append(f"| {cid} | {len(chosen)} | {np.mean(model):.3f} | {np.mean(aware):.3f} "
                     f"| {sum(model) - sum(aware):+.2f} |")
-    figures = sum(x.row.kind in SHARES_AND_MEANS and x.threshold is not None for x in found)
     return "\n".join(head + body + [
         "", f"In all the model leads by {lead:.2f} nats over {figures} figures, "
         f"{lead / figures:.3f} a figure (issue 30 asks at least 0.1)."])
