@@ -318,7 +318,9 @@ async function render({ model, el }) {
         drawnWidth = chart.offsetWidth;
       }
       return Plotly.Plots.resize(chart);
-    });
+    }).catch((err) => console.error("pico-widget: chart not resized:", err));
+    // (Uncaught, a failed resize left `drawing` rejected, and every later figure for this
+    // chart was skipped: empty axes until the page was reloaded.)
   });
   resize.observe(el);
   return () => {
