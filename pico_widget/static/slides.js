@@ -93,29 +93,56 @@ const COLUMN_CHARTS = ".pico-teaching .pico-class-case .pico-chart[data-revision
 // 20 and 21 px left a 75 px plot under a legend of long entries)
 const LEGEND_SIZE = 15;
 
+// px: the least plot a levelled chart keeps. Margins past its height leave a plot of
+// negative height: plotly.js then stops ("Something went wrong with axis scaling") and
+// shows empty axes until the next figure (a fourth column revealed under a tall headline).
+const LEAST_PLOT = 60;
+// The share of a chart its legend may take when the chart is too short for the shared
+// margins (the figure's own share, render/slides.py, leaves a 263 px chart a 22 px plot):
+// the legend scrolls, and the plot stays one to read.
+const SHORT_LEGEND = 0.4;
+
 // A column's own margins and y-axis title, as plotly drew it from the kernel's figure (with
 // the column's legend size): levelling starts from these, never from its own last result.
+// Its height is read live: the columns' row shrinks as a revealed headline grows.
 function own(chart) {
-  if (chart.__picoOwn && chart.__picoOwn.revision === chart.dataset.revision) {
-    return chart.__picoOwn;
+  if (!chart.__picoOwn || chart.__picoOwn.revision !== chart.dataset.revision) {
+    const size = chart._fullLayout._size;
+    const title = chart.querySelector(".ytitle");
+    const margin = (chart.layout && chart.layout.margin) || {};
+    const legend = (chart.layout && chart.layout.legend) || {};
+    chart.__picoOwn = { revision: chart.dataset.revision, t: size.t, b: size.b,
+                        figure: { t: margin.t, b: margin.b, legend: legend.maxheight },
+                        title: title ? title.getBoundingClientRect().height : 0 };
   }
-  const size = chart._fullLayout._size;
-  const title = chart.querySelector(".ytitle");
-  chart.__picoOwn = { revision: chart.dataset.revision, t: size.t, b: size.b,
-                      height: size.t + size.h + size.b,
-                      title: title ? title.getBoundingClientRect().height : 0 };
-  return chart.__picoOwn;
+  return { ...chart.__picoOwn, height: chart.clientHeight };
+}
+
+// One chart's failure leaves the others levelled.
+async function guarded(change) {
+  try {
+    await change();
+  } catch (err) {
+    console.error("pico-widget: column not levelled:", err);
+  }
 }
 
 async function levelled() {
   const Plotly = await plotly();
-  const charts = [...document.querySelectorAll(COLUMN_CHARTS)].filter((c) => c._fullLayout);
+  // The columns on show: a covered column's chart keeps the size it was last drawn at.
+  const charts = [...document.querySelectorAll(COLUMN_CHARTS)]
+    .filter((c) => c._fullLayout && c.offsetParent !== null);
   for (const chart of charts) {
     const full = chart._fullLayout;
     if (full.legend.font.size !== LEGEND_SIZE || full.yaxis.title.font.size !== LEGEND_SIZE) {
       delete chart.__picoOwn;
-      await Plotly.relayout(chart, { "legend.font.size": LEGEND_SIZE,
-                                     "yaxis.title.font.size": LEGEND_SIZE });
+      await guarded(() => Plotly.relayout(chart, { "legend.font.size": LEGEND_SIZE,
+                                                   "yaxis.title.font.size": LEGEND_SIZE }));
+    }
+  }
+  for (const chart of charts) {  // drawn at the height its row had before a headline grew
+    if (Math.abs(chart._fullLayout.height - chart.clientHeight) > 1) {
+      await guarded(() => Plotly.Plots.resize(chart));
     }
   }
   const mine = charts.map(own);
@@ -125,10 +152,19 @@ async function levelled() {
   // once top >= title - height + bottom + 8.
   const top = Math.ceil(Math.max(...mine.map((m) => m.t),
                                  ...mine.map((m) => m.title - m.height + bottom + 8)));
-  for (const chart of charts) {
+  for (const [index, chart] of charts.entries()) {
+    // Too short for the shared margins, a chart goes back to its figure's with a shorter
+    // legend: plotly.js fits the legend to the height there is, and the chart keeps a plot,
+    // if not a level one.
+    const { figure, height } = mine[index];
+    const fits = height - top - bottom >= LEAST_PLOT;
+    const want = fits ? { "margin.b": bottom, "margin.t": top, "legend.maxheight": figure.legend }
+      : { "margin.b": figure.b, "margin.t": figure.t, "legend.maxheight": SHORT_LEGEND };
     const size = chart._fullLayout._size;
-    if (Math.abs(size.b - bottom) > 0.5 || Math.abs(size.t - top) > 0.5) {
-      await Plotly.relayout(chart, { "margin.b": bottom, "margin.t": top });
+    const margins = fits ? { b: size.b, t: size.t } : chart.layout.margin;
+    if (Math.abs(margins.b - want["margin.b"]) > 0.5 || Math.abs(margins.t - want["margin.t"]) > 0.5
+        || chart.layout.legend.maxheight !== want["legend.maxheight"]) {
+      await guarded(() => Plotly.relayout(chart, want));
     }
   }
 }
@@ -137,9 +173,16 @@ let levelling = null;
 function levelColumns() {
   if (levelling) return;
   let queue = Promise.resolve();
-  levelling = new MutationObserver(() => {
+  const level = () => {
     queue = queue.then(levelled).catch((err) => console.error(
       "pico-widget: columns not levelled:", err));
+  };
+  // Again when a column is drawn, and when a column's chart changes height (a revealed
+  // headline grows its row, the window), which no figure marks.
+  const resized = new ResizeObserver(level);
+  levelling = new MutationObserver(() => {
+    document.querySelectorAll(COLUMN_CHARTS).forEach((chart) => resized.observe(chart));
+    level();
   });
   levelling.observe(document.body, { subtree: true, attributes: true,
                                      attributeFilter: ["data-revision"] });

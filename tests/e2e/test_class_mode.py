@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from pico_widget.i18n.wording import wording
 from tests.e2e.conftest import open_dashboard
 from tests.e2e.test_accessibility import axe
-from tests.live_server import LiveServer
+from tests.live_server import ARTIFACTS, LiveServer
 from tests.waiting import holds, wait_until
 
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -204,3 +204,49 @@ def test_four_columns_share_one_plot_height_and_show_their_axis_titles_whole(
     assert cut == [] and all(len(p["titles"]) == 2 for p in plots), plots
     no_scroll(page)
     context.close()
+
+
+# Each column's plot: its height as plotly.js laid it out and how many traces it drew.
+PLOTTED = """() => [...document.querySelectorAll('.pico-class-case .pico-chart')].map((c) => ({
+    plot: c._fullLayout ? Math.round(c._fullLayout._size.h) : null,
+    paths: c.querySelectorAll('.scatterlayer .trace path.js-line').length}))"""
+
+
+def test_every_column_keeps_a_plot_when_tall_headlines_are_revealed(
+        server: LiveServer, chromium: Any) -> None:
+    """A screen review, on a projector: the Ota, tattoo, PIH on type V and Hori's columns
+    with the class's guesses, revealed left to right. The PIH headline (its 'few studies
+    include skin like yours') grew the row and shrank the charts: levelling gave the Ota
+    chart margins taller than itself, plotly.js stopped, the axes stayed empty, and a failed
+    resize kept every later figure of that chart from being drawn."""
+    titles = (OTA, "Black professional tattoo on the upper arm",
+              "Post-inflammatory hyperpigmentation on skin type V", HORI)
+    context, page, _ = open_dashboard(server, chromium, PROJECTOR)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    teach(page, titles)
+    for title in titles:
+        guess = column(page, title).get_by_label(
+            wording("teaching", "guess_label", language="en"))
+        guess.fill("4, 6, 8")
+        guess.press("Enter")
+        expect(guess).to_have_value("4, 6, 8")
+        column(page, title).get_by_role(
+            "button", name=wording("teaching", "reveal", language="en")).click()
+        expect(column(page, title).locator(".pico-headline")).to_be_visible()
+    drawn(page, 4)
+
+    def every_plot_drawn() -> list[dict[str, Any]]:
+        plots = page.evaluate(PLOTTED)
+        assert all(p["plot"] is not None and p["plot"] >= 40 and p["paths"] > 0
+                   for p in plots), plots
+        return plots
+    wait_until(every_plot_drawn, what="every column's plot drawn with its lines")
+    ota = column(page, OTA)
+    ota.get_by_role("button", name=wording("teaching", "next_session", language="en")).click()
+    expect(ota.locator(".pico-step-note")).to_contain_text("Session 1 of")
+    wait_until(every_plot_drawn, what="every plot drawn after a step")
+    page.screenshot(path=str(ARTIFACTS / "class-mode-tall-headlines.png"))  # as projected
+    context.close()
+    assert [e for e in errors if "pico-widget" in e or "axis scaling" in e] == [], errors
