@@ -106,12 +106,12 @@ def test_the_printed_chance_chart_numbers_the_session_the_headline_names() -> No
     """Past 12 sessions the paper chart numbers every second bar; the tattoos' headlines
     name sessions 13 and 15, which went unnumbered on paper."""
     from pico_widget import estimate, teaching_cases
-    from pico_widget.render.charts import probability_figure
-    from pico_widget.render.handout import PAPER_LABELS, paper_chance
+    from pico_widget.render.charts import LABELS_EVERY_BAR, probability_figure
+    from pico_widget.render.handout import paper_chance
     from pico_widget.render.headline import headline
 
     long = [c.profile for c in teaching_cases()
-            if estimate(c.profile).max_sessions > PAPER_LABELS]
+            if estimate(c.profile).max_sessions > LABELS_EVERY_BAR]
     assert long  # the check below has cases to check
     for profile in long:
         fc = estimate(profile)

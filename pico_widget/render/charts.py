@@ -7,6 +7,7 @@ tests/test_charts.py checks every figure against plotly's own schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -164,8 +165,8 @@ def probability_figure(fc: Forecast, language: str, compare: Compare = None,
     outline = [2.5 if n in milestones.values() else 0 for n in x]
     low = [round(100 * lo, 1) for lo, _ in fc.prob_goal_band]
     high = [round(100 * hi, 1) for _, hi in fc.prob_goal_band]
-    # The whiskers: where the share would lie at 8 in 10 clinics like those studied. The
-    # bar's own number sits inside its top, where no whisker crosses it.
+    # The whiskers: where the share would lie at 8 in 10 clinics like those studied. Each
+    # bar's number goes above them (numbers_above_whiskers).
     data: list[dict[str, Any]] = [{
         "type": "bar", "name": label["chance"], "x": x, "y": percent,
         "marker": {"color": BLUE, "line": {"color": "black", "width": outline}},
@@ -175,8 +176,7 @@ def probability_figure(fc: Forecast, language: str, compare: Compare = None,
                     "arrayminus": [max(p - lo, 0) for lo, p in zip(low, percent,
                                                                    strict=True)]},
         "customdata": list(zip(low, high, strict=True)),
-        "text": [f"{p:.0f}" for p in percent], "textposition": "inside",
-        "insidetextanchor": "end", "textfont": {"size": 13, "color": "white"},
+        "text": [f"{p:.0f}" for p in percent], "textposition": "none",
         "hovertemplate": "%{y:.0f}% (%{customdata[0]:.0f}-%{customdata[1]:.0f}%)"}]
     if compare is not None:
         name, other_fc = compare
@@ -201,10 +201,11 @@ def probability_figure(fc: Forecast, language: str, compare: Compare = None,
     layout["barmode"] = "group"
     if studies is not None:
         layout["bargap"] = _BESIDE_GAP
-    layout["yaxis"]["range"] = [0, 112]
-    # Bar labels keep one readable size; where bars are too narrow for it they are hidden
-    # (the hover and the "In words" view still give every value) rather than shrunk.
-    layout["uniformtext"] = {"minsize": 12, "mode": "hide"}
+    layout["yaxis"]["range"] = [0, 118]  # room above a whisker at 100 for its number
+    beside = [trace for trace in data if trace.get("error_y") and trace is not data[0]]
+    numbers_above_whiskers({"data": data, "layout": layout}, milestones.values(),
+                           shift=-_GROUP_SHIFT if compare is not None else 0.0,
+                           beside=beside[0] if beside else None)
     # Milestones go in the subtitle, above the plot, where they cannot cover a bar's label;
     # their bars are outlined and dotted lines mark the levels behind the bars.
     # Every line is named in the legend (the dotted milestone levels once, together).
@@ -251,6 +252,32 @@ def _studies_whiskers(studies: Forecast, language: str) -> list[dict[str, Any]]:
             {"type": "scatter", "mode": "markers", "name": name, "x": [None], "y": [None],
              "hoverinfo": "skip", "marker": {"symbol": "line-ns-open", "size": 16,
                                              "color": GREY, "line": {"width": 2.5}}}]
+
+
+LABELS_EVERY_BAR = 12  # sessions: past this many, every second bar is numbered
+_GROUP_SHIFT = 0.2  # sessions: a compared case's bar left of its session (plotly's groups)
+
+
+def numbers_above_whiskers(figure: Figure, named: Iterable[int] = (), size: int = 13,
+                           shift: float = 0.0, beside: dict[str, Any] | None = None) -> None:
+    """Each bar's number (its trace's "text") just above its own whisker: inside the bar,
+    the whisker's lower arm ran through it (a screen review; paper first), and in one row
+    along the top the numbers read as session numbers. Past LABELS_EVERY_BAR sessions
+    every second bar is numbered, and always the sessions `named`. `shift`: where the bar
+    stands from its session; `beside`: whiskers drawn beside the bar, kept clear too."""
+    bars, layout = figure["data"][0], figure["layout"]
+    step = 1 if len(bars["x"]) <= LABELS_EVERY_BAR else 2
+    keep = set(named)
+    tops = [y + up for y, up in zip(bars["y"], bars["error_y"]["array"], strict=True)]
+    if beside is not None:
+        tops = [max(top, y + up) for top, y, up in
+                zip(tops, beside["y"], beside["error_y"]["array"], strict=False)]
+    layout["annotations"] = [
+        {"x": x + shift, "y": top + 1, "yref": "y", "yanchor": "bottom", "text": text,
+         "showarrow": False, "font": {"size": size}}
+        for x, top, text in zip(bars["x"], tops, bars["text"], strict=True)
+        if x % step == 0 or x in keep]
+    bars["textposition"] = "none"
 
 
 _BESIDE = 0.36  # sessions: the studies' whiskers right of a bar narrowed by _BESIDE_GAP

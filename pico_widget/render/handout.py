@@ -19,7 +19,13 @@ from ..core.settings_models import Clinic
 from ..core.version import package_version
 from ..i18n.formats import long_date
 from ..i18n.wording import check_language, condition_words, wording
-from .charts import FONT_STACK, improvement_figure, plotly_js_path, probability_figure
+from .charts import (
+    FONT_STACK,
+    improvement_figure,
+    numbers_above_whiskers,
+    plotly_js_path,
+    probability_figure,
+)
 from .clinic import clinic_of, costs, price
 from .headline import answer, answer_html
 from .summary import (
@@ -208,25 +214,13 @@ def _handout(profile: PatientProfile, fc: Forecast, today: date | None, language
         draw=Markup(DRAW))
 
 
-PAPER_LABELS = 12  # sessions: past this many, every second bar's number is printed
-
-
 def paper_chance(figure: dict[str, Any], language: str, named: int | None = None
                  ) -> dict[str, Any]:
-    """The chance chart for paper, where the plot is small: each bar's number just above
-    its own whisker (inside the bar, a whisker crossed it; in one row along the top, the
-    numbers read as session numbers) and the subtitle's notes one a line (on one, it ran
-    past the chart and over the axis title). Past PAPER_LABELS sessions every second bar
-    is numbered, and always the session the headline names (`named`)."""
-    bars, layout = figure["data"][0], figure["layout"]
-    step = 1 if len(bars["x"]) <= PAPER_LABELS else 2
-    tops = [y + up for y, up in zip(bars["y"], bars["error_y"]["array"], strict=True)]
-    layout["annotations"] = [
-        {"x": x, "y": top + 1, "yref": "y", "yanchor": "bottom", "text": text,
-         "showarrow": False, "font": {"size": 10}}
-        for x, top, text in zip(bars["x"], tops, bars["text"], strict=True)
-        if x % step == 0 or x == named]
-    bars["textposition"] = "none"
+    """The chance chart for paper, where the plot is small: the bars' numbers smaller,
+    always numbering the session the headline names (`named`), and the subtitle's notes
+    one a line (on one, it ran past the chart and over the axis title)."""
+    layout = figure["layout"]
+    numbers_above_whiskers(figure, () if named is None else (named,), size=10)
     subtitle = layout["title"].get("subtitle")
     if subtitle is not None:
         lines = subtitle["text"].split(str(wording("charts", "milestones_join", language=language)))

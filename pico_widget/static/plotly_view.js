@@ -210,6 +210,9 @@ function projected(figure) {
                                 font: big(layout.title.subtitle.font, 21) };
     }
   }
+  if (layout.annotations) {  // the bars' numbers
+    layout.annotations = layout.annotations.map((a) => ({ ...a, font: big(a.font, 18) }));
+  }
   layout.margin = { ...layout.margin, l: 80, b: 130, t: (layout.margin || {}).t + 12 };
   const data = figure.data.map((trace) => (trace.textfont
     ? { ...trace, textfont: big(trace.textfont, 18) } : trace));
