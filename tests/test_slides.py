@@ -57,3 +57,29 @@ def test_a_slide_holds_each_column_on_its_own_axes_at_projector_size():
     assert {layout[k]["dtick"] for k in ("xaxis", "xaxis2", "xaxis3", "xaxis4")} == {2}
     shown = [t["name"] for t in figure["data"] if t["showlegend"]]
     assert len(shown) == len(set(shown))  # each kind of line named once
+
+
+def test_a_long_title_pushes_every_answer_down_and_guesses_keep_their_legend_entry():
+    """A screen review's exported slide: the PIH column's three-line title ran over its
+    answer, and the class's guesses, cut to no points in the first column (stepped back
+    to session 1), lost their legend entry in every column."""
+    br = str(wording("charts", "line_break", language="en"))
+    first, *rest = [shared_axes(f, 20) for f in figures()]
+    guesses = {"type": "scatter", "mode": "markers", "name": "Class's guesses",
+               "x": [4, 6], "y": [75, 75]}
+    first = up_to({**first, "data": [*first["data"], guesses]}, 1)
+    rest = [{**f, "data": [*f["data"], guesses]} for f in rest]
+    long = "Post-inflammatory hyperpigmentation on skin type V, after three slow sessions"
+    panels = [("Short", "answer", first), (long, "answer", rest[0]),
+              *[(f"Case {i}", "answer", f) for i, f in enumerate(rest[1:])]]
+    figure = slide(panels, "Side by side", "en")
+    texts = figure["layout"]["annotations"]
+    title = next(a for a in texts if a["text"].startswith("Post-inflammatory"))
+    lines = len(title["text"].split(br))
+    assert lines == 3
+    answers = [a for a in texts if a["text"] == "answer"]
+    # Each answer starts below the longest title's last line (24 px type, about 30 px).
+    assert all(a["y"] <= title["y"] - lines * 29 / SLIDE_HEIGHT for a in answers)
+    assert len({a["y"] for a in answers}) == 1
+    named = [t for t in figure["data"] if t["name"] == "Class's guesses" and t["showlegend"]]
+    assert len(named) == 1 and named[0]["x"]  # named once, by a column that draws them

@@ -18,6 +18,8 @@ from .charts import FONT_STACK, Figure
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080  # a projector's resolution
 PERCENT_RANGE = [0, 102]  # charts.py's percent axis, shared by every column
+TITLE_TOP, TITLE_SIZE = 0.945, 24  # a column's title: its top (share of the slide), px
+TITLE_LINE = 0.029  # a title's line, as a share of the slide's height (24 px type)
 
 
 def session_step(horizon: int) -> int:
@@ -71,6 +73,11 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) ->
     shapes: list[dict[str, Any]] = []
     layout: dict[str, Any] = {}
     named: set[str] = set()  # a name in the legend once, from the first column that has it
+    # The answers start under the longest title: a title of three lines ran over the
+    # first line of its answer (a screen review).
+    lines = max(len(_text(title, 0, 0, TITLE_SIZE, "paper", br, width)["text"].split(br))
+                for title, _, _ in panels)
+    words_top = TITLE_TOP - lines * TITLE_LINE - 0.007
     for index, (title, words, figure) in enumerate(panels):
         suffix = "" if index == 0 else str(index + 1)
         left = index * (width + gap)
@@ -84,7 +91,10 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) ->
             **{k: v for k, v in source["yaxis"].items() if k != "title"},
             "domain": [0.14, 0.6], "anchor": f"x{suffix}", "tickfont": {"size": 18}}
         for trace in figure["data"]:
-            shown = trace.get("showlegend", True) and trace.get("name") not in named
+            # A trace cut to no points has no legend entry in plotly.js: the name goes to
+            # the next column that draws it (the class's guesses, before they were shown).
+            shown = (trace.get("showlegend", True) and trace.get("name") not in named
+                     and trace.get("x") != [])
             if shown:
                 named.add(trace.get("name"))
             data.append({**trace, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
@@ -95,8 +105,8 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) ->
             level = shape["name"].replace(br, " ")
             annotations.append({**_text(level, left, shape["y0"], 15, "paper", br, width),
                                 "yref": f"y{suffix}", "yanchor": "bottom"})
-        annotations.append(_text(title, left, 0.945, 24, "paper", br, width))
-        annotations.append(_text(words, left, 0.88, 17, "paper", br, width))
+        annotations.append(_text(title, left, TITLE_TOP, TITLE_SIZE, "paper", br, width))
+        annotations.append(_text(words, left, words_top, 17, "paper", br, width))
     layout |= {
         "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT,
         "font": {"family": FONT_STACK, "size": 18},
