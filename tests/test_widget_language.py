@@ -169,7 +169,7 @@ def test_teaching_cases_follow_the_language():
     chosen = d.widget.profile
     assert "Melasma, modest goal." in d.point.value
     browser_sends(d.language_choice, index=2)
-    assert d.cases.label == "Melasma, matlamat sederhana"
+    assert d.cases.label == "Melasma, matlamat pudar separuh"
     assert "Matlamat sederhana adalah realistik" in d.point.value
     assert d.widget.profile == chosen
 
