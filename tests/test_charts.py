@@ -38,6 +38,16 @@ def test_figures_are_valid_plotly_and_carry_the_forecast(profile):
     assert levels["ceiling"]["y0"] == fc.ceiling_percent
     # Named in the legend, not written over the plot, where a label hid data.
     assert "annotations" not in improvement["layout"]
+    # Each number above its bar's whisker (inside the bar the whisker crossed it): every
+    # bar up to 12 sessions, then every second and the milestones.
+    numbers = {round(a["x"] + (0.2 if compare else 0.0)): a
+               for a in probability["layout"]["annotations"]}
+    for x, y, up, text in zip(bars["x"], bars["y"], bars["error_y"]["array"], bars["text"],
+                              strict=True):
+        if x in numbers:
+            assert numbers[x]["text"] == text and numbers[x]["y"] > y + up
+    assert len(bars["x"]) > 12 or len(numbers) == len(bars["x"])
+    assert len(numbers) >= len(bars["x"]) // 2
     assert levels["goal"]["name"] == f"Goal {fc.goal_percent:.0f}%" and levels["goal"]["showlegend"]
     assert f" {fc.ceiling_percent:.0f}%" in levels["ceiling"]["name"].replace("<br>", " ")
     assert levels["ceiling"]["showlegend"]

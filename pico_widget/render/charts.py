@@ -269,9 +269,9 @@ def numbers_above_whiskers(figure: Figure, named: Iterable[int] = (), size: int 
     step = 1 if len(bars["x"]) <= LABELS_EVERY_BAR else 2
     keep = set(named)
     tops = [y + up for y, up in zip(bars["y"], bars["error_y"]["array"], strict=True)]
-    if beside is not None:
-        tops = [max(top, y + up) for top, y, up in
-                zip(tops, beside["y"], beside["error_y"]["array"], strict=False)]
+    if beside is not None:  # as many sessions as the bars, or fewer
+        reach = [y + up for y, up in zip(beside["y"], beside["error_y"]["array"], strict=True)]
+        tops = [max([top, *reach[i:i + 1]]) for i, top in enumerate(tops)]
     layout["annotations"] = [
         {"x": x + shift, "y": top + 1, "yref": "y", "yanchor": "bottom", "text": text,
          "showarrow": False, "font": {"size": size}}
