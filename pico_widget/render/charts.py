@@ -188,8 +188,8 @@ def probability_figure(fc: Forecast, language: str, compare: Compare = None,
                        "pattern": {"shape": "/", "fgcolor": "white", "bgcolor": GREEN,
                                    "fillmode": "replace", "solidity": 0.3}},
             "hovertemplate": "%{y:.0f}%"})
-    if studies is not None:
-        data += _studies_whiskers(studies, language)
+    beside = _studies_whiskers(studies, language) if studies is not None else []
+    data += beside
     data.append({  # the whiskers' legend entry (a trace with no points)
         "type": "scatter", "mode": "markers",
         "name": legend_lines(chart_legend(fc, language), language), "x": [None],
@@ -202,10 +202,9 @@ def probability_figure(fc: Forecast, language: str, compare: Compare = None,
     if studies is not None:
         layout["bargap"] = _BESIDE_GAP
     layout["yaxis"]["range"] = [0, 118]  # room above a whisker at 100 for its number
-    beside = [trace for trace in data if trace.get("error_y") and trace is not data[0]]
     numbers_above_whiskers({"data": data, "layout": layout}, milestones.values(),
                            shift=-_GROUP_SHIFT if compare is not None else 0.0,
-                           beside=beside[0] if beside else None)
+                           beside=beside[0] if beside else None)  # the studies' whiskers
     # Milestones go in the subtitle, above the plot, where they cannot cover a bar's label;
     # their bars are outlined and dotted lines mark the levels behind the bars.
     # Every line is named in the legend (the dotted milestone levels once, together).
