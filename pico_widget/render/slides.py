@@ -73,12 +73,13 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) ->
     shapes: list[dict[str, Any]] = []
     layout: dict[str, Any] = {}
     named: set[str] = set()  # a name in the legend once, from the first column that has it
+    titles = [_text(title, index * (width + gap), TITLE_TOP, TITLE_SIZE, "paper", br, width)
+              for index, (title, _, _) in enumerate(panels)]
     # The answers start under the longest title: a title of three lines ran over the
     # first line of its answer (a screen review).
-    lines = max(len(_text(title, 0, 0, TITLE_SIZE, "paper", br, width)["text"].split(br))
-                for title, _, _ in panels)
+    lines = max(len(title["text"].split(br)) for title in titles)
     words_top = TITLE_TOP - lines * TITLE_LINE - 0.007
-    for index, (title, words, figure) in enumerate(panels):
+    for index, (_, words, figure) in enumerate(panels):
         suffix = "" if index == 0 else str(index + 1)
         left = index * (width + gap)
         source = figure["layout"]
@@ -105,7 +106,7 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) ->
             level = shape["name"].replace(br, " ")
             annotations.append({**_text(level, left, shape["y0"], 15, "paper", br, width),
                                 "yref": f"y{suffix}", "yanchor": "bottom"})
-        annotations.append(_text(title, left, TITLE_TOP, TITLE_SIZE, "paper", br, width))
+        annotations.append(titles[index])
         annotations.append(_text(words, left, words_top, 17, "paper", br, width))
     layout |= {
         "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT,
