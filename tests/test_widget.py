@@ -118,8 +118,8 @@ def test_goal_presets_set_the_goal():
 @pytest.mark.parametrize(
     ("control", "state", "sentence"),
     [
-        ("goal", {"value": 150}, "goal must be a number from 0 to 100; got 150"),
-        ("goal", {"value": "lots"}, "goal must be a number from 0 to 100; got 'lots'"),
+        ("goal", {"value": 150}, "goal must be a number from 1 to 100; got 150"),
+        ("goal", {"value": "lots"}, "goal must be a number from 1 to 100; got 'lots'"),
         ("fitzpatrick", {"index": 7}, "was not accepted"),
         ("condition", {"index": 99}, "was not accepted"),
         ("condition", {"index": "freckle"}, "was not accepted"),

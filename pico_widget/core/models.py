@@ -136,10 +136,7 @@ class PatientProfile(_Model):
     @field_validator("goal_percent", mode="before")
     @classmethod
     def _goal(cls, v: Any) -> float:
-        value = _number(v, "goal", 0, 100)
-        if value == 0:
-            raise refusal("goal_zero")
-        return value
+        return _number(v, "goal", 1, 100)  # percent: 0.75 is not 75
 
     @field_validator("laser", mode="before")
     @classmethod
