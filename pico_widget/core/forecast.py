@@ -12,10 +12,11 @@ from functools import cache
 from typing import Annotated
 
 import numpy as np
-from pydantic import Field, TypeAdapter
+from pydantic import Field, InstanceOf, validate_call
 
 from .catalogue import ConditionSpec, catalogue, conditions, fitted
 from .clinic_effect import MIN_COURSES, ClinicEffect, at_clinic, clinic_nodes
+from .codes import english
 from .evidence import evidence, strength
 from .kirby_desai import kirby_desai_score
 from .models import (
@@ -40,22 +41,24 @@ from .population import (
 from .response import Case, clinic_sd, course_sessions, spread_for
 
 PERCENTILES = (0.1, 0.5, 0.9)
-_MAX_SESSIONS = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_SESSION)])
 _TOLERANCE = 1e-9
 
 
-def estimate(profile: PatientProfile, max_sessions: int | None = None,
-             clinic: ClinicEffect | None = None) -> Forecast:
+@validate_call
+def estimate(profile: PatientProfile,
+             max_sessions: Annotated[int, Field(ge=1, le=MAX_SESSION)] | None = None,
+             clinic: InstanceOf[ClinicEffect] | None = None) -> Forecast:
     """Forecast sessions, improvement, timeline and PIH risk for one patient (cautions as
-    codes: the forecast is the same in every language). With `clinic` (clinic_effect) and
+    codes: the forecast is the same in every language). `profile`: a PatientProfile or its
+    fields as a dict. `max_sessions` (1-60): the sessions shown, the condition's own by
+    default; a result recorded later than it extends them. With `clinic` (clinic_effect) and
     at least MIN_COURSES of its courses of this condition, the clinic's own offsets replace
     the spread of clinics like those studied (band_source "this_clinic"); PIH stays the
-    studies'."""
+    studies'. Arguments are checked as pydantic checks a model: a wrong one raises
+    ValidationError naming it."""
     spec = conditions()[profile.condition]
     settings = catalogue().model
-    if max_sessions is None:
-        max_sessions = spec.max_sessions or settings.default_max_sessions
-    horizon = _MAX_SESSIONS.validate_python(max_sessions)
+    horizon = max_sessions or spec.max_sessions or settings.default_max_sessions
     observed = [(o.session, o.improvement_percent) for o in profile.observations]
     if observed:
         horizon = max(horizon, observed[-1][0])
@@ -143,6 +146,19 @@ def estimate(profile: PatientProfile, max_sessions: int | None = None,
         clinic_courses_needed=0 if own is not None or clinic is None
         else MIN_COURSES - courses,
     )
+
+
+def forecast_for(profile: PatientProfile, forecast: Forecast | None = None,
+                 clinic: ClinicEffect | None = None) -> Forecast:
+    """`forecast` when the caller holds this profile's already (the widget does), else a
+    new one. A forecast made for another condition, laser or goal is refused: a handout or
+    note must never pair one case's inputs with another's numbers."""
+    if forecast is None:
+        return estimate(profile, clinic=clinic)
+    made_for = (forecast.condition, forecast.laser, forecast.goal_percent)
+    if made_for != (profile.condition, profile.laser, profile.goal_percent):
+        raise ValueError(english("validation", "forecast_mismatch", {}))
+    return forecast
 
 
 @cache

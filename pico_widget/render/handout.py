@@ -8,12 +8,14 @@ printed page, so nothing that identifies the patient passes through the app.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
+from pydantic import InstanceOf, validate_call
 
 from ..core.clinic_effect import ClinicEffect
-from ..core.forecast import estimate
+from ..core.forecast import forecast_for
 from ..core.models import Forecast, PatientProfile
 from ..core.settings_models import Clinic
 from ..core.version import package_version
@@ -130,18 +132,22 @@ for (const [id, figure] of Object.entries(FIGURES)) {
 """
 
 
+@validate_call
 def handout_html(profile: PatientProfile, today: date | None = None,
-                 language: str = "en", clinic: Clinic | dict | None = None,
+                 language: str = "en",
+                 clinic: Clinic | dict[str, Any] | str | Path | None = None,
                  forecast: Forecast | None = None,
-                 effect: ClinicEffect | None = None) -> str:
+                 effect: InstanceOf[ClinicEffect] | None = None) -> str:
     """The patient's plan as one HTML file in the patient's language: inputs, forecast in
-    words and charts, risks, aftercare; with a clinic, its name, contact, logo and the
-    likely cost, and a line for the next visit. `forecast`: estimate(profile) when the
-    caller holds it already (the widget does), so it is not made again. With the clinic's
-    own effect (serve --outcomes), its band, named as the clinic's."""
-    profile = PatientProfile.model_validate(profile)
+    words and charts, risks, aftercare; with a clinic (a Clinic, its settings as a dict or
+    a clinic file's path), its name, contact, logo and the likely cost, and a line for the
+    next visit. `profile`: a PatientProfile or its fields as a dict. `forecast`:
+    estimate(profile) when the caller holds it already (the widget does), so it is not made
+    again; one made for another case is refused. With the clinic's own effect (serve
+    --outcomes), its band, named as the clinic's. A wrong argument raises pydantic's
+    ValidationError."""
     language = check_language(language)
-    return _handout(profile, forecast or estimate(profile, clinic=effect), today, language,
+    return _handout(profile, forecast_for(profile, forecast, effect), today, language,
                     clinic_of(clinic, language=language))
 
 

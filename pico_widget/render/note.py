@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from pydantic import InstanceOf, validate_call
+
 from ..core.clinic_effect import ClinicEffect
-from ..core.forecast import estimate
+from ..core.forecast import forecast_for
 from ..core.models import Forecast, PatientProfile
 from ..core.settings_models import DeviceSettings
 from ..i18n.formats import join
@@ -17,19 +19,21 @@ from .summary import sentences, severity_text
 from .templates import text_of
 
 
+@validate_call
 def clinical_note(profile: PatientProfile, today: date | None = None,
                   language: str = "en",
-                  settings: Mapping[int, DeviceSettings | dict] | None = None,
+                  settings: Mapping[int, DeviceSettings] | None = None,
                   forecast: Forecast | None = None,
-                  effect: ClinicEffect | None = None) -> str:
+                  effect: InstanceOf[ClinicEffect] | None = None) -> str:
     """Inputs, forecast, range, warnings and model version, ready to paste into a record.
-    English by default (the record's language); `language` matches the patient's.
-    `settings`: session number -> the device settings used then (optional). `forecast`:
-    estimate(profile) when the caller holds it already (the widget does). `effect`: the
-    clinic's own (serve --outcomes), whose band the note then gives and names."""
-    checked = {int(k): DeviceSettings.model_validate(v) for k, v in (settings or {}).items()}
-    return _note(profile, forecast or estimate(profile, clinic=effect), today,
-                 check_language(language), checked)
+    `profile`: a PatientProfile or its fields as a dict. English by default (the record's
+    language); `language` matches the patient's. `settings`: session number -> the device
+    settings used then (optional; dicts are checked as DeviceSettings). `forecast`:
+    estimate(profile) when the caller holds it already (the widget does); one made for
+    another case is refused. `effect`: the clinic's own (serve --outcomes), whose band the
+    note then gives and names. A wrong argument raises pydantic's ValidationError."""
+    return _note(profile, forecast_for(profile, forecast, effect), today,
+                 check_language(language), dict(settings or {}))
 
 
 def _settings_line(settings: dict[int, DeviceSettings], language: str) -> str | None:
