@@ -127,11 +127,14 @@ def test_each_language_names_itself_in_its_own_script():
 
 
 def test_plurals_follow_each_language():
-    assert plural("summary", "observed", 1, "en").endswith("after 1 session.")
-    assert plural("summary", "observed", 2, "en").endswith("after 2 sessions.")
-    assert plural("summary", "observed", 2, "ms").endswith("selepas 2 sesi.")
-    assert plural("summary", "observed", 1, "ms").endswith("selepas 1 sesi.")
-    assert "2次治疗" in plural("summary", "observed", 2, "zh-Hans")
+    def studies(n: int, language: str) -> str:
+        return plural("evidence", "short", n, language, grade="g", patients=9, designs="d")
+
+    assert studies(1, "en") == "g (1 study, 9 patients; d)"
+    assert studies(2, "en") == "g (2 studies, 9 patients; d)"
+    assert studies(2, "ms") == "g (2 kajian, 9 pesakit; d)"
+    assert studies(1, "ms") == "g (1 kajian, 9 pesakit; d)"
+    assert "2项研究" in studies(2, "zh-Hans")
 
 
 def test_lists_and_prices_in_each_locales_style():

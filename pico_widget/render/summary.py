@@ -120,7 +120,7 @@ def sentences(profile: PatientProfile, fc: Forecast, language: str) -> list[Mark
         lines.append(sentence(say["pih_extrapolated"], fitzpatrick=profile.fitzpatrick_numeral))
     lines.append(escape(strength_text(fc, language)))
     if profile.observations:
-        lines.append(escape(plural("summary", "observed", len(profile.observations), language)))
+        lines.append(sentence(say["observed"], session=profile.observations[-1].session))
     return lines
 
 

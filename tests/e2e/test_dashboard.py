@@ -127,7 +127,7 @@ def test_recording_a_response_updates_the_forecast(page: Page) -> None:
     assert seen and seen[0]["y"] == [12]
     assert choose(page, "chance")["probability"]["traces"] != before["probability"]["traces"]
     choose(page, "words")
-    expect(page.locator(".pico-summary")).to_contain_text("response seen after 1 session")
+    expect(page.locator(".pico-summary")).to_contain_text("response recorded up to session 1")
 
 
 def test_tattoo_shows_kirby_desai_inputs_and_score(page: Page) -> None:
