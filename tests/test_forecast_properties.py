@@ -254,6 +254,23 @@ def test_poor_response_after_two_sessions_warns():
     assert any("Review the diagnosis" in w for w in estimate(profile).warnings)
 
 
+def test_a_result_at_the_goal_is_named_and_the_summary_says_its_session():
+    """Recorded 80% at session 8 against a goal of 75: the chances still allow the
+    assessment's error, so a caution says the goal is met as recorded; the summary's last
+    line names session 8, not the count of results (2)."""
+    from pico_widget.render.summary import sentences
+    from pico_widget.render.templates import text_of
+
+    seen = [Observation(session=1, improvement_percent=10),
+            Observation(session=8, improvement_percent=80)]
+    met = PatientProfile(condition="melasma", fitzpatrick=4, goal_percent=75, observations=seen)
+    short = met.model_copy(update={"goal_percent": 85})
+    assert estimate(met).cautions[0].code == "goal_recorded"
+    assert "already meets the goal of 75%" in estimate(met).warnings[0]
+    assert "goal_recorded" not in [c.code for c in estimate(short).cautions]
+    assert text_of(sentences(met, estimate(met), "en")[-1]).endswith("up to session 8.")
+
+
 def test_dark_skin_and_relapse_warnings():
     fc = estimate(PatientProfile(condition="melasma", fitzpatrick=6, goal_percent=30))
     text = " ".join(fc.warnings)

@@ -271,6 +271,10 @@ def _cautions(profile: PatientProfile, spec: ConditionSpec, prior: Population,
         # The latest result decides: a slow first session followed by a good second needs
         # no review, and a poor latest one does, from session 1 on.
         obs = profile.observations[-1]
+        if obs.improvement_percent >= target:  # the chances still allow assessment error
+            notes.append(Caution(code="goal_recorded", values={
+                "session": obs.session, "seen": obs.improvement_percent,
+                "goal": profile.goal_percent, "sd": settings.observation_sd_percent}))
         below = shares_showing_at_most(prior, [(obs.session, obs.improvement_percent)],
                                        settings.observation_sd_percent)
         if below[0] < settings.non_response_quantile:
