@@ -55,6 +55,11 @@ class LaserShift(_Data):
 
 
 class ConditionSpec(_Data):
+    """One skin concern as the forecast reads it (data/conditions.toml and data/fitted.toml):
+    its names, the spread of patients' rates and ceilings, the share who clear completely,
+    the step per skin type, session intervals, the PIH factor, its cautions and severity
+    levels, and the basis (a row or a judgement) of every number."""
+
     id: str
     label: str
     in_sentence: str  # the label as it reads mid-sentence ('nevus of Ota')

@@ -276,8 +276,9 @@ class Forecast(_Model):
     interval_weeks: tuple[int, int]
     usual_interval_weeks: float
     weeks_to_goal: tuple[float, float, float] | None = Field(
-        description="(sessions - 1) x the usual interval, for the range's ends and "
-                    "sessions_median; None without a typical count")
+        description="(low, median, high): (sessions - 1) x the usual interval at "
+                    "sessions_range's low end, sessions_median and sessions_range's high end; "
+                    "None without a typical count")
     pih_risk_percent: float = Field(
         description="chance of PIH (darker patches after treatment) over the rest of a "
                     "typical course at a clinic like those studied, percent")

@@ -58,7 +58,13 @@ def default_profile() -> PatientProfile:
 class PicoWidget(ScreenState, widgets.VBox):
     """The forecast for one patient. Display it in a notebook cell or serve it with Voila.
 
-    `profile`, `forecast` and `language` are traitlets: observe or link them."""
+    `profile` (a PatientProfile; the default case when None), `forecast` (read only: always
+    estimate(profile)) and `language` ("en", "zh-Hans" or "ms") are traitlets: observe or
+    link them; `message` is the sentence shown for the last input refused ("" if none).
+    `clinic`: a Clinic, its settings as a dict or a clinic file's path, for the
+    handout's name, contact and price. `mode="class"` opens the teaching view, whose
+    answers wait behind "Reveal" for a class's guesses. `outcomes`: the clinic's sign-in to
+    its recorded courses (what `pico-widget serve --outcomes` passes), else none."""
 
     def __init__(self, profile: PatientProfile | None = None,
                  language: str = DEFAULT_LANGUAGE,
