@@ -14,6 +14,7 @@ from pico_widget.outcomes.cli import main
 from pico_widget.outcomes.csv_io import to_csv
 from pico_widget.outcomes.database import open_engine
 from pico_widget.settings import CACHE_ENV
+from tests.live_server import free_port
 from tests.outcomes_helpers import course
 
 PROGRAM = [sys.executable, "-m", "pico_widget.server.command"]
@@ -94,9 +95,38 @@ def test_a_bad_csv_stores_nothing_and_says_which_line(url, tmp_path):
 
 
 def test_commands_refuse_a_database_not_upgraded(tmp_path):
+    sqlite3.connect(tmp_path / "new.db").close()  # a file, no tables
     result = run("stats", "--outcomes", f"sqlite:///{tmp_path / 'new.db'}")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "no tables yet. Run `pico-widget outcomes upgrade --outcomes" in result.stderr
+
+
+def test_a_mistyped_sqlite_path_is_refused_and_leaves_no_file(tmp_path):
+    """Only `upgrade` creates a database: `stats` on a typo said "no tables yet" and left an
+    empty file behind. A relative path is made absolute, as the kernels need it."""
+    result = run("stats", "--outcomes", "sqlite:///typo.db")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"There is no outcomes database at {os.getcwd()}/typo.db" in result.stderr
+    assert not os.path.exists("typo.db")
+    for address, sentence in [
+            (f"sqlite:///{tmp_path}/none/outcomes.db", f"The folder {tmp_path}/none does not "
+             "exist"),
+            (str(tmp_path / "outcomes.db"), "is not a database address: give sqlite:////"),
+            ("mysql://clinic/outcomes", "SQLite or PostgreSQL, and mysql://clinic/outcomes")]:
+        result = run("upgrade", "--outcomes", address)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert sentence in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_hands_its_kernels_the_absolute_sqlite_path(tmp_path, monkeypatch):
+    """Voila starts kernels in the dashboard's folder, where a relative path named another,
+    empty database: recording then failed with "did not answer"."""
+    from pico_widget.outcomes.database import check_outcomes
+
+    monkeypatch.chdir(tmp_path)
+    main(["upgrade", "--outcomes", "sqlite:///outcomes.db"])
+    assert check_outcomes("sqlite:///outcomes.db") == f"sqlite:///{tmp_path}/outcomes.db"
 
 
 def test_serve_refuses_a_newer_database_with_a_sentence(url):
@@ -104,7 +134,7 @@ def test_serve_refuses_a_newer_database_with_a_sentence(url):
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
     engine.dispose()
-    result = subprocess.run([*PROGRAM, "serve", "--outcomes", url, "--port", "0"],
+    result = subprocess.run([*PROGRAM, "serve", "--outcomes", url, "--port", str(free_port())],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -171,3 +201,9 @@ def test_python_dash_m_pico_widget_is_the_command(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("The outcomes database was upgraded from empty to ")
+
+
+def test_a_backup_into_a_missing_folder_is_refused_with_a_sentence(url, tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        main(["backup", str(tmp_path / "none" / "copy.db"), "--outcomes", url])
+    assert f"The folder {tmp_path}/none does not exist" in str(stopped.value.code)

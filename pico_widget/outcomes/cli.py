@@ -14,7 +14,15 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from .database import SchemaError, check_schema, open_engine, querying, upgrade, writing
+from .database import (
+    SchemaError,
+    check_schema,
+    database_address,
+    open_engine,
+    querying,
+    upgrade,
+    writing,
+)
 
 PG_DUMP = ("backup copies a SQLite database. For PostgreSQL use pg_dump (docs/deploy.md): "
            "pg_dump --format=custom --file PATH DATABASE-URL")
@@ -69,8 +77,11 @@ def run(args: argparse.Namespace) -> str:
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        engine = open_engine(args.outcomes)
-    except (SQLAlchemyError, ValueError, ImportError) as error:
+        engine = open_engine(database_address(args.outcomes,
+                                              creating=args.command == "upgrade"))
+    except ValueError as error:
+        raise Refused(str(error)) from None
+    except (SQLAlchemyError, ImportError) as error:
         raise Refused(f"cannot use --outcomes {args.outcomes}: {error}") from None
     try:
         if args.command == "upgrade":
@@ -188,6 +199,9 @@ def _backup(engine, args) -> str:
         raise Refused("there is no database file to back up.")
     if args.path.exists():
         raise Refused(f"{args.path} exists already; give a new file.")
+    if not args.path.parent.is_dir():
+        raise Refused(f"The folder {args.path.parent} does not exist; give a file in a "
+                      "folder that does.")
     source, target = sqlite3.connect(source_path), sqlite3.connect(args.path)
     try:
         with target:

@@ -9,10 +9,12 @@ group whose replicas share one database.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
@@ -35,6 +37,40 @@ class SchemaError(ValueError):
 def utc_now() -> datetime:
     """Now in UTC, without a zone (the columns hold UTC)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def database_address(url: str, *, creating: bool = False) -> str:
+    """`url` checked before anything opens it, as every process can use it: a SQLite file's
+    path made absolute (Voila starts its kernels in another folder), its folder required,
+    and the file itself unless `creating` (`outcomes upgrade`), so that a mistyped path
+    never leaves an empty database behind. ValueError with a sentence otherwise."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        address = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"{url} is not a database address: give sqlite:////FOLDER/outcomes.db "
+                         "(an absolute path after four slashes) or "
+                         "postgresql+psycopg://USER@HOST/DATABASE.") from None
+    backend = address.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"pico-widget keeps outcomes in SQLite or PostgreSQL, and {url} is "
+                         f"a {backend} address.")
+    if backend != "sqlite" or address.database in (None, "", ":memory:"):
+        return url
+    path = Path(address.database).expanduser().resolve()
+    if not path.parent.is_dir():
+        raise ValueError(f"The folder {path.parent} does not exist: create it, and let the "
+                         "user who runs pico-widget write to it.")
+    if not path.exists():
+        if not creating:
+            raise ValueError(f"There is no outcomes database at {path}. Create it with "
+                             f"`pico-widget outcomes upgrade --outcomes sqlite:///{path}`.")
+        if not os.access(path.parent, os.W_OK):
+            raise ValueError(f"This user cannot write in {path.parent}: let the user who runs "
+                             "pico-widget write to it.")
+    return address.set(database=str(path)).render_as_string(hide_password=False)
 
 
 def open_engine(url: str) -> Engine:
@@ -131,11 +167,13 @@ def check_schema(engine: Engine) -> None:
                       "or restore a backup made before its upgrade.")
 
 
-def check_outcomes(url: str) -> None:
-    """For `serve --outcomes URL` at start-up: ValueError with a sentence unless the
-    database answers and is at this code's revision."""
+def check_outcomes(url: str) -> str:
+    """For `serve --outcomes URL` at start-up: the address the kernels are to use
+    (database_address), or ValueError with a sentence unless the database answers and is
+    at this code's revision."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    url = database_address(url)
     try:
         engine = open_engine(url)
     except (SQLAlchemyError, ValueError, ImportError) as error:
@@ -149,6 +187,7 @@ def check_outcomes(url: str) -> None:
                          f"({str(error).splitlines()[0]}).") from None
     finally:
         engine.dispose()
+    return url
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:

@@ -121,10 +121,10 @@ def serve(args: argparse.Namespace, extra: list[str],
     are Voila's own options, passed through."""
     if args.outcomes:  # checked now, so a database at another revision stops the server
         try:
-            check_outcomes(args.outcomes)
+            outcomes = check_outcomes(args.outcomes)  # a SQLite path made absolute
         except ValueError as error:
             parser.exit(2, f"pico-widget: {error}\n")
-        hand_to_kernels(outcomes_url=args.outcomes)
+        hand_to_kernels(outcomes_url=outcomes)
     if args.clinic:  # checked now, so a bad file stops the server with a sentence
         try:
             load_clinic(args.clinic)
