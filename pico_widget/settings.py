@@ -71,6 +71,12 @@ def effect_cache_folder() -> Path:
     return Path(base) / "pico-widget" / "clinic"
 
 
+def port_text() -> str:
+    """The port as the environment gives it, unparsed: `serve --port` parses it, so that a
+    bad value is refused as --port's is, with the usage."""
+    return os.environ.get(PORT_ENV, "").strip() or str(DEFAULT_PORT)
+
+
 def current() -> Settings:
     """This process's settings, read now (cheap: a few lookups; the server writes some of
     them before it starts kernels, and tests change them)."""

@@ -169,11 +169,13 @@ def test_serve_listens_on_the_port_the_environment_names(monkeypatch) -> None:
     assert heard == [8701, 8702]
 
 
-@pytest.mark.parametrize("args", [["serve", "--help"], ["serve", "--port", "x"], ["--help"]])
-def test_help_and_a_bad_option_value_answer_without_importing_voila(args: list[str]) -> None:
+@pytest.mark.parametrize("args", [["serve", "--help"], ["serve", "--port", "x"], ["--help"],
+                                  ["serve", "--bogus"], ["serve", "--port", "99999"],
+                                  ["serve", "--replicas", "0"]])
+def test_help_and_a_bad_option_answer_without_importing_voila(args: list[str]) -> None:
     """Voila and Jupyter take seconds to import; an administrator asking for help or giving
-    a known option a bad value should not wait for them (server/options.py). An option
-    `serve` does not know goes on to Voila, so it is not answered here."""
+    a bad option or value should not wait for them (server/options.py). Only Voila's own
+    settings (--Class.trait=value) go on to Voila."""
     code = ("import sys; from pico_widget.server.command import main\n"
             f"try:\n    main({args!r})\nexcept SystemExit as stop:\n    code = stop.code\n"
             "print(code, sorted({m.split('.')[0] for m in sys.modules} & "
@@ -183,5 +185,24 @@ def test_help_and_a_bad_option_value_answer_without_importing_voila(args: list[s
     assert done.returncode == 0 and done.stdout, done.stderr
     code, loaded = done.stdout.splitlines()[-1].split(" ", 1)
     assert loaded == "[]", done.stdout
-    assert code == ("2" if "x" in args else "0")
-    assert ("invalid int value: 'x'" in done.stderr) == ("x" in args)
+    refused = "--help" not in args
+    assert code == ("2" if refused else "0")
+    assert ("error: " in done.stderr) == refused
+    assert ("'x'" in done.stderr or "'99999'" in done.stderr) == ("--port" in args)
+
+
+def test_a_busy_port_or_a_foreign_address_is_refused_before_voila_starts() -> None:
+    """Voila moved to another port when the one asked for was taken, while the command had
+    printed the first: an administrator, or HAProxy, was pointed at another server."""
+    import socket
+
+    from pico_widget.server.serve import listening_problem
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert "is in use" in (listening_problem("127.0.0.1", port) or "")
+    assert listening_problem("127.0.0.1", port) is None
+    assert "not an address of this machine" in (listening_problem("192.0.2.1", port) or "")
+    assert "not a name or address" in (listening_problem("nosuch.invalid", port) or "")

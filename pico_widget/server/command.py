@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "translations":
         raise SystemExit(args.run(parser.parse_args(argv)))
     else:
+        from .options import not_for_voila
+
+        wrong = not_for_voila(extra)
+        if wrong:
+            parser.error(f"unrecognized arguments: {' '.join(wrong)} (Voila's own settings "
+                         "are given as --Class.trait=value)")
         from .serve import serve
 
         serve(args, extra, parser)

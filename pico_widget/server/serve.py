@@ -10,8 +10,10 @@ sentences (wording.toml) in its config data, for when the forecast cannot be sho
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,7 +71,7 @@ class PicoVoila(Voila):
         cap = getattr(self.kernel_manager, "kernel_cap", None)
         if cap is not None:
             print(f"pico-widget: at most {cap} visitors at once (a kernel is ~{KERNEL_MB} MB; "
-                  "set --PicoKernelManager.max_kernels=N to change)", flush=True)
+                  "set --max-visitors N to change)", flush=True)
         settings["pico_page_limit"] = self.page_limit
         settings["pico_trust_forwarded"] = self.trust_forwarded
         settings["pico_trusted_user_header"] = self.trusted_user_header  # signin.trusted_user
@@ -103,6 +105,32 @@ def log_executor_warnings(log: logging.Logger) -> None:
             library.addHandler(handler)
 
 
+def listening_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, as a sentence, or None if it can: Voila
+    would move to another port unannounced, or end in a traceback."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                       flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return f"{host} is not a name or address this machine can find (--host)."
+    for family, kind, protocol, _name, address in addresses:
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado
+            try:
+                probe.bind(address)
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    return (f"port {port} on {host} is in use (another pico-widget or "
+                            "server?): stop it, or choose another with --port.")
+                if error.errno == errno.EADDRNOTAVAIL:
+                    return f"{host} is not an address of this machine (--host)."
+                if error.errno == errno.EACCES:
+                    return (f"this user may not listen on port {port} (ports below 1024 "
+                            "need privileges): choose another with --port.")
+                return f"cannot listen on {host}:{port}: {error.strerror}."
+    return None
+
+
 def build_app(port: int, host: str, extra: list[str] | None = None,
               root: Path | None = None) -> PicoVoila:
     """The configured app for the bundled dashboard, or for every notebook under `root`."""
@@ -110,15 +138,18 @@ def build_app(port: int, host: str, extra: list[str] | None = None,
     folder = apps_dir()
     app = PicoVoila(config_file_paths=[str(folder)])
     app.initialize([str(root or folder / NOTEBOOK), f"--port={port}", f"--Voila.ip={host}",
-                    "--no-browser", *(extra or [])])
+                    "--Voila.port_retries=0", "--no-browser", *(extra or [])])
     log_executor_warnings(app.log)
     return app
 
 
 def serve(args: argparse.Namespace, extra: list[str],
           parser: argparse.ArgumentParser) -> None:
-    """Check the clinic file and the outcomes database, then serve until stopped; `extra`
-    are Voila's own options, passed through."""
+    """Check the address, the clinic file and the outcomes database, then serve until
+    stopped; `extra` are Voila's own options, passed through."""
+    problem = listening_problem(args.host, args.port)
+    if problem:
+        parser.exit(2, f"pico-widget: {problem}\n")
     if args.outcomes:  # checked now, so a database at another revision stops the server
         try:
             outcomes = check_outcomes(args.outcomes)  # a SQLite path made absolute
