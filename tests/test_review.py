@@ -40,7 +40,7 @@ def test_the_review_file_round_trips(language, tmp_path, copy_of):
     assert "Shown in: view, handout, note." in summary.auto_comments
     assert "Reviewer:" in catalog.header_comment and "Qualification:" in catalog.header_comment
     target = copy_of(language)
-    assert import_po(po, locale_path=target) == []
+    assert import_po(po, locale_path=target) == ([], target)
     assert target.read_text("utf-8") == (LOCALES / f"{language}.toml").read_text("utf-8")
 
 
@@ -54,7 +54,7 @@ def test_a_correction_and_the_reviewer_come_back_line_by_line(tmp_path, copy_of)
     text = text.replace("Clinician sign-off (yes/no): no", "Clinician sign-off (yes/no): yes")
     text = text.replace('msgstr "Kenapa?"', 'msgstr "Mengapa?"')
     po.write_text(text, "utf-8")
-    assert import_po(po, locale_path=target) == ["disclaimer_more"]
+    assert import_po(po, locale_path=target).changed == ["disclaimer_more"]
     before = (LOCALES / "ms.toml").read_text("utf-8").splitlines()
     after = target.read_text("utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
@@ -91,7 +91,11 @@ def test_the_command_line_exports_and_refuses_with_a_sentence(tmp_path, capsys):
     with pytest.raises(SystemExit) as done:
         main(["translations", "import", str(po)])
     assert done.value.code == 2
-    assert "drops {reach}" in capsys.readouterr().out
+    assert "drops {reach}" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as done:
+        main(["translations", "export", "--language", "ms", str(tmp_path / "none" / "ms.po")])
+    assert done.value.code == 2
+    assert f"{tmp_path}/none/ms.po cannot be written" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("language", ["zh-Hans", "ms"])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -110,7 +110,11 @@ def export_po(language: str, path: str | Path) -> int:
         catalog.add(entry.english or NOTHING, entry.translated, context=entry.key,
                     auto_comments=_comments(language, entry),
                     flags=("python-brace-format",) if _placeholders(entry.english) else ())
-    with open(path, "wb") as out:
+    try:
+        out = open(path, "wb")  # noqa: SIM115 (closed below; the error said in a sentence)
+    except OSError as error:
+        raise ReviewError(f"{path} cannot be written ({error.strerror}).") from None
+    with out:
         # Unwrapped (width 0): a reviewer's field stays on its line, as import reads it.
         write_po(out, catalog, width=0, omit_header=False)
     return len(rows)
@@ -134,9 +138,20 @@ def _language_of(catalog: Catalog, given: str | None) -> str:
     raise ReviewError("The review file does not say its language: give --language.")
 
 
+class Imported(NamedTuple):
+    changed: list[str]  # the keys whose translation the review corrected
+    written: Path  # the locale file written
+
+
+def shipped_locale(language: str) -> Path:
+    """The locale file the app reads, where `import_po` writes by default."""
+    return Path(str(resources.files("pico_widget").joinpath(f"data/locales/{language}.toml")))
+
+
 def import_po(path: str | Path, language: str | None = None,
-              locale_path: Path | None = None) -> list[str]:
-    """Read corrections from a review file into the locale file; the keys changed. Refuses
+              locale_path: Path | None = None) -> Imported:
+    """Read corrections from a review file into the locale file: the keys changed and the
+    file written. Refuses
     (ReviewError, nothing written) a file that drops or adds a placeholder, breaks the
     glossary, names an unknown key, or whose English is no longer the app's."""
     try:
@@ -173,8 +188,7 @@ def import_po(path: str | Path, language: str | None = None,
                               "Nothing was imported.")
         changes[key] = corrected
     fields = _fields(catalog.header_comment or "")
-    target = locale_path or Path(str(resources.files("pico_widget").joinpath(
-        f"data/locales/{language}.toml")))
+    target = locale_path or shipped_locale(language)
     text = target.read_text("utf-8")
     for key, value in changes.items():
         text = set_string(text, key, value)
@@ -185,9 +199,13 @@ def import_po(path: str | Path, language: str | None = None,
     if after != before:
         raise ReviewError("The corrections could not be written back exactly; nothing was "
                           "imported.")
-    target.write_text(text, "utf-8")
+    try:
+        target.write_text(text, "utf-8")
+    except OSError as error:
+        raise ReviewError(f"{target} cannot be written ({error.strerror}); nothing was "
+                          "imported.") from None
     locale_file.cache_clear()
-    return sorted(changes)
+    return Imported(sorted(changes), target)
 
 
 def _record(text: str, fields: dict[str, str]) -> str:

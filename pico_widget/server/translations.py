@@ -7,6 +7,7 @@ The work is in pico_widget/i18n/review.py (imported only when the command runs, 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..i18n.wording import LANGUAGES
@@ -33,9 +34,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..i18n.review import export_po
+    from ..i18n.review import ReviewError, export_po
 
-    count = export_po(args.language, args.file)
+    try:
+        count = export_po(args.language, args.file)
+    except ReviewError as error:
+        print(f"pico-widget: {error}", file=sys.stderr)
+        return 2
     print(f"pico-widget: wrote {count} strings in {args.language} to {args.file} "
           "for review")
     return 0
@@ -45,10 +50,16 @@ def _import(args: argparse.Namespace) -> int:
     from ..i18n.review import ReviewError, import_po
 
     try:
-        changed = import_po(args.file, args.language)
+        changed, written = import_po(args.file, args.language)
     except ReviewError as error:
-        print(f"pico-widget: {error}")
+        print(f"pico-widget: {error}", file=sys.stderr)
         return 2
-    print(f"pico-widget: imported {len(changed)} corrected strings"
-          + (f" ({', '.join(changed)})" if changed else "") + " and the reviewer's fields")
+    strings = "string" if len(changed) == 1 else "strings"
+    print(f"pico-widget: imported {len(changed)} corrected {strings}"
+          + (f" ({', '.join(changed)})" if changed else "")
+          + f" and the reviewer's fields into {written}")
+    if "site-packages" in written.parts:
+        print(f"pico-widget: that is the installed package's copy, which installing "
+              f"pico-widget again replaces: keep {args.file} to import again after an "
+              "upgrade, and send it to the project to ship (docs/translating.md)")
     return 0
