@@ -83,3 +83,17 @@ def test_a_long_title_pushes_every_answer_down_and_guesses_keep_their_legend_ent
     assert len({a["y"] for a in answers}) == 1
     named = [t for t in figure["data"] if t["name"] == "Class's guesses" and t["showlegend"]]
     assert len(named) == 1 and named[0]["x"]  # named once, by a column that draws them
+
+
+def test_a_long_answer_pushes_the_plots_down_so_no_level_writes_over_it():
+    """A trainer's four-column slide: Hori's level words were drawn over its answer's last
+    line. The plots start below the longest answer, with room for a level's words."""
+    br = str(wording("charts", "line_break", language="en"))
+    short = slide([("Case", "answer", f) for f in figures()], "Side by side", "en")
+    long_words = br.join(["a line of the answer"] * 14)
+    long = slide([("Case", long_words, f) for f in figures()], "Side by side", "en")
+    top = long["layout"]["yaxis"]["domain"][1]
+    assert short["layout"]["yaxis"]["domain"][1] == 0.6
+    answer = next(a for a in long["layout"]["annotations"] if a["text"].startswith("a line"))
+    assert top <= answer["y"] - 14 * 17 * 1.2 / SLIDE_HEIGHT - 0.03
+    assert top - long["layout"]["yaxis"]["domain"][0] >= 0.2

@@ -20,6 +20,9 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080  # a projector's resolution
 PERCENT_RANGE = [0, 102]  # charts.py's percent axis, shared by every column
 TITLE_TOP, TITLE_SIZE = 0.945, 24  # a column's title: its top (share of the slide), px
 TITLE_LINE = 0.029  # a title's line, as a share of the slide's height (24 px type)
+WORDS_SIZE, WORDS_LINE = 17, 0.021  # an answer's type (px) and its line (share of the height)
+PLOT_TOP, PLOT_BOTTOM = 0.6, 0.14  # the charts' plot, as shares of the slide's height
+LEVEL_ROOM = 0.04  # above the plot: a level's words over its line at the top of the chart
 
 
 def session_step(horizon: int) -> int:
@@ -79,7 +82,14 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) ->
     # first line of its answer (a screen review).
     lines = max(len(title["text"].split(br)) for title in titles)
     words_top = TITLE_TOP - lines * TITLE_LINE - 0.007
-    for index, (_, words, figure) in enumerate(panels):
+    answers = [_text(words, index * (width + gap), words_top, WORDS_SIZE, "paper", br, width)
+               for index, (_, words, _) in enumerate(panels)]
+    # The plots start under the longest answer, and the words of a level at the top of a
+    # chart under it too: a long answer ran under a level's words (a trainer's review).
+    longest = max(len(answer["text"].split(br)) for answer in answers)
+    plot_top = max(PLOT_BOTTOM + 0.2,
+                   min(PLOT_TOP, words_top - longest * WORDS_LINE - LEVEL_ROOM))
+    for index, (_, _, figure) in enumerate(panels):
         suffix = "" if index == 0 else str(index + 1)
         left = index * (width + gap)
         source = figure["layout"]
@@ -90,7 +100,8 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) ->
             "tickfont": {"size": 18}}
         layout[f"yaxis{suffix}"] = {
             **{k: v for k, v in source["yaxis"].items() if k != "title"},
-            "domain": [0.14, 0.6], "anchor": f"x{suffix}", "tickfont": {"size": 18}}
+            "domain": [PLOT_BOTTOM, plot_top], "anchor": f"x{suffix}",
+            "tickfont": {"size": 18}}
         for trace in figure["data"]:
             # A trace cut to no points has no legend entry in plotly.js: the name goes to
             # the next column that draws it (the class's guesses, before they were shown).
@@ -107,7 +118,7 @@ def slide(panels: list[tuple[str, str, Figure]], heading: str, language: str) ->
             annotations.append({**_text(level, left, shape["y0"], 15, "paper", br, width),
                                 "yref": f"y{suffix}", "yanchor": "bottom"})
         annotations.append(titles[index])
-        annotations.append(_text(words, left, words_top, 17, "paper", br, width))
+        annotations.append(answers[index])
     layout |= {
         "width": SLIDE_WIDTH, "height": SLIDE_HEIGHT,
         "font": {"family": FONT_STACK, "size": 18},
