@@ -4,13 +4,14 @@ headline and chart, worded in the language on screen (issue 23, projector mode).
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from pico_widget import estimate
 from pico_widget.core.cases import teaching_cases
 from pico_widget.i18n.wording import wording
 from pico_widget.render.charts import improvement_figure
 from pico_widget.render.headline import answer, answer_html
-from pico_widget.render.slides import shared_axes, untitled
+from pico_widget.render.slides import keyed, shared_axes, untitled
 from pico_widget.ui.class_view import MOST
 from pico_widget.ui.dashboard import Dashboard
 from tests.widget_client import browser_sends
@@ -40,14 +41,21 @@ def test_cases_join_columns_up_to_four():
     fc = estimate(cases[0].profile)
     assert answer_html(answer(cases[0].profile, fc, "en")) in heading.value
     horizon = max(estimate(c.profile).max_sessions for c in cases[:MOST])
-    assert chart.figure == untitled(shared_axes(
-        improvement_figure(fc, cases[0].profile.observations, "en"), horizon))
+    # The column's chart names its lines in the view's key, not in a legend of its own.
+    assert chart.figure == keyed(untitled(shared_axes(
+        improvement_figure(fc, cases[0].profile.observations, "en"), horizon)), "en")
+    assert chart.figure["layout"]["showlegend"] is False
     assert chart.label  # a name for a screen reader
+    key = d.class_view._key.value
+    assert all(escape(name) in key for name in (
+        "Typical patient", "Shaded: 8 in 10 patients", wording("charts", "goal_key",
+                                                               language="en")))
     column.extra[0].click()
     assert len(d.class_view.cases) == MOST - 1 and not d.class_add.disabled
     assert [c.teaching for c in d.class_view.cases] == [1, 2, 3]
     d.class_view.clear()
     assert d.class_view.cases == [] and d.class_view.layout.display == "none"
+    assert d.class_view._key.value == ""
 
 
 def test_an_edited_case_is_named_by_its_inputs_and_not_added_twice():

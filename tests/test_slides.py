@@ -12,8 +12,10 @@ from pico_widget.core.cases import teaching_cases
 from pico_widget.i18n.wording import wording
 from pico_widget.render.charts import improvement_figure
 from pico_widget.render.slides import (
+    LEVEL_GAP,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
+    keyed,
     session_step,
     shared_axes,
     slide,
@@ -85,6 +87,29 @@ def test_a_long_title_pushes_every_answer_down_and_guesses_keep_their_legend_ent
     assert len(named) == 1 and named[0]["x"]  # named once, by a column that draws them
 
 
+def test_a_column_without_a_legend_writes_each_level_at_its_line_s_end():
+    """The class view names the lines once (render/chart_key.py): a column shows no legend,
+    and the goal's and ceiling's values sit right of the plot, where they cover no data,
+    moved apart when the two levels are close (tattoo: goal 90, half level off at 99)."""
+    for figure in figures():
+        column = keyed(figure, "en")
+        levels = {s["legendgroup"]: s["y0"] for s in figure["layout"]["shapes"]}
+        values = column["layout"]["annotations"][-2:]
+        assert column["layout"]["showlegend"] is False
+        assert all(a["x"] == 1 and a["xanchor"] == "left" for a in values)
+        assert sorted(a["text"] for a in values) == sorted(f"{v:.0f}%" for v in levels.values())
+        close = abs(levels["goal"] - levels["ceiling"]) < LEVEL_GAP
+        shifts = sorted(a["yshift"] for a in values)
+        assert shifts == ([-8, 8] if close else [0, 0])
+        go.Figure(column)  # plotly accepts it
+    assert keyed(figures()[0], "en")["layout"]["margin"]["r"] >= 40  # room for "100%"
+    near = estimate(teaching_cases()[0].profile.model_copy(update={"goal_percent": 95}))
+    column = keyed(improvement_figure(near, [], "en"), "en")  # goal 95, ceiling 99
+    goal, ceiling = column["layout"]["annotations"][-2:]
+    assert (goal["text"], goal["yshift"]) == ("95%", -8)
+    assert ceiling["yshift"] == 8
+
+
 def test_a_long_answer_pushes_the_plots_down_so_no_level_writes_over_it():
     """A trainer's four-column slide: Hori's level words were drawn over its answer's last
     line. The plots start below the longest answer, with room for a level's words."""
@@ -97,3 +122,26 @@ def test_a_long_answer_pushes_the_plots_down_so_no_level_writes_over_it():
     answer = next(a for a in long["layout"]["annotations"] if a["text"].startswith("a line"))
     assert top <= answer["y"] - 14 * 17 * 1.2 / SLIDE_HEIGHT - 0.03
     assert top - long["layout"]["yaxis"]["domain"][0] >= 0.2
+
+
+def test_the_key_names_each_kind_of_line_once_as_the_charts_draw_it():
+    from pico_widget.render.chart_key import chart_key_html, key_entries
+
+    br = str(wording("charts", "line_break", language="en"))
+    first, second = figures()[:2]
+    guesses = {"type": "scatter", "mode": "markers", "name": "Class's guesses",
+               "x": [4], "y": [75], "marker": {"symbol": "x-thin", "color": "#CC79A7"}}
+    cut = up_to({**first, "data": [*first["data"], guesses]}, 1)  # guesses cut: no points
+    entries = key_entries([cut, second], "en")
+    names = [e.name for e in entries]
+    assert len(names) == len(set(names)) and br not in "".join(names)
+    assert "Class's guesses" not in names  # drawn nowhere, so not named
+    band = next(e for e in entries if e.name.startswith("Shaded"))
+    assert band.area and "rgba" in band.colour
+    assert names[-2:] == [wording("charts", "goal_key", language="en"),
+                          wording("charts", "ceiling_key", language="en")]
+    assert [e.dash for e in entries[-2:]] == ["6 4", "2 3"]  # dashed goal, dotted ceiling
+    with_guesses = key_entries([{**second, "data": [*second["data"], guesses]}], "en")
+    assert next(e for e in with_guesses if e.name == "Class's guesses").marker == "x-thin"
+    assert chart_key_html([], "en") == ""
+    assert 'aria-label="What the lines on the charts mean"' in chart_key_html([cut], "en")

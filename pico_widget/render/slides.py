@@ -52,6 +52,40 @@ def untitled(figure: Figure) -> Figure:
     return bare
 
 
+LEVEL_GAP = 12  # points: two levels' values closer than this are moved apart (18 px type)
+LEVEL_SHIFT = 8  # px: how far each of two close values moves away from the other
+LEVEL_MARGIN = 46  # px: room right of the plot for a level's value ("100%" at 18 px)
+
+
+def keyed(figure: Figure, language: str) -> Figure:
+    """A class column's chart for a view whose key names the lines once (chart_key.py):
+    no legend, so the plot keeps the column's height, and each level's value (the goal,
+    where half level off) written beside the end of its line, right of the plot, where it
+    covers no data (a label on the line hid the typical patient's sessions). Two values
+    closer than LEVEL_GAP move apart."""
+    out = copy.deepcopy(figure)
+    layout = out["layout"]
+    layout["showlegend"] = False
+    # No legend below: the axis' words only; on the right, the levels' values.
+    layout["margin"] = {**layout["margin"], "b": 48, "r": LEVEL_MARGIN}
+    say = wording("charts", language=language)
+    levels = sorted((s for s in layout.get("shapes", []) if s.get("legendgroup")),
+                    key=lambda s: s["y0"])
+    annotations = layout.setdefault("annotations", [])
+    for index, shape in enumerate(levels):
+        shape["showlegend"] = False
+        close_below = index > 0 and shape["y0"] - levels[index - 1]["y0"] < LEVEL_GAP
+        close_above = (index + 1 < len(levels)
+                       and levels[index + 1]["y0"] - shape["y0"] < LEVEL_GAP)
+        shift = LEVEL_SHIFT if close_below else -LEVEL_SHIFT if close_above else 0
+        annotations.append({
+            "text": say["level_value"].format(value=f"{shape['y0']:.0f}"),
+            "xref": "paper", "x": 1, "xanchor": "left", "xshift": 3, "y": shape["y0"],
+            "yref": "y", "yanchor": "middle", "yshift": shift, "showarrow": False,
+            "font": {"size": 13, "color": "#222"}})
+    return out
+
+
 def up_to(figure: Figure, session: int) -> Figure:
     """`figure` with every trace cut after `session`: a course drawn so far."""
     cut = copy.deepcopy(figure)

@@ -213,7 +213,10 @@ function projected(figure) {
   if (layout.annotations) {  // the bars' numbers
     layout.annotations = layout.annotations.map((a) => ({ ...a, font: big(a.font, 18) }));
   }
-  layout.margin = { ...layout.margin, l: 80, b: 130, t: (layout.margin || {}).t + 12 };
+  // Room below for the legend; a chart without one (a class column, named by the view's
+  // key) keeps its own bottom margin, which automargin grows to the axis' words.
+  const bottom = layout.showlegend === false ? (layout.margin || {}).b : 130;
+  layout.margin = { ...layout.margin, l: 80, b: bottom, t: (layout.margin || {}).t + 12 };
   const data = figure.data.map((trace) => (trace.textfont
     ? { ...trace, textfont: big(trace.textfont, 18) } : trace));
   return { data, layout };

@@ -90,8 +90,9 @@ async function exported(msg) {
 // the column's size of text and every chart the deepest bottom margin among them.
 const COLUMN_CHARTS = ".pico-teaching .pico-class-case .pico-chart[data-revision]";
 // px: the legend's and the y-axis title's size in a quarter of a projector (the projector's
-// 20 and 21 px left a 75 px plot under a legend of long entries)
-const LEGEND_SIZE = 15;
+// 20 and 21 px left a 75 px plot under a legend of long entries; the class view's columns
+// now leave their legends to its key, render/chart_key.py)
+const LEGEND_SIZE = 18;
 
 // px: the least plot a levelled chart keeps. Margins past its height leave a plot of
 // negative height: plotly.js then stops ("Something went wrong with axis scaling") and
@@ -133,8 +134,9 @@ async function levelled() {
   const charts = [...document.querySelectorAll(COLUMN_CHARTS)]
     .filter((c) => c._fullLayout && c.offsetParent !== null);
   for (const chart of charts) {
-    const full = chart._fullLayout;
-    if (full.legend.font.size !== LEGEND_SIZE || full.yaxis.title.font.size !== LEGEND_SIZE) {
+    const full = chart._fullLayout;  // a chart without a legend has no full.legend
+    if ((full.legend && full.legend.font.size !== LEGEND_SIZE)
+        || full.yaxis.title.font.size !== LEGEND_SIZE) {
       delete chart.__picoOwn;
       await guarded(() => Plotly.relayout(chart, { "legend.font.size": LEGEND_SIZE,
                                                    "yaxis.title.font.size": LEGEND_SIZE }));

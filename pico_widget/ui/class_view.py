@@ -24,6 +24,7 @@ from ..core.catalogue import conditions
 from ..core.forecast import estimate
 from ..core.models import Forecast, PatientProfile
 from ..i18n.wording import teaching_words, wording
+from ..render.chart_key import chart_key_html
 from ..render.fragments import class_heading_html
 from ..render.slides import slide
 from ..render.summary import case_name
@@ -71,9 +72,12 @@ class ClassView(widgets.VBox):
         self.saver = SlideSaver()
         top = widgets.HBox([self._heading, self._png, self._pdf, self._clear, self.saver])
         top.add_class("pico-class-top")
+        self._key = widgets.HTML()  # the columns' lines named once (render/chart_key.py)
+        self._key.add_class("pico-class-key")
         self._columns = widgets.Box()
         self._columns.add_class("pico-class-columns")
-        super().__init__([top, self._columns], layout=widgets.Layout(display="none"))
+        super().__init__([top, self._key, self._columns],
+                         layout=widgets.Layout(display="none"))
         self.add_class("pico-class")
         state.observe(self._respoken, "language")
 
@@ -138,6 +142,7 @@ class ClassView(widgets.VBox):
         """Every column again after a case came or went (the axes follow the longest)."""
         self.word()
         self.layout.display = None if self.cases or self.teaching else "none"
+        self._keyed()
         self._on_change()
 
     def word(self) -> None:
@@ -157,6 +162,13 @@ class ClassView(widgets.VBox):
             lesson.show(case.profile, case.forecast, self.title(case), case.compare,
                         horizon)
             lesson.extra[0].description = label["remove"]
+
+    def _keyed(self) -> None:
+        """The key for the charts on show (a column's guesses or results add their line)."""
+        shown = [lesson.drawn for lesson in self.lessons if lesson.drawn is not None]
+        key = chart_key_html(shown, self._state.language)
+        if self._key.value != key:
+            self._key.value = key
 
     def _exportable(self) -> None:
         """The view saves as a slide once a column's answer shows (covered ones stay out)."""
@@ -188,7 +200,8 @@ class ClassView(widgets.VBox):
         remove = widgets.Button(icon="trash", layout=widgets.Layout(width="auto"))
         self._made += 1
         lesson = Lesson(self._state, f"class-{self._made}", covering=self.teaching,
-                        extra=(remove,), on_reveal=self._exportable)
+                        extra=(remove,), keyed=True, on_reveal=self._exportable,
+                        on_drawn=self._keyed)
         remove.on_click(lambda _b: self.remove(lesson))
         lesson.add_class("pico-class-case")
         return lesson

@@ -29,7 +29,7 @@ from ..i18n.wording import wording
 from ..render.charts import Figure, improvement_figure
 from ..render.fragments import class_case_html, covered_html, message_html
 from ..render.headline import answer, answer_html
-from ..render.slides import shared_axes, untitled, up_to
+from ..render.slides import keyed, shared_axes, untitled, up_to
 from ..render.summary import headline
 from ..render.templates import sentence
 from . import controls
@@ -85,13 +85,17 @@ class Lesson(widgets.VBox):
     """A case's answer for a class. `covering` (teaching) keeps it behind "Reveal" and offers
     the guesses and the steps; otherwise the answer shows at once. `state` gives the
     language on screen and the clinic's effect its forecasts use; `name` names its chart
-    in the page; `extra` buttons join its tools;
-    `on_reveal()` after the answer is uncovered."""
+    in the page; `extra` buttons join its tools; `keyed`: the view around it names the
+    chart's lines (the class view's key), so the chart shows no legend of its own;
+    `on_drawn()` after every drawing, `on_reveal()` after the answer is uncovered."""
 
     def __init__(self, state: ScreenState, name: str, covering: bool = True,
-                 extra: tuple[widgets.Widget, ...] = (),
-                 on_reveal: Callable[[], None] = lambda: None) -> None:
-        self._state, self._on_reveal = state, on_reveal
+                 extra: tuple[widgets.Widget, ...] = (), keyed: bool = False,
+                 on_reveal: Callable[[], None] = lambda: None,
+                 on_drawn: Callable[[], None] = lambda: None) -> None:
+        self._state, self._on_reveal, self._on_drawn = state, on_reveal, on_drawn
+        self.keyed = keyed
+        self.drawn: Figure | None = None  # the chart as last shown; None while covered
         self.covering = covering
         self.profile: PatientProfile | None = None
         self.forecast: Forecast | None = None
@@ -239,11 +243,14 @@ class Lesson(widgets.VBox):
         self.next.layout.display = None if self.covering and not self.covered else "none"
         self.chart.layout.display = "none" if self.covered else None
         self.png.disabled = self.pdf.disabled = self.covered
+        self.drawn = None
         if not self.covered:
             figure = self.figure()
-            self.chart.show(untitled(figure), chart_label(figure, language))
+            self.drawn = keyed(untitled(figure), language) if self.keyed else untitled(figure)
+            self.chart.show(self.drawn, chart_label(figure, language))
         self.chart.ended_message = str(wording("errors", "session_ended", language=language))
         self.note.value = "" if self.covered else self._step_note()
+        self._on_drawn()
 
     def _step_note(self) -> str:
         """Where the course is: the session, and after a recorded result how the chance of

@@ -434,17 +434,21 @@ def test_a_typical_handout_prints_on_two_a4_pages(chromium: Any, tmp_path: Any) 
 
 
 # Legend entries running past their chart's right edge (plotly cuts them there).
-LEGEND_CUT = """() => [...document.querySelectorAll('.pico-chart')]
+# Words of a class column's chart (the levels' values at their lines' ends) past its edge.
+WORDS_CUT = """() => [...document.querySelectorAll('.pico-class-case .pico-chart')]
     .filter((c) => c.offsetParent !== null).flatMap((c) => {
-        const edge = c.getBoundingClientRect().right;
-        return [...c.querySelectorAll('.legendtext')]
-            .filter((t) => t.getBoundingClientRect().right > edge + 1)
+        const edge = c.getBoundingClientRect();
+        return [...c.querySelectorAll('.annotation-text, .legendtext')]
+            .filter((t) => { const r = t.getBoundingClientRect();
+                             return r.right > edge.right + 1 || r.left < edge.left - 1; })
             .map((t) => t.textContent); })"""
 
 
-def test_legends_stay_inside_the_class_columns(server: LiveServer, chromium: Any) -> None:
-    """Four teaching cases side by side on a projector (1920x1080): each column's legend,
-    its longer words included, stays inside its chart."""
+def test_the_class_columns_words_stay_inside_their_charts(
+        server: LiveServer, chromium: Any) -> None:
+    """Four teaching cases side by side on a projector (1920x1080): the view's key names
+    the lines, every column's chart shows each level's value, and none of a chart's words
+    runs past its edge (a column's legend did, before the key)."""
     from pico_widget.core.cases import teaching_cases
 
     context, page, _ = open_dashboard(server, chromium, {"width": 1920, "height": 1080})
@@ -456,8 +460,9 @@ def test_legends_stay_inside_the_class_columns(server: LiveServer, chromium: Any
         expect(page.locator(".pico-class-case")).to_have_count(count)
     page.wait_for_function("""() => [...document.querySelectorAll(
         '.pico-class-case .pico-chart')].every((c) => c.dataset.revision !== undefined
-        && c.querySelector('.legendtext'))""")
-    cut = page.evaluate(LEGEND_CUT)
+        && c.querySelectorAll('.annotation-text').length >= 2)""")
+    expect(page.locator(".pico-class-key li").first).to_be_visible()
+    cut = page.evaluate(WORDS_CUT)
     context.close()
     assert cut == []
 
