@@ -148,11 +148,16 @@ def test_a_case_and_the_class_save_as_slides_at_projector_size():
     for message in sent:
         assert (message["width"], message["height"]) == (SLIDE_WIDTH, SLIDE_HEIGHT)
         assert message["figure"]["layout"]["width"] == SLIDE_WIDTH
-    # the class slide holds only the revealed column
+    # the class slide holds only the revealed column, and its heading counts only it
     assert {t["xaxis"] for t in whole["figure"]["data"]} == {"x"}
+    assert "1 of 4" in whole["figure"]["layout"]["annotations"][0]["text"]
     second.uncover()
     d.class_view.export("png")
     assert {t["xaxis"] for t in sent[-1]["figure"]["data"]} == {"x", "x2"}
+    # A case's own slide runs to its own last session, not to the longest on view.
+    second.export("png")
+    ota = estimate(teaching_cases()[CASES[OTA]].profile)
+    assert sent[-1]["figure"]["layout"]["xaxis"]["range"][1] == ota.max_sessions + 0.3
 
 
 def test_class_mode_off_shows_every_answer_and_the_widget_again():

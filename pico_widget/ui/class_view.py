@@ -191,7 +191,7 @@ class ClassView(widgets.VBox):
         if not panels:
             return
         heading = wording("labels", "class_title", language=language).format(
-            n=len(self.cases), most=MOST)
+            n=len(panels), most=MOST)  # the cases on the slide, not the covered ones
         self.saver.export(slide(panels, html.escape(heading), language), kind,
                           wording("teaching", "class_file", language=language))
 

@@ -31,7 +31,7 @@ from ..render.fragments import class_case_html, covered_html, message_html
 from ..render.headline import answer, answer_html
 from ..render.slides import keyed, shared_axes, untitled, up_to
 from ..render.summary import headline
-from ..render.templates import sentence
+from ..render.templates import sentence, text_of
 from . import controls
 from .lesson_steps import LessonSteps
 from .plotly_view import PlotlyView
@@ -202,24 +202,29 @@ class Lesson(widgets.VBox):
         return self._steps.known(len(seen) if self.step is None
                                  else sum(o.session <= self.step for o in seen))
 
-    def figure(self) -> Figure:
-        """The chart as drawn now: shared axes, the course so far, the guesses."""
+    def figure(self, own_axis: bool = False) -> Figure:
+        """The chart as drawn now: shared axes (or, `own_axis`, this case's sessions alone,
+        for its own slide), the course so far, the guesses."""
         profile, forecast = self.at_step()
         language = self._state.language
         compare = self._steps.other_laser(profile) if self.compare and self._steps else None
+        horizon = (max(forecast.max_sessions, compare[1].max_sessions if compare else 0)
+                   if own_axis else self.horizon)
         figure = shared_axes(improvement_figure(forecast, profile.observations, language,
-                                                compare), self.horizon)
+                                                compare), horizon)
         if self.guesses:
             figure["data"].append(guesses_trace(self.guesses, forecast.goal_percent, language))
         return figure if self.step is None else up_to(figure, self.step)
 
     def words(self) -> str:
-        """The answer as plain lines, for a slide."""
+        """The answer as plain lines, for a slide; mid-course, where the course is."""
         profile, forecast = self.at_step()
         language = self._state.language
         lines = [line for f in answer(profile, forecast, language).figures for line in (
             " ".join(part for part in (f.value, f.unit, f.caption) if part), f.note, f.caveat)
             if line]
+        if self.step is not None:
+            lines.append(text_of(self._step_note()))
         return str(wording("charts", "line_break", language=language)).join(
             html.escape(line) for line in lines)
 
@@ -279,8 +284,8 @@ class Lesson(widgets.VBox):
         from ..render.slides import slide
 
         language = self._state.language
-        figure = slide([(html.escape(self.title or ""), self.words(), self.figure())], "",
-                       language)
+        figure = slide([(html.escape(self.title or ""), self.words(),
+                         self.figure(own_axis=True))], "", language)
         self.saver.export(figure, kind, wording("teaching", "case_file", language=language))
 
     def close(self) -> None:
