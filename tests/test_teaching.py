@@ -110,6 +110,13 @@ def test_next_session_draws_the_course_so_far_and_the_forecast_after_each_result
     assert lesson.step == 12
     lesson.next.click()
     assert lesson.step is None and lesson.note.value == ""  # the whole course again
+    # "Whole course" leaves the steps from any of them, and shows only while stepping.
+    assert lesson.whole.layout.display == "none"
+    lesson.next.click()
+    lesson.next.click()
+    assert lesson.whole.layout.display is None and "Session 2 of 12" in lesson.words()
+    lesson.whole.click()
+    assert lesson.step is None and lesson.whole.layout.display == "none"
 
 
 def test_columns_share_their_axes_and_ticks_never_crowd():

@@ -120,6 +120,10 @@ class Lesson(widgets.VBox):
         self.next = widgets.Button(icon="step-forward")
         self.next.add_class("pico-next-session")
         self.next.on_click(lambda _b: self.next_session())
+        # Back to the whole course from any step (past the last step did so unannounced).
+        self.whole = widgets.Button(icon="fast-forward")
+        self.whole.add_class("pico-whole-course")
+        self.whole.on_click(lambda _b: self.whole_course())
         self.chart = PlotlyView(name=name)
         self.note = widgets.HTML()
         self.note.add_class("pico-step-note")
@@ -133,7 +137,7 @@ class Lesson(widgets.VBox):
         self.chart.add_class("pico-lesson-chart")
         self.guess_row = widgets.HBox([self.guess, self.reveal])
         self.guess_row.add_class("pico-guess-row")
-        tools = widgets.HBox([self.next, self.png, self.pdf, *extra])
+        tools = widgets.HBox([self.next, self.whole, self.png, self.pdf, *extra])
         tools.add_class("pico-lesson-tools")
         super().__init__([self.heading, self.guess_row, self.problem, self.chart, self.note,
                           tools, self.saver])
@@ -174,6 +178,11 @@ class Lesson(widgets.VBox):
             return
         step = 1 if self.step is None else self.step + 1
         self.step = step if step <= self.forecast.max_sessions else None
+        self.draw()
+
+    def whole_course(self) -> None:
+        """Out of the steps: the whole course drawn again."""
+        self.step = None
         self.draw()
 
     def _guessed(self) -> None:
@@ -242,10 +251,14 @@ class Lesson(widgets.VBox):
         self.guess.description = say["guess_label"]
         self.reveal.description = say["reveal"]
         self.next.description = say["next_session"]
+        self.whole.description = say["whole_course"]
         self.png.description, self.pdf.description = say["png"], say["pdf"]
         # The guesses are typed while covered; then the steps are offered.
         self.guess_row.layout.display = None if self.covered else "none"
         self.next.layout.display = None if self.covering and not self.covered else "none"
+        self.whole.layout.display = None if self.step is not None else "none"
+        for button in self.extra:  # (Remove) back with the whole course: one row of tools
+            button.layout.display = "none" if self.step is not None else None
         self.chart.layout.display = "none" if self.covered else None
         self.png.disabled = self.pdf.disabled = self.covered
         self.drawn = None
