@@ -51,10 +51,13 @@ def test_cases_join_columns_up_to_four():
         "Typical patient", "Shaded: 8 in 10 patients", wording("charts", "goal_key",
                                                                language="en")))
     column.extra[0].click()
-    assert len(d.class_view.cases) == MOST - 1 and not d.class_add.disabled
+    assert len(d.class_view.cases) == MOST - 1
     assert [c.teaching for c in d.class_view.cases] == [1, 2, 3]
+    # The case on screen (the fourth) still has its column: the button says so.
+    assert d.class_add.disabled and d.class_add.description == "Already side by side"
     d.class_view.clear()
     assert d.class_view.cases == [] and d.class_view.layout.display == "none"
+    assert not d.class_add.disabled and d.class_add.description == "Add to side by side"
     assert d.class_view._key.value == ""
 
 
@@ -62,6 +65,7 @@ def test_an_edited_case_is_named_by_its_inputs_and_not_added_twice():
     d = Dashboard(language="en")
     add(d, 0)
     add(d, None, fitzpatrick=5)  # edited: no longer the teaching case
+    assert d.class_add.disabled and d.class_add.description == "Already side by side"
     add(d, None)  # the same case again
     assert len(d.class_view.cases) == 2
     assert d.class_view.cases[1].teaching is None
@@ -85,7 +89,7 @@ def test_columns_follow_the_language_in_the_same_widgets(monkeypatch):
     assert "皮肤类型V" in d.class_view.lessons[1].heading.value
     assert d.class_view.lessons[0].extra[0].description == wording(
         "labels", "remove", language="zh-Hans")
-    assert d.class_add.description == "加入并排比较"
+    assert d.class_add.description == wording("labels", "class_added", language="zh-Hans")
 
 
 def test_a_case_name_keeps_the_capital_of_q_switched():

@@ -88,6 +88,10 @@ class ClassView(widgets.VBox):
     def full(self) -> bool:
         return len(self.cases) >= MOST
 
+    def showing(self, profile: PatientProfile) -> bool:
+        """Whether `profile` has a column already (a second one would repeat it)."""
+        return any(c.profile == profile for c in self.cases)
+
     @property
     def horizon(self) -> int:
         """The sessions every column shows: the longest course on view (the other laser's
@@ -98,7 +102,7 @@ class ClassView(widgets.VBox):
             compare: bool | None = None) -> bool:
         """Add a column for `profile` (False when the view is full or already shows it). A
         teaching case compares the lasers when its title promises so, unless told."""
-        if self.full or any(c.profile == profile for c in self.cases):
+        if self.full or self.showing(profile):
             return False
         if compare is None:
             compare = teaching is not None and teaching_cases()[teaching].compare_lasers

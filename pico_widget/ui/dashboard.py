@@ -135,9 +135,11 @@ class Dashboard(widgets.VBox):
         """A teaching case changed by hand is no longer that case: its title and point go."""
         index = self.cases.value
         if index == NO_CHOICE or change["new"] == teaching_cases()[index].profile:
+            self._word_class()  # this case may have its column already
             return
         self.cases.value = NO_CHOICE
         self.point.value = ""
+        self._word_class()
 
     def _show_point(self) -> None:
         """The chosen teaching case's point, in the widget's language."""
@@ -154,11 +156,14 @@ class Dashboard(widgets.VBox):
         self.class_view.add(self.widget.profile, None if index == NO_CHOICE else index)
 
     def _word_class(self) -> None:
-        """The add button's words, and it rests while four columns are full."""
+        """The add button's words; it rests while four columns are full, and says so when
+        the case on screen has its column already (a second tap did nothing, unsaid)."""
         language = self.widget.language
-        self.class_add.description = wording("labels", "class_add", language=language)
+        there = self.class_view.showing(self.widget.profile)
+        self.class_add.description = wording("labels", "class_added" if there else "class_add",
+                                             language=language)
         self._class_mode.description = wording("teaching", "class_mode", language=language)
-        self.class_add.disabled = self.class_view.full
+        self.class_add.disabled = self.class_view.full or there
 
     def teach(self, on: bool = True) -> None:
         """Class mode: the side-by-side view fills the screen (the consultation's widget
