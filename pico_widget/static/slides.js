@@ -83,37 +83,32 @@ async function exported(msg) {
 }
 
 // The class view's columns (teaching mode, a projector): every plot as high as the others,
-// so that the shared axes read as shared. Each column's legend differs (the other laser,
-// the class's guesses, the recorded sessions) and plotly takes its room from the plot: the
-// plots ran from 175 px down to 75 px, and a short plot cut its y-axis title. Once a column
-// is drawn (plotly_view.js marks it with data-revision), the legends and y-axis titles get
-// the column's size of text and every chart the deepest bottom margin among them.
+// so that the shared axes read as shared. The columns have no legends (the view's key names
+// their lines, render/chart_key.py), but their axes' words differ and plotly takes their
+// room from the plot: the plots ran from 175 px down to 75 px, and a short plot cut its
+// y-axis title. Once a column is drawn (plotly_view.js marks it with data-revision), the
+// y-axis titles get the column's size of text and every chart the deepest margins among
+// them.
 const COLUMN_CHARTS = ".pico-teaching .pico-class-case .pico-chart[data-revision]";
-// px: the legend's and the y-axis title's size in a quarter of a projector (the projector's
-// 20 and 21 px left a 75 px plot under a legend of long entries; the class view's columns
-// now leave their legends to its key, render/chart_key.py)
-const LEGEND_SIZE = 18;
+// px: the y-axis title's size in a quarter of a projector (the projector's 21 px ran a
+// short plot's title past its top)
+const TITLE_SIZE = 18;
 
 // px: the least plot a levelled chart keeps. Margins past its height leave a plot of
 // negative height: plotly.js then stops ("Something went wrong with axis scaling") and
 // shows empty axes until the next figure (a fourth column revealed under a tall headline).
 const LEAST_PLOT = 60;
-// The share of a chart its legend may take when the chart is too short for the shared
-// margins (the figure's own share, render/slides.py, leaves a 263 px chart a 22 px plot):
-// the legend scrolls, and the plot stays one to read.
-const SHORT_LEGEND = 0.4;
 
 // A column's own margins and y-axis title, as plotly drew it from the kernel's figure (with
-// the column's legend size): levelling starts from these, never from its own last result.
+// the column's title size): levelling starts from these, never from its own last result.
 // Its height is read live: the columns' row shrinks as a revealed headline grows.
 function own(chart) {
   if (!chart.__picoOwn || chart.__picoOwn.revision !== chart.dataset.revision) {
     const size = chart._fullLayout._size;
     const title = chart.querySelector(".ytitle");
     const margin = (chart.layout && chart.layout.margin) || {};
-    const legend = (chart.layout && chart.layout.legend) || {};
     chart.__picoOwn = { revision: chart.dataset.revision, t: size.t, b: size.b,
-                        figure: { t: margin.t, b: margin.b, legend: legend.maxheight },
+                        figure: { t: margin.t, b: margin.b },
                         title: title ? title.getBoundingClientRect().height : 0 };
   }
   return { ...chart.__picoOwn, height: chart.clientHeight };
@@ -134,12 +129,9 @@ async function levelled() {
   const charts = [...document.querySelectorAll(COLUMN_CHARTS)]
     .filter((c) => c._fullLayout && c.offsetParent !== null);
   for (const chart of charts) {
-    const full = chart._fullLayout;  // a chart without a legend has no full.legend
-    if ((full.legend && full.legend.font.size !== LEGEND_SIZE)
-        || full.yaxis.title.font.size !== LEGEND_SIZE) {
+    if (chart._fullLayout.yaxis.title.font.size !== TITLE_SIZE) {
       delete chart.__picoOwn;
-      await guarded(() => Plotly.relayout(chart, { "legend.font.size": LEGEND_SIZE,
-                                                   "yaxis.title.font.size": LEGEND_SIZE }));
+      await guarded(() => Plotly.relayout(chart, { "yaxis.title.font.size": TITLE_SIZE }));
     }
   }
   for (const chart of charts) {  // drawn at the height its row had before a headline grew
@@ -155,17 +147,16 @@ async function levelled() {
   const top = Math.ceil(Math.max(...mine.map((m) => m.t),
                                  ...mine.map((m) => m.title - m.height + bottom + 8)));
   for (const [index, chart] of charts.entries()) {
-    // Too short for the shared margins, a chart goes back to its figure's with a shorter
-    // legend: plotly.js fits the legend to the height there is, and the chart keeps a plot,
-    // if not a level one.
+    // Too short for the shared margins, a chart goes back to its figure's: it keeps a
+    // plot, if not a level one.
     const { figure, height } = mine[index];
     const fits = height - top - bottom >= LEAST_PLOT;
-    const want = fits ? { "margin.b": bottom, "margin.t": top, "legend.maxheight": figure.legend }
-      : { "margin.b": figure.b, "margin.t": figure.t, "legend.maxheight": SHORT_LEGEND };
+    const want = fits ? { "margin.b": bottom, "margin.t": top }
+      : { "margin.b": figure.b, "margin.t": figure.t };
     const size = chart._fullLayout._size;
     const margins = fits ? { b: size.b, t: size.t } : chart.layout.margin;
-    if (Math.abs(margins.b - want["margin.b"]) > 0.5 || Math.abs(margins.t - want["margin.t"]) > 0.5
-        || chart.layout.legend.maxheight !== want["legend.maxheight"]) {
+    if (Math.abs(margins.b - want["margin.b"]) > 0.5
+        || Math.abs(margins.t - want["margin.t"]) > 0.5) {
       await guarded(() => Plotly.relayout(chart, want));
     }
   }
