@@ -95,7 +95,6 @@ class Lesson(widgets.VBox):
                  on_drawn: Callable[[], None] = lambda: None) -> None:
         self._state, self._on_reveal, self._on_drawn = state, on_reveal, on_drawn
         self.keyed = keyed
-        self.drawn: Figure | None = None  # the chart as last shown; None while covered
         self.covering = covering
         self.profile: PatientProfile | None = None
         self.forecast: Forecast | None = None
@@ -180,6 +179,12 @@ class Lesson(widgets.VBox):
         self.step = step if step <= self.forecast.max_sessions else None
         self.draw()
 
+    @property
+    def drawn(self) -> Figure | None:
+        """The chart on show; None before the first or while the answer is covered (the
+        chart keeps its last)."""
+        return None if self.covered or not self.chart.figure else self.chart.figure
+
     def whole_course(self) -> None:
         """Out of the steps: the whole course drawn again."""
         self.step = None
@@ -261,11 +266,10 @@ class Lesson(widgets.VBox):
             button.layout.display = "none" if self.step is not None else None
         self.chart.layout.display = "none" if self.covered else None
         self.png.disabled = self.pdf.disabled = self.covered
-        self.drawn = None
         if not self.covered:
             figure = self.figure()
-            self.drawn = keyed(untitled(figure), language) if self.keyed else untitled(figure)
-            self.chart.show(self.drawn, chart_label(figure, language))
+            self.chart.show(keyed(untitled(figure), language) if self.keyed
+                            else untitled(figure), chart_label(figure, language))
         self.chart.ended_message = str(wording("errors", "session_ended", language=language))
         self.note.value = "" if self.covered else self._step_note()
         self._on_drawn()
