@@ -85,6 +85,8 @@ class Dashboard(widgets.VBox):
         self._accessibility = Accessibility(language=language, page=True)
         self._word_header()
         self.widget.observe(self._edited, "profile")
+        # Another case on screen may have its column already: the add button says so.
+        self.widget.observe(lambda _change: self._word_class(), "profile")
         self.widget.observe(self._respoken, "language")
         self.memory = CaseMemory(self.widget)  # the case outlives the kernel, in this tab
         super().__init__([top, self.point, self.class_view, self.widget, self._model_backdrop,
@@ -135,11 +137,9 @@ class Dashboard(widgets.VBox):
         """A teaching case changed by hand is no longer that case: its title and point go."""
         index = self.cases.value
         if index == NO_CHOICE or change["new"] == teaching_cases()[index].profile:
-            self._word_class()  # this case may have its column already
             return
         self.cases.value = NO_CHOICE
         self.point.value = ""
-        self._word_class()
 
     def _show_point(self) -> None:
         """The chosen teaching case's point, in the widget's language."""
