@@ -111,12 +111,11 @@ def export_po(language: str, path: str | Path) -> int:
                     auto_comments=_comments(language, entry),
                     flags=("python-brace-format",) if _placeholders(entry.english) else ())
     try:
-        out = open(path, "wb")  # noqa: SIM115 (closed below; the error said in a sentence)
+        with open(path, "wb") as out:
+            # Unwrapped (width 0): a reviewer's field stays on its line, as import reads it.
+            write_po(out, catalog, width=0, omit_header=False)
     except OSError as error:
         raise ReviewError(f"{path} cannot be written ({error.strerror}).") from None
-    with out:
-        # Unwrapped (width 0): a reviewer's field stays on its line, as import reads it.
-        write_po(out, catalog, width=0, omit_header=False)
     return len(rows)
 
 
