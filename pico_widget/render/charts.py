@@ -176,7 +176,7 @@ def probability_figure(fc: Forecast, language: str, compare: Compare = None,
                     "arrayminus": [max(p - lo, 0) for lo, p in zip(low, percent,
                                                                    strict=True)]},
         "customdata": list(zip(low, high, strict=True)),
-        "text": [f"{p:.0f}" for p in percent], "textposition": "none",
+        "text": [f"{p:.0f}" for p in percent],  # drawn by numbers_above_whiskers
         "hovertemplate": "%{y:.0f}% (%{customdata[0]:.0f}-%{customdata[1]:.0f}%)"}]
     if compare is not None:
         name, other_fc = compare
