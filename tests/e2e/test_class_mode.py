@@ -14,7 +14,7 @@ from pico_widget.i18n.wording import wording
 from tests.e2e.conftest import open_dashboard
 from tests.e2e.test_accessibility import axe
 from tests.live_server import ARTIFACTS, LiveServer
-from tests.waiting import holds, wait_until
+from tests.waiting import wait_until
 
 PROJECTOR = {"width": 1920, "height": 1080}
 MELASMA = "Melasma, modest goal"
@@ -121,7 +121,7 @@ def test_guess_reveal_step_four_cases_on_shared_axes_without_scrolling(
     wait_until(cut_at_one, what="the course drawn to session 1")
     hori.get_by_role("button", name=wording("teaching", "next_session", language="en")).click()
     expect(hori.locator(".pico-step-note")).to_contain_text("Session 2 of 12: 8% seen")
-    wait_until(holds(lambda: max(max(t["x"]) for t in page.evaluate(CHARTS)[3]["traces"]) == 2),
+    wait_until(lambda: max(max(t["x"]) for t in page.evaluate(CHARTS)[3]["traces"]) == 2,
                what="the course drawn to session 2")
     no_scroll(page)
     context.close()
