@@ -314,10 +314,13 @@ async function render({ model, el }) {
   const resize = new ResizeObserver(() => {
     drawing = drawing.then(async () => {
       if (chart.offsetWidth <= 0) return null;
-      if (shown && drawnAs) {  // the titles' lines follow the width (a tablet rotated)
+      // The titles' lines and the sessions' ticks follow the width (a tablet rotated, a
+      // second class column beside this one): a fit that differs is drawn again.
+      if (shown && drawnAs) {
         const fit = fitted(shown, chart.offsetWidth);
         const after = snapshot(fit);
-        if (after.layout.title !== drawnAs.layout.title) {
+        const keys = new Set([...Object.keys(after.layout), ...Object.keys(drawnAs.layout)]);
+        if ([...keys].some((key) => after.layout[key] !== drawnAs.layout[key])) {
           await update(Plotly, chart, drawnAs, fit, after);
           drawnAs = after;
         }

@@ -263,3 +263,32 @@ def test_every_column_keeps_a_plot_when_tall_headlines_are_revealed(
     page.screenshot(path=str(ARTIFACTS / "class-mode-tall-headlines.png"))  # as projected
     context.close()
     assert [e for e in errors if "pico-widget" in e or "axis scaling" in e] == [], errors
+
+
+def test_a_narrowed_column_spaces_its_sessions(server: LiveServer, chromium: Any) -> None:
+    """A case alone on a portrait tablet has room for a tick every session; when a second
+    case joined, its chart narrowed but kept them, drawn on end 20 px apart (a trainer's
+    review). A resize now fits the ticks again, as a first drawing at that width does. The
+    column is narrowed here in the page alone, so no new figure from the kernel can mend it."""
+    context, page, _ = open_dashboard(server, chromium, {"width": 820, "height": 1180})
+    picker = page.locator(".pico-header-row select")
+    picker.select_option(label=OTA)
+    expect(page.locator(".pico-point")).to_contain_text(OTA)
+    page.get_by_role("button", name=wording("labels", "class_add", language="en")).click()
+    drawn(page, 1)
+    ticks = """() => [...document.querySelectorAll('.pico-class-case .pico-chart')].map((c) => {
+        const lefts = [...c.querySelectorAll('.xtick text')].map((t) =>
+            t.getBoundingClientRect().left);
+        return {dtick: c._fullLayout && c._fullLayout.xaxis.dtick, width: c.offsetWidth,
+                laid: !!c._fullLayout && Math.abs(c._fullLayout.width - c.offsetWidth) <= 1,
+                spacing: Math.min(...lefts.slice(1).map((x, i) => x - lefts[i]))}; })"""
+    # The precondition: alone, the column is wide, a tick every session.
+    wait_until(lambda: [(t["dtick"], t["width"] > 700) for t in page.evaluate(ticks)]
+               == [(1, True)], what="the column drawn wide, a tick a session")
+    page.evaluate("document.querySelector('.pico-class-case').style.maxWidth = '370px'")
+    # Once plotly.js has laid the chart out at its new width (before, the ticks stand where
+    # they were), they are at least 24 px apart.
+    wait_until(lambda: all(t["width"] < 400 and t["laid"] for t in page.evaluate(ticks)),
+               what="the narrowed column laid out again")
+    assert all(t["spacing"] >= 24 for t in page.evaluate(ticks)), page.evaluate(ticks)
+    context.close()
